@@ -1,0 +1,53 @@
+# Two commands on a fresh machine with Python 3.11+ and make:  make run  /  make test
+SHELL := /bin/bash
+PY ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	&& echo $$p && break; done)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+MANAGE := $(BIN)/python manage.py
+APP_DIRS := $(sort $(dir $(wildcard src/kaikukanta/*/apps.py)))
+
+.PHONY: setup run test lint messages bench clean
+
+$(STAMP): pyproject.toml requirements/lock.txt
+	@test -n "$(PY)" || { echo "Python 3.11 or newer is needed"; exit 1; }
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements/lock.txt
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e . || \
+		$(BIN)/python -m pip install -q --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	KAIKUKANTA_DEMO=1 $(MANAGE) compiletranslations
+	KAIKUKANTA_DEMO=1 $(MANAGE) migrate --noinput
+	KAIKUKANTA_DEMO=1 $(MANAGE) load_demo
+	KAIKUKANTA_DEMO=1 DEBUG=$${DEBUG:-0} $(MANAGE) runserver --insecure 127.0.0.1:8000
+
+test: setup
+	$(BIN)/ruff check .
+	KAIKUKANTA_TESTING=1 $(MANAGE) check --fail-level WARNING
+	KAIKUKANTA_TESTING=1 $(MANAGE) makemigrations --check --dry-run
+	KAIKUKANTA_TESTING=1 $(MANAGE) compiletranslations --check
+	KAIKUKANTA_TESTING=1 $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Refresh the catalogs after changing texts (needs GNU gettext: apt-get install gettext).
+# Each app keeps its own catalog in <app>/locale; the page frame's is src/kaikukanta/locale.
+messages: setup
+	for d in src/kaikukanta/locale $(addsuffix locale,$(APP_DIRS)); do mkdir -p $$d; done
+	cd src/kaikukanta && KAIKUKANTA_TESTING=1 PYTHONPATH=.. ../../$(BIN)/django-admin \
+		makemessages --settings=kaikukanta.settings -l fi -l sv -l en --no-obsolete
+
+bench: setup
+	$(BIN)/python -m bench --help
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,143 @@
+"""Personal staff accounts and their role memberships.
+
+A staff account is personal data too, so it holds only what signing in and contacting
+the person needs: work email, name and preferred language.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    NATIONAL_ADMIN = "national_admin", _("National admin (Kaikukeskus)")
+    CULTURE_COORDINATOR = "culture_coordinator", _("Area coordinator, culture side")
+    WELFARE_COORDINATOR = "welfare_coordinator", _("Area coordinator, welfare side")
+    DISTRIBUTOR_STAFF = "distributor_staff", _("Distributor staff")
+    VENUE_STAFF = "venue_staff", _("Venue staff")
+    SELLER_STAFF = "seller_staff", _("Ticket seller staff")
+
+
+COORDINATOR_ROLES = (Role.CULTURE_COORDINATOR, Role.WELFARE_COORDINATOR)
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> User:
+        if not email:
+            raise ValueError("email is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
+        """A national admin (the only role that reaches Django admin)."""
+        user = self.create_user(email, password, **extra)
+        Membership.objects.create(user=user, role=Role.NATIONAL_ADMIN)
+        return user
+
+
+class User(AbstractBaseUser):
+    """A personal staff account (no shared per-site logins)."""
+
+    email = models.EmailField(_("work email"), unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    language = models.CharField(
+        _("language"), max_length=2, choices=[("fi", "suomi"), ("sv", "svenska"),
+                                              ("en", "English")], default="fi",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        ordering = ["name", "email"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name
+
+    # Django admin asks these; only national admins get in (see kaikukanta.accounts.admin).
+    @property
+    def is_staff(self) -> bool:
+        from kaikukanta.accounts.scope import scope_for
+
+        return self.is_active and scope_for(self).is_national
+
+    @property
+    def is_superuser(self) -> bool:
+        return self.is_staff
+
+    def has_perm(self, perm: str, obj=None) -> bool:
+        return self.is_staff
+
+    def has_perms(self, perm_list, obj=None) -> bool:
+        return self.is_staff
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return self.is_staff
+
+
+class Membership(models.Model):
+    """A user's role and the scope it applies to."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    area = models.ForeignKey(
+        "network.Area", verbose_name=_("area"), on_delete=models.CASCADE, null=True,
+        blank=True, related_name="memberships",
+    )
+    organisation = models.ForeignKey(
+        "network.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE,
+        null=True, blank=True, related_name="memberships",
+    )
+    unit = models.ForeignKey(
+        "network.Unit", verbose_name=_("unit or site"), on_delete=models.CASCADE, null=True,
+        blank=True, related_name="memberships",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                name="membership_scope_matches_role",
+                condition=(
+                    Q(role=Role.NATIONAL_ADMIN, area__isnull=True, organisation__isnull=True,
+                      unit__isnull=True)
+                    | Q(role__in=COORDINATOR_ROLES, area__isnull=False,
+                        organisation__isnull=True, unit__isnull=True)
+                    | Q(role=Role.DISTRIBUTOR_STAFF, area__isnull=True,
+                        organisation__isnull=False, unit__isnull=False)
+                    | Q(role=Role.VENUE_STAFF, area__isnull=True, organisation__isnull=False)
+                    | Q(role=Role.SELLER_STAFF, area__isnull=True, organisation__isnull=False,
+                        unit__isnull=True)
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = self.unit or self.organisation or self.area
+        label = self.get_role_display()
+        return f"{label}: {target}" if target else str(label)

@@ -1,0 +1,82 @@
+"""The tasks each role sees in the navigation and on its home page.
+
+Apps register their entries in `AppConfig.ready()` with `register_nav`, so the page frame
+never needs to know every app, and the rule for who sees an entry is the scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+
+from kaikukanta.accounts.scope import Scope, scope_for
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str | Promise
+    url_name: str
+    description: str | Promise
+    visible: Callable[[Scope], bool]
+    order: int = 100
+
+
+_ITEMS: dict[str, NavItem] = {}
+
+
+def register_nav(item: NavItem) -> None:
+    _ITEMS[item.key] = item
+
+
+def navigation_for(user) -> list[dict]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    scope = scope_for(user)
+    out = []
+    for item in sorted(_ITEMS.values(), key=lambda i: (i.order, i.key)):
+        if not item.visible(scope):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        out.append({"key": item.key, "label": item.label, "url": url,
+                    "description": item.description})
+    return out
+
+
+# Predicates for the roles, for use by every app's registrations.
+def is_national(s: Scope) -> bool:
+    return s.is_national
+
+
+def is_coordinator(s: Scope) -> bool:
+    return s.is_national or bool(s.coordinator_area_ids)
+
+
+def is_welfare_coordinator(s: Scope) -> bool:
+    return s.is_national or bool(s.welfare_area_ids)
+
+
+def is_culture_coordinator(s: Scope) -> bool:
+    return s.is_national or bool(s.culture_area_ids)
+
+
+def is_distributor(s: Scope) -> bool:
+    return bool(s.distributor_unit_ids)
+
+
+def is_venue(s: Scope) -> bool:
+    return bool(s.venue_org_ids or s.venue_site_ids)
+
+
+def is_seller(s: Scope) -> bool:
+    return bool(s.seller_org_ids)
+
+
+def records_uses(s: Scope) -> bool:
+    return is_venue(s) or is_seller(s)

@@ -1,0 +1,102 @@
+"""Signing in and out, the role home page, and the language and text-size choices."""
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse, reverse_lazy
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from kaikukanta.accounts.forms import LoginForm
+from kaikukanta.accounts.models import Membership
+from kaikukanta.accounts.navigation import navigation_for
+from kaikukanta.lib.context_processors import TEXT_SIZE_COOKIE, TEXT_SIZES
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "accounts/message.html"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/message.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/message.html"
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    memberships = (
+        Membership.objects.filter(user=request.user)
+        .select_related("area", "organisation__home_area", "unit")
+        .order_by("role")
+    )
+    tasks = [item for item in navigation_for(request.user) if item["key"] != "home"]
+    return render(request, "accounts/home.html", {"memberships": memberships, "tasks": tasks})
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.META.get("HTTP_REFERER") or "/"
+    if url_has_allowed_host_and_scheme(target, {request.get_host()},
+                                       require_https=request.is_secure()):
+        return target
+    return "/"
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    code = request.POST.get("language", "")
+    response = HttpResponseRedirect(_safe_next(request))
+    if code not in dict(settings.LANGUAGES):
+        return response
+    translation.activate(code)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE, secure=settings.LANGUAGE_COOKIE_SECURE,
+    )
+    if request.user.is_authenticated and request.user.language != code:
+        request.user.language = code
+        request.user.save(update_fields=["language"])
+    return response
+
+
+@require_POST
+def text_size_set(request: HttpRequest) -> HttpResponse:
+    size = request.POST.get("size", "")
+    response = HttpResponseRedirect(_safe_next(request))
+    if size in TEXT_SIZES:
+        response.set_cookie(TEXT_SIZE_COOKIE, size, max_age=settings.LANGUAGE_COOKIE_AGE,
+                            samesite="Lax", secure=settings.LANGUAGE_COOKIE_SECURE)
+    return response
+
+
+def root(request: HttpRequest) -> HttpResponse:
+    target = "accounts:home" if request.user.is_authenticated else "accounts:login"
+    return HttpResponseRedirect(reverse(target))

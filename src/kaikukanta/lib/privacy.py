@@ -1,0 +1,31 @@
+"""Which models hold personal data, declared in one place.
+
+`tests/test_privacy.py` fails when a Kaikukanta model is in neither table, so a new model
+cannot slip in without someone deciding what it holds.
+"""
+
+# model label -> what personal data it holds and why
+PERSONAL_DATA: dict[str, str] = {
+    "accounts.user": "staff account: work email, name, language (needed to sign in)",
+    "network.organisation": "the organisation's contact person: name, work email and phone",
+    "cards.card": "pseudonymous holder facts: birth year, postal code, municipality, number "
+                  "of children and optional gender, life situation and language; no identity",
+    "audit.auditentry": "who (staff) did what; never holder fields",
+}
+
+# model label -> why it holds none
+NO_PERSONAL_DATA: dict[str, str] = {
+    "geo.wellbeingcounty": "reference data",
+    "geo.municipality": "reference data",
+    "geo.postalcode": "reference data",
+    "network.area": "organisational",
+    "network.unit": "organisational",
+    "network.operatingmodelversion": "published text",
+    "network.commitment": "organisation's acknowledgement; the acting staff user only",
+    "network.sellerlink": "organisational",
+    "accounts.membership": "role of a staff account",
+    "cards.cardbatch": "card stock",
+    "cards.cardevent": "card lifecycle dates",
+    "usage.offer": "venue offering",
+    "usage.use": "card number, date, place and ticket counts",
+}

@@ -1,0 +1,35 @@
+from django.contrib import admin
+
+from kaikukanta.network.models import (
+    Area,
+    Commitment,
+    OperatingModelVersion,
+    Organisation,
+    SellerLink,
+    Unit,
+)
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "status", "status_since", "wellbeing_county"]
+    list_filter = ["status"]
+    filter_horizontal = ["municipalities"]
+
+
+class UnitInline(admin.TabularInline):
+    model = Unit
+    extra = 0
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "sector", "home_area", "is_active"]
+    list_filter = ["kind", "sector", "home_area", "is_active"]
+    search_fields = ["name"]
+    inlines = [UnitInline]
+
+
+admin.site.register(OperatingModelVersion)
+admin.site.register(Commitment)
+admin.site.register(SellerLink)

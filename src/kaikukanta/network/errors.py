@@ -1,0 +1,25 @@
+from django.utils.translation import gettext_lazy as _
+
+from kaikukanta.lib.errors import DomainError
+
+
+class MunicipalityInOtherArea(DomainError):
+    code = "municipality_in_other_area"
+    field = "municipalities"
+    message = _("%(municipality)s already belongs to the active area %(area)s.")
+
+
+class AreaNeedsMunicipality(DomainError):
+    code = "area_needs_municipality"
+    field = "municipalities"
+    message = _("An area needs at least one municipality.")
+
+
+class SellerLinkInvalid(DomainError):
+    code = "seller_link_invalid"
+    message = _("A link joins one ticket seller to one venue.")
+
+
+class AlreadyCommitted(DomainError):
+    code = "already_committed"
+    message = _("This organisation has already acknowledged version %(version)s.")

@@ -1,0 +1,187 @@
+"""Writes to the network: areas, organisations, units, seller links and commitments."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from kaikukanta.audit.services import audit_log
+from kaikukanta.geo.models import Municipality, WellbeingCounty
+from kaikukanta.network.errors import (
+    AlreadyCommitted,
+    AreaNeedsMunicipality,
+    MunicipalityInOtherArea,
+    SellerLinkInvalid,
+)
+from kaikukanta.network.models import (
+    HOLDING_STATUSES,
+    Area,
+    AreaStatus,
+    Commitment,
+    OperatingModelVersion,
+    Organisation,
+    OrganisationKind,
+    SellerLink,
+    SellerLinkStatus,
+    Unit,
+)
+
+
+def _check_municipalities(
+    municipalities: list[Municipality], status: str, exclude_area: Area | None
+) -> None:
+    if not municipalities:
+        raise AreaNeedsMunicipality()
+    if status not in HOLDING_STATUSES:
+        return
+    clash = (
+        Area.objects.holding()
+        .filter(municipalities__in=municipalities)
+        .exclude(pk=exclude_area.pk if exclude_area else None)
+        .prefetch_related("municipalities")
+        .select_for_update()
+        .first()
+    )
+    if clash is not None:
+        taken = next(m for m in municipalities if m in clash.municipalities.all())
+        raise MunicipalityInOtherArea(municipality=taken.name, area=clash.name)
+
+
+@transaction.atomic
+def area_create(
+    *,
+    actor,
+    name: str,
+    municipalities: Iterable[Municipality],
+    status: str = AreaStatus.PREPARING,
+    status_since: datetime.date | None = None,
+    wellbeing_county: WellbeingCounty | None = None,
+) -> Area:
+    municipalities = list(municipalities)
+    _check_municipalities(municipalities, status, None)
+    area = Area.objects.create(
+        name=name,
+        status=status,
+        status_since=status_since or timezone.localdate(),
+        wellbeing_county=wellbeing_county,
+    )
+    area.municipalities.set(municipalities)
+    audit_log(action="area.created", actor=actor, target=area, area=area,
+              changes={"municipalities": [m.code for m in municipalities], "status": status})
+    return area
+
+
+@transaction.atomic
+def area_update(
+    *,
+    actor,
+    area: Area,
+    name: str,
+    municipalities: Iterable[Municipality],
+    status: str,
+    status_since: datetime.date,
+    wellbeing_county: WellbeingCounty | None,
+) -> Area:
+    municipalities = list(municipalities)
+    _check_municipalities(municipalities, status, area)
+    before = {"name": area.name, "status": area.status, "status_since": area.status_since,
+              "wellbeing_county": area.wellbeing_county_id,
+              "municipalities": sorted(area.municipalities.values_list("code", flat=True))}
+    area.name, area.status, area.status_since = name, status, status_since
+    area.wellbeing_county = wellbeing_county
+    area.save()
+    area.municipalities.set(municipalities)
+    after = {"name": name, "status": status, "status_since": status_since,
+             "wellbeing_county": wellbeing_county.code if wellbeing_county else None,
+             "municipalities": sorted(m.code for m in municipalities)}
+    changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    audit_log(action="area.updated", actor=actor, target=area, area=area, changes=changes)
+    return area
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    actor,
+    name: str,
+    kind: str,
+    sector: str,
+    home_area: Area,
+    contact_name: str,
+    contact_email: str,
+    contact_phone: str = "",
+    first_unit_name: str | None = None,
+    first_unit_municipality: Municipality | None = None,
+) -> Organisation:
+    """Create an organisation together with its first unit/site (every one has one)."""
+    org = Organisation.objects.create(
+        name=name, kind=kind, sector=sector, home_area=home_area,
+        contact_name=contact_name, contact_email=contact_email, contact_phone=contact_phone,
+    )
+    Unit.objects.create(organisation=org, name=first_unit_name or name,
+                        municipality=first_unit_municipality)
+    audit_log(action="organisation.created", actor=actor, target=org, area=home_area,
+              organisation=org, changes={"kind": kind, "sector": sector})
+    return org
+
+
+@transaction.atomic
+def unit_create(*, actor, organisation: Organisation, name: str,
+                municipality: Municipality | None = None) -> Unit:
+    unit = Unit.objects.create(organisation=organisation, name=name, municipality=municipality)
+    audit_log(action="unit.created", actor=actor, target=unit, area=organisation.home_area,
+              organisation=organisation)
+    return unit
+
+
+@transaction.atomic
+def seller_link_request(*, actor, seller: Organisation, venue: Organisation) -> SellerLink:
+    if seller.kind != OrganisationKind.TICKET_SELLER or venue.kind != OrganisationKind.VENUE:
+        raise SellerLinkInvalid()
+    link, _ = SellerLink.objects.get_or_create(seller=seller, venue=venue)
+    audit_log(action="seller_link.requested", actor=actor, target=link, area=venue.home_area,
+              organisation=venue)
+    return link
+
+
+@transaction.atomic
+def seller_link_decide(*, actor, link: SellerLink, approve: bool) -> SellerLink:
+    link.status = SellerLinkStatus.APPROVED if approve else SellerLinkStatus.REJECTED
+    link.decided_at = timezone.now()
+    link.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    link.save()
+    audit_log(action=f"seller_link.{link.status}", actor=actor, target=link,
+              area=link.venue.home_area, organisation=link.venue)
+    return link
+
+
+@transaction.atomic
+def operating_model_publish(*, actor, version: str, published_on: datetime.date,
+                            summary_fi: str, summary_sv: str = "",
+                            summary_en: str = "") -> OperatingModelVersion:
+    obj = OperatingModelVersion.objects.create(
+        version=version, published_on=published_on, summary_fi=summary_fi,
+        summary_sv=summary_sv, summary_en=summary_en,
+    )
+    audit_log(action="operating_model.published", actor=actor, target=obj)
+    return obj
+
+
+@transaction.atomic
+def commitment_acknowledge(*, actor, organisation: Organisation,
+                           version: OperatingModelVersion,
+                           on: datetime.date | None = None) -> Commitment:
+    if Commitment.objects.filter(organisation=organisation, version=version).exists():
+        raise AlreadyCommitted(version=version.version)
+    obj = Commitment.objects.create(
+        organisation=organisation, version=version,
+        acknowledged_on=on or timezone.localdate(),
+        acknowledged_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_log(action="commitment.acknowledged", actor=actor, target=obj,
+              area=organisation.home_area, organisation=organisation,
+              changes={"version": version.version})
+    return obj

@@ -1,0 +1,207 @@
+"""Venue offers and recorded uses of cards."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.TextChoices):
+    """The columns of the national statistics."""
+
+    CULTURE = "culture", _("Culture")
+    EDUCATION = "education", _("Education")
+    SCIENCE = "science", _("Science")
+    SPORTS = "sports", _("Sports")
+
+
+class OfferKind(models.TextChoices):
+    EVENT = "event", _("Single event")
+    ADMISSION = "admission", _("Admission")
+    COURSE = "course", _("Course")
+    COURSE_SEASON = "course_season", _("Course season")
+
+
+COURSE_KINDS = (OfferKind.COURSE, OfferKind.COURSE_SEASON)
+
+
+class OfferStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    HIDDEN = "hidden", _("Hidden")
+    ENDED = "ended", _("Ended")
+
+
+class OfferQuerySet(models.QuerySet):
+    def visible_to(self, user) -> OfferQuerySet:
+        from kaikukanta.accounts.scope import scope_for
+
+        scope = scope_for(user)
+        if scope.is_national:
+            return self
+        from kaikukanta.network.models import Unit
+
+        return self.filter(site__in=Unit.objects.visible_to(user).values("pk"))
+
+
+class Offer(models.Model):
+    """A venue's Kaikukortti offer at one of its sites."""
+
+    venue = models.ForeignKey("network.Organisation", verbose_name=_("venue"),
+                              on_delete=models.PROTECT, related_name="offers")
+    site = models.ForeignKey("network.Unit", verbose_name=_("site"), on_delete=models.PROTECT,
+                             related_name="offers")
+    title_fi = models.CharField(_("title in Finnish"), max_length=200)
+    title_sv = models.CharField(_("title in Swedish"), max_length=200, blank=True)
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
+    category = models.CharField(_("statistics category"), max_length=16,
+                                choices=Category.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=OfferKind.choices)
+    starts_on = models.DateField(_("first day"), null=True, blank=True)
+    ends_on = models.DateField(_("last day"), null=True, blank=True)
+    children_allowed = models.BooleanField(_("children's tickets"), default=True)
+    cap_per_date = models.PositiveIntegerField(
+        _("Kaikukortti tickets per event date"), null=True, blank=True,
+        help_text=_("Leave empty for no limit."),
+    )
+    restrictions = models.CharField(_("restrictions"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=OfferStatus.choices,
+                              default=OfferStatus.ACTIVE)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = OfferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title_fi"]
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        constraints = [
+            models.CheckConstraint(
+                name="offer_no_children_for_courses",
+                condition=~Q(kind__in=COURSE_KINDS) | Q(children_allowed=False),
+            ),
+        ]
+
+    @property
+    def title(self) -> str:
+        lang = get_language() or "fi"
+        return getattr(self, f"title_{lang[:2]}", "") or self.title_fi
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class UseStatus(models.TextChoices):
+    RECORDED = "recorded", _("Recorded")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class UseSource(models.TextChoices):
+    DESK = "desk", _("Ticket desk")
+    BACKFILL = "backfill", _("Paper form")
+    IMPORT = "import", _("File upload")
+    API = "api", _("Partner API")
+
+
+class UseQuerySet(models.QuerySet):
+    def visible_to(self, user) -> UseQuerySet:
+        """Uses at the user's venues and sites, or recorded by their ticket seller;
+        coordinators see the uses at their area's venues and of their area's cards."""
+        from kaikukanta.accounts.scope import scope_for
+
+        scope = scope_for(user)
+        if scope.is_national:
+            return self
+        q = Q(pk__in=[])
+        if scope.venue_org_ids:
+            q |= Q(venue__in=scope.venue_org_ids)
+        if scope.venue_site_ids:
+            q |= Q(site__in=scope.venue_site_ids)
+        if scope.seller_org_ids:
+            q |= Q(seller__in=scope.seller_org_ids)
+        if scope.culture_area_ids:
+            q |= Q(area__in=scope.culture_area_ids)
+        if scope.welfare_area_ids:
+            q |= Q(card_area__in=scope.welfare_area_ids)
+        if scope.distributor_unit_ids:
+            q |= Q(card__unit__in=scope.distributor_unit_ids)
+        return self.filter(q)
+
+    def recorded(self) -> UseQuerySet:
+        return self.filter(status=UseStatus.RECORDED)
+
+
+class Use(models.Model):
+    """One use of a card: the holder's (or community card staff member's) ticket, with the
+    children's tickets and a companion ticket given at the same time."""
+
+    card = models.ForeignKey("cards.Card", verbose_name=_("card"), on_delete=models.PROTECT,
+                             related_name="uses")
+    offer = models.ForeignKey(Offer, verbose_name=_("offer"), on_delete=models.PROTECT,
+                              null=True, blank=True, related_name="uses")
+    venue = models.ForeignKey("network.Organisation", verbose_name=_("venue"),
+                              on_delete=models.PROTECT, related_name="uses")
+    site = models.ForeignKey("network.Unit", verbose_name=_("site"), on_delete=models.PROTECT,
+                             related_name="uses")
+    seller = models.ForeignKey("network.Organisation", verbose_name=_("ticket seller"),
+                               on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="sold_uses")
+    # The venue's area and the card's issuing area when the use was recorded.
+    area = models.ForeignKey("network.Area", verbose_name=_("area"), on_delete=models.PROTECT,
+                             related_name="uses")
+    card_area = models.ForeignKey("network.Area", verbose_name=_("card's area"),
+                                  on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="card_uses")
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    event_date = models.DateField(_("event date"))
+    children = models.PositiveSmallIntegerField(_("children's tickets"), default=0)
+    companion = models.BooleanField(_("companion ticket"), default=False)
+    status = models.CharField(_("status"), max_length=16, choices=UseStatus.choices,
+                              default=UseStatus.RECORDED)
+    source = models.CharField(_("source"), max_length=16, choices=UseSource.choices,
+                              default=UseSource.DESK)
+    backfilled = models.BooleanField(_("entered afterwards"), default=False)
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
+                                    on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    # A form's one-time token or an API Idempotency-Key: the same submission never
+    # creates a second use.
+    request_token = models.CharField(_("request token"), max_length=80, null=True,
+                                     blank=True, unique=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("cancelled by"),
+                                     on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+
+    objects = UseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-event_date", "-recorded_at"]
+        verbose_name = _("use")
+        verbose_name_plural = _("uses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["card", "offer", "event_date"],
+                condition=Q(status="recorded", offer__isnull=False),
+                name="use_once_per_offer_and_date",
+            ),
+            models.UniqueConstraint(
+                fields=["card", "site", "event_date"],
+                condition=Q(status="recorded", offer__isnull=True),
+                name="use_once_per_site_admission_and_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["venue", "-event_date"]),
+            models.Index(fields=["site", "-event_date"]),
+            models.Index(fields=["area", "event_date"]),
+            models.Index(fields=["card_area", "event_date"]),
+            models.Index(fields=["card", "event_date"]),
+            models.Index(fields=["offer", "event_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.card} {self.event_date} {self.venue}"
