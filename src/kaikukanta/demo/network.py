@@ -169,7 +169,8 @@ def load(ctx: DemoContext) -> None:
         ctx[f"user_{key}"] = user
 
     key, email, name = OULU_BOTH
-    user = _user(ctx, email, name, f"{_('Area coordinator, both sides')} (Oulu)")
+    both_sides = _("Area coordinator, both sides")
+    user = _user(ctx, email, name, f"{both_sides} (Oulu)")
     for role in (Role.CULTURE_COORDINATOR, Role.WELFARE_COORDINATOR):
         Membership.objects.get_or_create(user=user, role=role, area=ctx["area_oulu"])
     ctx["user_coordinator_oulu"] = user
