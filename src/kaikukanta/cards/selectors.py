@@ -22,7 +22,7 @@ def card_by_number(text: str, *, for_update: bool = False) -> Card:
     number = parse_number(text)
     qs = Card.objects.select_related("unit__organisation", "area")
     if for_update:
-        qs = qs.select_for_update()
+        qs = qs.select_for_update(of=("self",))
     card = qs.filter(number=number).first()
     if card is None:
         raise CardUnknown()
