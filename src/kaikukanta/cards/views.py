@@ -9,14 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaikukanta.accounts.permissions import Perm, can, get_visible_or_404
 from kaikukanta.accounts.scope import scope_for
-from kaikukanta.cards import forms, selectors, services
+from kaikukanta.cards import forms, printing, selectors, services
 from kaikukanta.cards.models import Card, CardBatch, CardKind, CardStatus
 from kaikukanta.cards.validity import RULE_TEXT
 from kaikukanta.lib.errors import DomainError
@@ -254,6 +254,8 @@ def batch_list(request):
                .annotate(unused=Count("cards", filter=Q(cards__status=CardStatus.UNUSED)))
                .order_by("-created_at", "-id"))
     page = Paginator(batches, 50).get_page(request.GET.get("page"))
+    for batch in page:
+        batch.parts = printing.parts(batch.size)
     return render(request, "cards/batch_list.html", {"page": page})
 
 
@@ -282,11 +284,20 @@ def batch_create(request):
 
 @login_required
 def batch_pdf(request, pk: int):
-    from kaikukanta.cards.printing import batch_pdf as render_pdf
-
     batch = get_visible_or_404(CardBatch.objects.select_related("area"), request.user, pk=pk)
-    numbers = list(batch.cards.order_by("number").values_list("number", flat=True))
-    pdf = render_pdf(numbers, community=batch.kind == CardKind.COMMUNITY)
+    try:
+        part = int(request.GET.get("part", "1"))
+    except ValueError:
+        raise Http404 from None
+    if part < 1 or (part - 1) * printing.PART_SIZE >= max(batch.size, 1):
+        raise Http404
+    start = (part - 1) * printing.PART_SIZE
+    numbers = list(batch.cards.order_by("number").values_list("number", flat=True)
+                   [start:start + printing.PART_SIZE])
+    pdf = printing.batch_pdf(numbers, community=batch.kind == CardKind.COMMUNITY,
+                             title=f"Kaikukortti {batch.area.name} #{batch.pk}")
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="kaikukortti-batch-{batch.pk}.pdf"'
+    suffix = f"-part-{part}" if batch.size > printing.PART_SIZE else ""
+    response["Content-Disposition"] = (
+        f'attachment; filename="kaikukortti-batch-{batch.pk}{suffix}.pdf"')
     return response
