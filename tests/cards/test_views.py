@@ -278,3 +278,26 @@ def test_batch_size_error_is_shown(cast, login):
                            {"area": cast.a.area.pk, "count": "0", "kind": "personal"})
     assert response.status_code == 200 and "from 1 to" in response.content.decode()
     assert not cast.a.area.batches.exists()
+
+
+def test_all_broken_rules_are_shown_at_once(cast, stock, login):
+    client = login(cast.a.distributor)
+    bad_check = stock[0][:-1] + ("A" if stock[0][-1] != "A" else "B")
+    response = client.post(reverse("cards:register"), form(
+        bad_check, unit=str(cast.a.unit.pk), birth_year=str(dt.date.today().year - 3),
+        postal_code="12", children="-2"))
+    html = response.content.decode()
+    for text in ("check the number", "at least 16", "five digits", "from 0 to"):
+        assert text in html, text
+    assert not Card.objects.exclude(status=CardStatus.UNUSED).exists()
+
+
+def test_registration_problems_lists_each_rule(cast, stock):
+    problems = services.registration_problems(
+        number=numbers.generate(), birth_year=1800, postal_code="abcde", children=99,
+        gender="x", issued_on=timezone.localdate() - dt.timedelta(days=90))
+    assert [p.code for p in problems] == [
+        "card_date_too_old", "card_unknown", "card_birth_year_invalid",
+        "card_postal_code_invalid", "card_children_invalid", "card_choice_invalid"]
+    assert services.registration_problems(number=stock[0], birth_year=1980,
+                                          postal_code="02100", children=0) == []

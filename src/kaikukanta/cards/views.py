@@ -102,8 +102,9 @@ def card_register(request):
         data = form.cleaned_data
         holder = {k: data[k] for k in ("birth_year", "postal_code", "children", "gender",
                                         "life_situation", "preferred_language")}
+        mobile = data["number"].strip().upper() == MOBILE_PERSON
         try:
-            if data["number"].strip().upper() == MOBILE_PERSON:
+            if mobile:
                 card = services.card_register_mobile(actor=request.user, unit=data["unit"],
                                                      **holder)
             else:
@@ -111,7 +112,12 @@ def card_register(request):
                                               number=data["number"],
                                               issued_on=data["issued_on"], **holder)
         except DomainError as error:
-            form.add_domain_error(error)
+            # Show every broken rule at once, so the form is fixed in one go.
+            problems = services.registration_problems(
+                number=None if mobile else data["number"],
+                issued_on=None if mobile else data["issued_on"], **holder)
+            for problem in problems or [error]:
+                form.add_domain_error(problem)
         else:
             messages.success(request, _("Card %(number)s is registered and valid until "
                                         "%(date)s.") % {
