@@ -301,3 +301,18 @@ def test_registration_problems_lists_each_rule(cast, stock):
         "card_postal_code_invalid", "card_children_invalid", "card_choice_invalid"]
     assert services.registration_problems(number=stock[0], birth_year=1980,
                                           postal_code="02100", children=0) == []
+
+
+def test_coordinator_filters_by_unit(cast, login):
+    from kaikukanta.network import services as network_services
+
+    other = network_services.unit_create(actor=None, organisation=cast.a.distributor_org,
+                                         name="Youth work")
+    first = make_card(cast.a.unit)
+    second = make_card(other)
+    client = login(cast.a.welfare)
+    html = client.get(reverse("cards:card_list"), {"unit": other.pk}).content.decode()
+    assert second.display_number in html and first.display_number not in html
+    # a unit outside the scope is ignored, not used to filter
+    html = client.get(reverse("cards:card_list"), {"unit": cast.b.unit.pk}).content.decode()
+    assert second.display_number in html and first.display_number in html

@@ -62,13 +62,20 @@ def card_list(request):
     query = request.GET.get("q", "").strip()
     status = request.GET.get("status", "")
     expiring = request.GET.get("expiring") == "1"
-    cards = selectors.card_list(request.user, query=query, status=status, expiring=expiring)
+    units = list(Unit.objects.visible_to(request.user)
+                 .filter(organisation__kind=OrganisationKind.DISTRIBUTOR)
+                 .select_related("organisation"))
+    unit_id = request.GET.get("unit", "")
+    unit_id = int(unit_id) if unit_id.isdigit() and int(unit_id) in {u.pk for u in units} else None
+    cards = selectors.card_list(request.user, query=query, status=status, expiring=expiring,
+                                unit_id=unit_id)
     page = Paginator(cards, 50).get_page(request.GET.get("page"))
     statuses = [(CardStatus.ACTIVE, _("Valid")), (selectors.EXPIRED, _("Expired")),
                 (CardStatus.INACTIVE, _("Inactivated"))]
     return render(request, "cards/card_list.html", {
         "page": page, "q": query, "status": status, "expiring": expiring,
         "statuses": statuses, "can_issue": bool(_issuing_units(request.user)),
+        "units": units if len(units) > 1 else [], "unit_id": unit_id,
     })
 
 
