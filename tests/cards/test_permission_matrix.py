@@ -26,6 +26,7 @@ MATRIX = {
     "card_inactivate": [200, 404, 403, 404, 404, 404, 404, 404, 403, 404],
     "card_replace":    [200, 404, 403, 404, 404, 404, 404, 404, 403, 404],
     "card_move":       [403, 404, 200, 404, 404, 404, 404, 404, 200, 404],
+    "card_void":       [404, 404, 200, 200, 404, 404, 404, 404, 200, 404],  # a stock number
 }
 
 
@@ -45,8 +46,15 @@ def _user(cast, role):
 def test_permission_matrix(cast, client, page):
     card = make_card(cast.a.unit)
     batch = services.batch_create(actor=None, area=cast.a.area, count=2)
-    args = {"batch_pdf": [batch.pk]}.get(page, [card.number] if page.startswith("card_") and
-                                          page != "card_list" else [])
+    stock_number = batch.cards.first().number
+    if page == "batch_pdf":
+        args = [batch.pk]
+    elif page == "card_void":
+        args = [stock_number]
+    elif page.startswith("card_") and page != "card_list":
+        args = [card.number]
+    else:
+        args = []
     url = reverse(f"cards:{page}", args=args)
     got = []
     for role in ROLES:

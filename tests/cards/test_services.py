@@ -394,3 +394,21 @@ def test_every_change_is_audited_without_holder_data(cast, stock, community_stoc
         flat = f"{entry.changes} {entry.target_label}"
         for value in ("1977", "02100", "woman", "pensioner", "'sv'"):
             assert value not in flat, (entry.action, flat)
+
+
+def test_void_an_unused_number(cast, stock, register):
+    card = Card.objects.get(number=stock[0])
+    services.card_void(actor=cast.a.welfare, card=card)
+    card.refresh_from_db()
+    assert card.status == CardStatus.VOIDED
+    assert card.events.get().kind == CardEventKind.VOIDED
+    assert AuditEntry.objects.filter(action="card.voided", area=cast.a.area).exists()
+    with pytest.raises(errors.CardVoided):
+        register(stock[0])
+    with pytest.raises(errors.CardNotInStock):
+        services.card_void(actor=None, card=card)
+    registered = register(stock[1])
+    with pytest.raises(errors.CardNotInStock):
+        services.card_void(actor=None, card=registered)
+    registered.refresh_from_db()
+    assert registered.status == CardStatus.ACTIVE

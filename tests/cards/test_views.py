@@ -316,3 +316,26 @@ def test_coordinator_filters_by_unit(cast, login):
     # a unit outside the scope is ignored, not used to filter
     html = client.get(reverse("cards:card_list"), {"unit": cast.b.unit.pk}).content.decode()
     assert second.display_number in html and first.display_number in html
+
+
+def test_coordinator_finds_and_voids_a_stock_number(cast, stock, login):
+    client = login(cast.a.culture)
+    response = client.get(reverse("cards:batch_list"), {"number": numbers.display(stock[0])})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cards:card_detail", args=[stock[0]])
+    page = client.get(response["Location"]).content.decode()
+    assert reverse("cards:card_void", args=[stock[0]]) in page
+    assert client.post(reverse("cards:card_void", args=[stock[0]]), {}).status_code == 200
+    assert Card.objects.get(number=stock[0]).status == CardStatus.UNUSED  # not confirmed
+    response = client.post(reverse("cards:card_void", args=[stock[0]]), {"confirmed": "on"})
+    assert response.status_code == 302
+    assert Card.objects.get(number=stock[0]).status == CardStatus.VOIDED
+    # unknown and mistyped numbers are explained; another area's stock is not found
+    html = client.get(reverse("cards:batch_list"), {"number": numbers.generate()}).content
+    assert b"No card has this number" in html
+    html = client.get(reverse("cards:batch_list"), {"number": "K7M4"}).content
+    assert b"eight letters" in html
+    assert login(cast.b.welfare).get(reverse("cards:batch_list"),
+                                     {"number": stock[1]}).status_code == 200
+    # paging the list without a number shows no error
+    assert b"error-summary" not in client.get(reverse("cards:batch_list"), {"page": 1}).content

@@ -22,6 +22,7 @@ from kaikukanta.cards.errors import (
     CardAlreadyReplaced,
     CardMoveInvalid,
     CardNotActive,
+    CardNotInStock,
     CardVoided,
     CardWrongKind,
     ChildrenInvalid,
@@ -488,4 +489,22 @@ def card_move(*, actor, card: Card, unit: Unit, actor_label: str = "") -> Card:
     card.save(update_fields=["unit", "area", "updated_at"])
     _record(card, CardEventKind.MOVED, actor=actor, on=_today(), action="card.moved",
             actor_label=actor_label, changes={"unit": [before, str(unit)]})
+    return card
+
+
+@transaction.atomic
+def card_void(*, actor, card: Card, actor_label: str = "") -> Card:
+    """Void an unused printed number (misprinted, lost before it was handed out), so it
+    can never be registered. Registered cards are inactivated instead."""
+    card = _locked(card)
+    if card.status != CardStatus.UNUSED:
+        raise CardNotInStock()
+    card.status = CardStatus.VOIDED
+    card.save(update_fields=["status", "updated_at"])
+    event = CardEvent.objects.create(card=card, kind=CardEventKind.VOIDED, on=_today(),
+                                     by=_actor_user(actor))
+    hooks.on_card_event(card, event)
+    area = card.batch.area if card.batch_id else None
+    audit_log(action="card.voided", actor=actor, actor_label=actor_label, target=card,
+              area=area, changes={"number": card.number})
     return card

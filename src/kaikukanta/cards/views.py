@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from kaikukanta.accounts.permissions import Perm, can, get_visible_or_404
 from kaikukanta.accounts.scope import scope_for
 from kaikukanta.cards import forms, printing, selectors, services
+from kaikukanta.cards.errors import CardUnknown
 from kaikukanta.cards.models import Card, CardBatch, CardKind, CardStatus
 from kaikukanta.cards.validity import RULE_TEXT
 from kaikukanta.lib.errors import DomainError
@@ -93,6 +94,8 @@ def card_detail(request, number: str):
         "can_replace": can_issue and successor is None
         and card.status in (CardStatus.ACTIVE, CardStatus.INACTIVE),
         "can_move": card.unit is not None and can(request.user, Perm.MOVE_CARD, card),
+        "can_void": card.status == CardStatus.UNUSED and card.batch is not None
+        and can(request.user, Perm.MANAGE_CARD_STOCK, card.batch.area),
     })
 
 
@@ -228,6 +231,25 @@ def card_replace(request, number: str):
 
 
 @login_required
+def card_void(request, number: str):
+    card = _card(request, number)
+    if card.batch is None or not can(request.user, Perm.MANAGE_CARD_STOCK, card.batch.area):
+        raise PermissionDenied
+    form = forms.VoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.card_void(actor=request.user, card=card)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, _("Number %(number)s is voided.") % {
+                "number": card.display_number})
+            return redirect("cards:card_detail", number=card.number)
+    return render(request, "cards/card_action.html", {
+        "card": card, "form": form, "title": _("Void the number"), "rule": RULE_TEXT})
+
+
+@login_required
 def card_move(request, number: str):
     def form_kwargs(card):
         units = (Unit.objects.visible_to(request.user)
@@ -263,13 +285,24 @@ def batch_list(request):
     areas = _stock_areas(request.user)
     if not areas.exists():
         raise PermissionDenied
+    find = forms.FindNumberForm(request.GET if "number" in request.GET else None)
+    if "number" in request.GET and find.is_valid():
+        try:
+            wanted = selectors.parse_number(find.cleaned_data["number"])
+        except DomainError as error:
+            find.add_domain_error(error)
+        else:
+            card = Card.objects.visible_to(request.user).filter(number=wanted).first()
+            if card is not None:
+                return redirect("cards:card_detail", number=card.number)
+            find.add_error("number", str(CardUnknown()))
     batches = (CardBatch.objects.visible_to(request.user).select_related("area", "created_by")
                .annotate(unused=Count("cards", filter=Q(cards__status=CardStatus.UNUSED)))
                .order_by("-created_at", "-id"))
     page = Paginator(batches, 50).get_page(request.GET.get("page"))
     for batch in page:
         batch.parts = printing.parts(batch.size)
-    return render(request, "cards/batch_list.html", {"page": page})
+    return render(request, "cards/batch_list.html", {"page": page, "find": find})
 
 
 @login_required
