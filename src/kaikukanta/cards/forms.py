@@ -164,4 +164,4 @@ class VoidForm(ServiceErrorsMixin, forms.Form):
 
 
 class FindNumberForm(ServiceErrorsMixin, forms.Form):
-    number = number_field(label=_("Find a number"))
+    number = number_field(label=_("Find a number"), required=False)

@@ -286,7 +286,7 @@ def batch_list(request):
     if not areas.exists():
         raise PermissionDenied
     find = forms.FindNumberForm(request.GET if "number" in request.GET else None)
-    if "number" in request.GET and find.is_valid():
+    if find.is_bound and find.is_valid() and find.cleaned_data["number"].strip():
         try:
             wanted = selectors.parse_number(find.cleaned_data["number"])
         except DomainError as error:
