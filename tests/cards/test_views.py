@@ -339,3 +339,23 @@ def test_coordinator_finds_and_voids_a_stock_number(cast, stock, login):
                                      {"number": stock[1]}).status_code == 200
     # paging the list without a number shows no error
     assert b"error-summary" not in client.get(reverse("cards:batch_list"), {"page": 1}).content
+
+
+def test_registering_at_another_units_is_refused(cast, stock, login):
+    client = login(cast.a.distributor)
+    response = client.post(reverse("cards:register"),
+                           form(stock[0], unit=str(cast.b.unit.pk)))
+    assert response.status_code == 200
+    assert Card.objects.get(number=stock[0]).status == CardStatus.UNUSED
+    response = client.post(reverse("cards:community_issue"),
+                           {"unit": str(cast.b.unit.pk), "number": ""})
+    assert response.status_code == 200 and not Card.objects.filter(kind="community").exists()
+
+
+def test_success_message_shows_the_validity(cast, stock, login):
+    client = login(cast.a.distributor)
+    response = client.post(reverse("cards:register"),
+                           form(stock[0], unit=str(cast.a.unit.pk)), follow=True)
+    card = Card.objects.get(number=stock[0])
+    d = card.valid_until
+    assert f"valid until {d.day}.{d.month}.{d.year}" in response.content.decode()

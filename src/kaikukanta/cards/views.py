@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 from kaikukanta.accounts.permissions import Perm, can, get_visible_or_404
@@ -129,9 +129,10 @@ def card_register(request):
             for problem in problems or [error]:
                 form.add_domain_error(problem)
         else:
+            valid_until = dateformat.format(card.valid_until, "j.n.Y")
             messages.success(request, _("Card %(number)s is registered and valid until "
                                         "%(date)s.") % {
-                "number": card.display_number, "date": card.valid_until.strftime("%-d.%-m.%Y")})
+                "number": card.display_number, "date": valid_until})
             return redirect("cards:card_detail", number=card.number)
     return render(request, "cards/register.html", {"form": form, "rule": RULE_TEXT})
 
