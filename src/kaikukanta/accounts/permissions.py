@@ -30,6 +30,7 @@ class Perm(StrEnum):
     RECORD_USES = "record_uses"  # obj: Unit (a venue site)
     MANAGE_OFFERS = "manage_offers"  # obj: Organisation (a venue)
     SELL_FOR_VENUE = "sell_for_venue"  # obj: Organisation (a venue)
+    REVIEW_LOOKUPS = "review_lookups"  # obj: None; card look-ups slowed down in own areas
 
 
 def coordinator_kinds(scope: Scope, area_id: int) -> set[str]:
@@ -101,6 +102,7 @@ _RULES: dict[Perm, Callable[[Scope, Any], bool]] = {
     Perm.RECORD_USES: _record_uses,
     Perm.MANAGE_OFFERS: lambda s, org: org.id in s.venue_org_ids,
     Perm.SELL_FOR_VENUE: _sells_for,
+    Perm.REVIEW_LOOKUPS: lambda s, obj: bool(s.culture_area_ids),
 }
 
 # National admins may do everything except the desk work that belongs to one unit.
