@@ -18,7 +18,7 @@ from django.utils import timezone
 from kaikukanta.accounts.scope import scope_for
 from kaikukanta.audit.services import audit_log
 from kaikukanta.cards.errors import CardUnknown
-from kaikukanta.cards.models import Card, CardKind, CardStatus
+from kaikukanta.cards.models import Card, CardKind
 from kaikukanta.cards.selectors import parse_number
 from kaikukanta.stats import hooks as stats_hooks
 from kaikukanta.usage import errors
@@ -116,9 +116,9 @@ def _check_card(card: Card | None, number: str, day: datetime.date) -> Card:
     if answer.status == REPLACED:
         raise errors.CardReplaced(number=answer.replaced_by)
     if answer.status == INACTIVE:
-        if card.status == CardStatus.INACTIVE:
-            raise errors.CardInactive(date=_short(card.inactivated_on))
-        raise errors.CardNotYetValid(date=_short(card.issued_on))
+        if card.issued_on is not None and day < card.issued_on:
+            raise errors.CardNotYetValid(date=_short(card.issued_on))
+        raise errors.CardInactive(date=_short(card.inactivated_on))
     return card
 
 
