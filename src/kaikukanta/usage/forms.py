@@ -33,8 +33,10 @@ class RecordForm(forms.Form):
     event_date = forms.DateField(label=_("Event date"),
                                  widget=forms.DateInput(attrs={"type": "date"},
                                                         format="%Y-%m-%d"))
-    children = forms.TypedChoiceField(label=_("Children's tickets"), coerce=int,
-                                      empty_value=0, required=False)
+    # A select of 0..the card's number; any number is accepted here so that the service's
+    # rule (too_many_children) answers with its own message.
+    children = forms.IntegerField(label=_("Children's tickets"), min_value=0, max_value=99,
+                                  required=False, initial=0, widget=forms.Select)
     companion = forms.BooleanField(
         label=_("Companion ticket (assistant or interpreter, free)"), required=False)
 
@@ -48,7 +50,7 @@ class RecordForm(forms.Form):
         ]
         if community:
             self.fields["children"].label = _("Accompanying clients under 16")
-        self.fields["children"].choices = [(i, str(i)) for i in range(children_max + 1)]
+        self.fields["children"].widget.choices = [(i, str(i)) for i in range(children_max + 1)]
         if not backfill:
             self.fields["event_date"].initial = timezone.localdate()
         if backfill:
@@ -59,7 +61,7 @@ class RecordForm(forms.Form):
             self.fields["children"] = forms.IntegerField(label=_("Children's tickets"),
                                                          min_value=0, max_value=99,
                                                          initial=0, required=False)
-            self.fields.move_to_end("number", last=False)
+            self.order_fields(["number"])
 
     def clean_offer(self):
         value = self.cleaned_data.get("offer") or ""
