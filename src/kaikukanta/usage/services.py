@@ -246,9 +246,13 @@ def _record(*, actor, site, number, event_date, offer, category, children, compa
     is_course = offer is not None and offer.kind in COURSE_KINDS
     backfilled = _check_date(event_date, course=is_course)
     card = (
-        Card.objects.select_for_update().select_related("area")
-        .filter(number=number).first()
+        Card.objects.select_for_update().filter(number=number).first()
     )
+    if request_token and card is not None:
+        # A double submission waited for the card's lock: answer with the first one's use.
+        existing = Use.objects.filter(request_token=request_token).first()
+        if existing is not None:
+            return existing
     card = _check_card(card, number, event_date)
     if children:
         if is_course or (offer is not None and not offer.children_allowed):
@@ -293,7 +297,8 @@ def use_cancel(*, actor, use: Use, actor_label: str = "") -> Use:
     """Cancel a use recorded by mistake, within CANCEL_DAYS of recording. The row stays
     (status cancelled) so the log and the statistics can follow it."""
     with transaction.atomic():
-        use = Use.objects.select_for_update().select_related("venue", "card").get(pk=use.pk)
+        use = (Use.objects.select_for_update(of=("self",))
+               .select_related("venue__home_area", "card").get(pk=use.pk))
         if use.status == UseStatus.CANCELLED:
             raise errors.AlreadyCancelled()
         if use.recorded_at < timezone.now() - timedelta(days=CANCEL_DAYS):
