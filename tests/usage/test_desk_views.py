@@ -201,3 +201,18 @@ def test_backfill_one_by_one(cast, card, offer, client, today):
     data.update(token="another", event_date=(today - days(61)).isoformat())
     body = client.post(url, data).content.decode()
     assert "at most 60 days" in body and Use.objects.count() == 1
+
+
+def test_query_counts_stay_flat(cast, offer, client, today, django_assert_max_num_queries):
+    for _ in range(15):
+        c = mk(cast.a.unit, children=1)
+        services.use_record(actor=cast.a.venue, site=cast.a.site, card_number=c.number,
+                            event_date=today, offer=offer, children=1)
+    client.force_login(cast.a.venue)
+    client.get(DESK, {"site": cast.a.site.pk})
+    with django_assert_max_num_queries(16):
+        assert look_up(client, cast.a.site, c.number).status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("usage:uses")).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("usage:use_months")).status_code == 200
