@@ -11,6 +11,8 @@ PERSONAL_DATA: dict[str, str] = {
     "cards.card": "pseudonymous holder facts: birth year, postal code, municipality, number "
                   "of children and optional gender, life situation and language; no identity",
     "audit.auditentry": "who (staff) did what; never holder fields",
+    "usage.lookuplog": "which staff account (or API client label) looked up which card "
+                       "number and when; never holder fields",
 }
 
 # model label -> why it holds none
@@ -28,4 +30,5 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "cards.cardevent": "card lifecycle dates",
     "usage.offer": "venue offering",
     "usage.use": "card number, date, place and ticket counts",
+    "usage.offerdatecount": "ticket counts per offer and date",
 }
