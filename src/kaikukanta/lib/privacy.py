@@ -11,6 +11,9 @@ PERSONAL_DATA: dict[str, str] = {
     "cards.card": "pseudonymous holder facts: birth year, postal code, municipality, number "
                   "of children and optional gender, life situation and language; no identity",
     "audit.auditentry": "who (staff) did what; never holder fields",
+    "coordination.invitation": "invited staff member's name, work email and language",
+    "coordination.areacheckliststep": "a short free-text note about the area's work; the "
+                                      "form tells not to write about people",
 }
 
 # model label -> why it holds none
@@ -28,4 +31,5 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "cards.cardevent": "card lifecycle dates",
     "usage.offer": "venue offering",
     "usage.use": "card number, date, place and ticket counts",
+    "coordination.distributorreview": "organisational; the reviewing staff user only",
 }

@@ -185,3 +185,58 @@ def commitment_acknowledge(*, actor, organisation: Organisation,
               area=organisation.home_area, organisation=organisation,
               changes={"version": version.version})
     return obj
+
+
+@transaction.atomic
+def organisation_update(
+    *,
+    actor,
+    organisation: Organisation,
+    name: str,
+    sector: str,
+    contact_name: str,
+    contact_email: str,
+    contact_phone: str = "",
+    is_active: bool = True,
+) -> Organisation:
+    """Edit an organisation. The audit log names the changed contact fields, not their
+    values (staff data stays minimal)."""
+    org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    new = {"name": name, "sector": sector, "contact_name": contact_name,
+           "contact_email": contact_email, "contact_phone": contact_phone,
+           "is_active": is_active}
+    changes: dict = {}
+    for key, value in new.items():
+        old = getattr(org, key)
+        if old != value:
+            changes[key] = "changed" if key.startswith("contact_") else [old, value]
+            setattr(org, key, value)
+    if changes:
+        org.save()
+        action = "organisation.updated"
+        if list(changes) == ["is_active"]:
+            action = "organisation.activated" if is_active else "organisation.deactivated"
+        audit_log(action=action, actor=actor, target=org, area=org.home_area,
+                  organisation=org, changes=changes)
+    organisation.refresh_from_db()
+    return org
+
+
+@transaction.atomic
+def unit_update(*, actor, unit: Unit, name: str, municipality: Municipality | None,
+                is_active: bool = True) -> Unit:
+    obj = Unit.objects.select_for_update().select_related("organisation").get(pk=unit.pk)
+    changes: dict = {}
+    if obj.name != name:
+        changes["name"] = [obj.name, name]
+    if obj.municipality_id != (municipality.pk if municipality else None):
+        changes["municipality"] = [str(obj.municipality or ""), str(municipality or "")]
+    if obj.is_active != is_active:
+        changes["is_active"] = [obj.is_active, is_active]
+    if changes:
+        obj.name, obj.municipality, obj.is_active = name, municipality, is_active
+        obj.save()
+        audit_log(action="unit.updated", actor=actor, target=obj,
+                  area=obj.organisation.home_area, organisation=obj.organisation,
+                  changes=changes)
+    return obj
