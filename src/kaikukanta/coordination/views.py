@@ -449,6 +449,8 @@ def seller_link_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def commitment_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
+    if scope.is_anonymous:
+        raise PermissionDenied
     if scope.is_national or scope.coordinator_area_ids:
         organisations = selectors.managed_organisations(request.user).filter(is_active=True)
     else:
