@@ -192,7 +192,7 @@ def invitation_open(token: str, *, for_update: bool = False) -> Invitation:
     """The pending invitation behind a link, or the reason it cannot be used."""
     qs = Invitation.objects.select_related("area", "organisation", "unit")
     if for_update:
-        qs = qs.select_for_update()
+        qs = qs.select_for_update(of=("self",))
     invitation = qs.filter(token_hash=hash_token(token or "")).first()
     if invitation is None:
         raise InvitationUnknown()
