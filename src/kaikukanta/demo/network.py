@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils.translation import gettext as _
+
 from kaikukanta.accounts.models import Membership, Role, User
 from kaikukanta.demo.context import DEMO_PASSWORD, DemoContext
 from kaikukanta.geo.models import Municipality, WellbeingCounty
@@ -167,7 +169,8 @@ def load(ctx: DemoContext) -> None:
         ctx[f"user_{key}"] = user
 
     key, email, name = OULU_BOTH
-    user = _user(ctx, email, name, "Area coordinator, both sides (Oulu)")
+    both_sides = _("Area coordinator, both sides")
+    user = _user(ctx, email, name, f"{both_sides} (Oulu)")
     for role in (Role.CULTURE_COORDINATOR, Role.WELFARE_COORDINATOR):
         Membership.objects.get_or_create(user=user, role=role, area=ctx["area_oulu"])
     ctx["user_coordinator_oulu"] = user

@@ -31,6 +31,7 @@ class Command(BaseCommand):
                 module.load(ctx)
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        width = max((len(email) for _, email in ctx.logins), default=0)
         for label, email in ctx.logins:
-            self.stdout.write(f"  {label:<45} {email}")
+            self.stdout.write(f"  {email:<{width}}  {label}")
         self.stdout.write("Open http://127.0.0.1:8000/ and sign in.")
