@@ -33,6 +33,7 @@ class Perm(StrEnum):
     GRANT_ROLE = "grant_role"  # obj: an unsaved Membership (role + scope) to invite someone to
     MANAGE_USER = "manage_user"  # obj: User; deactivate an account
     ACKNOWLEDGE_COMMITMENT = "acknowledge_commitment"  # obj: Organisation
+    MOVE_CARD = "move_card"  # obj: Card; the welfare side of the card's area
 
 
 def coordinator_kinds(scope: Scope, area_id: int) -> set[str]:
@@ -104,6 +105,7 @@ _RULES: dict[Perm, Callable[[Scope, Any], bool]] = {
     Perm.RECORD_USES: _record_uses,
     Perm.MANAGE_OFFERS: lambda s, org: org.id in s.venue_org_ids,
     Perm.SELL_FOR_VENUE: _sells_for,
+    Perm.MOVE_CARD: lambda s, card: card.area_id in s.welfare_area_ids,
 }
 
 # National admins may do everything except the desk work that belongs to one unit.
