@@ -39,7 +39,7 @@ def test_area_page_shows_ten_steps_with_real_records(cast, login):
     assert response.context["user_count"] == 6
     assert f"?area={cast.a.area.pk}" in body and "6 users" in body
     assert list(response.context["batches"].values_list("size", flat=True)) == [500]
-    assert "1 card batch" in body
+    assert "1 card batch" in body and reverse("cards:batch_list") in body
 
 
 def test_coordinator_updates_a_step_and_national_sees_progress(cast, client):

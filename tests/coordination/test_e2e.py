@@ -1,18 +1,21 @@
 """The issue's "done when": a national admin starts a new area, invites a welfare
 coordinator, who adds a distributor with a unit and invites a staff member who signs in."""
 
+from django.test import Client
 from django.urls import reverse
 
 from kaikukanta.accounts.models import Membership, Role, User
 from kaikukanta.accounts.permissions import Perm, can
+from kaikukanta.cards.models import Card
+from kaikukanta.cards.services import batch_create
 from kaikukanta.coordination.models import DistributorReview
 from kaikukanta.network.models import Area, Organisation
 
 PASSWORD = "Kulttuuria-kaikille-2026"
 
 
-def test_new_area_from_national_admin_to_signed_in_distributor(cast, geo, client, mailoutbox,
-                                                                last_token):
+def test_new_area_from_national_admin_to_signed_in_distributor(cast, geo, postal_codes, client,
+                                                                mailoutbox, last_token):
     client.force_login(cast.national)
     oulu = geo.municipalities["564"]
     # Oulu is free; Espoo belongs to area a, so adding it is refused in the form first
@@ -89,6 +92,24 @@ def test_new_area_from_national_admin_to_signed_in_distributor(cast, geo, client
     jonna = User.objects.get(email="jonna@pohjoinen.test")
     assert can(jonna, Perm.ISSUE_CARDS, unit)
     assert not can(jonna, Perm.ISSUE_CARDS, cast.a.unit)
+
+    # the area's card stock is printed and the trial starts; Jonna registers a card from
+    # the new area's stock at her desk
+    batch = batch_create(actor=hanna, area=area, count=5)
+    national = Client()
+    national.force_login(cast.national)
+    response = national.post(reverse("coordination:area_edit", args=[area.pk]), {
+        "name": "Pohjoinen", "municipalities": [oulu.pk, sotkamo.pk], "status": "trial",
+        "status_since": "2026-11-20"})
+    assert response.status_code == 302
+    number = batch.cards.order_by("number").first().number
+    response = client.post(reverse("cards:register"), {
+        "unit": unit.pk, "number": number, "birth_year": 1985, "postal_code": "90100",
+        "children": 0})
+    assert response.status_code == 302, response.context["form"].errors
+    card = Card.objects.get(number=number)
+    assert card.status == "active" and card.unit == unit and card.area == area
+    assert card.registered_at is not None
 
     # the national dashboard lists the new distributor until it is reviewed
     client.force_login(cast.national)
