@@ -219,3 +219,25 @@ def test_national_sees_everything_in_the_audit_log(cast, login, entries):
     response = login(cast.national).get(reverse("coordination:audit_list"),
                                         {"action": "card.registered"})
     assert set(labels(response)) == {"Card ABCD-2345", "Card ZZZZ-9999"}
+
+
+def test_real_card_registration_shows_number_not_holder(cast, postal_codes, login):
+    from kaikukanta.cards import services as card_services
+
+    batch = card_services.batch_create(actor=cast.a.welfare, area=cast.a.area, count=1)
+    number = batch.cards.get().number
+    card_services.card_register(actor=cast.a.distributor, unit=cast.a.unit, number=number,
+                                birth_year=1957, postal_code="02100", children=3,
+                                gender="", life_situation="", preferred_language="")
+    client = login(cast.a.welfare)
+    response = client.get(reverse("coordination:audit_list"), {"action": "card.registered"})
+    body = response.content.decode()
+    assert len(response.context["page"]) == 1
+    from kaikukanta.cards.numbers import display
+
+    assert display(number) in body  # the card number is shown
+    for holder_value in ("1957", "02100"):
+        assert holder_value not in body
+    # venues' coordinators on the culture side see the area's entries, but never holders
+    body = login(cast.a.culture).get(reverse("coordination:audit_list")).content.decode()
+    assert "1957" not in body

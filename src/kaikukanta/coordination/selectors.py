@@ -36,8 +36,10 @@ def managed_organisation_q(scope: Scope, prefix: str = "") -> Q:
 
 
 def managed_organisations(user) -> QuerySet[Organisation]:
+    """What the user sees, narrowed to what they run (ticket sellers from other areas that
+    sell for this area's venues are seen but not run)."""
     scope = scope_for(user)
-    qs = Organisation.objects.select_related("home_area")
+    qs = Organisation.objects.visible_to(user).select_related("home_area")
     if scope.is_national:
         return qs
     return qs.filter(managed_organisation_q(scope))
@@ -45,7 +47,7 @@ def managed_organisations(user) -> QuerySet[Organisation]:
 
 def managed_units(user) -> QuerySet[Unit]:
     scope = scope_for(user)
-    qs = Unit.objects.select_related("organisation__home_area")
+    qs = Unit.objects.visible_to(user).select_related("organisation__home_area")
     if scope.is_national:
         return qs
     return qs.filter(managed_organisation_q(scope, prefix="organisation__"))

@@ -39,9 +39,17 @@ from kaikukanta.coordination.models import (
 from kaikukanta.lib.errors import DomainError
 from kaikukanta.network.models import Area, OperatingModelVersion, SellerLink, SellerLinkStatus
 
-# Holder fields never shown, even if an entry were ever written with one.
-HOLDER_FIELDS = {"birth_year", "postal_code", "municipality", "gender", "life_situation",
-                 "preferred_language", "children", "name", "address", "phone"}
+# Cardholder fields are never shown, even if an entry were ever written with one.
+HOLDER_FIELDS = {"birth_year", "postal_code", "gender", "life_situation",
+                 "preferred_language", "date_of_birth", "address", "phone"}
+# On card and use entries, where they describe the holder, these are hidden too.
+CARD_HOLDER_FIELDS = HOLDER_FIELDS | {"municipality", "children", "name"}
+
+
+def _shown_changes(entry: AuditEntry) -> dict:
+    hidden = (CARD_HOLDER_FIELDS if entry.target_type.startswith(("cards.", "usage."))
+              else HOLDER_FIELDS)
+    return {k: v for k, v in (entry.changes or {}).items() if k not in hidden}
 
 
 def _require_coordinator(request: HttpRequest) -> None:
@@ -526,8 +534,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(entries.select_related("actor", "area", "organisation"), 50).get_page(
         request.GET.get("page"))
     for entry in page:
-        entry.shown_changes = {k: v for k, v in (entry.changes or {}).items()
-                               if k not in HOLDER_FIELDS}
+        entry.shown_changes = _shown_changes(entry)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "coordination/audit_list.html", {
