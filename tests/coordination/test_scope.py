@@ -184,3 +184,14 @@ def test_review_and_area_writes_are_national_only(cast, login):
     response = client.post(reverse("coordination:operating_model"), {
         "version": "2027", "published_on": "2027-01-01", "summary_fi": "x"})
     assert response.status_code == 403
+
+
+def test_network_pages_link_to_coordination_for_those_who_run_it(cast, login):
+    org_url = reverse("network:organisation_detail", args=[cast.a.distributor_org.pk])
+    manage = reverse("coordination:organisation_detail", args=[cast.a.distributor_org.pk])
+    assert manage in login(cast.a.welfare).get(org_url).content.decode()
+    assert manage not in login(cast.a.distributor).get(org_url).content.decode()
+    area_url = reverse("network:area_detail", args=[cast.a.area.pk])
+    coordinate = reverse("coordination:area_detail", args=[cast.a.area.pk])
+    assert coordinate in login(cast.a.culture).get(area_url).content.decode()
+    assert coordinate not in login(cast.a.venue).get(area_url).content.decode()
