@@ -308,3 +308,55 @@ def test_one_link_accepted_twice_at_once_gives_one_account(cast):
         t.join()
     assert sorted(results) == ["InvitationUsed", "ok"]
     assert User.objects.filter(email="new@espoo.test").count() == 1
+
+
+def test_failed_email_saves_nothing_and_says_so(cast, login, monkeypatch):
+    def broken(*args, **kwargs):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr("kaikukanta.coordination.services.send_mail", broken)
+    client = login(cast.a.welfare)
+    response = client.post(
+        reverse("coordination:organisation_invite", args=[cast.a.distributor_org.pk]),
+        {"name": "N", "email": "n@espoo.test", "language": "fi",
+         "role": Role.DISTRIBUTOR_STAFF, "unit": cast.a.unit.pk})
+    assert response.status_code == 200
+    assert "could not be sent" in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+def test_an_expired_invitation_can_be_resent(cast, login, last_token):
+    inv = invite(cast)
+    Invitation.objects.filter(pk=inv.pk).update(expires_at=timezone.now()
+                                                - datetime.timedelta(hours=1))
+    client = login(cast.a.welfare)
+    listed = client.get(reverse("coordination:invitation_list")).content.decode()
+    assert "Expired" in listed
+    client.post(reverse("coordination:invitation_resend", args=[inv.pk]))
+    client.logout()
+    assert accept(client, last_token()).status_code == 302
+
+
+@pytest.mark.parametrize("who", ["a.welfare", "a.culture", "a.distributor"])
+def test_only_the_national_team_marks_reviews(cast, client, who):
+    from kaikukanta.coordination.models import DistributorReview
+
+    org = services.organisation_add(
+        actor=cast.a.welfare, area=cast.a.area, name="New NGO", kind="distributor",
+        sector="third", contact_name="C", contact_email="c@espoo.test")
+    review = DistributorReview.objects.get(organisation=org)
+    client.force_login(getattr(cast.a, who[2:]))
+    response = client.post(reverse("coordination:review_done", args=[review.pk]))
+    assert response.status_code == 403
+    review.refresh_from_db()
+    assert review.reviewed_at is None
+    # the welfare coordinator sees the flag on the organisation and their dashboard
+    if who == "a.welfare":
+        body = client.get(reverse("coordination:organisation_detail", args=[org.pk])).content
+        assert b"waiting for the national team" in body
+
+
+def test_staff_cannot_change_the_checklist(cast, client):
+    client.force_login(cast.a.distributor)
+    url = reverse("coordination:checklist_step", args=[cast.a.area.pk, "workshop"])
+    assert client.post(url, {"status": "done"}).status_code == 403

@@ -66,3 +66,9 @@ class NoOperatingModel(DomainError):
 class AlreadyReviewed(DomainError):
     code = "already_reviewed"
     message = _("This distributor has already been reviewed.")
+
+
+class EmailNotSent(DomainError):
+    code = "email_not_sent"
+    message = _("The email could not be sent. Nothing was saved; try again later.")
+    http_status = 503

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+import smtplib
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -26,6 +27,7 @@ from kaikukanta.audit.services import audit_log
 from kaikukanta.coordination.errors import (
     AlreadyReviewed,
     CannotDeactivateSelf,
+    EmailNotSent,
     InvitationClosed,
     InvitationExpired,
     InvitationReplaced,
@@ -102,7 +104,12 @@ def _send_invitation(invitation: Invitation, token: str, base_url: str) -> None:
                    "where": invitation.unit or invitation.organisation or invitation.area}
         subject = render_to_string("coordination/email/invitation_subject.txt", context)
         body = render_to_string("coordination/email/invitation.txt", context)
-    send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
+    try:
+        send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL,
+                  [invitation.email])
+    except (OSError, smtplib.SMTPException) as exc:
+        # raised inside the transaction, so the invitation is not saved either
+        raise EmailNotSent() from exc
 
 
 def _new_invitation(*, actor, email: str, name: str, role: str, language: str, area,
