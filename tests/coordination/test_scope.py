@@ -195,3 +195,19 @@ def test_network_pages_link_to_coordination_for_those_who_run_it(cast, login):
     coordinate = reverse("coordination:area_detail", args=[cast.a.area.pk])
     assert coordinate in login(cast.a.culture).get(area_url).content.decode()
     assert coordinate not in login(cast.a.venue).get(area_url).content.decode()
+
+
+def test_user_list_query_count_does_not_grow_with_users(cast, login,
+                                                        django_assert_max_num_queries):
+    from kaikukanta.accounts.models import Membership, Role, User
+
+    for i in range(15):
+        user = User.objects.create_user(f"extra{i}@espoo.test", "x", name=f"Extra {i}")
+        Membership.objects.create(user=user, role=Role.DISTRIBUTOR_STAFF,
+                                  organisation=cast.a.distributor_org, unit=cast.a.unit)
+    client = login(cast.a.welfare)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("coordination:user_list"))
+    rows = response.context["rows"]
+    assert len(rows) == 16 and all(r["manageable"] for r in rows)
+    assert cast.a.venue not in [r["user"] for r in rows]

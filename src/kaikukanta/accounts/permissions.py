@@ -153,7 +153,7 @@ def _grant_role(s: Scope, m) -> bool:
 
 def _manage_user(s: Scope, user) -> bool:
     """A coordinator manages an account when every role it holds is one they could give."""
-    memberships = list(user.memberships.select_related("organisation", "unit"))
+    memberships = list(user.memberships.all())  # uses a prefetch when the list has one
     return bool(memberships) and all(_grant_role(s, m) for m in memberships)
 
 
