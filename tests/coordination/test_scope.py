@@ -211,3 +211,34 @@ def test_user_list_query_count_does_not_grow_with_users(cast, login,
     rows = response.context["rows"]
     assert len(rows) == 16 and all(r["manageable"] for r in rows)
     assert cast.a.venue not in [r["user"] for r in rows]
+
+
+def test_taken_names_are_form_errors_not_crashes(cast, login):
+    client = login(cast.a.welfare)
+    response = client.post(reverse("coordination:organisation_create", args=[cast.a.area.pk]), {
+        "name": cast.a.distributor_org.name, "kind": "distributor", "sector": "public",
+        "contact_name": "X", "contact_email": "x@x.test"})
+    assert response.status_code == 200
+    assert "already in use" in str(response.context["form"].errors["name"])
+    other = client.post(reverse("coordination:organisation_create", args=[cast.a.area.pk]), {
+        "name": "Second office", "kind": "distributor", "sector": "public",
+        "contact_name": "X", "contact_email": "x@x.test"})
+    assert other.status_code == 302
+    second = Organisation.objects.get(name="Second office")
+    response = client.post(reverse("coordination:organisation_edit", args=[second.pk]), {
+        "name": cast.a.distributor_org.name, "sector": "public", "contact_name": "X",
+        "contact_email": "x@x.test", "is_active": "on"})
+    assert "already in use" in str(response.context["form"].errors["name"])
+    client.post(reverse("coordination:unit_create", args=[second.pk]), {"name": "Desk 2"})
+    response = client.post(reverse("coordination:unit_create", args=[second.pk]),
+                           {"name": "Desk 2"})
+    assert "already in use" in str(response.context["form"].errors["name"])
+    assert second.units.filter(name="Desk 2").count() == 1
+
+
+def test_taken_area_name_is_a_form_error(cast, geo, login):
+    response = login(cast.national).post(reverse("coordination:area_create"), {
+        "name": "Espoo", "municipalities": [geo.municipalities["564"].pk],
+        "status": "preparing", "status_since": "2026-01-01"})
+    assert response.status_code == 200
+    assert "already in use" in str(response.context["form"].errors["name"])

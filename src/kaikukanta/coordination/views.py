@@ -233,9 +233,14 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = OrganisationEditForm(request.POST or None, initial={
         f: getattr(org, f) for f in OrganisationEditForm.base_fields})
     if request.method == "POST" and form.is_valid():
-        services.organisation_edit(actor=request.user, organisation=org, **form.cleaned_data)
-        messages.success(request, _("The organisation was saved."))
-        return redirect("coordination:organisation_detail", org.pk)
+        try:
+            services.organisation_edit(actor=request.user, organisation=org,
+                                       **form.cleaned_data)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The organisation was saved."))
+            return redirect("coordination:organisation_detail", org.pk)
     return render(request, "coordination/form.html", {
         "form": form, "title": _("Edit %(name)s") % {"name": org.name}})
 
@@ -247,10 +252,14 @@ def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = UnitForm(request.POST or None, area=org.home_area)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.unit_add(actor=request.user, organisation=org, name=data["name"],
-                          municipality=data["municipality"])
-        messages.success(request, _("The unit was added."))
-        return redirect("coordination:organisation_detail", org.pk)
+        try:
+            services.unit_add(actor=request.user, organisation=org, name=data["name"],
+                              municipality=data["municipality"])
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The unit was added."))
+            return redirect("coordination:organisation_detail", org.pk)
     return render(request, "coordination/form.html", {
         "form": form, "title": _("New unit or site for %(name)s") % {"name": org.name}})
 
@@ -262,9 +271,13 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = UnitForm(request.POST or None, area=unit.organisation.home_area, initial={
         "name": unit.name, "municipality": unit.municipality, "is_active": unit.is_active})
     if request.method == "POST" and form.is_valid():
-        services.unit_edit(actor=request.user, unit=unit, **form.cleaned_data)
-        messages.success(request, _("The unit was saved."))
-        return redirect("coordination:organisation_detail", unit.organisation_id)
+        try:
+            services.unit_edit(actor=request.user, unit=unit, **form.cleaned_data)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The unit was saved."))
+            return redirect("coordination:organisation_detail", unit.organisation_id)
     return render(request, "coordination/form.html", {
         "form": form, "title": _("Edit %(name)s") % {"name": unit.name}})
 

@@ -14,6 +14,7 @@ from kaikukanta.network.errors import (
     AlreadyCommitted,
     AreaNeedsMunicipality,
     MunicipalityInOtherArea,
+    NameTaken,
     SellerLinkInvalid,
 )
 from kaikukanta.network.models import (
@@ -61,6 +62,8 @@ def area_create(
     wellbeing_county: WellbeingCounty | None = None,
 ) -> Area:
     municipalities = list(municipalities)
+    if Area.objects.filter(name=name).exists():
+        raise NameTaken(name=name)
     _check_municipalities(municipalities, status, None)
     area = Area.objects.create(
         name=name,
@@ -86,6 +89,8 @@ def area_update(
     wellbeing_county: WellbeingCounty | None,
 ) -> Area:
     municipalities = list(municipalities)
+    if Area.objects.filter(name=name).exclude(pk=area.pk).exists():
+        raise NameTaken(name=name)
     _check_municipalities(municipalities, status, area)
     before = {"name": area.name, "status": area.status, "status_since": area.status_since,
               "wellbeing_county": area.wellbeing_county_id,
@@ -117,6 +122,8 @@ def organisation_create(
     first_unit_municipality: Municipality | None = None,
 ) -> Organisation:
     """Create an organisation together with its first unit/site (every one has one)."""
+    if Organisation.objects.filter(home_area=home_area, name=name).exists():
+        raise NameTaken(name=name)
     org = Organisation.objects.create(
         name=name, kind=kind, sector=sector, home_area=home_area,
         contact_name=contact_name, contact_email=contact_email, contact_phone=contact_phone,
@@ -131,6 +138,8 @@ def organisation_create(
 @transaction.atomic
 def unit_create(*, actor, organisation: Organisation, name: str,
                 municipality: Municipality | None = None) -> Unit:
+    if Unit.objects.filter(organisation=organisation, name=name).exists():
+        raise NameTaken(name=name)
     unit = Unit.objects.create(organisation=organisation, name=name, municipality=municipality)
     audit_log(action="unit.created", actor=actor, target=unit, area=organisation.home_area,
               organisation=organisation)
@@ -202,6 +211,9 @@ def organisation_update(
     """Edit an organisation. The audit log names the changed contact fields, not their
     values (staff data stays minimal)."""
     org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if Organisation.objects.filter(home_area_id=org.home_area_id, name=name).exclude(
+            pk=org.pk).exists():
+        raise NameTaken(name=name)
     new = {"name": name, "sector": sector, "contact_name": contact_name,
            "contact_email": contact_email, "contact_phone": contact_phone,
            "is_active": is_active}
@@ -226,6 +238,9 @@ def organisation_update(
 def unit_update(*, actor, unit: Unit, name: str, municipality: Municipality | None,
                 is_active: bool = True) -> Unit:
     obj = Unit.objects.select_for_update().select_related("organisation").get(pk=unit.pk)
+    if Unit.objects.filter(organisation_id=obj.organisation_id, name=name).exclude(
+            pk=obj.pk).exists():
+        raise NameTaken(name=name)
     changes: dict = {}
     if obj.name != name:
         changes["name"] = [obj.name, name]
