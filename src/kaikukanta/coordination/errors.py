@@ -64,7 +64,7 @@ class NoOperatingModel(DomainError):
 
 
 class AlreadyReviewed(DomainError):
-    code = "already_reviewed"
+    code = "distributor_already_reviewed"
     message = _("This distributor has already been reviewed.")
 
 
