@@ -11,7 +11,7 @@ from kaikukanta.lib.errors import DomainError
 
 
 def _optional_choices(choices):
-    return [("", _("Not given"))] + list(choices)
+    return [("", _("Not entered"))] + list(choices)
 
 
 class NumberInput(forms.TextInput):
@@ -20,7 +20,8 @@ class NumberInput(forms.TextInput):
 
     def __init__(self, attrs=None):
         base = {"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false",
-                "inputmode": "text", "class": "card-number", "maxlength": "20"}
+                "inputmode": "text", "class": "card-number", "maxlength": "20",
+                "data-scan": _("Read with the camera")}
         super().__init__({**base, **(attrs or {})})
 
 
@@ -152,3 +153,15 @@ class BatchForm(ServiceErrorsMixin, forms.Form):
         self.fields["area"].queryset = areas
         self.fields["kind"].choices = CardKind.choices
         self.fields["kind"].initial = CardKind.PERSONAL
+
+
+class VoidForm(ServiceErrorsMixin, forms.Form):
+    confirmed = forms.BooleanField(
+        label=_("This number must never be registered (for example the card was misprinted "
+                "or lost before it was handed out)."),
+        required=True,
+    )
+
+
+class FindNumberForm(ServiceErrorsMixin, forms.Form):
+    number = number_field(label=_("Find a number"))
