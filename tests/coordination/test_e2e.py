@@ -47,6 +47,8 @@ def test_new_area_from_national_admin_to_signed_in_distributor(cast, geo, postal
     assert "Kaikukanta" in mailoutbox[-1].subject
     assert "http://testserver/coordination/invite/" in mailoutbox[-1].body
     token = last_token()
+    body = client.get(reverse("coordination:area_detail", args=[area.pk])).content.decode()
+    assert "Hanna Hyvinvointi" in body  # the open invitation shows on the area page
     client.logout()
 
     # the coordinator accepts the link and lands on her home page, signed in

@@ -147,6 +147,8 @@ def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "steps": selectors.checklist_for(area),
         "organisations": selectors.commitment_overview(organisations),
         "coordinators": coordinators,
+        "invitations": Invitation.objects.visible_to(request.user).filter(
+            area=area, status=InvitationStatus.PENDING),
         "user_count": selectors.area_user_count(area),
         "batches": CardBatch.objects.filter(area=area),
         "kinds": selectors.kinds_for(request.user, area),
