@@ -30,6 +30,9 @@ class Perm(StrEnum):
     RECORD_USES = "record_uses"  # obj: Unit (a venue site)
     MANAGE_OFFERS = "manage_offers"  # obj: Organisation (a venue)
     SELL_FOR_VENUE = "sell_for_venue"  # obj: Organisation (a venue)
+    GRANT_ROLE = "grant_role"  # obj: an unsaved Membership (role + scope) to invite someone to
+    MANAGE_USER = "manage_user"  # obj: User; deactivate an account
+    ACKNOWLEDGE_COMMITMENT = "acknowledge_commitment"  # obj: Organisation
     MOVE_CARD = "move_card"  # obj: Card; the welfare side of the card's area
     REVIEW_LOOKUPS = "review_lookups"  # obj: None; card look-ups slowed down in own areas
 
@@ -124,3 +127,45 @@ def get_visible_or_404(queryset: QuerySet, user, **lookup) -> Model:
         return queryset.visible_to(user).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+# --- coordination (invitations, user accounts, commitments) ---
+
+def _grant_role(s: Scope, m) -> bool:
+    """Coordinators give staff roles in their own area and side only; coordinator and
+    national roles are given by the national team (see `can`)."""
+    from kaikukanta.accounts.models import Role
+    from kaikukanta.network.models import OrganisationKind
+
+    org = m.organisation
+    if org is None:
+        return False
+    if m.unit is not None and m.unit.organisation_id != org.id:
+        return False
+    if m.role == Role.DISTRIBUTOR_STAFF:
+        return (org.kind == OrganisationKind.DISTRIBUTOR and m.unit is not None
+                and org.home_area_id in s.welfare_area_ids)
+    if m.role == Role.VENUE_STAFF:
+        return org.kind == OrganisationKind.VENUE and org.home_area_id in s.culture_area_ids
+    if m.role == Role.SELLER_STAFF:
+        return (org.kind == OrganisationKind.TICKET_SELLER and m.unit is None
+                and org.home_area_id in s.culture_area_ids)
+    return False
+
+
+def _manage_user(s: Scope, user) -> bool:
+    """A coordinator manages an account when every role it holds is one they could give."""
+    memberships = list(user.memberships.all())  # uses a prefetch when the list has one
+    return bool(memberships) and all(_grant_role(s, m) for m in memberships)
+
+
+def _acknowledge_commitment(s: Scope, org) -> bool:
+    staff_of = s.distributor_org_ids | s.venue_org_ids | s.venue_site_org_ids | s.seller_org_ids
+    return org.id in staff_of or org.kind in coordinator_kinds(s, org.home_area_id)
+
+
+_RULES.update({
+    Perm.GRANT_ROLE: _grant_role,
+    Perm.MANAGE_USER: _manage_user,
+    Perm.ACKNOWLEDGE_COMMITMENT: _acknowledge_commitment,
+})

@@ -13,6 +13,9 @@ PERSONAL_DATA: dict[str, str] = {
     "audit.auditentry": "who (staff) did what; never holder fields",
     "usage.lookuplog": "which staff account (or API client label) looked up which card "
                        "number and when; never holder fields",
+    "coordination.invitation": "invited staff member's name, work email and language",
+    "coordination.areacheckliststep": "a short free-text note about the area's work; the "
+                                      "form tells not to write about people",
 }
 
 # model label -> why it holds none
@@ -31,4 +34,5 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "usage.offer": "venue offering",
     "usage.use": "card number, date, place and ticket counts",
     "usage.offerdatecount": "ticket counts per offer and date",
+    "coordination.distributorreview": "organisational; the reviewing staff user only",
 }

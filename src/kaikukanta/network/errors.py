@@ -23,3 +23,9 @@ class SellerLinkInvalid(DomainError):
 class AlreadyCommitted(DomainError):
     code = "already_committed"
     message = _("This organisation has already acknowledged version %(version)s.")
+
+
+class NameTaken(DomainError):
+    code = "name_taken"
+    field = "name"
+    message = _("The name %(name)s is already in use here. Choose another name.")

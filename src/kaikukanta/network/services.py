@@ -14,6 +14,7 @@ from kaikukanta.network.errors import (
     AlreadyCommitted,
     AreaNeedsMunicipality,
     MunicipalityInOtherArea,
+    NameTaken,
     SellerLinkInvalid,
 )
 from kaikukanta.network.models import (
@@ -61,6 +62,8 @@ def area_create(
     wellbeing_county: WellbeingCounty | None = None,
 ) -> Area:
     municipalities = list(municipalities)
+    if Area.objects.filter(name=name).exists():
+        raise NameTaken(name=name)
     _check_municipalities(municipalities, status, None)
     area = Area.objects.create(
         name=name,
@@ -86,6 +89,8 @@ def area_update(
     wellbeing_county: WellbeingCounty | None,
 ) -> Area:
     municipalities = list(municipalities)
+    if Area.objects.filter(name=name).exclude(pk=area.pk).exists():
+        raise NameTaken(name=name)
     _check_municipalities(municipalities, status, area)
     before = {"name": area.name, "status": area.status, "status_since": area.status_since,
               "wellbeing_county": area.wellbeing_county_id,
@@ -117,6 +122,8 @@ def organisation_create(
     first_unit_municipality: Municipality | None = None,
 ) -> Organisation:
     """Create an organisation together with its first unit/site (every one has one)."""
+    if Organisation.objects.filter(home_area=home_area, name=name).exists():
+        raise NameTaken(name=name)
     org = Organisation.objects.create(
         name=name, kind=kind, sector=sector, home_area=home_area,
         contact_name=contact_name, contact_email=contact_email, contact_phone=contact_phone,
@@ -131,6 +138,8 @@ def organisation_create(
 @transaction.atomic
 def unit_create(*, actor, organisation: Organisation, name: str,
                 municipality: Municipality | None = None) -> Unit:
+    if Unit.objects.filter(organisation=organisation, name=name).exists():
+        raise NameTaken(name=name)
     unit = Unit.objects.create(organisation=organisation, name=name, municipality=municipality)
     audit_log(action="unit.created", actor=actor, target=unit, area=organisation.home_area,
               organisation=organisation)
@@ -184,4 +193,65 @@ def commitment_acknowledge(*, actor, organisation: Organisation,
     audit_log(action="commitment.acknowledged", actor=actor, target=obj,
               area=organisation.home_area, organisation=organisation,
               changes={"version": version.version})
+    return obj
+
+
+@transaction.atomic
+def organisation_update(
+    *,
+    actor,
+    organisation: Organisation,
+    name: str,
+    sector: str,
+    contact_name: str,
+    contact_email: str,
+    contact_phone: str = "",
+    is_active: bool = True,
+) -> Organisation:
+    """Edit an organisation. The audit log names the changed contact fields, not their
+    values (staff data stays minimal)."""
+    org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if Organisation.objects.filter(home_area_id=org.home_area_id, name=name).exclude(
+            pk=org.pk).exists():
+        raise NameTaken(name=name)
+    new = {"name": name, "sector": sector, "contact_name": contact_name,
+           "contact_email": contact_email, "contact_phone": contact_phone,
+           "is_active": is_active}
+    changes: dict = {}
+    for key, value in new.items():
+        old = getattr(org, key)
+        if old != value:
+            changes[key] = "changed" if key.startswith("contact_") else [old, value]
+            setattr(org, key, value)
+    if changes:
+        org.save()
+        action = "organisation.updated"
+        if list(changes) == ["is_active"]:
+            action = "organisation.activated" if is_active else "organisation.deactivated"
+        audit_log(action=action, actor=actor, target=org, area=org.home_area,
+                  organisation=org, changes=changes)
+    organisation.refresh_from_db()
+    return org
+
+
+@transaction.atomic
+def unit_update(*, actor, unit: Unit, name: str, municipality: Municipality | None,
+                is_active: bool = True) -> Unit:
+    obj = Unit.objects.select_for_update().select_related("organisation").get(pk=unit.pk)
+    if Unit.objects.filter(organisation_id=obj.organisation_id, name=name).exclude(
+            pk=obj.pk).exists():
+        raise NameTaken(name=name)
+    changes: dict = {}
+    if obj.name != name:
+        changes["name"] = [obj.name, name]
+    if obj.municipality_id != (municipality.pk if municipality else None):
+        changes["municipality"] = [str(obj.municipality or ""), str(municipality or "")]
+    if obj.is_active != is_active:
+        changes["is_active"] = [obj.is_active, is_active]
+    if changes:
+        obj.name, obj.municipality, obj.is_active = name, municipality, is_active
+        obj.save()
+        audit_log(action="unit.updated", actor=actor, target=obj,
+                  area=obj.organisation.home_area, organisation=obj.organisation,
+                  changes=changes)
     return obj

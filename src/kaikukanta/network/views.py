@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import render
 
-from kaikukanta.accounts.permissions import get_visible_or_404
+from kaikukanta.accounts.permissions import Perm, can, get_visible_or_404
 from kaikukanta.network.models import Area, Organisation, OrganisationKind, SellerLink, Unit
 
 
@@ -30,6 +30,7 @@ def area_detail(request, pk: int):
         "area": area,
         "municipalities": area.municipalities.all(),
         "organisations": organisations,
+        "can_coordinate": can(request.user, Perm.COORDINATE_AREA, area),
     })
 
 
@@ -64,4 +65,5 @@ def organisation_detail(request, pk: int):
     return render(request, "network/organisation_detail.html", {
         "org": org, "units": units, "links": links,
         "commitments": org.commitments.select_related("version"),
+        "can_manage": can(request.user, Perm.MANAGE_ORGANISATION, org),
     })

@@ -1,0 +1,556 @@
+"""Pages of the coordinators and the national team. Views parse input and call
+`coordination.services`; objects outside the user's area or side are 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kaikukanta.accounts.models import User
+from kaikukanta.accounts.permissions import Perm, can
+from kaikukanta.accounts.scope import scope_for
+from kaikukanta.audit.models import AuditEntry
+from kaikukanta.coordination import selectors, services
+from kaikukanta.coordination.forms import (
+    AcceptForm,
+    AreaForm,
+    AuditFilterForm,
+    ChecklistStepForm,
+    InvitationForm,
+    OperatingModelForm,
+    OrganisationCreateForm,
+    OrganisationEditForm,
+    UnitForm,
+)
+from kaikukanta.coordination.models import (
+    ChecklistStep,
+    DistributorReview,
+    Invitation,
+    InvitationStatus,
+)
+from kaikukanta.lib.errors import DomainError
+from kaikukanta.network.models import Area, OperatingModelVersion, SellerLink, SellerLinkStatus
+
+# Cardholder fields are never shown, even if an entry were ever written with one.
+HOLDER_FIELDS = {"birth_year", "postal_code", "gender", "life_situation",
+                 "preferred_language", "date_of_birth", "address", "phone"}
+# On card and use entries, where they describe the holder, these are hidden too.
+CARD_HOLDER_FIELDS = HOLDER_FIELDS | {"municipality", "children", "name"}
+
+
+def _shown_changes(entry: AuditEntry) -> dict:
+    hidden = (CARD_HOLDER_FIELDS if entry.target_type.startswith(("cards.", "usage."))
+              else HOLDER_FIELDS)
+    return {k: v for k, v in (entry.changes or {}).items() if k not in hidden}
+
+
+def _require_coordinator(request: HttpRequest) -> None:
+    scope = scope_for(request.user)
+    if not (scope.is_national or scope.coordinator_area_ids):
+        raise PermissionDenied
+
+
+def _require_national(request: HttpRequest) -> None:
+    if not scope_for(request.user).is_national:
+        raise PermissionDenied
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _form_error(form, error: DomainError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, str(error))
+
+
+def _area(request, pk: int) -> Area:
+    return get_object_or_404(selectors.coordinated_areas(request.user), pk=pk)
+
+
+def _org(request, pk: int):
+    return get_object_or_404(selectors.managed_organisations(request.user), pk=pk)
+
+
+# --- overview and areas --------------------------------------------------------------
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _require_coordinator(request)
+    reviews = (DistributorReview.objects.visible_to(request.user).pending()
+               .select_related("organisation__home_area"))
+    pending_links = _seller_links(request.user).filter(status=SellerLinkStatus.PENDING).count()
+    return render(request, "coordination/dashboard.html", {
+        "rows": selectors.areas_at_a_glance(request.user),
+        "reviews": reviews,
+        "is_national": scope_for(request.user).is_national,
+        "pending_links": pending_links,
+    })
+
+
+@login_required
+def area_create(request: HttpRequest) -> HttpResponse:
+    _require_national(request)
+    form = AreaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            area = services.area_create(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The area was created."))
+            return redirect("coordination:area_detail", area.pk)
+    return render(request, "coordination/form.html", {
+        "form": form, "title": _("New area"), "back": "coordination:dashboard"})
+
+
+@login_required
+def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_national(request)
+    area = _area(request, pk)
+    initial = {"name": area.name, "municipalities": list(area.municipalities.all()),
+               "wellbeing_county": area.wellbeing_county, "status": area.status,
+               "status_since": area.status_since}
+    form = AreaForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.area_update(actor=request.user, area=area, **form.cleaned_data)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The area was saved."))
+            return redirect("coordination:area_detail", area.pk)
+    return render(request, "coordination/form.html", {
+        "form": form, "title": _("Edit area %(name)s") % {"name": area.name}})
+
+
+@login_required
+def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_coordinator(request)
+    area = _area(request, pk)
+    from kaikukanta.cards.models import CardBatch
+
+    organisations = selectors.managed_organisations(request.user).filter(home_area=area)
+    coordinators = (User.objects.filter(memberships__area=area)
+                    .prefetch_related("memberships").distinct())
+    return render(request, "coordination/area_detail.html", {
+        "area": area,
+        "municipalities": area.municipalities.all(),
+        "steps": selectors.checklist_for(area),
+        "organisations": selectors.commitment_overview(organisations),
+        "coordinators": coordinators,
+        "invitations": Invitation.objects.visible_to(request.user).filter(
+            area=area, status=InvitationStatus.PENDING),
+        "user_count": selectors.area_user_count(area),
+        "batches": CardBatch.objects.filter(area=area),
+        "kinds": selectors.kinds_for(request.user, area),
+        "is_national": scope_for(request.user).is_national,
+        "USERS": ChecklistStep.USERS, "CARDS": ChecklistStep.CARDS,
+    })
+
+
+@login_required
+def checklist_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    _require_coordinator(request)
+    area = _area(request, pk)
+    if step not in ChecklistStep.values:
+        raise PermissionDenied
+    current = next(s for s in selectors.checklist_for(area) if s.step == step)
+    form = ChecklistStepForm(request.POST or None, initial={
+        "status": current.status, "on": current.on, "note": current.note})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.checklist_step_set(actor=request.user, area=area, step=step,
+                                        **form.cleaned_data)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The step was saved."))
+            return redirect("coordination:area_detail", area.pk)
+    return render(request, "coordination/form.html", {
+        "form": form, "title": f"{current.number}. {current.get_step_display()} – {area}"})
+
+
+@login_required
+def invite_coordinator(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_national(request)
+    area = _area(request, pk)
+    return _invite(request, area=area, back=("coordination:area_detail", area.pk))
+
+
+# --- organisations -------------------------------------------------------------------
+
+@login_required
+def organisation_create(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_coordinator(request)
+    area = _area(request, pk)
+    kinds = selectors.kinds_for(request.user, area)
+    if not kinds:
+        raise PermissionDenied
+    form = OrganisationCreateForm(request.POST or None, kinds=kinds, area=area)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.organisation_add(actor=request.user, area=area, **form.cleaned_data)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The organisation was added."))
+            return redirect("coordination:organisation_detail", org.pk)
+    return render(request, "coordination/form.html", {
+        "form": form, "title": _("New organisation in %(area)s") % {"area": area}})
+
+
+@login_required
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_coordinator(request)
+    org = _org(request, pk)
+    links = SellerLink.objects.filter(Q(seller=org) | Q(venue=org)).select_related(
+        "seller", "venue")
+    return render(request, "coordination/organisation_detail.html", {
+        "org": org,
+        "units": org.units.select_related("municipality"),
+        "staff": User.objects.filter(memberships__organisation=org).distinct(),
+        "invitations": Invitation.objects.filter(organisation=org,
+                                                 status=InvitationStatus.PENDING),
+        "links": [link for link in links if can(request.user, Perm.APPROVE_SELLER_LINK, link)
+                  or link.seller_id == org.pk],
+        "commitment": selectors.commitment_overview([org])[0],
+        "current": selectors.current_operating_model(),
+        "review": DistributorReview.objects.filter(organisation=org).first(),
+    })
+
+
+@login_required
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_coordinator(request)
+    org = _org(request, pk)
+    form = OrganisationEditForm(request.POST or None, initial={
+        f: getattr(org, f) for f in OrganisationEditForm.base_fields})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_edit(actor=request.user, organisation=org,
+                                       **form.cleaned_data)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The organisation was saved."))
+            return redirect("coordination:organisation_detail", org.pk)
+    return render(request, "coordination/form.html", {
+        "form": form, "title": _("Edit %(name)s") % {"name": org.name}})
+
+
+@login_required
+def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_coordinator(request)
+    org = _org(request, pk)
+    form = UnitForm(request.POST or None, area=org.home_area)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.unit_add(actor=request.user, organisation=org, name=data["name"],
+                              municipality=data["municipality"])
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The unit was added."))
+            return redirect("coordination:organisation_detail", org.pk)
+    return render(request, "coordination/form.html", {
+        "form": form, "title": _("New unit or site for %(name)s") % {"name": org.name}})
+
+
+@login_required
+def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_coordinator(request)
+    unit = get_object_or_404(selectors.managed_units(request.user), pk=pk)
+    form = UnitForm(request.POST or None, area=unit.organisation.home_area, initial={
+        "name": unit.name, "municipality": unit.municipality, "is_active": unit.is_active})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_edit(actor=request.user, unit=unit, **form.cleaned_data)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The unit was saved."))
+            return redirect("coordination:organisation_detail", unit.organisation_id)
+    return render(request, "coordination/form.html", {
+        "form": form, "title": _("Edit %(name)s") % {"name": unit.name}})
+
+
+@login_required
+def organisation_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_coordinator(request)
+    org = _org(request, pk)
+    return _invite(request, organisation=org,
+                   back=("coordination:organisation_detail", org.pk))
+
+
+@login_required
+@require_POST
+def review_done(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_national(request)
+    review = get_object_or_404(DistributorReview, pk=pk)
+    try:
+        services.distributor_review_mark(actor=request.user, review=review)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Marked as reviewed."))
+    return redirect("coordination:dashboard")
+
+
+# --- invitations and accounts --------------------------------------------------------
+
+def _invite(request: HttpRequest, *, area=None, organisation=None, back) -> HttpResponse:
+    form = InvitationForm(request.POST or None, area=area, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.invitation_create(
+                actor=request.user, email=data["email"], name=data["name"], role=data["role"],
+                language=data["language"], area=area, organisation=organisation,
+                unit=data.get("unit"), base_url=_base_url(request),
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The invitation was sent to %(email)s.")
+                             % {"email": data["email"]})
+            return redirect(*back)
+    where = organisation or area
+    return render(request, "coordination/form.html", {
+        "form": form, "title": _("Invite a person to %(where)s") % {"where": where},
+        "submit": _("Send invitation")})
+
+
+@login_required
+def invitation_list(request: HttpRequest) -> HttpResponse:
+    _require_coordinator(request)
+    invitations = (Invitation.objects.visible_to(request.user)
+                   .select_related("area", "organisation", "unit", "created_by"))
+    show = request.GET.get("show", "open")
+    if show != "all":
+        invitations = invitations.filter(status=InvitationStatus.PENDING)
+    return render(request, "coordination/invitation_list.html", {
+        "invitations": invitations[:200], "show": show})
+
+
+def _invitation(request, pk: int) -> Invitation:
+    return get_object_or_404(Invitation.objects.visible_to(request.user), pk=pk)
+
+
+@login_required
+@require_POST
+def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_coordinator(request)
+    invitation = _invitation(request, pk)
+    try:
+        services.invitation_resend(actor=request.user, invitation=invitation,
+                                   base_url=_base_url(request))
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("A new link was sent; the old link no longer works."))
+    return redirect("coordination:invitation_list")
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_coordinator(request)
+    invitation = _invitation(request, pk)
+    try:
+        services.invitation_revoke(actor=request.user, invitation=invitation)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The invitation was cancelled."))
+    return redirect("coordination:invitation_list")
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The public page behind an invitation link."""
+    try:
+        invitation = services.invitation_open(token)
+    except DomainError as error:
+        return render(request, "coordination/invitation_refused.html", {"error": error},
+                      status=error.http_status)
+    form = AcceptForm(request.POST or None, initial={"name": invitation.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(token=token, name=form.cleaned_data["name"],
+                                              password=form.cleaned_data["password1"])
+        except ValidationError as error:
+            form.add_error("password1", error)
+        except DomainError as error:
+            return render(request, "coordination/invitation_refused.html", {"error": error},
+                          status=error.http_status)
+        else:
+            login(request, user, backend="kaikukanta.accounts.backends.EmailBackend")
+            messages.success(request, _("Welcome to Kaikukanta. Your account is ready."))
+            return redirect("accounts:home")
+    return render(request, "coordination/invitation_accept.html", {
+        "form": form, "invitation": invitation})
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    _require_coordinator(request)
+    users = selectors.users_in_scope(request.user).prefetch_related(
+        "memberships__organisation", "memberships__unit", "memberships__area")
+    area = None
+    if request.GET.get("area"):
+        area = get_object_or_404(selectors.coordinated_areas(request.user),
+                                 pk=request.GET["area"] if request.GET["area"].isdigit() else 0)
+        users = users.filter(pk__in=selectors.area_user_ids(area))
+    rows = [{"user": u, "manageable": can(request.user, Perm.MANAGE_USER, u)
+             and u.pk != request.user.pk} for u in users[:500]]
+    return render(request, "coordination/user_list.html", {"rows": rows, "area": area})
+
+
+@login_required
+@require_POST
+def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_coordinator(request)
+    user = get_object_or_404(selectors.users_in_scope(request.user), pk=pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.user_set_active(actor=request.user, user=user, is_active=active)
+    except DomainError as error:
+        if error.http_status == 403:
+            raise PermissionDenied from error
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(name)s can sign in again.") % {"name": user.name}
+                         if active else
+                         _("%(name)s can no longer sign in.") % {"name": user.name})
+    return redirect("coordination:user_list")
+
+
+# --- seller links --------------------------------------------------------------------
+
+def _seller_links(user):
+    scope = scope_for(user)
+    qs = SellerLink.objects.select_related("seller__home_area", "venue__home_area")
+    if scope.is_national:
+        return qs
+    return qs.filter(Q(venue__home_area__in=scope.culture_area_ids)
+                     | Q(venue__in=scope.venue_org_ids))
+
+
+@login_required
+def seller_link_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    if not (scope.is_national or scope.culture_area_ids or scope.venue_org_ids):
+        raise PermissionDenied
+    links = _seller_links(request.user).order_by("status", "-requested_at")
+    return render(request, "coordination/seller_link_list.html", {"links": links})
+
+
+@login_required
+@require_POST
+def seller_link_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    link = get_object_or_404(_seller_links(request.user), pk=pk)
+    try:
+        services.seller_link_decide(actor=request.user, link=link,
+                                    approve=request.POST.get("approve") == "1")
+    except DomainError as error:
+        raise PermissionDenied from error
+    messages.success(request, _("The decision was saved."))
+    return redirect("coordination:seller_link_list")
+
+
+# --- commitments ---------------------------------------------------------------------
+
+@login_required
+def commitment_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    if scope.is_anonymous:
+        raise PermissionDenied
+    if scope.is_national or scope.coordinator_area_ids:
+        organisations = selectors.managed_organisations(request.user).filter(is_active=True)
+    else:
+        organisations = selectors.staff_organisations(request.user)
+    rows = selectors.commitment_overview(organisations.order_by("home_area__name", "name"))
+    for row in rows:
+        row["can_acknowledge"] = (not row["current"] and can(
+            request.user, Perm.ACKNOWLEDGE_COMMITMENT, row["org"]))
+    return render(request, "coordination/commitment_list.html", {
+        "rows": rows, "current": selectors.current_operating_model(),
+        "missing": sum(1 for r in rows if not r["current"])})
+
+
+@login_required
+@require_POST
+def commitment_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    org = get_object_or_404(
+        selectors.managed_organisations(request.user)
+        | selectors.staff_organisations(request.user), pk=pk)
+    try:
+        services.commitment_acknowledge_current(actor=request.user, organisation=org)
+    except DomainError as error:
+        if error.http_status == 403:
+            raise PermissionDenied from error
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(name)s acknowledged the operating model.")
+                         % {"name": org.name})
+    return redirect("coordination:commitment_list")
+
+
+@login_required
+def operating_model(request: HttpRequest) -> HttpResponse:
+    _require_national(request)
+    form = OperatingModelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if OperatingModelVersion.objects.filter(version=form.cleaned_data["version"]).exists():
+            form.add_error("version", _("This version already exists."))
+        else:
+            services.operating_model_publish(actor=request.user, **form.cleaned_data)
+            messages.success(request, _("The new version was published."))
+            return redirect("coordination:operating_model")
+    return render(request, "coordination/operating_model.html", {
+        "form": form, "versions": OperatingModelVersion.objects.all()})
+
+
+# --- audit log -----------------------------------------------------------------------
+
+@login_required
+def audit_list(request: HttpRequest) -> HttpResponse:
+    _require_coordinator(request)
+    entries = AuditEntry.objects.visible_to(request.user)
+    people = (User.objects.filter(pk__in=entries.values("actor_id"))
+              .values_list("pk", "name").order_by("name"))
+    actions = entries.order_by("action").values_list("action", flat=True).distinct()
+    organisations = (selectors.managed_organisations(request.user)
+                     .filter(pk__in=entries.values("organisation_id"))
+                     .values_list("pk", "name").order_by("name"))
+    form = AuditFilterForm(request.GET or None, people=list(people), actions=list(actions),
+                           organisations=list(organisations))
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["person"]:
+            entries = entries.filter(actor_id=data["person"])
+        if data["action"]:
+            entries = entries.filter(action=data["action"])
+        if data["organisation"]:
+            entries = entries.filter(organisation_id=data["organisation"])
+        if data["date_from"]:
+            entries = entries.filter(at__date__gte=data["date_from"])
+        if data["date_to"]:
+            entries = entries.filter(at__date__lte=data["date_to"])
+    page = Paginator(entries.select_related("actor", "area", "organisation"), 50).get_page(
+        request.GET.get("page"))
+    for entry in page:
+        entry.shown_changes = _shown_changes(entry)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "coordination/audit_list.html", {
+        "form": form, "page": page, "query": query.urlencode()})
