@@ -6,6 +6,7 @@ import datetime
 
 from kaikukanta.cards import numbers
 from kaikukanta.cards.models import Card, CardKind, CardStatus
+from kaikukanta.cards.validity import validity_end
 
 
 def make_card(
@@ -32,8 +33,7 @@ def make_card(
         unit=unit if registered else None,
         area=area or (unit.organisation.home_area if unit is not None else None),
         issued_on=issued_on if registered else None,
-        valid_until=(valid_until or issued_on.replace(year=issued_on.year + 1)
-                     - datetime.timedelta(days=1)) if registered else None,
+        valid_until=(valid_until or validity_end(issued_on)) if registered else None,
         children=children,
         birth_year=birth_year if kind == CardKind.PERSONAL and registered else None,
         postal_code=postal_code if kind == CardKind.PERSONAL and registered else "",

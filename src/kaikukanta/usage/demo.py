@@ -13,6 +13,7 @@ import datetime
 import random
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kaikukanta.cards import numbers
 from kaikukanta.cards.models import (
@@ -23,6 +24,7 @@ from kaikukanta.cards.models import (
     CardStatus,
     InactiveReason,
 )
+from kaikukanta.cards.validity import validity_end
 from kaikukanta.demo.context import DemoContext
 from kaikukanta.geo.models import Municipality
 from kaikukanta.lib.errors import DomainError
@@ -61,6 +63,13 @@ DESK_CARDS = {
     "community": "DESKYHT",
 }
 
+DESK_CARD_LABELS = {
+    "valid": _("Desk card: valid, 2 children"),
+    "expired": _("Desk card: expired"),
+    "inactive": _("Desk card: inactivated"),
+    "community": _("Desk card: community card"),
+}
+
 AREA_FACTS = {  # area key: (municipality codes, postal codes)
     "espoo": (["049"], ["02100", "02600", "02650", "02230"]),
     "kainuu": (["205", "765"], ["87100", "87500", "88600"]),
@@ -92,11 +101,11 @@ def _desk_cards(ctx: DemoContext, today: datetime.date) -> dict[str, Card]:
     for key, payload in DESK_CARDS.items():
         number = payload + numbers.check_character(payload)
         issued = today - datetime.timedelta(days=30 if key != "expired" else 420)
-        card, _ = Card.objects.get_or_create(number=number, defaults={
+        card, _created = Card.objects.get_or_create(number=number, defaults={
             "kind": CardKind.COMMUNITY if key == "community" else CardKind.PERSONAL,
             "status": CardStatus.INACTIVE if key == "inactive" else CardStatus.ACTIVE,
             "unit": unit, "area": area, "issued_on": issued,
-            "valid_until": issued.replace(year=issued.year + 1) - datetime.timedelta(days=1),
+            "valid_until": validity_end(issued),
             "registered_at": timezone.now(),
             "birth_year": None if key == "community" else 1975,
             "postal_code": "" if key == "community" else "02100",
@@ -106,7 +115,7 @@ def _desk_cards(ctx: DemoContext, today: datetime.date) -> dict[str, Card]:
             "inactive_reason": InactiveReason.LOST if key == "inactive" else "",
         })
         cards[key] = card
-        ctx.logins.append((f"Desk card: {key}", card.display_number))
+        ctx.logins.append((str(DESK_CARD_LABELS[key]), card.display_number))
     return cards
 
 
@@ -162,7 +171,7 @@ def _history(ctx, offers, pool, rng, today) -> None:
                 continue  # shows on Thursday to Saturday
             if offer.kind == OfferKind.COURSE_SEASON and day.month not in (1, 8, 9):
                 continue  # course seasons start in January and in autumn
-            for _ in range(int(rng.expovariate(1 / (1.3 * base)))):
+            for _n in range(int(rng.expovariate(1 / (1.3 * base)))):
                 local = rng.random() < 0.8
                 area_cards = by_area.get(venue.home_area_id) if local else None
                 cards = area_cards or pool
