@@ -30,6 +30,7 @@ class Perm(StrEnum):
     RECORD_USES = "record_uses"  # obj: Unit (a venue site)
     MANAGE_OFFERS = "manage_offers"  # obj: Organisation (a venue)
     SELL_FOR_VENUE = "sell_for_venue"  # obj: Organisation (a venue)
+    VIEW_STATS = "view_stats"  # obj: stats.scopes.Target (a dashboard's scope)
 
 
 def coordinator_kinds(scope: Scope, area_id: int) -> set[str]:
@@ -120,3 +121,28 @@ def get_visible_or_404(queryset: QuerySet, user, **lookup) -> Model:
         return queryset.visible_to(user).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+# --- statistics (kaikukanta.stats) ---
+def _view_stats(s: Scope, target) -> bool:
+    """obj: kaikukanta.stats.scopes.Target. Coordinators see their areas (both sides) and
+    their side's organisations; staff see their own unit, site, venue or ticket seller."""
+    kind, obj = target.kind, target.obj
+    if kind == "area":
+        return obj.id in s.coordinator_area_ids
+    if kind == "distributor":
+        return obj.home_area_id in s.welfare_area_ids
+    if kind == "unit":
+        return (obj.id in s.distributor_unit_ids
+                or obj.organisation.home_area_id in s.welfare_area_ids)
+    if kind == "venue":
+        return obj.id in s.venue_org_ids or obj.home_area_id in s.culture_area_ids
+    if kind == "site":
+        return (obj.id in s.venue_site_ids or obj.organisation_id in s.venue_org_ids
+                or obj.organisation.home_area_id in s.culture_area_ids)
+    if kind == "seller":
+        return obj.id in s.seller_org_ids or obj.home_area_id in s.culture_area_ids
+    return False  # "national": national admins only (see `can`)
+
+
+_RULES[Perm.VIEW_STATS] = _view_stats

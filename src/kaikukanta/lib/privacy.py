@@ -28,4 +28,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "cards.cardevent": "card lifecycle dates",
     "usage.offer": "venue offering",
     "usage.use": "card number, date, place and ticket counts",
+    "stats.useday": "counts of uses per day and place; no card or holder",
+    "stats.useareaday": "counts of uses per day and area; no card or holder",
+    "stats.costshare": "a year's cost-sharing rate; the acting staff user only",
 }

@@ -1,0 +1,417 @@
+"""Dashboard figures for one target and period, as protected tables.
+
+Sums of uses come from the pre-aggregated daily rows (`UseAreaDay` for the national and area
+dashboards, `UseDay` for the others). Distinct holders (cards used at least once, and the
+holders behind each use figure, which the privacy rule needs) are counted from the uses,
+always limited to one target and period. Card figures are read from the cards.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import ExtractIsoWeekDay, TruncMonth
+from django.utils import formats
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext as _
+
+from kaikukanta.cards.models import (
+    Card,
+    CardEvent,
+    CardEventKind,
+    CardKind,
+    CardStatus,
+    Gender,
+    LifeSituation,
+)
+from kaikukanta.stats.models import UseAreaDay, UseDay
+from kaikukanta.stats.privacy import Cell, protect_one
+from kaikukanta.stats.scopes import Period, Target
+from kaikukanta.stats.tables import Table, column_table
+from kaikukanta.usage.models import Category, Use, UseStatus
+
+AGE_BANDS = [(0, 17), (18, 29), (30, 44), (45, 64), (65, 74), (75, 200)]
+
+
+@dataclass
+class Dashboard:
+    target: Target
+    period: Period
+    previous: Period
+    exact: bool
+    tables: list[Table] = field(default_factory=list)
+
+    def table(self, key: str) -> Table:
+        return next(t for t in self.tables if t.key == key)
+
+
+def _registered() -> Q:
+    return Q(status__in=[CardStatus.ACTIVE, CardStatus.INACTIVE])
+
+
+def valid_in(p: Period, prefix: str = "") -> Q:
+    """Registered cards valid on at least one day of the period."""
+    return Q(**{f"{prefix}issued_on__lte": p.end, f"{prefix}valid_until__gte": p.start}) & (
+        Q(**{f"{prefix}inactivated_on__isnull": True})
+        | Q(**{f"{prefix}inactivated_on__gte": p.start})
+    )
+
+
+def valid_on(day: datetime.date) -> Q:
+    return Q(issued_on__lte=day, valid_until__gte=day) & (
+        Q(inactivated_on__isnull=True) | Q(inactivated_on__gt=day)
+    )
+
+
+def _in(p: Period, field_name: str) -> Q:
+    return Q(**{f"{field_name}__gte": p.start, f"{field_name}__lte": p.end})
+
+
+def _rollup(target: Target):
+    model = UseAreaDay if target.kind in ("national", "area") else UseDay
+    return model.objects.filter(target.rollup_q())
+
+
+def _uses() -> object:
+    return Use.objects.filter(status=UseStatus.RECORDED)
+
+
+def population(target: Target) -> int:
+    from kaikukanta.geo.models import Municipality
+
+    if target.kind == "area":
+        qs = target.obj.municipalities.all()
+    else:
+        qs = Municipality.objects.filter(areas__status__in=["trial", "permanent"]).distinct()
+    return qs.aggregate(n=Sum("population"))["n"] or 0
+
+
+def _pct(part: Cell, whole: Cell) -> Cell:
+    if not (part.visible and whole.visible) or not whole.value:
+        return Cell(0, "hidden") if not (part.visible and whole.visible) else Cell(0)
+    return Cell(round(100 * part.value / whole.value, 1))
+
+
+def _per_1000(value: Cell, pop: int) -> Cell:
+    if not value.visible or not pop:
+        return Cell(0, value.state if not value.visible else "ok")
+    return Cell(round(1000 * value.value / pop, 1))
+
+
+def summary_table(target: Target, p: Period, q: Period, exact: bool) -> Table:
+    rows: list[tuple[str, list[Cell]]] = []
+
+    def one(v, h=None):
+        return protect_one(v or 0, h, exact=exact)
+
+    if target.has_cards:
+        cards = Card.objects.filter(_registered(), target.card_q())
+        agg = cards.aggregate(
+            reg_p=Count("pk", filter=_in(p, "issued_on")),
+            reg_q=Count("pk", filter=_in(q, "issued_on")),
+            on_p=Count("pk", filter=valid_on(p.end)),
+            on_q=Count("pk", filter=valid_on(q.end)),
+            in_p=Count("pk", filter=valid_in(p)),
+            in_q=Count("pk", filter=valid_in(q)),
+            ina_p=Count("pk", filter=_in(p, "inactivated_on")),
+            ina_q=Count("pk", filter=_in(q, "inactivated_on")),
+        )
+        ren = CardEvent.objects.filter(kind=CardEventKind.RENEWED).filter(
+            target.card_q("card__")).aggregate(
+            p=Count("pk", filter=_in(p, "on")), q=Count("pk", filter=_in(q, "on")))
+        used = _uses().filter(target.used_cards_q()).filter(
+            Q(event_date__gte=q.start, event_date__lte=q.end)
+            | Q(event_date__gte=p.start, event_date__lte=p.end)
+        ).aggregate(
+            p=Count("card_id", distinct=True, filter=_in(p, "event_date")),
+            q=Count("card_id", distinct=True, filter=_in(q, "event_date")),
+        )
+        in_p, in_q = one(agg["in_p"]), one(agg["in_q"])
+        used_p, used_q = one(used["p"]), one(used["q"])
+        rows += [
+            (_("Cards registered in the period"), [one(agg["reg_p"]), one(agg["reg_q"])]),
+            (_("Cards valid on the last day"), [one(agg["on_p"]), one(agg["on_q"])]),
+            (_("Cards valid during the period"), [in_p, in_q]),
+            (_("Cards renewed"), [one(ren["p"]), one(ren["q"])]),
+            (_("Cards inactivated"), [one(agg["ina_p"]), one(agg["ina_q"])]),
+            (_("Cards used at least once"), [used_p, used_q]),
+            (_("Share of valid cards used (%)"), [_pct(used_p, in_p), _pct(used_q, in_q)]),
+        ]
+    sums = _rollup(target).filter(_in(q, "day") | _in(p, "day")).aggregate(
+        u_p=Sum("uses", filter=_in(p, "day")), u_q=Sum("uses", filter=_in(q, "day")),
+        c_p=Sum("children", filter=_in(p, "day")), c_q=Sum("children", filter=_in(q, "day")),
+        k_p=Sum("companions", filter=_in(p, "day")),
+        k_q=Sum("companions", filter=_in(q, "day")),
+    )
+    h = dict.fromkeys(("p", "q", "cp", "cq", "kp", "kq"))
+    if not exact or not target.has_cards:
+        h = _uses().filter(target.use_q()).filter(
+            Q(event_date__gte=q.start, event_date__lte=q.end)
+            | Q(event_date__gte=p.start, event_date__lte=p.end)
+        ).aggregate(
+            p=Count("card_id", distinct=True, filter=_in(p, "event_date")),
+            q=Count("card_id", distinct=True, filter=_in(q, "event_date")),
+            cp=Count("card_id", distinct=True, filter=_in(p, "event_date") & Q(children__gt=0)),
+            cq=Count("card_id", distinct=True, filter=_in(q, "event_date") & Q(children__gt=0)),
+            kp=Count("card_id", distinct=True, filter=_in(p, "event_date") & Q(companion=True)),
+            kq=Count("card_id", distinct=True, filter=_in(q, "event_date") & Q(companion=True)),
+        )
+    uses_p, uses_q = one(sums["u_p"], h["p"]), one(sums["u_q"], h["q"])
+    if not target.has_cards:
+        rows.append((_("Different cards used here"), [one(h["p"]), one(h["q"])]))
+    rows += [
+        (_("Uses (holders' tickets)"), [uses_p, uses_q]),
+        (_("Children's tickets"), [one(sums["c_p"], h["cp"]), one(sums["c_q"], h["cq"])]),
+        (_("Companion tickets"), [one(sums["k_p"], h["kp"]), one(sums["k_q"], h["kq"])]),
+    ]
+    if target.has_population:
+        pop = population(target)
+        rows.append((_("Residents"), [Cell(pop), Cell(pop)]))
+        rows.append((_("Valid cards per 1,000 residents"),
+                     [_per_1000(in_p, pop), _per_1000(in_q, pop)]))
+        rows.append((_("Uses per 1,000 residents"),
+                     [_per_1000(uses_p, pop), _per_1000(uses_q, pop)]))
+    return Table(key="summary", title=_("Summary"),
+                 columns=[_("Figure"), str(p), str(q)], rows=rows)
+
+
+def use_tables(target: Target, p: Period, exact: bool, holders_total: tuple) -> list[Table]:
+    """Uses and children's tickets by category, month and weekday."""
+    by_cat: dict = defaultdict(lambda: [0, 0])
+    by_month: dict = defaultdict(lambda: [0, 0])
+    by_wd: dict = defaultdict(lambda: [0, 0])
+    for r in _rollup(target).filter(_in(p, "day")).values("day", "category").annotate(
+            u=Sum("uses"), c=Sum("children")):
+        for d, k in ((by_cat, r["category"]), (by_month, r["day"].replace(day=1)),
+                     (by_wd, r["day"].isoweekday())):
+            d[k][0] += r["u"] or 0
+            d[k][1] += r["c"] or 0
+    hold: dict = {"cat": {}, "month": {}, "wd": {}}
+    if not exact:
+        base = _uses().filter(target.use_q()).filter(_in(p, "event_date"))
+        agg = {"h": Count("card_id", distinct=True),
+               "hc": Count("card_id", distinct=True, filter=Q(children__gt=0))}
+        hold["cat"] = {r["category"]: r for r in base.values("category").annotate(**agg)}
+        hold["month"] = {
+            (r["m"].date() if isinstance(r["m"], datetime.datetime) else r["m"]): r
+            for r in base.annotate(m=TruncMonth("event_date")).values("m").annotate(**agg)
+        }
+        hold["wd"] = {r["w"]: r for r in
+                      base.annotate(w=ExtractIsoWeekDay("event_date")).values("w").annotate(**agg)}
+    th, thc = holders_total
+
+    def build(key, title, label_col, keys, labels, data, holders, chart=True):
+        hs = [holders.get(k, {}).get("h", 0) for k in keys] if not exact else None
+        hcs = [holders.get(k, {}).get("hc", 0) for k in keys] if not exact else None
+        return column_table(key, title, label_col, labels, [
+            (_("Uses"), [data[k][0] for k in keys], hs, th),
+            (_("Children's tickets"), [data[k][1] for k in keys], hcs, thc),
+        ], exact=exact, chart=chart)
+
+    cats = [c for c, _label in Category.choices]
+    months = []
+    m = p.start.replace(day=1)
+    while m <= p.end:
+        months.append(m)
+        m = (m + datetime.timedelta(days=32)).replace(day=1)
+    return [
+        build("category", _("Uses by category"), _("Category"), cats,
+              [Category(c).label for c in cats], by_cat, hold["cat"]),
+        build("month", _("Uses by month"), _("Month"), months,
+              [formats.date_format(m, "YEAR_MONTH_FORMAT") for m in months], by_month,
+              hold["month"]),
+        build("weekday", _("Uses by weekday"), _("Weekday"), list(range(1, 8)),
+              [WEEKDAYS[i - 1] for i in range(1, 8)], by_wd, hold["wd"]),
+    ]
+
+
+def units_table(target: Target, p: Period, exact: bool) -> Table:
+    """Per distributor unit: cards issued in the period, valid, and used at least once."""
+    from kaikukanta.network.models import OrganisationKind, Unit
+
+    units = Unit.objects.select_related("organisation").filter(
+        organisation__kind=OrganisationKind.DISTRIBUTOR)
+    if target.kind == "area":
+        units = units.filter(organisation__home_area=target.obj)
+    elif target.kind == "distributor":
+        units = units.filter(organisation=target.obj)
+    else:
+        units = units.filter(pk=target.pk)
+    units = list(units)
+    cards = {r["unit_id"]: r for r in Card.objects.filter(_registered(), target.card_q()).values(
+        "unit_id").annotate(issued=Count("pk", filter=_in(p, "issued_on")),
+                            valid=Count("pk", filter=valid_in(p)))}
+    used = {r["card__unit_id"]: r["n"] for r in _uses().filter(target.used_cards_q()).filter(
+        _in(p, "event_date")).values("card__unit_id").annotate(n=Count("card_id", distinct=True))}
+    ids = [u.pk for u in units]
+    return column_table("units", _("Cards by distributor unit"), _("Distributor unit"),
+                        [str(u) for u in units], [
+                            (_("Cards issued in the period"),
+                             [cards.get(i, {}).get("issued", 0) for i in ids], None, None),
+                            (_("Cards valid during the period"),
+                             [cards.get(i, {}).get("valid", 0) for i in ids], None, None),
+                            (_("Cards used at least once"), [used.get(i, 0) for i in ids],
+                             None, None),
+                        ], exact=exact)
+
+
+def places_table(target: Target, p: Period, exact: bool, holders_total: tuple) -> Table:
+    """Per venue site and offer: uses and children's tickets."""
+    from kaikukanta.network.models import Unit
+    from kaikukanta.usage.models import Offer
+
+    rows = list(UseDay.objects.filter(target.rollup_q(), _in(p, "day")).values(
+        "site_id", "offer_id").annotate(u=Sum("uses"), c=Sum("children")).order_by(
+        "site_id", "offer_id"))
+    hold = {}
+    if not exact:
+        hold = {(r["site_id"], r["offer_id"] or 0): r for r in _uses().filter(
+            target.use_q(), _in(p, "event_date")).values("site_id", "offer_id").annotate(
+            h=Count("card_id", distinct=True),
+            hc=Count("card_id", distinct=True, filter=Q(children__gt=0)))}
+    sites = Unit.objects.select_related("organisation").in_bulk({r["site_id"] for r in rows})
+    offers = Offer.objects.in_bulk({r["offer_id"] for r in rows if r["offer_id"]})
+    labels = []
+    for r in rows:
+        site = sites.get(r["site_id"])
+        offer = offers.get(r["offer_id"])
+        labels.append(f"{site} – {offer.title if offer else _('admission without an offer')}")
+    keys = [(r["site_id"], r["offer_id"]) for r in rows]
+    th, thc = holders_total
+    return column_table("places", _("Uses by venue site and offer"), _("Site and offer"),
+                        labels, [
+                            (_("Uses"), [r["u"] for r in rows],
+                             None if exact else [hold.get(k, {}).get("h", 0) for k in keys], th),
+                            (_("Children's tickets"), [r["c"] for r in rows],
+                             None if exact else [hold.get(k, {}).get("hc", 0) for k in keys],
+                             thc),
+                        ], exact=exact)
+
+
+def cross_area_tables(target: Target, p: Period, exact: bool) -> list[Table]:
+    """Where the cards are used: uses in this area by the card's area, and the reverse."""
+    from kaikukanta.network.models import Area
+
+    area_id = target.pk
+    names = dict(Area.objects.values_list("pk", "name"))
+    out = []
+    for key, title, label_col, mine, other in (
+        ("visitors", _("Uses in this area by the card's area"), _("Card's area"),
+         "area_id", "card_area_id"),
+        ("travel", _("Uses of this area's cards by the venue's area"), _("Venue's area"),
+         "card_area_id", "area_id"),
+    ):
+        rows = list(UseAreaDay.objects.filter(**{mine: area_id}).filter(_in(p, "day")).values(
+            other).annotate(u=Sum("uses"), c=Sum("children")).order_by(other))
+        hold, th, thc = {}, None, None
+        if not exact:
+            base = _uses().filter(**{mine: area_id}).filter(_in(p, "event_date"))
+            agg = {"h": Count("card_id", distinct=True),
+                   "hc": Count("card_id", distinct=True, filter=Q(children__gt=0))}
+            hold = {(r[other] or 0): r for r in base.values(other).annotate(**agg)}
+            tot = base.aggregate(**agg)
+            th, thc = tot["h"], tot["hc"]
+        keys = [r[other] for r in rows]
+        labels = [(names.get(k, _("Unknown")) + (f" ({_('this area')})" if k == area_id else ""))
+                  for k in keys]
+        out.append(column_table(key, title, label_col, labels, [
+            (_("Uses"), [r["u"] for r in rows],
+             None if exact else [hold.get(k, {}).get("h", 0) for k in keys], th),
+            (_("Children's tickets"), [r["c"] for r in rows],
+             None if exact else [hold.get(k, {}).get("hc", 0) for k in keys], thc),
+        ], exact=exact))
+    return out
+
+
+def areas_table(p: Period, exact: bool) -> Table:
+    """National: every area with residents, cards and uses per 1,000 residents."""
+    from kaikukanta.network.models import Area
+
+    areas = list(Area.objects.annotate(pop=Sum("municipalities__population")).order_by("name"))
+    cards = dict(Card.objects.filter(_registered(), valid_in(p)).values("area_id").annotate(
+        n=Count("pk")).values_list("area_id", "n"))
+    uses = dict(UseAreaDay.objects.filter(_in(p, "day")).values("area_id").annotate(
+        n=Sum("uses")).values_list("area_id", "n"))
+    areas = [a for a in areas if a.is_operating or cards.get(a.pk) or uses.get(a.pk)]
+    pops = [a.pop or 0 for a in areas]
+    c = [cards.get(a.pk, 0) for a in areas]
+    u = [uses.get(a.pk, 0) or 0 for a in areas]
+    per = [(round(1000 * x / pop, 1) if pop else 0) for x, pop in zip(c, pops, strict=True)]
+    peru = [(round(1000 * x / pop, 1) if pop else 0) for x, pop in zip(u, pops, strict=True)]
+    t = column_table("areas", _("Areas compared per 1,000 residents"), _("Area"),
+                     [a.name for a in areas], [
+                         (_("Residents"), pops, None, None),
+                         (_("Cards valid during the period"), c, None, None),
+                         (_("Uses in the area"), u, None, None),
+                         (_("Valid cards per 1,000 residents"), per, None, None),
+                         (_("Uses per 1,000 residents"), peru, None, None),
+                     ], exact=True, total=False)
+    return t
+
+
+def _band(age: int) -> str:
+    for lo, hi in AGE_BANDS:
+        if lo <= age <= hi:
+            return f"{lo}–{hi}" if hi < 200 else f"{lo}+"
+    return _("Not recorded")
+
+
+def holder_tables(target: Target, p: Period, exact: bool) -> list[Table]:
+    """Holders of cards valid during the period, by age band, children, gender and life
+    situation (personal cards only; counts, never rows)."""
+    cards = Card.objects.filter(_registered(), target.card_q(), valid_in(p),
+                                kind=CardKind.PERSONAL)
+    out = []
+    ages: dict = defaultdict(int)
+    for r in cards.values("birth_year").annotate(n=Count("pk")):
+        band = _band(p.end.year - r["birth_year"]) if r["birth_year"] else _("Not recorded")
+        ages[band] += r["n"]
+    band_labels = [_band(lo) for lo, _hi in AGE_BANDS] + [_("Not recorded")]
+    kids: dict = defaultdict(int)
+    for r in cards.values("children").annotate(n=Count("pk")):
+        kids[min(r["children"], 4)] += r["n"]
+    gender = dict(cards.values_list("gender").annotate(n=Count("pk")))
+    life = dict(cards.values_list("life_situation").annotate(n=Count("pk")))
+    specs = [
+        ("age", _("Holders by age"), _("Age band"), band_labels, [ages[b] for b in band_labels]),
+        ("children", _("Holders by number of children"), _("Children under 18"),
+         ["0", "1", "2", "3", "4+"], [kids[i] for i in range(5)]),
+        ("gender", _("Holders by gender"), _("Gender"),
+         [str(lbl) for _v, lbl in Gender.choices] + [_("Not recorded")],
+         [gender.get(v, 0) for v, _l in Gender.choices] + [gender.get("", 0)]),
+        ("life_situation", _("Holders by life situation"), _("Life situation"),
+         [str(lbl) for _v, lbl in LifeSituation.choices] + [_("Not recorded")],
+         [life.get(v, 0) for v, _l in LifeSituation.choices] + [life.get("", 0)]),
+    ]
+    for key, title, col, labels, values in specs:
+        out.append(column_table(key, title, col, labels, [(_("Holders"), values, None, None)],
+                                exact=exact, chart=key == "age"))
+    return out
+
+
+def dashboard(*, target: Target, period: Period, exact: bool) -> Dashboard:
+    """Every table of a dashboard. `exact` (national admin) turns suppression off."""
+    prev = period.previous()
+    d = Dashboard(target=target, period=period, previous=prev, exact=exact)
+    d.tables.append(summary_table(target, period, prev, exact))
+    totals: tuple = (None, None)
+    if not exact:
+        t = _uses().filter(target.use_q(), _in(period, "event_date")).aggregate(
+            h=Count("card_id", distinct=True),
+            hc=Count("card_id", distinct=True, filter=Q(children__gt=0)))
+        totals = (t["h"], t["hc"])
+    d.tables += use_tables(target, period, exact, totals)
+    if target.kind in ("area", "distributor", "unit"):
+        d.tables.append(units_table(target, period, exact))
+    if target.kind == "national":
+        d.tables.append(areas_table(period, exact))
+    else:
+        d.tables.append(places_table(target, period, exact, totals))
+    if target.kind == "area":
+        d.tables += cross_area_tables(target, period, exact)
+    if target.has_cards:
+        d.tables += holder_tables(target, period, exact)
+    return d
