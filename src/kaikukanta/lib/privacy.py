@@ -28,7 +28,9 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "cards.cardevent": "card lifecycle dates",
     "usage.offer": "venue offering",
     "usage.use": "card number, date, place and ticket counts",
-    "stats.useday": "counts of uses per day and place; no card or holder",
     "stats.useareaday": "counts of uses per day and area; no card or holder",
+    "stats.usecrossday": "counts of uses per day and pair of areas; no card or holder",
+    "stats.cardyearuse": "a card's id and its number of uses in a year; no holder fields",
+    "stats.cardsusedyear": "counts of cards used per year and area",
     "stats.costshare": "a year's cost-sharing rate; the acting staff user only",
 }

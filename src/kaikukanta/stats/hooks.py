@@ -23,10 +23,6 @@ def on_use_cancelled(use) -> None:
 def on_card_event(card, event) -> None:
     """A card was registered, renewed, updated, inactivated, replaced or moved.
 
-    Card figures are read from the cards themselves; only a move changes the rollup (its
-    uses count for the card's issuing unit), so the days with the card's uses are rebuilt.
+    Nothing to do: card figures are read from the cards and their events, and a use keeps
+    the card's area it had when it was recorded (`Use.card_area`), so no rollup row moves.
     """
-    from kaikukanta.cards.models import CardEventKind
-
-    if getattr(event, "kind", None) == CardEventKind.MOVED:
-        services.rollup_rebuild_card(card=card)

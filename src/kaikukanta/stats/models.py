@@ -1,14 +1,18 @@
 """Pre-aggregated use figures.
 
-`UseDay` holds one row per event date and *cell*: the venue's area, the card's area, the
-venue, the site, the offer, the ticket seller, the card's issuing unit and the category.
-It counts recorded uses (the holder's tickets), children's tickets and companion tickets.
-Sums over any period and any of these dimensions are exact, so the national dashboard and
-the annual table never read the `usage.Use` table itself.
+`UseAreaDay` holds one row per event date, venue's area and category, and counts the
+recorded uses (the holders' tickets), children's tickets and companion tickets: at most a
+hundred rows a day nationally, so the national and area dashboards and the annual table sum
+it instead of reading millions of uses. `UseCrossDay` has the same per venue's area and
+card's area, for the cross-area figures. `CardYearUse` and `CardsUsedYear` keep "cards used
+at least once" for whole calendar years (the default period and the annual table).
 
-Distinct holders ("cards used at least once") cannot be summed from daily rows. They are
-counted from `usage.Use` directly, always limited to one scope and period and served by the
-use table's indexes; see `stats/selectors.py`.
+Why not finer: a daily row keyed also by venue, site, offer, seller and the card's unit
+was measured to be as large as the use table itself (976,310 rows for 978,333 uses), so it
+saved nothing. Dashboards of one unit, venue, site or seller read their uses directly
+through the use table's indexes (they are small), and so do the distinct-holder figures
+("cards used at least once", the holders behind each figure for the privacy rule), which
+cannot be summed from daily rows at all; see `stats/selectors.py`.
 
 The dimension columns are plain integers (0 = none) rather than foreign keys: the table is
 a cache that `rollup_rebuild()` can always recreate from the uses, and a unique key over
@@ -23,54 +27,18 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-DIMENSIONS = ("day", "area_id", "card_area_id", "venue_id", "site_id", "offer_id", "seller_id",
-              "unit_id", "category")
 MEASURES = ("uses", "children", "companions")
 
 
-class UseDay(models.Model):
-    day = models.DateField(_("date"))
-    area_id = models.IntegerField(_("venue's area"))
-    card_area_id = models.IntegerField(_("card's area"), default=0)
-    venue_id = models.IntegerField(_("venue"))
-    site_id = models.IntegerField(_("site"))
-    offer_id = models.IntegerField(_("offer"), default=0)
-    seller_id = models.IntegerField(_("ticket seller"), default=0)
-    unit_id = models.IntegerField(_("card's issuing unit"), default=0)
-    category = models.CharField(_("category"), max_length=16)
-    uses = models.IntegerField(_("uses"), default=0)
-    children = models.IntegerField(_("children's tickets"), default=0)
-    companions = models.IntegerField(_("companion tickets"), default=0)
-
-    class Meta:
-        verbose_name = _("daily use figures")
-        verbose_name_plural = _("daily use figures")
-        constraints = [
-            models.UniqueConstraint(fields=list(DIMENSIONS), name="stats_useday_cell"),
-        ]
-        indexes = [
-            models.Index(fields=["area_id", "day"]),
-            models.Index(fields=["card_area_id", "day"]),
-            models.Index(fields=["unit_id", "day"]),
-            models.Index(fields=["venue_id", "day"]),
-            models.Index(fields=["site_id", "day"]),
-            models.Index(fields=["seller_id", "day"]),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.day} {self.site_id} {self.category}: {self.uses}"
-
-
-AREA_DIMENSIONS = ("day", "area_id", "card_area_id", "category")
+AREA_DIMENSIONS = ("day", "area_id", "category")
+CROSS_DIMENSIONS = ("day", "area_id", "card_area_id")
 
 
 class UseAreaDay(models.Model):
-    """The same figures summed to (date, venue's area, card's area, category): a few hundred
-    rows a day nationally, read by the national and area dashboards and the annual table."""
+    """Uses, children's and companion tickets per (date, venue's area, category)."""
 
     day = models.DateField(_("date"))
     area_id = models.IntegerField(_("venue's area"))
-    card_area_id = models.IntegerField(_("card's area"), default=0)
     category = models.CharField(_("category"), max_length=16)
     uses = models.IntegerField(_("uses"), default=0)
     children = models.IntegerField(_("children's tickets"), default=0)
@@ -82,13 +50,73 @@ class UseAreaDay(models.Model):
         constraints = [
             models.UniqueConstraint(fields=list(AREA_DIMENSIONS), name="stats_useareaday_cell"),
         ]
-        indexes = [
-            models.Index(fields=["area_id", "day"]),
-            models.Index(fields=["card_area_id", "day"]),
-        ]
+        indexes = [models.Index(fields=["area_id", "day"])]
 
     def __str__(self) -> str:
         return f"{self.day} {self.area_id} {self.category}: {self.uses}"
+
+
+class UseCrossDay(models.Model):
+    """The same per (date, venue's area, card's area): where the cards are used."""
+
+    day = models.DateField(_("date"))
+    area_id = models.IntegerField(_("venue's area"))
+    card_area_id = models.IntegerField(_("card's area"), default=0)
+    uses = models.IntegerField(_("uses"), default=0)
+    children = models.IntegerField(_("children's tickets"), default=0)
+    companions = models.IntegerField(_("companion tickets"), default=0)
+
+    class Meta:
+        verbose_name = _("daily use figures across areas")
+        verbose_name_plural = _("daily use figures across areas")
+        constraints = [
+            models.UniqueConstraint(fields=list(CROSS_DIMENSIONS), name="stats_usecrossday_cell"),
+        ]
+        indexes = [models.Index(fields=["card_area_id", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.area_id}<-{self.card_area_id}: {self.uses}"
+
+
+class CardYearUse(models.Model):
+    """How many recorded uses a card has in a year (under the card's area of those uses).
+    Its first use in a year adds one to `CardsUsedYear`, its last cancelled use takes it
+    away, so "cards used at least once" in a whole year is a sum of a few rows."""
+
+    card_id = models.IntegerField(_("card"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    card_area_id = models.IntegerField(_("card's area"), default=0)
+    uses = models.IntegerField(_("uses"), default=0)
+
+    class Meta:
+        verbose_name = _("card's uses in a year")
+        verbose_name_plural = _("cards' uses in a year")
+        constraints = [
+            models.UniqueConstraint(fields=["card_id", "year", "card_area_id"],
+                                    name="stats_cardyearuse_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.card_id} {self.year}: {self.uses}"
+
+
+class CardsUsedYear(models.Model):
+    """Cards of an area used at least once in a year ("käyttöönotetut")."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    card_area_id = models.IntegerField(_("card's area"), default=0)
+    cards = models.IntegerField(_("cards used"), default=0)
+
+    class Meta:
+        verbose_name = _("cards used in a year")
+        verbose_name_plural = _("cards used in a year")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "card_area_id"],
+                                    name="stats_cardsusedyear_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.card_area_id}: {self.cards}"
 
 
 class CostShare(models.Model):

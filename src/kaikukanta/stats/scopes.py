@@ -63,16 +63,8 @@ class Target:
         return Q(**table[self.kind]) if self.kind != "national" else Q()
 
     def rollup_q(self) -> Q:
-        """Filter on UseDay (or UseAreaDay for national/area)."""
-        from kaikukanta.network.models import Unit
-
-        if self.kind == "distributor":
-            return Q(unit_id__in=Unit.objects.filter(organisation=self.obj).values("pk"))
-        return self._pick({
-            "area": {"area_id": self.pk}, "unit": {"unit_id": self.pk},
-            "venue": {"venue_id": self.pk}, "site": {"site_id": self.pk},
-            "seller": {"seller_id": self.pk},
-        })
+        """Filter on UseAreaDay (national and area dashboards only)."""
+        return self._pick({"area": {"area_id": self.pk}})
 
     def use_q(self) -> Q:
         """Filter on usage.Use: the uses this dashboard counts."""
@@ -161,7 +153,7 @@ def targets_for(user) -> list[Target]:
 
 
 # --- periods -----------------------------------------------------------------------
-def _year_earlier(day: datetime.date) -> datetime.date:
+def year_earlier(day: datetime.date) -> datetime.date:
     try:
         return day.replace(year=day.year - 1)
     except ValueError:  # 29 February
@@ -175,7 +167,12 @@ class Period:
 
     def previous(self) -> Period:
         """The comparison period: the same dates one year earlier (fair across seasons)."""
-        return Period(_year_earlier(self.start), _year_earlier(self.end))
+        return Period(year_earlier(self.start), year_earlier(self.end))
+
+    @property
+    def is_year(self) -> bool:
+        return (self.start.month, self.start.day, self.end.month, self.end.day) == (1, 1, 12, 31) \
+            and self.start.year == self.end.year
 
     @property
     def days(self) -> int:
@@ -196,5 +193,5 @@ class Period:
 
 
 def default_period(today: datetime.date) -> Period:
-    """This year so far (compared with the same days of the previous year)."""
-    return Period(datetime.date(today.year, 1, 1), today)
+    """This calendar year (compared with the previous one)."""
+    return Period.year(today.year)

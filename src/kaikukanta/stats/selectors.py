@@ -1,7 +1,8 @@
 """Dashboard figures for one target and period, as protected tables.
 
-Sums of uses come from the pre-aggregated daily rows (`UseAreaDay` for the national and area
-dashboards, `UseDay` for the others). Distinct holders (cards used at least once, and the
+Sums of uses for the national and area dashboards come from the pre-aggregated daily rows
+(`UseAreaDay`); the smaller dashboards (a unit, venue, site or seller) count their uses
+directly through the use table's indexes. Distinct holders (cards used at least once, and the
 holders behind each use figure, which the privacy rule needs) are counted from the uses,
 always limited to one target and period. Card figures are read from the cards.
 """
@@ -13,8 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import ExtractIsoWeekDay, TruncMonth
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
@@ -27,9 +27,10 @@ from kaikukanta.cards.models import (
     Gender,
     LifeSituation,
 )
-from kaikukanta.stats.models import UseAreaDay, UseDay
+from kaikukanta.stats.holders import holder_counts
+from kaikukanta.stats.models import CardsUsedYear, UseAreaDay, UseCrossDay
 from kaikukanta.stats.privacy import Cell, protect_one
-from kaikukanta.stats.scopes import Period, Target
+from kaikukanta.stats.scopes import Period, Target, year_earlier
 from kaikukanta.stats.tables import Table, column_table
 from kaikukanta.usage.models import Category, Use, UseStatus
 
@@ -70,9 +71,38 @@ def _in(p: Period, field_name: str) -> Q:
     return Q(**{f"{field_name}__gte": p.start, f"{field_name}__lte": p.end})
 
 
-def _rollup(target: Target):
-    model = UseAreaDay if target.kind in ("national", "area") else UseDay
-    return model.objects.filter(target.rollup_q())
+AREA_KINDS = ("national", "area")
+
+
+def _sum_rows(target: Target, p: Period, group: list[str]) -> list[dict]:
+    """Uses (u), children's (c) and companion tickets (k) in the period, grouped by `group`
+    (names of the rollup: day, category, area_id)."""
+    if target.kind in AREA_KINDS:
+        return list(UseAreaDay.objects.filter(target.rollup_q(), _in(p, "day")).values(
+            *group).annotate(u=Sum("uses"), c=Sum("children"), k=Sum("companions")))
+    fields = ["event_date" if g == "day" else g for g in group]
+    rows = _uses().filter(target.use_q(), _in(p, "event_date")).values(*fields).annotate(
+        u=Count("pk"), c=Sum("children"), k=Count("pk", filter=Q(companion=True)))
+    return [{**r, "day": r.get("event_date")} for r in rows]
+
+
+def _period_sums(target: Target, p: Period, q: Period) -> dict:
+    both = Q(day__gte=q.start, day__lte=q.end) | Q(day__gte=p.start, day__lte=p.end)
+    if target.kind in AREA_KINDS:
+        return UseAreaDay.objects.filter(target.rollup_q()).filter(both).aggregate(
+            u_p=Sum("uses", filter=_in(p, "day")), u_q=Sum("uses", filter=_in(q, "day")),
+            c_p=Sum("children", filter=_in(p, "day")),
+            c_q=Sum("children", filter=_in(q, "day")),
+            k_p=Sum("companions", filter=_in(p, "day")),
+            k_q=Sum("companions", filter=_in(q, "day")),
+        )
+    e_p, e_q = _in(p, "event_date"), _in(q, "event_date")
+    return _uses().filter(target.use_q()).filter(e_p | e_q).aggregate(
+        u_p=Count("pk", filter=e_p), u_q=Count("pk", filter=e_q),
+        c_p=Sum("children", filter=e_p), c_q=Sum("children", filter=e_q),
+        k_p=Count("pk", filter=e_p & Q(companion=True)),
+        k_q=Count("pk", filter=e_q & Q(companion=True)),
+    )
 
 
 def _uses() -> object:
@@ -101,6 +131,23 @@ def _per_1000(value: Cell, pop: int) -> Cell:
     return Cell(round(1000 * value.value / pop, 1))
 
 
+def cards_used(target: Target, p: Period, q: Period) -> dict:
+    """Cards of the target used at least once in each period. Whole calendar years of the
+    national and area dashboards come from `CardsUsedYear`; other periods are counted."""
+    if target.kind in AREA_KINDS and p.is_year and q.is_year:
+        f = Q(card_area_id=target.pk) if target.kind == "area" else Q()
+        rows = dict(CardsUsedYear.objects.filter(f, year__in=[p.start.year, q.start.year])
+                    .values("year").annotate(n=Sum("cards")).values_list("year", "n"))
+        return {"p": rows.get(p.start.year, 0), "q": rows.get(q.start.year, 0)}
+    return _uses().filter(target.used_cards_q()).filter(
+        Q(event_date__gte=q.start, event_date__lte=q.end)
+        | Q(event_date__gte=p.start, event_date__lte=p.end)
+    ).aggregate(
+        p=Count("card_id", distinct=True, filter=_in(p, "event_date")),
+        q=Count("card_id", distinct=True, filter=_in(q, "event_date")),
+    )
+
+
 def summary_table(target: Target, p: Period, q: Period, exact: bool) -> Table:
     rows: list[tuple[str, list[Cell]]] = []
 
@@ -108,12 +155,15 @@ def summary_table(target: Target, p: Period, q: Period, exact: bool) -> Table:
         return protect_one(v or 0, h, exact=exact)
 
     if target.has_cards:
+        # "active on a date": the period's last day, or today for a period still running
+        last_p = min(p.end, timezone.localdate())
+        last_q = min(q.end, year_earlier(last_p))
         cards = Card.objects.filter(_registered(), target.card_q())
         agg = cards.aggregate(
             reg_p=Count("pk", filter=_in(p, "issued_on")),
             reg_q=Count("pk", filter=_in(q, "issued_on")),
-            on_p=Count("pk", filter=valid_on(p.end)),
-            on_q=Count("pk", filter=valid_on(q.end)),
+            on_p=Count("pk", filter=valid_on(last_p)),
+            on_q=Count("pk", filter=valid_on(last_q)),
             in_p=Count("pk", filter=valid_in(p)),
             in_q=Count("pk", filter=valid_in(q)),
             ina_p=Count("pk", filter=_in(p, "inactivated_on")),
@@ -122,30 +172,20 @@ def summary_table(target: Target, p: Period, q: Period, exact: bool) -> Table:
         ren = CardEvent.objects.filter(kind=CardEventKind.RENEWED).filter(
             target.card_q("card__")).aggregate(
             p=Count("pk", filter=_in(p, "on")), q=Count("pk", filter=_in(q, "on")))
-        used = _uses().filter(target.used_cards_q()).filter(
-            Q(event_date__gte=q.start, event_date__lte=q.end)
-            | Q(event_date__gte=p.start, event_date__lte=p.end)
-        ).aggregate(
-            p=Count("card_id", distinct=True, filter=_in(p, "event_date")),
-            q=Count("card_id", distinct=True, filter=_in(q, "event_date")),
-        )
+        used = cards_used(target, p, q)
         in_p, in_q = one(agg["in_p"]), one(agg["in_q"])
         used_p, used_q = one(used["p"]), one(used["q"])
         rows += [
             (_("Cards registered in the period"), [one(agg["reg_p"]), one(agg["reg_q"])]),
-            (_("Cards valid on the last day"), [one(agg["on_p"]), one(agg["on_q"])]),
+            (_("Cards valid on %(day)s") % {"day": f"{last_p:%-d.%-m.%Y}"},
+             [one(agg["on_p"]), one(agg["on_q"])]),
             (_("Cards valid during the period"), [in_p, in_q]),
             (_("Cards renewed"), [one(ren["p"]), one(ren["q"])]),
             (_("Cards inactivated"), [one(agg["ina_p"]), one(agg["ina_q"])]),
             (_("Cards used at least once"), [used_p, used_q]),
             (_("Share of valid cards used (%)"), [_pct(used_p, in_p), _pct(used_q, in_q)]),
         ]
-    sums = _rollup(target).filter(_in(q, "day") | _in(p, "day")).aggregate(
-        u_p=Sum("uses", filter=_in(p, "day")), u_q=Sum("uses", filter=_in(q, "day")),
-        c_p=Sum("children", filter=_in(p, "day")), c_q=Sum("children", filter=_in(q, "day")),
-        k_p=Sum("companions", filter=_in(p, "day")),
-        k_q=Sum("companions", filter=_in(q, "day")),
-    )
+    sums = _period_sums(target, p, q)
     h = dict.fromkeys(("p", "q", "cp", "cq", "kp", "kq"))
     if not exact or not target.has_cards:
         h = _uses().filter(target.use_q()).filter(
@@ -178,30 +218,19 @@ def summary_table(target: Target, p: Period, q: Period, exact: bool) -> Table:
                  columns=[_("Figure"), str(p), str(q)], rows=rows)
 
 
-def use_tables(target: Target, p: Period, exact: bool, holders_total: tuple) -> list[Table]:
+def use_tables(target: Target, p: Period, exact: bool, H: dict) -> list[Table]:
     """Uses and children's tickets by category, month and weekday."""
     by_cat: dict = defaultdict(lambda: [0, 0])
     by_month: dict = defaultdict(lambda: [0, 0])
     by_wd: dict = defaultdict(lambda: [0, 0])
-    for r in _rollup(target).filter(_in(p, "day")).values("day", "category").annotate(
-            u=Sum("uses"), c=Sum("children")):
+    for r in _sum_rows(target, p, ["day", "category"]):
         for d, k in ((by_cat, r["category"]), (by_month, r["day"].replace(day=1)),
                      (by_wd, r["day"].isoweekday())):
             d[k][0] += r["u"] or 0
             d[k][1] += r["c"] or 0
-    hold: dict = {"cat": {}, "month": {}, "wd": {}}
-    if not exact:
-        base = _uses().filter(target.use_q()).filter(_in(p, "event_date"))
-        agg = {"h": Count("card_id", distinct=True),
-               "hc": Count("card_id", distinct=True, filter=Q(children__gt=0))}
-        hold["cat"] = {r["category"]: r for r in base.values("category").annotate(**agg)}
-        hold["month"] = {
-            (r["m"].date() if isinstance(r["m"], datetime.datetime) else r["m"]): r
-            for r in base.annotate(m=TruncMonth("event_date")).values("m").annotate(**agg)
-        }
-        hold["wd"] = {r["w"]: r for r in
-                      base.annotate(w=ExtractIsoWeekDay("event_date")).values("w").annotate(**agg)}
-    th, thc = holders_total
+    hold = {"cat": H.get("category", {}), "month": H.get("month", {}),
+            "wd": H.get("weekday", {})}
+    th, thc = _total_holders(H)
 
     def build(key, title, label_col, keys, labels, data, holders, chart=True):
         hs = [holders.get(k, {}).get("h", 0) for k in keys] if not exact else None
@@ -258,20 +287,20 @@ def units_table(target: Target, p: Period, exact: bool) -> Table:
                         ], exact=exact)
 
 
-def places_table(target: Target, p: Period, exact: bool, holders_total: tuple) -> Table:
+def _total_holders(H: dict) -> tuple:
+    t = H.get("total", {}).get((), {})
+    return t.get("h"), t.get("hc")
+
+
+def places_table(target: Target, p: Period, exact: bool, H: dict) -> Table:
     """Per venue site and offer: uses and children's tickets."""
     from kaikukanta.network.models import Unit
     from kaikukanta.usage.models import Offer
 
-    rows = list(UseDay.objects.filter(target.rollup_q(), _in(p, "day")).values(
-        "site_id", "offer_id").annotate(u=Sum("uses"), c=Sum("children")).order_by(
+    rows = list(_uses().filter(target.use_q(), _in(p, "event_date")).values(
+        "site_id", "offer_id").annotate(u=Count("pk"), c=Sum("children")).order_by(
         "site_id", "offer_id"))
-    hold = {}
-    if not exact:
-        hold = {(r["site_id"], r["offer_id"] or 0): r for r in _uses().filter(
-            target.use_q(), _in(p, "event_date")).values("site_id", "offer_id").annotate(
-            h=Count("card_id", distinct=True),
-            hc=Count("card_id", distinct=True, filter=Q(children__gt=0)))}
+    hold = H.get("place", {})
     sites = Unit.objects.select_related("organisation").in_bulk({r["site_id"] for r in rows})
     offers = Offer.objects.in_bulk({r["offer_id"] for r in rows if r["offer_id"]})
     labels = []
@@ -280,7 +309,7 @@ def places_table(target: Target, p: Period, exact: bool, holders_total: tuple) -
         offer = offers.get(r["offer_id"])
         labels.append(f"{site} – {offer.title if offer else _('admission without an offer')}")
     keys = [(r["site_id"], r["offer_id"]) for r in rows]
-    th, thc = holders_total
+    th, thc = _total_holders(H)
     return column_table("places", _("Uses by venue site and offer"), _("Site and offer"),
                         labels, [
                             (_("Uses"), [r["u"] for r in rows],
@@ -291,7 +320,7 @@ def places_table(target: Target, p: Period, exact: bool, holders_total: tuple) -
                         ], exact=exact)
 
 
-def cross_area_tables(target: Target, p: Period, exact: bool) -> list[Table]:
+def cross_area_tables(target: Target, p: Period, exact: bool, H: dict) -> list[Table]:
     """Where the cards are used: uses in this area by the card's area, and the reverse."""
     from kaikukanta.network.models import Area
 
@@ -304,10 +333,13 @@ def cross_area_tables(target: Target, p: Period, exact: bool) -> list[Table]:
         ("travel", _("Uses of this area's cards by the venue's area"), _("Venue's area"),
          "card_area_id", "area_id"),
     ):
-        rows = list(UseAreaDay.objects.filter(**{mine: area_id}).filter(_in(p, "day")).values(
+        rows = list(UseCrossDay.objects.filter(**{mine: area_id}).filter(_in(p, "day")).values(
             other).annotate(u=Sum("uses"), c=Sum("children")).order_by(other))
         hold, th, thc = {}, None, None
-        if not exact:
+        if not exact and key == "visitors":
+            hold = H.get("card_area", {})
+            th, thc = _total_holders(H)
+        elif not exact:
             base = _uses().filter(**{mine: area_id}).filter(_in(p, "event_date"))
             agg = {"h": Count("card_id", distinct=True),
                    "hc": Count("card_id", distinct=True, filter=Q(children__gt=0))}
@@ -397,21 +429,18 @@ def dashboard(*, target: Target, period: Period, exact: bool) -> Dashboard:
     prev = period.previous()
     d = Dashboard(target=target, period=period, previous=prev, exact=exact)
     d.tables.append(summary_table(target, period, prev, exact))
-    totals: tuple = (None, None)
+    H: dict = {}
     if not exact:
-        t = _uses().filter(target.use_q(), _in(period, "event_date")).aggregate(
-            h=Count("card_id", distinct=True),
-            hc=Count("card_id", distinct=True, filter=Q(children__gt=0)))
-        totals = (t["h"], t["hc"])
-    d.tables += use_tables(target, period, exact, totals)
+        H = holder_counts(_uses().filter(target.use_q(), _in(period, "event_date")))
+    d.tables += use_tables(target, period, exact, H)
     if target.kind in ("area", "distributor", "unit"):
         d.tables.append(units_table(target, period, exact))
     if target.kind == "national":
         d.tables.append(areas_table(period, exact))
     else:
-        d.tables.append(places_table(target, period, exact, totals))
+        d.tables.append(places_table(target, period, exact, H))
     if target.kind == "area":
-        d.tables += cross_area_tables(target, period, exact)
+        d.tables += cross_area_tables(target, period, exact, H)
     if target.has_cards:
         d.tables += holder_tables(target, period, exact)
     return d

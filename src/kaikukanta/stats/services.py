@@ -10,112 +10,135 @@ from django.db import connection, transaction
 
 from kaikukanta.stats.models import (
     AREA_DIMENSIONS,
-    DIMENSIONS,
+    CROSS_DIMENSIONS,
     MEASURES,
+    CardsUsedYear,
+    CardYearUse,
     CostShare,
     UseAreaDay,
-    UseDay,
+    UseCrossDay,
 )
 
-_TABLE = UseDay._meta.db_table
-_COLS = ", ".join(DIMENSIONS + MEASURES)
-_ATABLE = UseAreaDay._meta.db_table
-_ACOLS = ", ".join(AREA_DIMENSIONS + MEASURES)
+# Table and column names below are this module's constants; values are always parameters.
 
 
-def _upsert_sql(table: str, dims: tuple[str, ...]) -> str:
+def _upsert(table: str, dims: tuple[str, ...], measures: tuple[str, ...],
+            returning: str = "") -> str:
     return (
-        # table and column names are this module's constants; values are parameters
-        f"INSERT INTO {table} ({', '.join(dims + MEASURES)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * (len(dims) + len(MEASURES)))}) "
+        f"INSERT INTO {table} ({', '.join(dims + measures)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * (len(dims) + len(measures)))}) "
         f"ON CONFLICT ({', '.join(dims)}) DO UPDATE SET "
-        + ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in MEASURES)
+        + ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in measures)
+        + (f" RETURNING {returning}" if returning else "")
     )
 
 
-_UPSERT = _upsert_sql(_TABLE, DIMENSIONS)
-_AUPSERT = _upsert_sql(_ATABLE, AREA_DIMENSIONS)
-_AREA_SELECT = (
-    f"SELECT day, area_id, card_area_id, category, SUM(uses), SUM(children), SUM(companions) "  # noqa: S608, E501
-    f"FROM {_TABLE} WHERE 1=1 {{where}} GROUP BY day, area_id, card_area_id, category"
-)
-# The same cells, computed from the uses (the card's issuing unit is its current unit).
-_SELECT = """
-    SELECT u.event_date, u.area_id, COALESCE(u.card_area_id, 0), u.venue_id, u.site_id,
-           COALESCE(u.offer_id, 0), COALESCE(u.seller_id, 0), COALESCE(c.unit_id, 0),
-           u.category, COUNT(*), SUM(u.children),
-           SUM(CASE WHEN u.companion THEN 1 ELSE 0 END)
-    FROM usage_use u JOIN cards_card c ON c.id = u.card_id
-    WHERE u.status = 'recorded' {where}
-    GROUP BY u.event_date, u.area_id, COALESCE(u.card_area_id, 0), u.venue_id, u.site_id,
-             COALESCE(u.offer_id, 0), COALESCE(u.seller_id, 0), COALESCE(c.unit_id, 0),
-             u.category
-"""
+_AREA = UseAreaDay._meta.db_table
+_CROSS = UseCrossDay._meta.db_table
+_CARDYEAR = CardYearUse._meta.db_table
+_USED = CardsUsedYear._meta.db_table
+_UPSERT_AREA = _upsert(_AREA, AREA_DIMENSIONS, MEASURES)
+_UPSERT_CROSS = _upsert(_CROSS, CROSS_DIMENSIONS, MEASURES)
+_UPSERT_CARDYEAR = _upsert(_CARDYEAR, ("card_id", "year", "card_area_id"), ("uses",), "uses")
+_UPSERT_USED = _upsert(_USED, ("year", "card_area_id"), ("cards",))
+_MEASURE_SQL = "COUNT(*), SUM(children), SUM(CASE WHEN companion THEN 1 ELSE 0 END)"
 
 
-def _cell(use, unit_id: int | None) -> list:
-    return [use.event_date, use.area_id, use.card_area_id or 0, use.venue_id, use.site_id,
-            use.offer_id or 0, use.seller_id or 0, unit_id or 0, use.category]
+def _year_sql() -> str:
+    if connection.vendor == "postgresql":
+        return "CAST(EXTRACT(YEAR FROM event_date) AS INTEGER)"
+    return "CAST(strftime('%%Y', event_date) AS INTEGER)"
 
 
 def rollup_add(*, use, sign: int) -> None:
-    """Add (sign=1) or take away (sign=-1) one use in its daily cell."""
-    from kaikukanta.cards.models import Card
-
-    unit_id = Card.objects.filter(pk=use.card_id).values_list("unit_id", flat=True).first()
-    key = _cell(use, unit_id)
+    """Add (sign=1) or take away (sign=-1) one use. Runs in the caller's transaction; each
+    upsert is atomic, so concurrent uses never lose a count."""
     values = [sign, sign * use.children, sign if use.companion else 0]
-    akey = [key[0], key[1], key[2], key[8]]
+    card_area = use.card_area_id or 0
+    year = use.event_date.year
+    empty = {"uses": 0, "children": 0, "companions": 0}
     with transaction.atomic(), connection.cursor() as cur:
-        cur.execute(_UPSERT, key + values)
-        cur.execute(_AUPSERT, akey + values)
+        cur.execute(_UPSERT_AREA, [use.event_date, use.area_id, use.category, *values])
+        cur.execute(_UPSERT_CROSS, [use.event_date, use.area_id, card_area, *values])
+        cur.execute(_UPSERT_CARDYEAR, [use.card_id, year, card_area, sign])
+        uses_now = cur.fetchone()[0]
+        if (sign > 0 and uses_now == 1) or (sign < 0 and uses_now == 0):
+            cur.execute(_UPSERT_USED, [year, card_area, sign])
         if sign < 0:
-            empty = {"uses": 0, "children": 0, "companions": 0}
-            UseDay.objects.filter(**dict(zip(DIMENSIONS, key, strict=True)), **empty).delete()
-            UseAreaDay.objects.filter(**dict(zip(AREA_DIMENSIONS, akey, strict=True)),
-                                      **empty).delete()
+            UseAreaDay.objects.filter(day=use.event_date, area_id=use.area_id,
+                                      category=use.category, **empty).delete()
+            UseCrossDay.objects.filter(day=use.event_date, area_id=use.area_id,
+                                       card_area_id=card_area, **empty).delete()
+            CardYearUse.objects.filter(card_id=use.card_id, year=year, card_area_id=card_area,
+                                       uses=0).delete()
+            CardsUsedYear.objects.filter(year=year, card_area_id=card_area, cards=0).delete()
 
 
 def rollup_rebuild(*, start: datetime.date | None = None, end: datetime.date | None = None,
                    days: Iterable[datetime.date] | None = None) -> int:
-    """Recompute the daily rows from the uses: all of them, a date range, or some days.
-
-    Returns the number of rows written. Safe to run at any time (one transaction)."""
+    """Recompute the rollups from the uses: all of them, a date range, or some days (the
+    yearly card counts of the years touched are recomputed whole). Returns the number of
+    daily rows written. One transaction: readers never see it half done."""
     where, params = "", []
     lookup: dict = {}
     if days is not None:
         days = sorted(set(days))
         if not days:
             return 0
-        where = f"AND {{col}} IN ({', '.join(['%s'] * len(days))})"
+        where = f"AND event_date IN ({', '.join(['%s'] * len(days))})"
         params = list(days)
         lookup["day__in"] = days
-    else:
-        if start is not None:
-            where += " AND {col} >= %s"
-            params.append(start)
-            lookup["day__gte"] = start
-        if end is not None:
-            where += " AND {col} <= %s"
-            params.append(end)
-            lookup["day__lte"] = end
+    if start is not None:
+        where += " AND event_date >= %s"
+        params.append(start)
+        lookup["day__gte"] = start
+    if end is not None:
+        where += " AND event_date <= %s"
+        params.append(end)
+        lookup["day__lte"] = end
     with transaction.atomic(), connection.cursor() as cur:
-        UseDay.objects.filter(**lookup).delete()
         UseAreaDay.objects.filter(**lookup).delete()
-        cur.execute(f"INSERT INTO {_TABLE} ({_COLS}) "
-                    + _SELECT.format(where=where.format(col="u.event_date")), params)
+        UseCrossDay.objects.filter(**lookup).delete()
+        cur.execute(
+            f"INSERT INTO {_AREA} ({', '.join(AREA_DIMENSIONS + MEASURES)}) "  # noqa: S608
+            f"SELECT event_date, area_id, category, {_MEASURE_SQL} FROM usage_use "
+            f"WHERE status = 'recorded' {where} GROUP BY event_date, area_id, category",
+            params)
         n = cur.rowcount
-        cur.execute(f"INSERT INTO {_ATABLE} ({_ACOLS}) "
-                    + _AREA_SELECT.format(where=where.format(col="day")), params)
+        cur.execute(
+            f"INSERT INTO {_CROSS} ({', '.join(CROSS_DIMENSIONS + MEASURES)}) "  # noqa: S608
+            f"SELECT event_date, area_id, COALESCE(card_area_id, 0), {_MEASURE_SQL} "
+            f"FROM usage_use WHERE status = 'recorded' {where} "
+            "GROUP BY event_date, area_id, COALESCE(card_area_id, 0)", params)
+        # whole years for the card counts
+        if lookup:
+            cur.execute(f"SELECT DISTINCT {_year_sql()} FROM usage_use "  # noqa: S608
+                        f"WHERE 1 = 1 {where}", params)
+            years = sorted(r[0] for r in cur.fetchall())
+        else:
+            years = None
+        if years == []:
+            return n
+        ywhere, yparams = "", []
+        if years is not None:
+            ywhere = f"AND {_year_sql()} IN ({', '.join(['%s'] * len(years))})"
+            yparams = years
+            CardYearUse.objects.filter(year__in=years).delete()
+            CardsUsedYear.objects.filter(year__in=years).delete()
+        else:
+            CardYearUse.objects.all().delete()
+            CardsUsedYear.objects.all().delete()
+        cur.execute(
+            f"INSERT INTO {_CARDYEAR} (card_id, year, card_area_id, uses) "  # noqa: S608
+            f"SELECT card_id, {_year_sql()}, COALESCE(card_area_id, 0), COUNT(*) "
+            f"FROM usage_use WHERE status = 'recorded' {ywhere} "
+            f"GROUP BY card_id, {_year_sql()}, COALESCE(card_area_id, 0)", yparams)
+        yw = f"WHERE year IN ({', '.join(['%s'] * len(years))})" if years else ""
+        cur.execute(
+            f"INSERT INTO {_USED} (year, card_area_id, cards) "  # noqa: S608
+            f"SELECT year, card_area_id, COUNT(*) FROM {_CARDYEAR} {yw} "
+            "GROUP BY year, card_area_id", years or [])
         return n
-
-
-def rollup_rebuild_card(*, card) -> int:
-    """Rebuild the days on which a card has uses (after the card moved to another unit)."""
-    from kaikukanta.usage.models import Use
-
-    days = Use.objects.filter(card=card).values_list("event_date", flat=True).distinct()
-    return rollup_rebuild(days=list(days))
 
 
 def cost_share_save(*, actor, year: int, population_year: int,

@@ -16,7 +16,7 @@ INDEXES = {
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("stats", "0001_rollup"),
+        ("stats", "0001_initial"),
         ("usage", "0001_initial"),
     ]
 
