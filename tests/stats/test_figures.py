@@ -1,0 +1,109 @@
+"""Dashboard figures against a small dataset computed by hand (cross-area uses, a
+backfilled use and a cancelled one included)."""
+
+import datetime
+
+import pytest
+
+from kaikukanta.stats.scopes import Period, Target
+from kaikukanta.stats.selectors import dashboard
+from tests.factories import make_card
+from tests.stats.conftest import cancel_use, make_use
+
+Y = 2025
+P = Period.year(Y)
+
+
+def figures(table):
+    return {label: [c.shown for c in cells] for label, cells in table.rows}
+
+
+def total(table):
+    return [c.shown for c in table.total]
+
+
+@pytest.fixture
+def data(cast):
+    a, b = cast.a, cast.b
+    cards_a = [make_card(a.unit, issued_on=datetime.date(Y, 1, 10), children=i % 3,
+                         birth_year=1950 + 10 * i) for i in range(6)]
+    old = make_card(a.unit, issued_on=datetime.date(Y - 1, 3, 1))
+    cards_b = [make_card(b.unit, issued_on=datetime.date(Y, 2, 1)) for _ in range(2)]
+    for i, c in enumerate(cards_a):
+        make_use(c, a.site, datetime.date(Y, 3, 3), children=[2, 1, 0, 0, 0, 0][i])
+    make_use(cards_a[0], b.site, datetime.date(Y, 4, 1), category="sports")
+    for c in cards_b:
+        make_use(c, a.site, datetime.date(Y, 5, 5), category="science")
+    make_use(old, a.site, datetime.date(Y - 1, 6, 1))
+    make_use(cards_a[2], a.site2, datetime.date(Y, 1, 20), category="education",
+             backfilled=True)
+    cancelled = make_use(cards_a[3], a.site2, datetime.date(Y, 6, 6), companion=True)
+    cancel_use(cancelled)
+    return cast
+
+
+def test_national_figures_exact(data):
+    d = dashboard(target=Target("national"), period=P, exact=True)
+    s = figures(d.table("summary"))
+    assert s["Cards registered in the period"] == [8, 1]
+    assert s["Cards valid during the period"] == [9, 1]
+    assert s["Cards used at least once"] == [8, 1]
+    assert s["Share of valid cards used (%)"] == [round(100 * 8 / 9, 1), 100.0]
+    assert s["Uses (holders' tickets)"] == [10, 1]
+    assert s["Children's tickets"] == [3, 0]
+    assert s["Companion tickets"] == [0, 0]  # the only companion ticket was cancelled
+    cat = figures(d.table("category"))
+    assert cat == {"Culture": [6, 3], "Education": [1, 0], "Science": [2, 0], "Sports": [1, 0]}
+    assert total(d.table("category")) == [10, 3]
+    assert sum(r[0] for r in figures(d.table("month")).values()) == 10
+    assert figures(d.table("weekday"))["Monday"] == [9, 3]  # 20 Jan, 3 Mar, 5 May 2025
+    areas = figures(d.table("areas"))
+    assert areas["Espoo"][:3] == [305274, 7, 9]
+    assert areas["Kainuu"][:3] == [36297 + 10354, 2, 1]
+
+
+def test_area_figures_and_cross_area(data):
+    a = data.a
+    d = dashboard(target=Target("area", a.area), period=P, exact=True)
+    s = figures(d.table("summary"))
+    assert s["Uses (holders' tickets)"] == [9, 1]
+    assert s["Cards used at least once"] == [6, 1]  # the area's own cards, anywhere
+    assert s["Residents"] == [305274, 305274]
+    assert s["Uses per 1,000 residents"][0] == round(1000 * 9 / 305274, 1)
+    assert figures(d.table("visitors")) == {"Espoo (this area)": [7, 3], "Kainuu": [2, 0]}
+    assert figures(d.table("travel")) == {"Espoo (this area)": [7, 3], "Kainuu": [1, 0]}
+    units = figures(d.table("units"))
+    assert units[str(a.unit)] == [6, 7, 6]
+    ages = figures(d.table("age"))
+    assert ages["65–74"] == [1]  # born 1950
+    assert sum(v[0] for v in ages.values()) == 7
+
+
+def test_same_figures_suppressed_for_coordinator(data):
+    d = dashboard(target=Target("area", data.a.area), period=P, exact=False)
+    cat = d.table("category")
+    # science: 2 uses of 2 holders, education: 1 of 1 -> "<5"; culture hidden so that the
+    # total (9) minus the visible cells does not give them back
+    # children's tickets: 3 tickets of 2 holders, so the whole column is "<5"
+    assert figures(cat) == {"Culture": ["–", "<5"], "Education": ["<5", 0],
+                            "Science": ["<5", 0], "Sports": [0, 0]}
+    assert total(cat) == [9, "<5"]
+    s = figures(d.table("summary"))
+    assert s["Cards used at least once"] == [6, "<5"]
+
+
+def test_venue_sees_uses_only(data):
+    d = dashboard(target=Target("site", data.a.site2), period=P, exact=False)
+    keys = [t.key for t in d.tables]
+    assert "age" not in keys and "units" not in keys
+    s = figures(d.table("summary"))
+    assert s["Uses (holders' tickets)"] == ["<5", 0]
+    assert "Cards registered in the period" not in s
+
+
+def test_custom_period_counts_from_uses(data):
+    d = dashboard(target=Target("national"), period=Period(datetime.date(Y, 3, 1),
+                                                            datetime.date(Y, 4, 30)), exact=True)
+    s = figures(d.table("summary"))
+    assert s["Uses (holders' tickets)"] == [7, 0]
+    assert s["Cards used at least once"] == [6, 0]
