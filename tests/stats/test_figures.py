@@ -69,7 +69,7 @@ def test_area_figures_and_cross_area(data):
     assert s["Uses (holders' tickets)"] == [9, 1]
     assert s["Cards used at least once"] == [6, 1]  # the area's own cards, anywhere
     assert s["Residents"] == [305274, 305274]
-    assert s["Uses per 1,000 residents"][0] == round(1000 * 9 / 305274, 1)
+    assert s["Uses per 1,000 residents"][0] == round(1000 * 9 / 305274, 2)
     assert figures(d.table("visitors")) == {"Espoo (this area)": [7, 3], "Kainuu": [2, 0]}
     assert figures(d.table("travel")) == {"Espoo (this area)": [7, 3], "Kainuu": [1, 0]}
     units = figures(d.table("units"))

@@ -43,7 +43,7 @@ def test_hooks_equal_rebuild(cast):
     services.rollup_rebuild()
     assert snapshot() == incremental
     assert sum(r[3] for r in incremental[0]) == 3  # three recorded uses left
-    assert dict(((y, ar), n) for y, ar, n in incremental[3]) == {
+    assert {(y, ar): n for y, ar, n in incremental[3]} == {
         (2025, a.area.pk): 1, (2024, a.area.pk): 1, (2025, b.area.pk): 1}
 
 

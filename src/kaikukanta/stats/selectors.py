@@ -128,7 +128,7 @@ def _pct(part: Cell, whole: Cell) -> Cell:
 def _per_1000(value: Cell, pop: int) -> Cell:
     if not value.visible or not pop:
         return Cell(0, value.state if not value.visible else "ok")
-    return Cell(round(1000 * value.value / pop, 1))
+    return Cell(round(1000 * value.value / pop, 2))
 
 
 def cards_used(target: Target, p: Period, q: Period) -> dict:
@@ -371,8 +371,8 @@ def areas_table(p: Period, exact: bool) -> Table:
     pops = [a.pop or 0 for a in areas]
     c = [cards.get(a.pk, 0) for a in areas]
     u = [uses.get(a.pk, 0) or 0 for a in areas]
-    per = [(round(1000 * x / pop, 1) if pop else 0) for x, pop in zip(c, pops, strict=True)]
-    peru = [(round(1000 * x / pop, 1) if pop else 0) for x, pop in zip(u, pops, strict=True)]
+    per = [(round(1000 * x / pop, 2) if pop else 0) for x, pop in zip(c, pops, strict=True)]
+    peru = [(round(1000 * x / pop, 2) if pop else 0) for x, pop in zip(u, pops, strict=True)]
     t = column_table("areas", _("Areas compared per 1,000 residents"), _("Area"),
                      [a.name for a in areas], [
                          (_("Residents"), pops, None, None),
