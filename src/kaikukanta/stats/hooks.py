@@ -3,6 +3,10 @@
 The card and usage services call these inside the same transaction as the write they
 report, so a figure can never disagree with the rows it counts. Bulk loads that bypass the
 services (demo data, imports, the benchmark) call `services.rollup_rebuild()` afterwards.
+
+A recorded use is counted by its event date, venue's area, card's area, category, children
+and companion ticket. If any of these is ever corrected, report it as a cancellation of
+the old values followed by a new recording.
 """
 
 from __future__ import annotations

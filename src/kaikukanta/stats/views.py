@@ -44,10 +44,8 @@ def _rule() -> dict:
 @login_required
 def index(request):
     targets = targets_for(request.user)
-    if len(targets) == 1:
-        t = targets[0]
-        return redirect(*(("stats:national",) if t.kind == "national" else
-                          ("stats:dashboard", t.kind, t.pk)))
+    if len(targets) == 1:  # one dashboard only: show it here
+        return dashboard(request, targets[0].kind, targets[0].pk)
     return render(request, "stats/index.html", {
         "targets": targets, "is_national": scope_for(request.user).is_national,
     })
