@@ -107,3 +107,29 @@ def test_custom_period_counts_from_uses(data):
     s = figures(d.table("summary"))
     assert s["Uses (holders' tickets)"] == [7, 0]
     assert s["Cards used at least once"] == [6, 0]
+
+
+def test_municipality_counts_its_residents(cast, geo, login):
+    b = cast.b
+    kajaani, sotkamo = geo.municipalities["205"], geo.municipalities["765"]
+    residents = [make_card(b.unit, issued_on=datetime.date(Y, 1, 3)) for _ in range(6)]
+    other = make_card(b.unit, issued_on=datetime.date(Y, 1, 3))
+    for c in residents:
+        c.municipality = kajaani
+        c.save()
+        make_use(c, cast.a.site, datetime.date(Y, 5, 2))  # used in another area
+    other.municipality = sotkamo
+    other.save()
+    make_use(other, b.site, datetime.date(Y, 5, 2))
+    d = dashboard(target=Target("municipality", kajaani), period=P, exact=True)
+    s = figures(d.table("summary"))
+    assert s["Cards valid during the period"] == [6, 0]
+    assert s["Uses (holders' tickets)"] == [6, 0]
+    assert s["Residents"] == [36297, 36297]
+    client = login(b.welfare)
+    assert client.get(f"/stats/municipality/{kajaani.pk}/?year={Y}").status_code == 200
+    assert client.get(f"/stats/municipality/{kajaani.pk}/report-{Y}.pdf").content[:4] == b"%PDF"
+    assert "/stats/municipality/205/" in client.get("/stats/").content.decode()
+    assert login(cast.a.culture).get(f"/stats/municipality/{kajaani.pk}/").status_code == 404
+    assert login(b.venue).get(f"/stats/municipality/{kajaani.pk}/").status_code == 404
+    assert login(cast.national).get("/stats/municipality/564/").status_code == 404  # no area

@@ -142,6 +142,8 @@ def _view_stats(s: Scope, target) -> bool:
                 or obj.organisation.home_area_id in s.culture_area_ids)
     if kind == "seller":
         return obj.id in s.seller_org_ids or obj.home_area_id in s.culture_area_ids
+    if kind == "municipality":  # its residents' figures: the coordinators of its area
+        return obj.areas.filter(pk__in=s.coordinator_area_ids).exists()
     return False  # "national": national admins only (see `can`)
 
 

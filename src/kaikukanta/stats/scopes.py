@@ -27,8 +27,9 @@ KIND_LABELS = {
     "venue": _("Venue"),
     "site": _("Venue site"),
     "seller": _("Ticket seller"),
+    "municipality": _("Municipality (residents)"),
 }
-CARD_KINDS = ("national", "area", "distributor", "unit")
+CARD_KINDS = ("national", "area", "distributor", "unit", "municipality")
 USE_KINDS = ("venue", "site", "seller")
 
 
@@ -56,7 +57,25 @@ class Target:
 
     @property
     def has_population(self) -> bool:
-        return self.kind in ("national", "area")
+        return self.kind in ("national", "area", "municipality")
+
+    # --- addresses -----------------------------------------------------------------
+    def url(self, what: str = "", arg=None) -> str:
+        """The dashboard (what=""), its export ("export", arg=csv/xlsx) or yearly report
+        ("report", arg=year)."""
+        from django.urls import reverse
+
+        if self.kind in ("national", "municipality"):
+            name = self.kind + (f"_{what}" if what else "")
+            args = ([] if self.kind == "national" else [self.pk]) + ([arg] if what else [])
+        else:
+            name = what or "dashboard"
+            args = [self.kind, self.pk] + ([arg] if what else [])
+        return reverse(f"stats:{name}", args=args)
+
+    @property
+    def has_report(self) -> bool:
+        return self.kind in ("national", "area", "municipality")
 
     # --- filters -------------------------------------------------------------------
     def _pick(self, table: dict[str, dict]) -> Q:
@@ -67,8 +86,10 @@ class Target:
         return self._pick({"area": {"area_id": self.pk}})
 
     def use_q(self) -> Q:
-        """Filter on usage.Use: the uses this dashboard counts."""
+        """Filter on usage.Use: the uses this dashboard counts (a municipality's: the uses
+        by its residents' cards, wherever they were)."""
         return self._pick({
+            "municipality": {"card__municipality_id": self.pk},
             "area": {"area_id": self.pk},
             "distributor": {"card__unit__organisation_id": self.pk},
             "unit": {"card__unit_id": self.pk},
@@ -79,6 +100,7 @@ class Target:
     def used_cards_q(self) -> Q:
         """Filter on usage.Use: uses of the cards this dashboard counts (anywhere)."""
         return self._pick({
+            "municipality": {"card__municipality_id": self.pk},
             "area": {"card_area_id": self.pk},
             "distributor": {"card__unit__organisation_id": self.pk},
             "unit": {"card__unit_id": self.pk},
@@ -91,12 +113,14 @@ class Target:
         f = {
             "area": {"area_id": self.pk},
             "distributor": {"unit__organisation_id": self.pk}, "unit": {"unit_id": self.pk},
+            "municipality": {"municipality_id": self.pk},
         }[self.kind]
         return Q(**{prefix + k: v for k, v in f.items()})
 
 
-def target_for(user, kind: str, pk: int | None = None) -> Target:
+def target_for(user, kind: str, pk: int | str | None = None) -> Target:
     """The dashboard target, or 404 when it does not exist or is outside the user's scope."""
+    from kaikukanta.geo.models import Municipality
     from kaikukanta.network.models import Area, Organisation, OrganisationKind, Unit
 
     if kind == "national":
@@ -107,6 +131,7 @@ def target_for(user, kind: str, pk: int | None = None) -> Target:
             "distributor": Organisation.objects.filter(kind=OrganisationKind.DISTRIBUTOR),
             "venue": Organisation.objects.filter(kind=OrganisationKind.VENUE),
             "seller": Organisation.objects.filter(kind=OrganisationKind.TICKET_SELLER),
+            "municipality": Municipality.objects.filter(areas__isnull=False).distinct(),
             "unit": Unit.objects.select_related("organisation").filter(
                 organisation__kind=OrganisationKind.DISTRIBUTOR),
             "site": Unit.objects.select_related("organisation").filter(
@@ -133,7 +158,12 @@ def targets_for(user) -> list[Target]:
         out.append(Target("national"))
         out += [Target("area", a) for a in Area.objects.operating()]
         return out
-    out += [Target("area", a) for a in Area.objects.filter(pk__in=s.coordinator_area_ids)]
+    areas = list(Area.objects.filter(pk__in=s.coordinator_area_ids).prefetch_related(
+        "municipalities"))
+    out += [Target("area", a) for a in areas]
+    munis = {m.pk: m for a in areas for m in a.municipalities.all()}
+    if any(len(a.municipalities.all()) > 1 for a in areas):
+        out += [Target("municipality", m) for m in sorted(munis.values(), key=str)]
     orgs = Organisation.objects.filter(
         Q(home_area__in=s.welfare_area_ids, kind=OrganisationKind.DISTRIBUTOR)
         | Q(home_area__in=s.culture_area_ids,

@@ -114,6 +114,8 @@ def population(target: Target) -> int:
 
     if target.kind == "area":
         qs = target.obj.municipalities.all()
+    elif target.kind == "municipality":
+        return target.obj.population
     else:
         qs = Municipality.objects.filter(areas__status__in=["trial", "permanent"]).distinct()
     return qs.aggregate(n=Sum("population"))["n"] or 0

@@ -63,8 +63,13 @@ def dashboard(request, kind: str = "national", pk: int | None = None):
     d, form = _dashboard_data(request, kind, pk)
     sections = [(t, bar_chart(t) if t.chart else None) for t in d.tables]
     this_year = timezone.localdate().year
+    t = d.target
+    links = {"csv": t.url("export", "csv"), "xlsx": t.url("export", "xlsx"),
+             "reports": [(y, t.url("report", y)) for y in (this_year, this_year - 1)]
+             if t.has_report else []}
     return render(request, "stats/dashboard.html", {
-        "d": d, "form": form, "sections": sections, "query": request.GET.urlencode(),
+        "d": d, "form": form, "sections": sections, "links": links,
+        "query": request.GET.urlencode(),
         "years": list(range(this_year, this_year - 4, -1)), "rule": _rule(),
     })
 
@@ -89,7 +94,7 @@ def dashboard_export(request, fmt: str, kind: str = "national", pk: int | None =
 @login_required
 def report_pdf(request, year: int, kind: str = "national", pk: int | None = None):
     """The yearly report of an area (or the whole network) as a PDF."""
-    if kind not in ("national", "area") or not 2000 <= year <= 2100:
+    if kind not in ("national", "area", "municipality") or not 2000 <= year <= 2100:
         raise Http404
     target = target_for(request.user, kind, pk)
     d = selectors.dashboard(target=target, period=Period.year(year),
