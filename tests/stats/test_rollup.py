@@ -7,8 +7,16 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from kaikukanta.stats import services
-from kaikukanta.stats.models import CardsUsedYear, CardYearUse, UseAreaDay, UseCrossDay
+from kaikukanta.cards.models import CardEvent, CardEventKind
+from kaikukanta.stats import hooks, services
+from kaikukanta.stats.models import (
+    CardsUsedYear,
+    CardYearUse,
+    UseAreaDay,
+    UseCrossDay,
+    UseSiteDay,
+    UseUnitDay,
+)
 from tests.factories import make_card
 from tests.stats.conftest import cancel_use, make_use
 
@@ -24,6 +32,9 @@ def snapshot():
         rows(UseCrossDay, ["day", "area_id", "card_area_id", "uses", "children", "companions"]),
         rows(CardYearUse, ["card_id", "year", "card_area_id", "uses"]),
         rows(CardsUsedYear, ["year", "card_area_id", "cards"]),
+        rows(UseSiteDay, ["day", "area_id", "venue_id", "site_id", "offer_id", "seller_id",
+                          "category", "uses", "children", "companions"]),
+        rows(UseUnitDay, ["day", "unit_id", "category", "uses", "children", "companions"]),
     )
 
 
@@ -96,3 +107,21 @@ def test_concurrent_uses_are_all_counted(cast):
     assert not errors
     assert UseAreaDay.objects.get().uses == 8
     assert CardsUsedYear.objects.get().cards == 8
+
+
+def test_card_move_moves_its_uses_to_the_new_unit(cast):
+    from kaikukanta.network import services as network_services
+
+    new_unit = network_services.unit_create(actor=None, organisation=cast.a.distributor_org,
+                                            name="Second office")
+    card = make_card(cast.a.unit)
+    make_use(card, cast.a.site, D)
+    assert list(UseUnitDay.objects.values_list("unit_id", "uses")) == [(cast.a.unit.pk, 1)]
+    card.unit = new_unit
+    card.save()
+    event = CardEvent.objects.create(card=card, kind=CardEventKind.MOVED, on=D, unit=new_unit)
+    hooks.on_card_event(card, event)
+    assert list(UseUnitDay.objects.values_list("unit_id", "uses")) == [(new_unit.pk, 1)]
+    before = snapshot()
+    services.rollup_rebuild()
+    assert snapshot() == before

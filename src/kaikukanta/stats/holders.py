@@ -1,84 +1,50 @@
-"""How many different holders (cards) stand behind each use figure of a dashboard.
+"""How many different holders (cards) stand behind each use figure, up to five.
 
-The privacy rule needs this for every cell, and distinct counts cannot be summed from the
-daily rollup. On PostgreSQL all groupings are counted in ONE pass over the target's uses
-(GROUPING SETS); elsewhere (SQLite in development and tests) one query per grouping.
-Both return {grouping: {key: {"h": holders, "hc": holders with children's tickets}}}.
+The privacy rule only needs to know whether a figure stands for fewer than 5 holders (and
+how many, when it does), never the exact number above that. So each cell is asked "the
+first five different cards", which the database answers by reading a handful of rows for
+a big cell and only the cell's own rows for a small one. All the cells of a table go in
+one statement (UNION ALL of small sub-queries), on PostgreSQL and SQLite alike.
 """
 
 from __future__ import annotations
 
-import datetime
+from collections.abc import Hashable, Sequence
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import ExtractIsoWeekDay, TruncMonth
+from django.db.models import Q, QuerySet
 
-# grouping name -> its columns; () is the total
-SETS: dict[str, tuple[str, ...]] = {
-    "category": ("category",),
-    "month": ("m",),
-    "weekday": ("w",),
-    "place": ("site_id", "offer_id"),
-    "card_area": ("card_area_id",),
-    "total": (),
-}
-_PG_EXPR = {
-    "category": "category",
-    "m": "date_trunc('month', event_date)::date",
-    "w": "extract(isodow from event_date)::int",
-    "site_id": "site_id",
-    "offer_id": "offer_id",
-    "card_area_id": "card_area_id",
-}
-_COLS = list(_PG_EXPR)
+from kaikukanta.stats.privacy import THRESHOLD
+
+Cell = tuple[Hashable, Q, int, int]  # key, filter, uses, children's tickets
 
 
-def _norm(value):
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    return value
-
-
-def holder_counts(uses: QuerySet) -> dict[str, dict]:
-    """`uses`: the recorded uses of one target and period."""
-    out: dict[str, dict] = {name: {} for name in SETS}
-    if connection.vendor == "postgresql":
-        inner = uses.values("card_id", "category", "event_date", "site_id", "offer_id",
-                            "card_area_id", "children")
-        sql, params = inner.query.sql_with_params()
-        sets = ", ".join("(" + ", ".join(_PG_EXPR[c] for c in cols) + ")"
-                         for cols in SETS.values())
-        exprs = [_PG_EXPR[c] for c in _COLS]
-        query = (
-            f"SELECT {', '.join(exprs)}, GROUPING({', '.join(exprs)}), "  # noqa: S608
-            "COUNT(DISTINCT card_id), COUNT(DISTINCT card_id) FILTER (WHERE children > 0) "
-            f"FROM ({sql}) s GROUP BY GROUPING SETS ({sets})"
-        )
-        masks = {}
-        for name, cols in SETS.items():
-            mask = 0
-            for i, c in enumerate(_COLS):
-                if c not in cols:
-                    mask |= 1 << (len(_COLS) - 1 - i)
-            masks[mask] = name
-        with connection.cursor() as cur:
-            cur.execute(query, params)
-            for row in cur.fetchall():
-                values = dict(zip(_COLS, row[: len(_COLS)], strict=True))
-                name = masks[row[len(_COLS)]]
-                key = tuple(_norm(values[c]) for c in SETS[name])
-                out[name][key[0] if len(key) == 1 else key] = {
-                    "h": row[-2], "hc": row[-1]}
+def capped_holders(uses: QuerySet, cells: Sequence[Cell]) -> dict:
+    """`uses`: the recorded uses of one target and period. Returns
+    {key: {"h": holders (max 5), "hc": holders with children's tickets (max 5)}}."""
+    out = {key: {"h": 0, "hc": 0} for key, _q, _u, _c in cells}
+    parts, params, slots = [], [], []
+    for key, q, n_uses, n_children in cells:
+        for measure, count, extra in (("h", n_uses, Q()), ("hc", n_children,
+                                                           Q(children__gt=0))):
+            if not count:
+                continue
+            sub = uses.filter(q, extra).values("card_id").distinct().order_by()[:THRESHOLD]
+            sql, p = sub.query.sql_with_params()
+            # the sub-query is Django's own SQL with its values as parameters
+            parts.append(f"SELECT {len(slots)}, (SELECT COUNT(*) FROM ({sql}) s)")  # noqa: S608
+            params += list(p)
+            slots.append((key, measure))
+    if not parts:
         return out
-    agg = {"h": Count("card_id", distinct=True),
-           "hc": Count("card_id", distinct=True, filter=Q(children__gt=0))}
-    qs = uses.annotate(m=TruncMonth("event_date"), w=ExtractIsoWeekDay("event_date"))
-    for name, cols in SETS.items():
-        if not cols:
-            out[name][()] = qs.aggregate(**agg)
-            continue
-        for r in qs.values(*cols).annotate(**agg).order_by():
-            key = tuple(_norm(r[c]) for c in cols)
-            out[name][key[0] if len(key) == 1 else key] = {"h": r["h"], "hc": r["hc"]}
+    with connection.cursor() as cur:
+        cur.execute(" UNION ALL ".join(parts), params)
+        for i, n in cur.fetchall():
+            key, measure = slots[i]
+            out[key][measure] = n
     return out
+
+
+def capped_total(uses: QuerySet, extra: Q | None = None) -> int:
+    sub = uses.filter(extra or Q()).values("card_id").distinct().order_by()[:THRESHOLD]
+    return sub.count()

@@ -27,6 +27,10 @@ def on_use_cancelled(use) -> None:
 def on_card_event(card, event) -> None:
     """A card was registered, renewed, updated, inactivated, replaced or moved.
 
-    Nothing to do: card figures are read from the cards and their events, and a use keeps
-    the card's area it had when it was recorded (`Use.card_area`), so no rollup row moves.
+    Card figures are read from the cards and their events. Only a move matters here: the
+    uses of a card count for its issuing unit, so the days of its uses are rebuilt.
     """
+    from kaikukanta.cards.models import CardEventKind
+
+    if getattr(event, "kind", None) == CardEventKind.MOVED:
+        services.rollup_rebuild_card(card=card)

@@ -4,7 +4,8 @@
 recorded uses (the holders' tickets), children's tickets and companion tickets: at most a
 hundred rows a day nationally, so the national and area dashboards and the annual table sum
 it instead of reading millions of uses. `UseCrossDay` has the same per venue's area and
-card's area, for the cross-area figures. `CardYearUse` and `CardsUsedYear` keep "cards used
+card's area, for the cross-area figures; `UseSiteDay` per site, offer and ticket seller;
+`UseUnitDay` per the card's distributor unit. `CardYearUse` and `CardsUsedYear` keep "cards used
 at least once" for whole calendar years (the default period and the annual table).
 
 Why not finer: a daily row keyed also by venue, site, offer, seller and the card's unit
@@ -78,6 +79,67 @@ class UseCrossDay(models.Model):
         return f"{self.day} {self.area_id}<-{self.card_area_id}: {self.uses}"
 
 
+SITE_DIMENSIONS = ("day", "area_id", "venue_id", "site_id", "offer_id", "seller_id",
+                   "category")
+UNIT_DIMENSIONS = ("day", "unit_id", "category")
+
+
+class UseSiteDay(models.Model):
+    """The same per (date, venue site, offer (0 = admission), ticket seller (0 = none),
+    category), for venue, site, seller and area tables of places."""
+
+    day = models.DateField(_("date"))
+    area_id = models.IntegerField(_("venue's area"))
+    venue_id = models.IntegerField(_("venue"))
+    site_id = models.IntegerField(_("site"))
+    offer_id = models.IntegerField(_("offer"), default=0)
+    seller_id = models.IntegerField(_("ticket seller"), default=0)
+    category = models.CharField(_("category"), max_length=16)
+    uses = models.IntegerField(_("uses"), default=0)
+    children = models.IntegerField(_("children's tickets"), default=0)
+    companions = models.IntegerField(_("companion tickets"), default=0)
+
+    class Meta:
+        verbose_name = _("daily use figures by site")
+        verbose_name_plural = _("daily use figures by site")
+        constraints = [
+            models.UniqueConstraint(fields=list(SITE_DIMENSIONS), name="stats_usesiteday_cell"),
+        ]
+        indexes = [
+            models.Index(fields=["area_id", "day"]),
+            models.Index(fields=["venue_id", "day"]),
+            models.Index(fields=["site_id", "day"]),
+            models.Index(fields=["seller_id", "day"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.site_id}/{self.offer_id}: {self.uses}"
+
+
+class UseUnitDay(models.Model):
+    """The same per (date, the card's issuing unit, category): the uses of a distributor
+    unit's cards. The unit is the card's unit when the use was recorded; when a card moves
+    to another unit, the days of its uses are rebuilt."""
+
+    day = models.DateField(_("date"))
+    unit_id = models.IntegerField(_("card's issuing unit"), default=0)
+    category = models.CharField(_("category"), max_length=16)
+    uses = models.IntegerField(_("uses"), default=0)
+    children = models.IntegerField(_("children's tickets"), default=0)
+    companions = models.IntegerField(_("companion tickets"), default=0)
+
+    class Meta:
+        verbose_name = _("daily use figures by distributor unit")
+        verbose_name_plural = _("daily use figures by distributor unit")
+        constraints = [
+            models.UniqueConstraint(fields=list(UNIT_DIMENSIONS), name="stats_useunitday_cell"),
+        ]
+        indexes = [models.Index(fields=["unit_id", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.unit_id} {self.category}: {self.uses}"
+
+
 class CardYearUse(models.Model):
     """How many recorded uses a card has in a year (under the card's area of those uses).
     Its first use in a year adds one to `CardsUsedYear`, its last cancelled use takes it
@@ -95,6 +157,7 @@ class CardYearUse(models.Model):
             models.UniqueConstraint(fields=["card_id", "year", "card_area_id"],
                                     name="stats_cardyearuse_once"),
         ]
+        indexes = [models.Index(fields=["year", "card_area_id"])]
 
     def __str__(self) -> str:
         return f"{self.card_id} {self.year}: {self.uses}"

@@ -27,8 +27,15 @@ from kaikukanta.cards.models import (
     Gender,
     LifeSituation,
 )
-from kaikukanta.stats.holders import holder_counts
-from kaikukanta.stats.models import CardsUsedYear, UseAreaDay, UseCrossDay
+from kaikukanta.stats.holders import capped_holders
+from kaikukanta.stats.models import (
+    CardsUsedYear,
+    CardYearUse,
+    UseAreaDay,
+    UseCrossDay,
+    UseSiteDay,
+    UseUnitDay,
+)
 from kaikukanta.stats.privacy import Cell, protect_one
 from kaikukanta.stats.scopes import Period, Target, year_earlier
 from kaikukanta.stats.tables import Table, column_table
@@ -72,24 +79,45 @@ def _in(p: Period, field_name: str) -> Q:
 
 
 AREA_KINDS = ("national", "area")
+UNIT_KINDS = ("distributor", "unit")
+SITE_KINDS = ("venue", "site", "seller")
+
+
+def rollup_for(target: Target):
+    """The pre-aggregated daily rows of the target, or None (a municipality's residents are
+    counted from their uses)."""
+    from kaikukanta.network.models import Unit
+
+    if target.kind in AREA_KINDS:
+        return UseAreaDay.objects.filter(target.rollup_q())
+    if target.kind == "unit":
+        return UseUnitDay.objects.filter(unit_id=target.pk)
+    if target.kind == "distributor":
+        return UseUnitDay.objects.filter(
+            unit_id__in=Unit.objects.filter(organisation=target.obj).values("pk"))
+    if target.kind in SITE_KINDS:
+        return UseSiteDay.objects.filter(**{f"{target.kind}_id": target.pk})
+    return None
 
 
 def _sum_rows(target: Target, p: Period, group: list[str]) -> list[dict]:
     """Uses (u), children's (c) and companion tickets (k) in the period, grouped by `group`
-    (names of the rollup: day, category, area_id)."""
-    if target.kind in AREA_KINDS:
-        return list(UseAreaDay.objects.filter(target.rollup_q(), _in(p, "day")).values(
-            *group).annotate(u=Sum("uses"), c=Sum("children"), k=Sum("companions")))
+    (names of the rollup: day, category)."""
+    rollup = rollup_for(target)
+    if rollup is not None:
+        return list(rollup.filter(_in(p, "day")).values(*group).annotate(
+            u=Sum("uses"), c=Sum("children"), k=Sum("companions")).order_by())
     fields = ["event_date" if g == "day" else g for g in group]
     rows = _uses().filter(target.use_q(), _in(p, "event_date")).values(*fields).annotate(
-        u=Count("pk"), c=Sum("children"), k=Count("pk", filter=Q(companion=True)))
+        u=Count("pk"), c=Sum("children"), k=Count("pk", filter=Q(companion=True))).order_by()
     return [{**r, "day": r.get("event_date")} for r in rows]
 
 
 def _period_sums(target: Target, p: Period, q: Period) -> dict:
-    both = Q(day__gte=q.start, day__lte=q.end) | Q(day__gte=p.start, day__lte=p.end)
-    if target.kind in AREA_KINDS:
-        return UseAreaDay.objects.filter(target.rollup_q()).filter(both).aggregate(
+    rollup = rollup_for(target)
+    if rollup is not None:
+        both = Q(day__gte=q.start, day__lte=q.end) | Q(day__gte=p.start, day__lte=p.end)
+        return rollup.filter(both).aggregate(
             u_p=Sum("uses", filter=_in(p, "day")), u_q=Sum("uses", filter=_in(q, "day")),
             c_p=Sum("children", filter=_in(p, "day")),
             c_q=Sum("children", filter=_in(q, "day")),
@@ -141,6 +169,14 @@ def cards_used(target: Target, p: Period, q: Period) -> dict:
         rows = dict(CardsUsedYear.objects.filter(f, year__in=[p.start.year, q.start.year])
                     .values("year").annotate(n=Sum("cards")).values_list("year", "n"))
         return {"p": rows.get(p.start.year, 0), "q": rows.get(q.start.year, 0)}
+    if target.kind in UNIT_KINDS and p.is_year and q.is_year:
+        cards = Card.objects.filter(target.card_q())
+        return {
+            "p": cards.filter(pk__in=CardYearUse.objects.filter(year=p.start.year).values(
+                "card_id")).count(),
+            "q": cards.filter(pk__in=CardYearUse.objects.filter(year=q.start.year).values(
+                "card_id")).count(),
+        }
     return _uses().filter(target.used_cards_q()).filter(
         Q(event_date__gte=q.start, event_date__lte=q.end)
         | Q(event_date__gte=p.start, event_date__lte=p.end)
@@ -189,21 +225,25 @@ def summary_table(target: Target, p: Period, q: Period, exact: bool) -> Table:
         ]
     sums = _period_sums(target, p, q)
     h = dict.fromkeys(("p", "q", "cp", "cq", "kp", "kq"))
-    if not exact or not target.has_cards:
-        h = _uses().filter(target.use_q()).filter(
-            Q(event_date__gte=q.start, event_date__lte=q.end)
-            | Q(event_date__gte=p.start, event_date__lte=p.end)
-        ).aggregate(
-            p=Count("card_id", distinct=True, filter=_in(p, "event_date")),
-            q=Count("card_id", distinct=True, filter=_in(q, "event_date")),
-            cp=Count("card_id", distinct=True, filter=_in(p, "event_date") & Q(children__gt=0)),
-            cq=Count("card_id", distinct=True, filter=_in(q, "event_date") & Q(children__gt=0)),
-            kp=Count("card_id", distinct=True, filter=_in(p, "event_date") & Q(companion=True)),
-            kq=Count("card_id", distinct=True, filter=_in(q, "event_date") & Q(companion=True)),
-        )
+    if not exact:  # the holders behind each figure, up to five (the privacy rule's need)
+        e_p, e_q = _in(p, "event_date"), _in(q, "event_date")
+        got = capped_holders(_uses().filter(target.use_q()), [
+            ("p", e_p, sums["u_p"] or 0, sums["c_p"] or 0),
+            ("q", e_q, sums["u_q"] or 0, sums["c_q"] or 0),
+            ("kp", e_p & Q(companion=True), sums["k_p"] or 0, 0),
+            ("kq", e_q & Q(companion=True), sums["k_q"] or 0, 0),
+        ])
+        h = {"p": got["p"]["h"], "q": got["q"]["h"], "cp": got["p"]["hc"],
+             "cq": got["q"]["hc"], "kp": got["kp"]["h"], "kq": got["kq"]["h"]}
     uses_p, uses_q = one(sums["u_p"], h["p"]), one(sums["u_q"], h["q"])
     if not target.has_cards:
-        rows.append((_("Different cards used here"), [one(h["p"]), one(h["q"])]))
+        # a venue's, site's or seller's own figure: the different cards used there
+        n = _uses().filter(target.use_q()).filter(
+            Q(event_date__gte=q.start, event_date__lte=q.end)
+            | Q(event_date__gte=p.start, event_date__lte=p.end)
+        ).aggregate(p=Count("card_id", distinct=True, filter=_in(p, "event_date")),
+                    q=Count("card_id", distinct=True, filter=_in(q, "event_date")))
+        rows.append((_("Different cards used here"), [one(n["p"]), one(n["q"])]))
     rows += [
         (_("Uses (holders' tickets)"), [uses_p, uses_q]),
         (_("Children's tickets"), [one(sums["c_p"], h["cp"]), one(sums["c_q"], h["cq"])]),
@@ -220,7 +260,7 @@ def summary_table(target: Target, p: Period, q: Period, exact: bool) -> Table:
                  columns=[_("Figure"), str(p), str(q)], rows=rows)
 
 
-def use_tables(target: Target, p: Period, exact: bool, H: dict) -> list[Table]:
+def use_tables(target: Target, p: Period, exact: bool) -> list[Table]:
     """Uses and children's tickets by category, month and weekday."""
     by_cat: dict = defaultdict(lambda: [0, 0])
     by_month: dict = defaultdict(lambda: [0, 0])
@@ -230,9 +270,31 @@ def use_tables(target: Target, p: Period, exact: bool, H: dict) -> list[Table]:
                      (by_wd, r["day"].isoweekday())):
             d[k][0] += r["u"] or 0
             d[k][1] += r["c"] or 0
-    hold = {"cat": H.get("category", {}), "month": H.get("month", {}),
-            "wd": H.get("weekday", {})}
-    th, thc = _total_holders(H)
+    cats = [c for c, _label in Category.choices]
+    months = []
+    m = p.start.replace(day=1)
+    while m <= p.end:
+        months.append(m)
+        m = (m + datetime.timedelta(days=32)).replace(day=1)
+    hold: dict = {"cat": {}, "month": {}, "wd": {}}
+    th = thc = None
+    if not exact:
+        def month_q(m: datetime.date) -> Q:
+            last = (m + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+            return Q(event_date__gte=max(m, p.start), event_date__lte=min(last, p.end))
+
+        total_u = sum(v[0] for v in by_cat.values())
+        total_c = sum(v[1] for v in by_cat.values())
+        cells = [(("cat", c), Q(category=c), *by_cat[c]) for c in cats]
+        cells += [(("month", m), month_q(m), *by_month[m]) for m in months]
+        cells += [(("wd", w), Q(event_date__iso_week_day=w), *by_wd[w]) for w in range(1, 8)]
+        cells.append((("total", None), Q(), total_u, total_c))
+        got = capped_holders(_uses().filter(target.use_q(), _in(p, "event_date")), cells)
+        for (group, k), v in got.items():
+            if group == "total":
+                th, thc = v["h"], v["hc"]
+            else:
+                hold[group][k] = v
 
     def build(key, title, label_col, keys, labels, data, holders, chart=True):
         hs = [holders.get(k, {}).get("h", 0) for k in keys] if not exact else None
@@ -242,12 +304,6 @@ def use_tables(target: Target, p: Period, exact: bool, H: dict) -> list[Table]:
             (_("Children's tickets"), [data[k][1] for k in keys], hcs, thc),
         ], exact=exact, chart=chart)
 
-    cats = [c for c, _label in Category.choices]
-    months = []
-    m = p.start.replace(day=1)
-    while m <= p.end:
-        months.append(m)
-        m = (m + datetime.timedelta(days=32)).replace(day=1)
     return [
         build("category", _("Uses by category"), _("Category"), cats,
               [Category(c).label for c in cats], by_cat, hold["cat"]),
@@ -275,8 +331,16 @@ def units_table(target: Target, p: Period, exact: bool) -> Table:
     cards = {r["unit_id"]: r for r in Card.objects.filter(_registered(), target.card_q()).values(
         "unit_id").annotate(issued=Count("pk", filter=_in(p, "issued_on")),
                             valid=Count("pk", filter=valid_in(p)))}
-    used = {r["card__unit_id"]: r["n"] for r in _uses().filter(target.used_cards_q()).filter(
-        _in(p, "event_date")).values("card__unit_id").annotate(n=Count("card_id", distinct=True))}
+    if p.is_year:  # from the yearly card counts
+        year_cards = CardYearUse.objects.filter(year=p.start.year)
+        if target.kind == "area":
+            year_cards = year_cards.filter(card_area_id=target.pk)
+        used = dict(Card.objects.filter(target.card_q(), pk__in=year_cards.values("card_id"))
+                    .values("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"))
+    else:
+        used = {r["card__unit_id"]: r["n"] for r in _uses().filter(target.used_cards_q())
+                .filter(_in(p, "event_date")).values("card__unit_id")
+                .annotate(n=Count("card_id", distinct=True))}
     ids = [u.pk for u in units]
     return column_table("units", _("Cards by distributor unit"), _("Distributor unit"),
                         [str(u) for u in units], [
@@ -289,20 +353,32 @@ def units_table(target: Target, p: Period, exact: bool) -> Table:
                         ], exact=exact)
 
 
-def _total_holders(H: dict) -> tuple:
-    t = H.get("total", {}).get((), {})
-    return t.get("h"), t.get("hc")
-
-
-def places_table(target: Target, p: Period, exact: bool, H: dict) -> Table:
+def places_table(target: Target, p: Period, exact: bool) -> Table:
     """Per venue site and offer: uses and children's tickets."""
     from kaikukanta.network.models import Unit
     from kaikukanta.usage.models import Offer
 
-    rows = list(_uses().filter(target.use_q(), _in(p, "event_date")).values(
-        "site_id", "offer_id").annotate(u=Count("pk"), c=Sum("children")).order_by(
-        "site_id", "offer_id"))
-    hold = H.get("place", {})
+    if target.kind in SITE_KINDS or target.kind == "area":
+        rollup = UseSiteDay.objects.filter(**{f"{target.kind}_id": target.pk})
+        rows = list(rollup.filter(_in(p, "day")).values("site_id", "offer_id").annotate(
+            u=Sum("uses"), c=Sum("children")).order_by("site_id", "offer_id"))
+    else:
+        rows = list(_uses().filter(target.use_q(), _in(p, "event_date")).values(
+            "site_id", "offer_id").annotate(u=Count("pk"), c=Sum("children")).order_by(
+            "site_id", "offer_id"))
+    for r in rows:
+        r["offer_id"] = r["offer_id"] or 0
+    keys = [(r["site_id"], r["offer_id"]) for r in rows]
+    hold: dict = {}
+    th = thc = None
+    if not exact:
+        cells = [((r["site_id"], r["offer_id"]),
+                  Q(site_id=r["site_id"]) & (Q(offer_id=r["offer_id"]) if r["offer_id"]
+                                             else Q(offer__isnull=True)), r["u"], r["c"])
+                 for r in rows]
+        cells.append(("total", Q(), sum(r["u"] for r in rows), sum(r["c"] for r in rows)))
+        hold = capped_holders(_uses().filter(target.use_q(), _in(p, "event_date")), cells)
+        th, thc = hold["total"]["h"], hold["total"]["hc"]
     sites = Unit.objects.select_related("organisation").in_bulk({r["site_id"] for r in rows})
     offers = Offer.objects.in_bulk({r["offer_id"] for r in rows if r["offer_id"]})
     labels = []
@@ -310,19 +386,16 @@ def places_table(target: Target, p: Period, exact: bool, H: dict) -> Table:
         site = sites.get(r["site_id"])
         offer = offers.get(r["offer_id"])
         labels.append(f"{site} – {offer.title if offer else _('admission without an offer')}")
-    keys = [(r["site_id"], r["offer_id"]) for r in rows]
-    th, thc = _total_holders(H)
     return column_table("places", _("Uses by venue site and offer"), _("Site and offer"),
                         labels, [
                             (_("Uses"), [r["u"] for r in rows],
-                             None if exact else [hold.get(k, {}).get("h", 0) for k in keys], th),
+                             None if exact else [hold[k]["h"] for k in keys], th),
                             (_("Children's tickets"), [r["c"] for r in rows],
-                             None if exact else [hold.get(k, {}).get("hc", 0) for k in keys],
-                             thc),
+                             None if exact else [hold[k]["hc"] for k in keys], thc),
                         ], exact=exact)
 
 
-def cross_area_tables(target: Target, p: Period, exact: bool, H: dict) -> list[Table]:
+def cross_area_tables(target: Target, p: Period, exact: bool) -> list[Table]:
     """Where the cards are used: uses in this area by the card's area, and the reverse."""
     from kaikukanta.network.models import Area
 
@@ -338,17 +411,14 @@ def cross_area_tables(target: Target, p: Period, exact: bool, H: dict) -> list[T
         rows = list(UseCrossDay.objects.filter(**{mine: area_id}).filter(_in(p, "day")).values(
             other).annotate(u=Sum("uses"), c=Sum("children")).order_by(other))
         hold, th, thc = {}, None, None
-        if not exact and key == "visitors":
-            hold = H.get("card_area", {})
-            th, thc = _total_holders(H)
-        elif not exact:
-            base = _uses().filter(**{mine: area_id}).filter(_in(p, "event_date"))
-            agg = {"h": Count("card_id", distinct=True),
-                   "hc": Count("card_id", distinct=True, filter=Q(children__gt=0))}
-            hold = {(r[other] or 0): r for r in base.values(other).annotate(**agg)}
-            tot = base.aggregate(**agg)
-            th, thc = tot["h"], tot["hc"]
         keys = [r[other] for r in rows]
+        if not exact:
+            cells = [(r[other], Q(**{other: r[other]}) if r[other] else
+                      Q(**{f"{other}__isnull": True}), r["u"], r["c"]) for r in rows]
+            cells.append(("total", Q(), sum(r["u"] for r in rows), sum(r["c"] for r in rows)))
+            hold = capped_holders(_uses().filter(**{mine: area_id}).filter(
+                _in(p, "event_date")), cells)
+            th, thc = hold["total"]["h"], hold["total"]["hc"]
         labels = [(names.get(k, _("Unknown")) + (f" ({_('this area')})" if k == area_id else ""))
                   for k in keys]
         out.append(column_table(key, title, label_col, labels, [
@@ -431,18 +501,15 @@ def dashboard(*, target: Target, period: Period, exact: bool) -> Dashboard:
     prev = period.previous()
     d = Dashboard(target=target, period=period, previous=prev, exact=exact)
     d.tables.append(summary_table(target, period, prev, exact))
-    H: dict = {}
-    if not exact:
-        H = holder_counts(_uses().filter(target.use_q(), _in(period, "event_date")))
-    d.tables += use_tables(target, period, exact, H)
+    d.tables += use_tables(target, period, exact)
     if target.kind in ("area", "distributor", "unit"):
         d.tables.append(units_table(target, period, exact))
     if target.kind == "national":
         d.tables.append(areas_table(period, exact))
-    else:
-        d.tables.append(places_table(target, period, exact, H))
+    elif target.kind not in UNIT_KINDS:
+        d.tables.append(places_table(target, period, exact))
     if target.kind == "area":
-        d.tables += cross_area_tables(target, period, exact, H)
+        d.tables += cross_area_tables(target, period, exact)
     if target.has_cards:
         d.tables += holder_tables(target, period, exact)
     return d
