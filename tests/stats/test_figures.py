@@ -133,3 +133,26 @@ def test_municipality_counts_its_residents(cast, geo, login):
     assert login(cast.a.culture).get(f"/stats/municipality/{kajaani.pk}/").status_code == 404
     assert login(b.venue).get(f"/stats/municipality/{kajaani.pk}/").status_code == 404
     assert login(cast.national).get("/stats/municipality/564/").status_code == 404  # no area
+
+
+def test_many_uses_of_few_holders_stay_hidden(cast):
+    """60 uses by two holders are "uses of fewer than 5 holders", however many uses."""
+    a = cast.a
+    heavy = [make_card(a.unit, issued_on=datetime.date(Y, 1, 1)) for _ in range(2)]
+    for c in heavy:
+        for i in range(30):
+            make_use(c, a.site, datetime.date(Y, 1, 2) + datetime.timedelta(days=i),
+                     children=1)
+    for _ in range(6):
+        make_use(make_card(a.unit, issued_on=datetime.date(Y, 1, 1)), a.site2,
+                 datetime.date(Y, 3, 3))
+    d = dashboard(target=Target("area", a.area), period=P, exact=False)
+    places = figures(d.table("places"))
+    # the big cell of two holders is "<5"; the six holders' cell is hidden with it ("–")
+    assert places[f"{a.site} – admission without an offer"] == ["<5", "<5"]
+    assert places[f"{a.site2} – admission without an offer"] == ["–", 0]
+    assert total(d.table("places")) == [66, "<5"]
+    jan = figures(d.table("month"))["January 2025"]
+    assert jan == ["<5", "<5"]
+    assert figures(dashboard(target=Target("area", a.area), period=P, exact=True)
+                   .table("places"))[f"{a.site} – admission without an offer"] == [60, 60]

@@ -28,7 +28,8 @@ def snapshot():
         return sorted(model.objects.values_list(*fields))
 
     return (
-        rows(UseAreaDay, ["day", "area_id", "category", "uses", "children", "companions"]),
+        rows(UseAreaDay, ["day", "area_id", "category", "uses", "children", "companions",
+                          "with_children"]),
         rows(UseCrossDay, ["day", "area_id", "card_area_id", "uses", "children", "companions"]),
         rows(CardYearUse, ["card_id", "year", "card_area_id", "uses"]),
         rows(CardsUsedYear, ["year", "card_area_id", "cards"]),

@@ -28,7 +28,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-MEASURES = ("uses", "children", "companions")
+MEASURES = ("uses", "children", "companions", "with_children")
 
 
 AREA_DIMENSIONS = ("day", "area_id", "category")
@@ -44,6 +44,7 @@ class UseAreaDay(models.Model):
     uses = models.IntegerField(_("uses"), default=0)
     children = models.IntegerField(_("children's tickets"), default=0)
     companions = models.IntegerField(_("companion tickets"), default=0)
+    with_children = models.IntegerField(_("uses with children's tickets"), default=0)
 
     class Meta:
         verbose_name = _("daily use figures by area")
@@ -66,6 +67,7 @@ class UseCrossDay(models.Model):
     uses = models.IntegerField(_("uses"), default=0)
     children = models.IntegerField(_("children's tickets"), default=0)
     companions = models.IntegerField(_("companion tickets"), default=0)
+    with_children = models.IntegerField(_("uses with children's tickets"), default=0)
 
     class Meta:
         verbose_name = _("daily use figures across areas")
@@ -98,6 +100,7 @@ class UseSiteDay(models.Model):
     uses = models.IntegerField(_("uses"), default=0)
     children = models.IntegerField(_("children's tickets"), default=0)
     companions = models.IntegerField(_("companion tickets"), default=0)
+    with_children = models.IntegerField(_("uses with children's tickets"), default=0)
 
     class Meta:
         verbose_name = _("daily use figures by site")
@@ -127,6 +130,7 @@ class UseUnitDay(models.Model):
     uses = models.IntegerField(_("uses"), default=0)
     children = models.IntegerField(_("children's tickets"), default=0)
     companions = models.IntegerField(_("companion tickets"), default=0)
+    with_children = models.IntegerField(_("uses with children's tickets"), default=0)
 
     class Meta:
         verbose_name = _("daily use figures by distributor unit")

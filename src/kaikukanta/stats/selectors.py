@@ -13,7 +13,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.utils import formats, timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
@@ -106,10 +106,12 @@ def _sum_rows(target: Target, p: Period, group: list[str]) -> list[dict]:
     rollup = rollup_for(target)
     if rollup is not None:
         return list(rollup.filter(_in(p, "day")).values(*group).annotate(
-            u=Sum("uses"), c=Sum("children"), k=Sum("companions")).order_by())
+            u=Sum("uses"), c=Sum("children"), k=Sum("companions"),
+            w=Sum("with_children")).order_by())
     fields = ["event_date" if g == "day" else g for g in group]
     rows = _uses().filter(target.use_q(), _in(p, "event_date")).values(*fields).annotate(
-        u=Count("pk"), c=Sum("children"), k=Count("pk", filter=Q(companion=True))).order_by()
+        u=Count("pk"), c=Sum("children"), k=Count("pk", filter=Q(companion=True)),
+        w=Count("pk", filter=Q(children__gt=0))).order_by()
     return [{**r, "day": r.get("event_date")} for r in rows]
 
 
@@ -123,6 +125,8 @@ def _period_sums(target: Target, p: Period, q: Period) -> dict:
             c_q=Sum("children", filter=_in(q, "day")),
             k_p=Sum("companions", filter=_in(p, "day")),
             k_q=Sum("companions", filter=_in(q, "day")),
+            w_p=Sum("with_children", filter=_in(p, "day")),
+            w_q=Sum("with_children", filter=_in(q, "day")),
         )
     e_p, e_q = _in(p, "event_date"), _in(q, "event_date")
     return _uses().filter(target.use_q()).filter(e_p | e_q).aggregate(
@@ -130,7 +134,19 @@ def _period_sums(target: Target, p: Period, q: Period) -> dict:
         c_p=Sum("children", filter=e_p), c_q=Sum("children", filter=e_q),
         k_p=Count("pk", filter=e_p & Q(companion=True)),
         k_q=Count("pk", filter=e_q & Q(companion=True)),
+        w_p=Count("pk", filter=e_p & Q(children__gt=0)),
+        w_q=Count("pk", filter=e_q & Q(children__gt=0)),
     )
+
+
+def max_uses_per_card(*periods: Period) -> int:
+    """An upper bound of one card's uses in the periods, for the privacy rule: a figure of
+    n uses stands for at least n / bound holders. From the yearly card counts: the most
+    uses any card had in one of the years, times the years, times two (a card that moved
+    to another area in the middle of a year has two yearly rows)."""
+    years = {y for per in periods for y in range(per.start.year, per.end.year + 1)}
+    top = CardYearUse.objects.filter(year__in=years).aggregate(m=Max("uses"))["m"] or 0
+    return max(1, top * len(years) * 2)
 
 
 def _uses() -> object:
@@ -228,11 +244,11 @@ def summary_table(target: Target, p: Period, q: Period, exact: bool) -> Table:
     if not exact:  # the holders behind each figure, up to five (the privacy rule's need)
         e_p, e_q = _in(p, "event_date"), _in(q, "event_date")
         got = capped_holders(_uses().filter(target.use_q()), [
-            ("p", e_p, sums["u_p"] or 0, sums["c_p"] or 0),
-            ("q", e_q, sums["u_q"] or 0, sums["c_q"] or 0),
+            ("p", e_p, sums["u_p"] or 0, sums["w_p"] or 0),
+            ("q", e_q, sums["u_q"] or 0, sums["w_q"] or 0),
             ("kp", e_p & Q(companion=True), sums["k_p"] or 0, 0),
             ("kq", e_q & Q(companion=True), sums["k_q"] or 0, 0),
-        ])
+        ], bound=max_uses_per_card(p, q))
         h = {"p": got["p"]["h"], "q": got["q"]["h"], "cp": got["p"]["hc"],
              "cq": got["q"]["hc"], "kp": got["kp"]["h"], "kq": got["kq"]["h"]}
     uses_p, uses_q = one(sums["u_p"], h["p"]), one(sums["u_q"], h["q"])
@@ -262,14 +278,15 @@ def summary_table(target: Target, p: Period, q: Period, exact: bool) -> Table:
 
 def use_tables(target: Target, p: Period, exact: bool) -> list[Table]:
     """Uses and children's tickets by category, month and weekday."""
-    by_cat: dict = defaultdict(lambda: [0, 0])
-    by_month: dict = defaultdict(lambda: [0, 0])
-    by_wd: dict = defaultdict(lambda: [0, 0])
+    by_cat: dict = defaultdict(lambda: [0, 0, 0])  # uses, children's tickets, uses with them
+    by_month: dict = defaultdict(lambda: [0, 0, 0])
+    by_wd: dict = defaultdict(lambda: [0, 0, 0])
     for r in _sum_rows(target, p, ["day", "category"]):
         for d, k in ((by_cat, r["category"]), (by_month, r["day"].replace(day=1)),
                      (by_wd, r["day"].isoweekday())):
             d[k][0] += r["u"] or 0
             d[k][1] += r["c"] or 0
+            d[k][2] += r["w"] or 0
     cats = [c for c, _label in Category.choices]
     months = []
     m = p.start.replace(day=1)
@@ -284,12 +301,14 @@ def use_tables(target: Target, p: Period, exact: bool) -> list[Table]:
             return Q(event_date__gte=max(m, p.start), event_date__lte=min(last, p.end))
 
         total_u = sum(v[0] for v in by_cat.values())
-        total_c = sum(v[1] for v in by_cat.values())
-        cells = [(("cat", c), Q(category=c), *by_cat[c]) for c in cats]
-        cells += [(("month", m), month_q(m), *by_month[m]) for m in months]
-        cells += [(("wd", w), Q(event_date__iso_week_day=w), *by_wd[w]) for w in range(1, 8)]
-        cells.append((("total", None), Q(), total_u, total_c))
-        got = capped_holders(_uses().filter(target.use_q(), _in(p, "event_date")), cells)
+        total_w = sum(v[2] for v in by_cat.values())
+        cells = [(("cat", c), Q(category=c), by_cat[c][0], by_cat[c][2]) for c in cats]
+        cells += [(("month", m), month_q(m), by_month[m][0], by_month[m][2]) for m in months]
+        cells += [(("wd", w), Q(event_date__iso_week_day=w), by_wd[w][0], by_wd[w][2])
+                  for w in range(1, 8)]
+        cells.append((("total", None), Q(), total_u, total_w))
+        got = capped_holders(_uses().filter(target.use_q(), _in(p, "event_date")), cells,
+                             bound=max_uses_per_card(p))
         for (group, k), v in got.items():
             if group == "total":
                 th, thc = v["h"], v["hc"]
@@ -361,11 +380,13 @@ def places_table(target: Target, p: Period, exact: bool) -> Table:
     if target.kind in SITE_KINDS or target.kind == "area":
         rollup = UseSiteDay.objects.filter(**{f"{target.kind}_id": target.pk})
         rows = list(rollup.filter(_in(p, "day")).values("site_id", "offer_id").annotate(
-            u=Sum("uses"), c=Sum("children")).order_by("site_id", "offer_id"))
+            u=Sum("uses"), c=Sum("children"), w=Sum("with_children")).order_by(
+            "site_id", "offer_id"))
     else:
         rows = list(_uses().filter(target.use_q(), _in(p, "event_date")).values(
-            "site_id", "offer_id").annotate(u=Count("pk"), c=Sum("children")).order_by(
-            "site_id", "offer_id"))
+            "site_id", "offer_id").annotate(
+            u=Count("pk"), c=Sum("children"), w=Count("pk", filter=Q(children__gt=0))
+        ).order_by("site_id", "offer_id"))
     for r in rows:
         r["offer_id"] = r["offer_id"] or 0
     keys = [(r["site_id"], r["offer_id"]) for r in rows]
@@ -374,10 +395,11 @@ def places_table(target: Target, p: Period, exact: bool) -> Table:
     if not exact:
         cells = [((r["site_id"], r["offer_id"]),
                   Q(site_id=r["site_id"]) & (Q(offer_id=r["offer_id"]) if r["offer_id"]
-                                             else Q(offer__isnull=True)), r["u"], r["c"])
+                                             else Q(offer__isnull=True)), r["u"], r["w"])
                  for r in rows]
-        cells.append(("total", Q(), sum(r["u"] for r in rows), sum(r["c"] for r in rows)))
-        hold = capped_holders(_uses().filter(target.use_q(), _in(p, "event_date")), cells)
+        cells.append(("total", Q(), sum(r["u"] for r in rows), sum(r["w"] for r in rows)))
+        hold = capped_holders(_uses().filter(target.use_q(), _in(p, "event_date")), cells,
+                              bound=max_uses_per_card(p))
         th, thc = hold["total"]["h"], hold["total"]["hc"]
     sites = Unit.objects.select_related("organisation").in_bulk({r["site_id"] for r in rows})
     offers = Offer.objects.in_bulk({r["offer_id"] for r in rows if r["offer_id"]})
@@ -409,15 +431,16 @@ def cross_area_tables(target: Target, p: Period, exact: bool) -> list[Table]:
          "card_area_id", "area_id"),
     ):
         rows = list(UseCrossDay.objects.filter(**{mine: area_id}).filter(_in(p, "day")).values(
-            other).annotate(u=Sum("uses"), c=Sum("children")).order_by(other))
+            other).annotate(u=Sum("uses"), c=Sum("children"), w=Sum("with_children")
+                            ).order_by(other))
         hold, th, thc = {}, None, None
         keys = [r[other] for r in rows]
         if not exact:
             cells = [(r[other], Q(**{other: r[other]}) if r[other] else
-                      Q(**{f"{other}__isnull": True}), r["u"], r["c"]) for r in rows]
-            cells.append(("total", Q(), sum(r["u"] for r in rows), sum(r["c"] for r in rows)))
+                      Q(**{f"{other}__isnull": True}), r["u"], r["w"]) for r in rows]
+            cells.append(("total", Q(), sum(r["u"] for r in rows), sum(r["w"] for r in rows)))
             hold = capped_holders(_uses().filter(**{mine: area_id}).filter(
-                _in(p, "event_date")), cells)
+                _in(p, "event_date")), cells, bound=max_uses_per_card(p))
             th, thc = hold["total"]["h"], hold["total"]["hc"]
         labels = [(names.get(k, _("Unknown")) + (f" ({_('this area')})" if k == area_id else ""))
                   for k in keys]

@@ -33,7 +33,8 @@ _SQL_OF = {
 }
 ROLLUPS = [(UseAreaDay, AREA_DIMENSIONS), (UseCrossDay, CROSS_DIMENSIONS),
            (UseSiteDay, SITE_DIMENSIONS), (UseUnitDay, UNIT_DIMENSIONS)]
-_MEASURE_SQL = "COUNT(*), SUM(u.children), SUM(CASE WHEN u.companion THEN 1 ELSE 0 END)"
+_MEASURE_SQL = ("COUNT(*), SUM(u.children), SUM(CASE WHEN u.companion THEN 1 ELSE 0 END), "
+                "SUM(CASE WHEN u.children > 0 THEN 1 ELSE 0 END)")
 
 
 def _upsert(table: str, dims: tuple[str, ...], measures: tuple[str, ...],
@@ -71,7 +72,8 @@ def rollup_add(*, use, sign: int) -> None:
            "card_area_id": use.card_area_id or 0, "venue_id": use.venue_id,
            "site_id": use.site_id, "offer_id": use.offer_id or 0,
            "seller_id": use.seller_id or 0, "unit_id": unit_id or 0}
-    values = [sign, sign * use.children, sign if use.companion else 0]
+    values = [sign, sign * use.children, sign if use.companion else 0,
+              sign if use.children else 0]
     year = use.event_date.year
     card_area = key["card_area_id"]
     with transaction.atomic(), connection.cursor() as cur:
@@ -84,7 +86,7 @@ def rollup_add(*, use, sign: int) -> None:
         if sign < 0:
             for model, dims, _sql in _UPSERTS:
                 model.objects.filter(**{d: key[d] for d in dims}, uses=0, children=0,
-                                     companions=0).delete()
+                                     companions=0, with_children=0).delete()
             CardYearUse.objects.filter(card_id=use.card_id, year=year, card_area_id=card_area,
                                        uses=0).delete()
             CardsUsedYear.objects.filter(year=year, card_area_id=card_area, cards=0).delete()
