@@ -12,14 +12,14 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from kaikukanta.cards.models import Card, CardStatus
 from kaikukanta.network.models import OPERATING_STATUSES, Area
-from kaikukanta.stats.models import CostShare, UseAreaDay
+from kaikukanta.stats.models import CardsUsedYear, CostShare, UseAreaDay
 from kaikukanta.stats.tables import Table, column_table
-from kaikukanta.usage.models import Category, Use, UseStatus
+from kaikukanta.usage.models import Category
 
 
 def network_areas(year: int) -> list[Area]:
@@ -43,8 +43,7 @@ def annual_row(year: int) -> dict:
     registered = Card.objects.filter(
         status__in=[CardStatus.ACTIVE, CardStatus.INACTIVE], issued_on__range=(start, end)
     ).count()
-    used = Use.objects.filter(status=UseStatus.RECORDED, event_date__gte=start,
-                              event_date__lte=end).aggregate(n=Count("card_id", distinct=True))["n"]
+    used = CardsUsedYear.objects.filter(year=year).aggregate(n=Sum("cards"))["n"] or 0
     by_cat = {r["category"]: r for r in UseAreaDay.objects.filter(day__range=(start, end))
               .values("category").annotate(u=Sum("uses"), c=Sum("children"))}
     row = {"year": year, "registered": registered, "used": used}

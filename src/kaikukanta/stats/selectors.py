@@ -202,27 +202,48 @@ def cards_used(target: Target, p: Period, q: Period) -> dict:
     )
 
 
-def summary_table(target: Target, p: Period, q: Period, exact: bool) -> Table:
+CARD_FIGURES = ("reg_p", "reg_q", "in_p", "in_q", "ina_p", "ina_q", "on_p", "on_q")
+
+
+def last_days(p: Period, q: Period) -> tuple[datetime.date, datetime.date]:
+    """"Active on a date": the period's last day, or today for a period still running."""
+    last_p = min(p.end, timezone.localdate())
+    return last_p, min(q.end, year_earlier(last_p))
+
+
+def card_counts(target: Target, p: Period, q: Period) -> list[dict]:
+    """Cards registered, valid and inactivated in both periods, per area (national) or per
+    unit (the others): one pass over the target's cards for the summary and the tables."""
+    group = "area_id" if target.kind == "national" else "unit_id"
+    last_p, last_q = last_days(p, q)
+    # only cards that can count in either period (registered ones are valid until at least
+    # their issue day; an inactivated one until its inactivation)
+    relevant = Q(issued_on__lte=p.end) & (Q(valid_until__gte=q.start)
+                                          | Q(inactivated_on__gte=q.start))
+    return list(Card.objects.filter(_registered(), target.card_q(), relevant).values(
+        group).annotate(
+        reg_p=Count("pk", filter=_in(p, "issued_on")),
+        reg_q=Count("pk", filter=_in(q, "issued_on")),
+        in_p=Count("pk", filter=valid_in(p)),
+        in_q=Count("pk", filter=valid_in(q)),
+        ina_p=Count("pk", filter=_in(p, "inactivated_on")),
+        ina_q=Count("pk", filter=_in(q, "inactivated_on")),
+        on_p=Count("pk", filter=valid_on(last_p)),
+        on_q=Count("pk", filter=valid_on(last_q)),
+    ).order_by())
+
+
+def summary_table(target: Target, p: Period, q: Period, exact: bool,
+                  counts: list[dict] | None = None) -> Table:
     rows: list[tuple[str, list[Cell]]] = []
 
     def one(v, h=None):
         return protect_one(v or 0, h, exact=exact)
 
     if target.has_cards:
-        # "active on a date": the period's last day, or today for a period still running
-        last_p = min(p.end, timezone.localdate())
-        last_q = min(q.end, year_earlier(last_p))
-        cards = Card.objects.filter(_registered(), target.card_q())
-        agg = cards.aggregate(
-            reg_p=Count("pk", filter=_in(p, "issued_on")),
-            reg_q=Count("pk", filter=_in(q, "issued_on")),
-            on_p=Count("pk", filter=valid_on(last_p)),
-            on_q=Count("pk", filter=valid_on(last_q)),
-            in_p=Count("pk", filter=valid_in(p)),
-            in_q=Count("pk", filter=valid_in(q)),
-            ina_p=Count("pk", filter=_in(p, "inactivated_on")),
-            ina_q=Count("pk", filter=_in(q, "inactivated_on")),
-        )
+        last_p, _last_q = last_days(p, q)
+        rows_by = card_counts(target, p, q) if counts is None else counts
+        agg = {k: sum(r[k] for r in rows_by) for k in CARD_FIGURES}
         ren = CardEvent.objects.filter(kind=CardEventKind.RENEWED).filter(
             target.card_q("card__")).aggregate(
             p=Count("pk", filter=_in(p, "on")), q=Count("pk", filter=_in(q, "on")))
@@ -334,7 +355,8 @@ def use_tables(target: Target, p: Period, exact: bool) -> list[Table]:
     ]
 
 
-def units_table(target: Target, p: Period, exact: bool) -> Table:
+def units_table(target: Target, p: Period, exact: bool,
+                counts: list[dict] | None = None) -> Table:
     """Per distributor unit: cards issued in the period, valid, and used at least once."""
     from kaikukanta.network.models import OrganisationKind, Unit
 
@@ -347,9 +369,9 @@ def units_table(target: Target, p: Period, exact: bool) -> Table:
     else:
         units = units.filter(pk=target.pk)
     units = list(units)
-    cards = {r["unit_id"]: r for r in Card.objects.filter(_registered(), target.card_q()).values(
-        "unit_id").annotate(issued=Count("pk", filter=_in(p, "issued_on")),
-                            valid=Count("pk", filter=valid_in(p)))}
+    if counts is None:
+        counts = card_counts(target, p, p.previous())
+    cards = {r["unit_id"]: {"issued": r["reg_p"], "valid": r["in_p"]} for r in counts}
     if p.is_year:  # from the yearly card counts
         year_cards = CardYearUse.objects.filter(year=p.start.year)
         if target.kind == "area":
@@ -453,13 +475,14 @@ def cross_area_tables(target: Target, p: Period, exact: bool) -> list[Table]:
     return out
 
 
-def areas_table(p: Period, exact: bool) -> Table:
+def areas_table(p: Period, exact: bool, counts: list[dict] | None = None) -> Table:
     """National: every area with residents, cards and uses per 1,000 residents."""
     from kaikukanta.network.models import Area
 
     areas = list(Area.objects.annotate(pop=Sum("municipalities__population")).order_by("name"))
-    cards = dict(Card.objects.filter(_registered(), valid_in(p)).values("area_id").annotate(
-        n=Count("pk")).values_list("area_id", "n"))
+    if counts is None:
+        counts = card_counts(Target("national"), p, p.previous())
+    cards = {r["area_id"]: r["in_p"] for r in counts}
     uses = dict(UseAreaDay.objects.filter(_in(p, "day")).values("area_id").annotate(
         n=Sum("uses")).values_list("area_id", "n"))
     areas = [a for a in areas if a.is_operating or cards.get(a.pk) or uses.get(a.pk)]
@@ -493,15 +516,18 @@ def holder_tables(target: Target, p: Period, exact: bool) -> list[Table]:
                                 kind=CardKind.PERSONAL)
     out = []
     ages: dict = defaultdict(int)
-    for r in cards.values("birth_year").annotate(n=Count("pk")):
+    kids: dict = defaultdict(int)
+    gender: dict = defaultdict(int)
+    life: dict = defaultdict(int)
+    # one pass over the cards, folded here
+    for r in cards.values("birth_year", "children", "gender", "life_situation").annotate(
+            n=Count("pk")).order_by():
         band = _band(p.end.year - r["birth_year"]) if r["birth_year"] else _("Not recorded")
         ages[band] += r["n"]
-    band_labels = [_band(lo) for lo, _hi in AGE_BANDS] + [_("Not recorded")]
-    kids: dict = defaultdict(int)
-    for r in cards.values("children").annotate(n=Count("pk")):
         kids[min(r["children"], 4)] += r["n"]
-    gender = dict(cards.values_list("gender").annotate(n=Count("pk")))
-    life = dict(cards.values_list("life_situation").annotate(n=Count("pk")))
+        gender[r["gender"]] += r["n"]
+        life[r["life_situation"]] += r["n"]
+    band_labels = [_band(lo) for lo, _hi in AGE_BANDS] + [_("Not recorded")]
     specs = [
         ("age", _("Holders by age"), _("Age band"), band_labels, [ages[b] for b in band_labels]),
         ("children", _("Holders by number of children"), _("Children under 18"),
@@ -523,12 +549,13 @@ def dashboard(*, target: Target, period: Period, exact: bool) -> Dashboard:
     """Every table of a dashboard. `exact` (national admin) turns suppression off."""
     prev = period.previous()
     d = Dashboard(target=target, period=period, previous=prev, exact=exact)
-    d.tables.append(summary_table(target, period, prev, exact))
+    counts = card_counts(target, period, prev) if target.has_cards else None
+    d.tables.append(summary_table(target, period, prev, exact, counts))
     d.tables += use_tables(target, period, exact)
     if target.kind in ("area", "distributor", "unit"):
-        d.tables.append(units_table(target, period, exact))
+        d.tables.append(units_table(target, period, exact, counts))
     if target.kind == "national":
-        d.tables.append(areas_table(period, exact))
+        d.tables.append(areas_table(period, exact, counts))
     elif target.kind not in UNIT_KINDS:
         d.tables.append(places_table(target, period, exact))
     if target.kind == "area":
