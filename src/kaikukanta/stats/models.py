@@ -1,23 +1,27 @@
-"""Pre-aggregated use figures.
+"""Pre-aggregated use figures, kept by the hooks and rebuildable from the uses.
 
-`UseAreaDay` holds one row per event date, venue's area and category, and counts the
-recorded uses (the holders' tickets), children's tickets and companion tickets: at most a
-hundred rows a day nationally, so the national and area dashboards and the annual table sum
-it instead of reading millions of uses. `UseCrossDay` has the same per venue's area and
-card's area, for the cross-area figures; `UseSiteDay` per site, offer and ticket seller;
-`UseUnitDay` per the card's distributor unit. `CardYearUse` and `CardsUsedYear` keep "cards used
-at least once" for whole calendar years (the default period and the annual table).
+Four daily rollups count the recorded uses (the holders' tickets), children's tickets,
+companion tickets and uses with children's tickets, each per date and one family of
+dimensions, so that a dashboard reads a few thousand rows instead of millions of uses:
 
-Why not finer: a daily row keyed also by venue, site, offer, seller and the card's unit
-was measured to be as large as the use table itself (976,310 rows for 978,333 uses), so it
-saved nothing. Dashboards of one unit, venue, site or seller read their uses directly
-through the use table's indexes (they are small), and so do the distinct-holder figures
-("cards used at least once", the holders behind each figure for the privacy rule), which
-cannot be summed from daily rows at all; see `stats/selectors.py`.
+- `UseAreaDay`  (venue's area, category): national and area dashboards, the annual table;
+- `UseCrossDay` (venue's area, card's area): where the cards are used;
+- `UseSiteDay`  (area, venue, site, offer, ticket seller, category): venues, sites,
+  sellers and the area's table of places;
+- `UseUnitDay`  (the card's distributor unit, category): distributor dashboards.
 
-The dimension columns are plain integers (0 = none) rather than foreign keys: the table is
-a cache that `rollup_rebuild()` can always recreate from the uses, and a unique key over
-non-null integers behaves the same on PostgreSQL and SQLite, which the upsert needs.
+One row keyed by all these dimensions at once was tried first and measured to be as large
+as the use table itself (976,310 rows for 978,333 uses), so it saved nothing.
+
+Distinct holders cannot be summed from daily rows. "Cards used at least once" in whole
+calendar years comes from `CardYearUse` (a card's uses in a year) and `CardsUsedYear`
+(cards used per year and card's area); other periods are counted from the uses. The
+holders behind each use figure, which the privacy rule needs, are counted only up to five
+(see `holders.py`).
+
+The dimension columns are plain integers (0 = none) rather than foreign keys: the tables
+are a cache that `rollup_rebuild()` can always recreate from the uses, and a unique key
+over non-null integers behaves the same on PostgreSQL and SQLite, which the upsert needs.
 """
 
 from __future__ import annotations
