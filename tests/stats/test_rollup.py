@@ -31,7 +31,7 @@ def snapshot():
         rows(UseAreaDay, ["day", "area_id", "category", "uses", "children", "companions",
                           "with_children"]),
         rows(UseCrossDay, ["day", "area_id", "card_area_id", "uses", "children", "companions"]),
-        rows(CardYearUse, ["card_id", "year", "card_area_id", "uses"]),
+        rows(CardYearUse, ["card_id", "year", "card_area_id", "unit_id", "uses"]),
         rows(CardsUsedYear, ["year", "card_area_id", "cards"]),
         rows(UseSiteDay, ["day", "area_id", "venue_id", "site_id", "offer_id", "seller_id",
                           "category", "uses", "children", "companions"]),

@@ -156,6 +156,7 @@ class CardYearUse(models.Model):
     card_id = models.IntegerField(_("card"))
     year = models.PositiveSmallIntegerField(_("year"))
     card_area_id = models.IntegerField(_("card's area"), default=0)
+    unit_id = models.IntegerField(_("card's issuing unit"), default=0)
     uses = models.IntegerField(_("uses"), default=0)
 
     class Meta:
@@ -165,7 +166,11 @@ class CardYearUse(models.Model):
             models.UniqueConstraint(fields=["card_id", "year", "card_area_id"],
                                     name="stats_cardyearuse_once"),
         ]
-        indexes = [models.Index(fields=["year", "card_area_id"])]
+        indexes = [
+            models.Index(fields=["year", "card_area_id"]),
+            models.Index(fields=["year", "unit_id"]),
+            models.Index(fields=["year", "uses"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.card_id} {self.year}: {self.uses}"

@@ -177,6 +177,19 @@ def _per_1000(value: Cell, pop: int) -> Cell:
     return Cell(round(1000 * value.value / pop, 2))
 
 
+def _card_years(target: Target):
+    """The yearly card rows of a unit's, organisation's or area's cards."""
+    from kaikukanta.network.models import Unit
+
+    if target.kind == "unit":
+        return CardYearUse.objects.filter(unit_id=target.pk)
+    if target.kind == "distributor":
+        return CardYearUse.objects.filter(
+            unit_id__in=list(Unit.objects.filter(organisation=target.obj).values_list(
+                "pk", flat=True)))
+    return CardYearUse.objects.filter(card_area_id=target.pk)
+
+
 def cards_used(target: Target, p: Period, q: Period) -> dict:
     """Cards of the target used at least once in each period. Whole calendar years of the
     national and area dashboards come from `CardsUsedYear`; other periods are counted."""
@@ -186,13 +199,10 @@ def cards_used(target: Target, p: Period, q: Period) -> dict:
                     .values("year").annotate(n=Sum("cards")).values_list("year", "n"))
         return {"p": rows.get(p.start.year, 0), "q": rows.get(q.start.year, 0)}
     if target.kind in UNIT_KINDS and p.is_year and q.is_year:
-        cards = Card.objects.filter(target.card_q())
-        return {
-            "p": cards.filter(pk__in=CardYearUse.objects.filter(year=p.start.year).values(
-                "card_id")).count(),
-            "q": cards.filter(pk__in=CardYearUse.objects.filter(year=q.start.year).values(
-                "card_id")).count(),
-        }
+        rows = _card_years(target).filter(year__in=[p.start.year, q.start.year]).values(
+            "year").annotate(n=Count("card_id", distinct=True)).order_by()
+        got = {r["year"]: r["n"] for r in rows}
+        return {"p": got.get(p.start.year, 0), "q": got.get(q.start.year, 0)}
     return _uses().filter(target.used_cards_q()).filter(
         Q(event_date__gte=q.start, event_date__lte=q.end)
         | Q(event_date__gte=p.start, event_date__lte=p.end)
@@ -372,12 +382,9 @@ def units_table(target: Target, p: Period, exact: bool,
     if counts is None:
         counts = card_counts(target, p, p.previous())
     cards = {r["unit_id"]: {"issued": r["reg_p"], "valid": r["in_p"]} for r in counts}
-    if p.is_year:  # from the yearly card counts
-        year_cards = CardYearUse.objects.filter(year=p.start.year)
-        if target.kind == "area":
-            year_cards = year_cards.filter(card_area_id=target.pk)
-        used = dict(Card.objects.filter(target.card_q(), pk__in=year_cards.values("card_id"))
-                    .values("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"))
+    if p.is_year:  # from the yearly card rows
+        used = dict(_card_years(target).filter(year=p.start.year).values("unit_id").annotate(
+            n=Count("card_id", distinct=True)).order_by().values_list("unit_id", "n"))
     else:
         used = {r["card__unit_id"]: r["n"] for r in _uses().filter(target.used_cards_q())
                 .filter(_in(p, "event_date")).values("card__unit_id")

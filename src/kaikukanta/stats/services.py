@@ -52,7 +52,11 @@ _UPSERTS = [(model, dims, _upsert(model._meta.db_table, dims, MEASURES))
             for model, dims in ROLLUPS]
 _CARDYEAR = CardYearUse._meta.db_table
 _USED = CardsUsedYear._meta.db_table
-_UPSERT_CARDYEAR = _upsert(_CARDYEAR, ("card_id", "year", "card_area_id"), ("uses",), "uses")
+_UPSERT_CARDYEAR = (
+    f"INSERT INTO {_CARDYEAR} (card_id, year, card_area_id, unit_id, uses) "  # noqa: S608
+    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (card_id, year, card_area_id) "
+    f"DO UPDATE SET uses = {_CARDYEAR}.uses + excluded.uses RETURNING uses"
+)
 _UPSERT_USED = _upsert(_USED, ("year", "card_area_id"), ("cards",))
 
 
@@ -79,7 +83,7 @@ def rollup_add(*, use, sign: int) -> None:
     with transaction.atomic(), connection.cursor() as cur:
         for _model, dims, sql in _UPSERTS:
             cur.execute(sql, [key[d] for d in dims] + values)
-        cur.execute(_UPSERT_CARDYEAR, [use.card_id, year, card_area, sign])
+        cur.execute(_UPSERT_CARDYEAR, [use.card_id, year, card_area, key["unit_id"], sign])
         uses_now = cur.fetchone()[0]
         if (sign > 0 and uses_now == 1) or (sign < 0 and uses_now == 0):
             cur.execute(_UPSERT_USED, [year, card_area, sign])
@@ -151,9 +155,11 @@ def _rebuild_card_years(cur, where: str, params: list, whole: bool) -> None:
         CardYearUse.objects.all().delete()
         CardsUsedYear.objects.all().delete()
     cur.execute(
-        f"INSERT INTO {_CARDYEAR} (card_id, year, card_area_id, uses) "  # noqa: S608
-        f"SELECT u.card_id, {_year_sql()}, COALESCE(u.card_area_id, 0), COUNT(*) "
-        f"FROM usage_use u WHERE u.status = 'recorded' {ywhere} "
+        f"INSERT INTO {_CARDYEAR} (card_id, year, card_area_id, unit_id, uses) "  # noqa: S608
+        f"SELECT u.card_id, {_year_sql()}, COALESCE(u.card_area_id, 0), "
+        "COALESCE(MAX(c.unit_id), 0), COUNT(*) "
+        "FROM usage_use u JOIN cards_card c ON c.id = u.card_id "
+        f"WHERE u.status = 'recorded' {ywhere} "
         f"GROUP BY u.card_id, {_year_sql()}, COALESCE(u.card_area_id, 0)", yparams)
     yw = f"WHERE year IN ({', '.join(['%s'] * len(years))})" if years else ""
     cur.execute(
@@ -168,7 +174,9 @@ def rollup_rebuild_card(*, card) -> int:
     from kaikukanta.usage.models import Use
 
     days = list(Use.objects.filter(card=card).values_list("event_date", flat=True).distinct())
-    return rollup_rebuild(days=days, card_years=False)
+    with transaction.atomic():
+        CardYearUse.objects.filter(card_id=card.pk).update(unit_id=card.unit_id or 0)
+        return rollup_rebuild(days=days, card_years=False)
 
 
 def cost_share_save(*, actor, year: int, population_year: int,
