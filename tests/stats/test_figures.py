@@ -156,3 +156,22 @@ def test_many_uses_of_few_holders_stay_hidden(cast):
     assert jan == ["<5", "<5"]
     assert figures(dashboard(target=Target("area", a.area), period=P, exact=True)
                    .table("places"))[f"{a.site} – admission without an offer"] == [60, 60]
+
+
+def test_renewals_and_inactivations(cast):
+    from kaikukanta.cards.models import CardEvent, CardEventKind, CardStatus
+
+    a = cast.a
+    card = make_card(a.unit, issued_on=datetime.date(Y - 1, 6, 1))
+    CardEvent.objects.create(card=card, kind=CardEventKind.RENEWED, on=datetime.date(Y, 5, 30),
+                             unit=a.unit, valid_until=datetime.date(Y + 1, 5, 30))
+    gone = make_card(a.unit, issued_on=datetime.date(Y, 2, 1), status=CardStatus.INACTIVE)
+    gone.inactivated_on = datetime.date(Y, 3, 1)
+    gone.save()
+    for target in (Target("area", a.area), Target("unit", a.unit), Target("national")):
+        s = figures(dashboard(target=target, period=P, exact=True).table("summary"))
+        assert s["Cards renewed"] == [1, 0], target.kind
+        assert s["Cards inactivated"] == [1, 0], target.kind
+    s = figures(dashboard(target=Target("area", cast.b.area), period=P,
+                          exact=True).table("summary"))
+    assert s["Cards renewed"] == [0, 0]

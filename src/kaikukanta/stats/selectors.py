@@ -254,8 +254,12 @@ def summary_table(target: Target, p: Period, q: Period, exact: bool,
         last_p, _last_q = last_days(p, q)
         rows_by = card_counts(target, p, q) if counts is None else counts
         agg = {k: sum(r[k] for r in rows_by) for k in CARD_FIGURES}
-        ren = CardEvent.objects.filter(kind=CardEventKind.RENEWED).filter(
-            target.card_q("card__")).aggregate(
+        # renewals by the renewing unit (its area or organisation), read from the events
+        renew_q = {
+            "national": Q(), "area": Q(unit__organisation__home_area_id=target.pk),
+            "distributor": Q(unit__organisation_id=target.pk), "unit": Q(unit_id=target.pk),
+        }.get(target.kind, target.card_q("card__"))
+        ren = CardEvent.objects.filter(kind=CardEventKind.RENEWED).filter(renew_q).aggregate(
             p=Count("pk", filter=_in(p, "on")), q=Count("pk", filter=_in(q, "on")))
         used = cards_used(target, p, q)
         in_p, in_q = one(agg["in_p"]), one(agg["in_q"])
