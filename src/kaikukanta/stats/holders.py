@@ -4,8 +4,8 @@ The privacy rule only needs to know whether a figure stands for fewer than 5 hol
 how many, when it does), never the exact number above that. A cell of n uses stands for
 at least n / bound holders, where bound is the most uses one card has had in the period's
 years (`selectors.max_uses_per_card`), so big cells need no query at all. The others are
-asked for "the first five different cards"; all of a table's cells go in one statement
-(UNION ALL of small sub-queries), on PostgreSQL and SQLite alike.
+small (under 5 × bound uses) and are counted exactly; all of a table's cells go in one
+statement (UNION ALL of small sub-queries), on PostgreSQL and SQLite alike.
 """
 
 from __future__ import annotations
@@ -35,7 +35,9 @@ def capped_holders(uses: QuerySet, cells: Sequence[Cell], bound: int) -> dict:
             if count >= THRESHOLD * bound:
                 out[key][measure] = THRESHOLD
                 continue
-            sub = uses.filter(q, extra).values("card_id").distinct().order_by()[:THRESHOLD]
+            # a small cell by construction: counted whole (no LIMIT, which would tempt the
+            # planner to walk a big index looking for five matches)
+            sub = uses.filter(q, extra).values("card_id").distinct().order_by()
             sql, p = sub.query.sql_with_params()
             # the sub-query is Django's own SQL with its values as parameters
             parts.append(f"SELECT {len(slots)}, (SELECT COUNT(*) FROM ({sql}) s)")  # noqa: S608
@@ -47,6 +49,6 @@ def capped_holders(uses: QuerySet, cells: Sequence[Cell], bound: int) -> dict:
         cur.execute(" UNION ALL ".join(parts), params)
         for i, n in cur.fetchall():
             key, measure = slots[i]
-            out[key][measure] = n
+            out[key][measure] = min(n, THRESHOLD)
     return out
 
