@@ -35,6 +35,7 @@ class Perm(StrEnum):
     ACKNOWLEDGE_COMMITMENT = "acknowledge_commitment"  # obj: Organisation
     MOVE_CARD = "move_card"  # obj: Card; the welfare side of the card's area
     REVIEW_LOOKUPS = "review_lookups"  # obj: None; card look-ups slowed down in own areas
+    VIEW_STATS = "view_stats"  # obj: stats.scopes.Target (a dashboard's scope)
 
 
 def coordinator_kinds(scope: Scope, area_id: int) -> set[str]:
@@ -169,3 +170,28 @@ _RULES.update({
     Perm.MANAGE_USER: _manage_user,
     Perm.ACKNOWLEDGE_COMMITMENT: _acknowledge_commitment,
 })
+# --- statistics (kaikukanta.stats) ---
+def _view_stats(s: Scope, target) -> bool:
+    """obj: kaikukanta.stats.scopes.Target. Coordinators see their areas (both sides) and
+    their side's organisations; staff see their own unit, site, venue or ticket seller."""
+    kind, obj = target.kind, target.obj
+    if kind == "area":
+        return obj.id in s.coordinator_area_ids
+    if kind == "distributor":
+        return obj.home_area_id in s.welfare_area_ids
+    if kind == "unit":
+        return (obj.id in s.distributor_unit_ids
+                or obj.organisation.home_area_id in s.welfare_area_ids)
+    if kind == "venue":
+        return obj.id in s.venue_org_ids or obj.home_area_id in s.culture_area_ids
+    if kind == "site":
+        return (obj.id in s.venue_site_ids or obj.organisation_id in s.venue_org_ids
+                or obj.organisation.home_area_id in s.culture_area_ids)
+    if kind == "seller":
+        return obj.id in s.seller_org_ids or obj.home_area_id in s.culture_area_ids
+    if kind == "municipality":  # its residents' figures: the coordinators of its area
+        return obj.areas.filter(pk__in=s.coordinator_area_ids).exists()
+    return False  # "national": national admins only (see `can`)
+
+
+_RULES[Perm.VIEW_STATS] = _view_stats

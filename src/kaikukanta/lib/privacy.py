@@ -35,4 +35,11 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "usage.use": "card number, date, place and ticket counts",
     "usage.offerdatecount": "ticket counts per offer and date",
     "coordination.distributorreview": "organisational; the reviewing staff user only",
+    "stats.useareaday": "counts of uses per day and area; no card or holder",
+    "stats.usecrossday": "counts of uses per day and pair of areas; no card or holder",
+    "stats.usesiteday": "counts of uses per day, site and offer; no card or holder",
+    "stats.useunitday": "counts of uses per day and distributor unit; no card or holder",
+    "stats.cardyearuse": "a card's id and its number of uses in a year; no holder fields",
+    "stats.cardsusedyear": "counts of cards used per year and area",
+    "stats.costshare": "a year's cost-sharing rate; the acting staff user only",
 }

@@ -1,19 +1,36 @@
 """Where the statistics keep their pre-aggregated figures correct.
 
 The card and usage services call these inside the same transaction as the write they
-report, so a figure can never disagree with the rows it counts.
+report, so a figure can never disagree with the rows it counts. Bulk loads that bypass the
+services (demo data, imports, the benchmark) call `services.rollup_rebuild()` afterwards.
+
+A recorded use is counted by its event date, venue's area, card's area, category, children
+and companion ticket. If any of these is ever corrected, report it as a cancellation of
+the old values followed by a new recording.
 """
 
 from __future__ import annotations
 
+from kaikukanta.stats import services
+
 
 def on_use_recorded(use) -> None:
     """A use was recorded (at the desk, from paper, from a file or through the API)."""
+    services.rollup_add(use=use, sign=1)
 
 
 def on_use_cancelled(use) -> None:
     """A recorded use was cancelled."""
+    services.rollup_add(use=use, sign=-1)
 
 
 def on_card_event(card, event) -> None:
-    """A card was registered, renewed, updated, inactivated, replaced or moved."""
+    """A card was registered, renewed, updated, inactivated, replaced or moved.
+
+    Card figures are read from the cards and their events. Only a move matters here: the
+    uses of a card count for its issuing unit, so the days of its uses are rebuilt.
+    """
+    from kaikukanta.cards.models import CardEventKind
+
+    if getattr(event, "kind", None) == CardEventKind.MOVED:
+        services.rollup_rebuild_card(card=card)

@@ -1,0 +1,54 @@
+"""How many different holders (cards) stand behind each use figure, up to five.
+
+The privacy rule only needs to know whether a figure stands for fewer than 5 holders (and
+how many, when it does), never the exact number above that. A cell of n uses stands for
+at least n / bound holders, where bound is the most uses one card has had in the period's
+years (`selectors.max_uses_per_card`), so big cells need no query at all. The others are
+small (under 5 × bound uses) and are counted exactly; all of a table's cells go in one
+statement (UNION ALL of small sub-queries), on PostgreSQL and SQLite alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+from kaikukanta.stats.privacy import THRESHOLD
+
+Cell = tuple[Hashable, Q, int, int]  # key, filter, uses, uses with children's tickets
+
+
+def capped_holders(uses: QuerySet, cells: Sequence[Cell], bound: int) -> dict:
+    """`uses`: the recorded uses of one target and period; each cell gives its uses and its
+    uses with children's tickets. Returns {key: {"h": holders (max 5), "hc": holders with
+    children's tickets (max 5)}}. `bound` is the most uses one card can have in the
+    period: a cell of at least 5 × bound uses stands for 5 holders or more without asking."""
+    out = {key: {"h": 0, "hc": 0} for key, _q, _u, _c in cells}
+    parts, params, slots = [], [], []
+    for key, q, n_uses, n_children in cells:
+        for measure, count, extra in (("h", n_uses, Q()), ("hc", n_children,
+                                                           Q(children__gt=0))):
+            if not count:
+                continue
+            if count >= THRESHOLD * bound:
+                out[key][measure] = THRESHOLD
+                continue
+            # a small cell by construction: counted whole (no LIMIT, which would tempt the
+            # planner to walk a big index looking for five matches)
+            sub = uses.filter(q, extra).values("card_id").distinct().order_by()
+            sql, p = sub.query.sql_with_params()
+            # the sub-query is Django's own SQL with its values as parameters
+            parts.append(f"SELECT {len(slots)}, (SELECT COUNT(*) FROM ({sql}) s)")  # noqa: S608
+            params += list(p)
+            slots.append((key, measure))
+    if not parts:
+        return out
+    with connection.cursor() as cur:
+        cur.execute(" UNION ALL ".join(parts), params)
+        for i, n in cur.fetchall():
+            key, measure = slots[i]
+            out[key][measure] = min(n, THRESHOLD)
+    return out
+

@@ -1,0 +1,223 @@
+"""Pre-aggregated use figures, kept by the hooks and rebuildable from the uses.
+
+Four daily rollups count the recorded uses (the holders' tickets), children's tickets,
+companion tickets and uses with children's tickets, each per date and one family of
+dimensions, so that a dashboard reads a few thousand rows instead of millions of uses:
+
+- `UseAreaDay`  (venue's area, category): national and area dashboards, the annual table;
+- `UseCrossDay` (venue's area, card's area): where the cards are used;
+- `UseSiteDay`  (area, venue, site, offer, ticket seller, category): venues, sites,
+  sellers and the area's table of places;
+- `UseUnitDay`  (the card's distributor unit, category): distributor dashboards.
+
+One row keyed by all these dimensions at once was tried first and measured to be as large
+as the use table itself (976,310 rows for 978,333 uses), so it saved nothing.
+
+Distinct holders cannot be summed from daily rows. "Cards used at least once" in whole
+calendar years comes from `CardYearUse` (a card's uses in a year) and `CardsUsedYear`
+(cards used per year and card's area); other periods are counted from the uses. The
+holders behind each use figure, which the privacy rule needs, are counted only up to five
+(see `holders.py`).
+
+The dimension columns are plain integers (0 = none) rather than foreign keys: the tables
+are a cache that `rollup_rebuild()` can always recreate from the uses, and a unique key
+over non-null integers behaves the same on PostgreSQL and SQLite, which the upsert needs.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+MEASURES = ("uses", "children", "companions", "with_children")
+
+
+AREA_DIMENSIONS = ("day", "area_id", "category")
+CROSS_DIMENSIONS = ("day", "area_id", "card_area_id")
+
+
+class UseAreaDay(models.Model):
+    """Uses, children's and companion tickets per (date, venue's area, category)."""
+
+    day = models.DateField(_("date"))
+    area_id = models.IntegerField(_("venue's area"))
+    category = models.CharField(_("category"), max_length=16)
+    uses = models.IntegerField(_("uses"), default=0)
+    children = models.IntegerField(_("children's tickets"), default=0)
+    companions = models.IntegerField(_("companion tickets"), default=0)
+    with_children = models.IntegerField(_("uses with children's tickets"), default=0)
+
+    class Meta:
+        verbose_name = _("daily use figures by area")
+        verbose_name_plural = _("daily use figures by area")
+        constraints = [
+            models.UniqueConstraint(fields=list(AREA_DIMENSIONS), name="stats_useareaday_cell"),
+        ]
+        indexes = [models.Index(fields=["area_id", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.area_id} {self.category}: {self.uses}"
+
+
+class UseCrossDay(models.Model):
+    """The same per (date, venue's area, card's area): where the cards are used."""
+
+    day = models.DateField(_("date"))
+    area_id = models.IntegerField(_("venue's area"))
+    card_area_id = models.IntegerField(_("card's area"), default=0)
+    uses = models.IntegerField(_("uses"), default=0)
+    children = models.IntegerField(_("children's tickets"), default=0)
+    companions = models.IntegerField(_("companion tickets"), default=0)
+    with_children = models.IntegerField(_("uses with children's tickets"), default=0)
+
+    class Meta:
+        verbose_name = _("daily use figures across areas")
+        verbose_name_plural = _("daily use figures across areas")
+        constraints = [
+            models.UniqueConstraint(fields=list(CROSS_DIMENSIONS), name="stats_usecrossday_cell"),
+        ]
+        indexes = [models.Index(fields=["card_area_id", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.area_id}<-{self.card_area_id}: {self.uses}"
+
+
+SITE_DIMENSIONS = ("day", "area_id", "venue_id", "site_id", "offer_id", "seller_id",
+                   "category")
+UNIT_DIMENSIONS = ("day", "unit_id", "category")
+
+
+class UseSiteDay(models.Model):
+    """The same per (date, venue site, offer (0 = admission), ticket seller (0 = none),
+    category), for venue, site, seller and area tables of places."""
+
+    day = models.DateField(_("date"))
+    area_id = models.IntegerField(_("venue's area"))
+    venue_id = models.IntegerField(_("venue"))
+    site_id = models.IntegerField(_("site"))
+    offer_id = models.IntegerField(_("offer"), default=0)
+    seller_id = models.IntegerField(_("ticket seller"), default=0)
+    category = models.CharField(_("category"), max_length=16)
+    uses = models.IntegerField(_("uses"), default=0)
+    children = models.IntegerField(_("children's tickets"), default=0)
+    companions = models.IntegerField(_("companion tickets"), default=0)
+    with_children = models.IntegerField(_("uses with children's tickets"), default=0)
+
+    class Meta:
+        verbose_name = _("daily use figures by site")
+        verbose_name_plural = _("daily use figures by site")
+        constraints = [
+            models.UniqueConstraint(fields=list(SITE_DIMENSIONS), name="stats_usesiteday_cell"),
+        ]
+        indexes = [
+            models.Index(fields=["area_id", "day"]),
+            models.Index(fields=["venue_id", "day"]),
+            models.Index(fields=["site_id", "day"]),
+            models.Index(fields=["seller_id", "day"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.site_id}/{self.offer_id}: {self.uses}"
+
+
+class UseUnitDay(models.Model):
+    """The same per (date, the card's issuing unit, category): the uses of a distributor
+    unit's cards. The unit is the card's unit when the use was recorded; when a card moves
+    to another unit, the days of its uses are rebuilt."""
+
+    day = models.DateField(_("date"))
+    unit_id = models.IntegerField(_("card's issuing unit"), default=0)
+    category = models.CharField(_("category"), max_length=16)
+    uses = models.IntegerField(_("uses"), default=0)
+    children = models.IntegerField(_("children's tickets"), default=0)
+    companions = models.IntegerField(_("companion tickets"), default=0)
+    with_children = models.IntegerField(_("uses with children's tickets"), default=0)
+
+    class Meta:
+        verbose_name = _("daily use figures by distributor unit")
+        verbose_name_plural = _("daily use figures by distributor unit")
+        constraints = [
+            models.UniqueConstraint(fields=list(UNIT_DIMENSIONS), name="stats_useunitday_cell"),
+        ]
+        indexes = [models.Index(fields=["unit_id", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.unit_id} {self.category}: {self.uses}"
+
+
+class CardYearUse(models.Model):
+    """How many recorded uses a card has in a year (under the card's area of those uses).
+    Its first use in a year adds one to `CardsUsedYear`, its last cancelled use takes it
+    away, so "cards used at least once" in a whole year is a sum of a few rows."""
+
+    card_id = models.IntegerField(_("card"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    card_area_id = models.IntegerField(_("card's area"), default=0)
+    unit_id = models.IntegerField(_("card's issuing unit"), default=0)
+    uses = models.IntegerField(_("uses"), default=0)
+
+    class Meta:
+        verbose_name = _("card's uses in a year")
+        verbose_name_plural = _("cards' uses in a year")
+        constraints = [
+            models.UniqueConstraint(fields=["card_id", "year", "card_area_id"],
+                                    name="stats_cardyearuse_once"),
+        ]
+        indexes = [
+            models.Index(fields=["year", "card_area_id"]),
+            models.Index(fields=["year", "unit_id"]),
+            models.Index(fields=["year", "uses"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.card_id} {self.year}: {self.uses}"
+
+
+class CardsUsedYear(models.Model):
+    """Cards of an area used at least once in a year ("käyttöönotetut")."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    card_area_id = models.IntegerField(_("card's area"), default=0)
+    cards = models.IntegerField(_("cards used"), default=0)
+
+    class Meta:
+        verbose_name = _("cards used in a year")
+        verbose_name_plural = _("cards used in a year")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "card_area_id"],
+                                    name="stats_cardsusedyear_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.card_area_id}: {self.cards}"
+
+
+class CostShare(models.Model):
+    """The national admin's decision on one year's shared costs (rate or total to divide)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    rate_per_resident = models.DecimalField(
+        _("rate per resident (€)"), max_digits=10, decimal_places=6, null=True, blank=True,
+    )
+    total = models.DecimalField(_("total to divide (€)"), max_digits=12, decimal_places=2,
+                                null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(_("population year"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("updated by"),
+                                   on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("cost sharing")
+        verbose_name_plural = _("cost sharing")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.rate_per_resident or self.total}"
+
+    @property
+    def rate(self) -> Decimal | None:
+        return self.rate_per_resident

@@ -1,0 +1,227 @@
+"""What a dashboard is about (its target) and when (its period).
+
+A target is one of: the whole network (national admin), an area (its coordinators, both
+sides), a distributor organisation or unit, a venue organisation or site, or a ticket
+seller. `target_for()` is the only way to get one and answers 404 outside the user's scope.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from kaikukanta.accounts.permissions import Perm, can
+from kaikukanta.accounts.scope import scope_for
+from kaikukanta.stats.errors import PeriodInvalid
+
+KIND_LABELS = {
+    "national": _("Whole network"),
+    "area": _("Area"),
+    "distributor": _("Distributor"),
+    "unit": _("Distributor unit"),
+    "venue": _("Venue"),
+    "site": _("Venue site"),
+    "seller": _("Ticket seller"),
+    "municipality": _("Municipality (residents)"),
+}
+CARD_KINDS = ("national", "area", "distributor", "unit", "municipality")
+USE_KINDS = ("venue", "site", "seller")
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str
+    obj: Any = None
+
+    @property
+    def pk(self) -> int | None:
+        return self.obj.pk if self.obj is not None else None
+
+    @property
+    def label(self) -> str:
+        return str(self.obj) if self.obj is not None else str(KIND_LABELS["national"])
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS[self.kind])
+
+    @property
+    def has_cards(self) -> bool:
+        """Card and holder figures belong to the distributing side; venues never see them."""
+        return self.kind in CARD_KINDS
+
+    @property
+    def has_population(self) -> bool:
+        return self.kind in ("national", "area", "municipality")
+
+    # --- addresses -----------------------------------------------------------------
+    def url(self, what: str = "", arg=None) -> str:
+        """The dashboard (what=""), its export ("export", arg=csv/xlsx) or yearly report
+        ("report", arg=year)."""
+        from django.urls import reverse
+
+        if self.kind in ("national", "municipality"):
+            name = self.kind + (f"_{what}" if what else "")
+            args = ([] if self.kind == "national" else [self.pk]) + ([arg] if what else [])
+        else:
+            name = what or "dashboard"
+            args = [self.kind, self.pk] + ([arg] if what else [])
+        return reverse(f"stats:{name}", args=args)
+
+    @property
+    def has_report(self) -> bool:
+        return self.kind in ("national", "area", "municipality")
+
+    # --- filters -------------------------------------------------------------------
+    def _pick(self, table: dict[str, dict]) -> Q:
+        return Q(**table[self.kind]) if self.kind != "national" else Q()
+
+    def rollup_q(self) -> Q:
+        """Filter on UseAreaDay (national and area dashboards only)."""
+        return self._pick({"area": {"area_id": self.pk}})
+
+    def use_q(self) -> Q:
+        """Filter on usage.Use: the uses this dashboard counts (a municipality's: the uses
+        by its residents' cards, wherever they were)."""
+        return self._pick({
+            "municipality": {"card__municipality_id": self.pk},
+            "area": {"area_id": self.pk},
+            "distributor": {"card__unit__organisation_id": self.pk},
+            "unit": {"card__unit_id": self.pk},
+            "venue": {"venue_id": self.pk}, "site": {"site_id": self.pk},
+            "seller": {"seller_id": self.pk},
+        })
+
+    def used_cards_q(self) -> Q:
+        """Filter on usage.Use: uses of the cards this dashboard counts (anywhere)."""
+        return self._pick({
+            "municipality": {"card__municipality_id": self.pk},
+            "area": {"card_area_id": self.pk},
+            "distributor": {"card__unit__organisation_id": self.pk},
+            "unit": {"card__unit_id": self.pk},
+        })
+
+    def card_q(self, prefix: str = "") -> Q:
+        """Filter on cards.Card (or a relation to it with `prefix`): the cards counted."""
+        if self.kind == "national":
+            return Q()
+        f = {
+            "area": {"area_id": self.pk},
+            "distributor": {"unit__organisation_id": self.pk}, "unit": {"unit_id": self.pk},
+            "municipality": {"municipality_id": self.pk},
+        }[self.kind]
+        return Q(**{prefix + k: v for k, v in f.items()})
+
+
+def target_for(user, kind: str, pk: int | str | None = None) -> Target:
+    """The dashboard target, or 404 when it does not exist or is outside the user's scope."""
+    from kaikukanta.geo.models import Municipality
+    from kaikukanta.network.models import Area, Organisation, OrganisationKind, Unit
+
+    if kind == "national":
+        target = Target("national")
+    else:
+        qs = {
+            "area": Area.objects.all(),
+            "distributor": Organisation.objects.filter(kind=OrganisationKind.DISTRIBUTOR),
+            "venue": Organisation.objects.filter(kind=OrganisationKind.VENUE),
+            "seller": Organisation.objects.filter(kind=OrganisationKind.TICKET_SELLER),
+            "municipality": Municipality.objects.filter(areas__isnull=False).distinct(),
+            "unit": Unit.objects.select_related("organisation").filter(
+                organisation__kind=OrganisationKind.DISTRIBUTOR),
+            "site": Unit.objects.select_related("organisation").filter(
+                organisation__kind=OrganisationKind.VENUE),
+        }.get(kind)
+        if qs is None:
+            raise Http404
+        obj = qs.filter(pk=pk).first()
+        if obj is None:
+            raise Http404
+        target = Target(kind, obj)
+    if not can(user, Perm.VIEW_STATS, target):
+        raise Http404
+    return target
+
+
+def targets_for(user) -> list[Target]:
+    """Every dashboard the user may open, for the statistics start page."""
+    from kaikukanta.network.models import Area, Organisation, OrganisationKind, Unit
+
+    s = scope_for(user)
+    out: list[Target] = []
+    if s.is_national:
+        out.append(Target("national"))
+        out += [Target("area", a) for a in Area.objects.operating()]
+        return out
+    areas = list(Area.objects.filter(pk__in=s.coordinator_area_ids).prefetch_related(
+        "municipalities"))
+    out += [Target("area", a) for a in areas]
+    munis = {m.pk: m for a in areas for m in a.municipalities.all()}
+    if any(len(a.municipalities.all()) > 1 for a in areas):
+        out += [Target("municipality", m) for m in sorted(munis.values(), key=str)]
+    orgs = Organisation.objects.filter(
+        Q(home_area__in=s.welfare_area_ids, kind=OrganisationKind.DISTRIBUTOR)
+        | Q(home_area__in=s.culture_area_ids,
+            kind__in=[OrganisationKind.VENUE, OrganisationKind.TICKET_SELLER])
+        | Q(pk__in=s.venue_org_ids | s.seller_org_ids)
+    ).order_by("kind", "name")
+    kind_of = {OrganisationKind.DISTRIBUTOR: "distributor", OrganisationKind.VENUE: "venue",
+               OrganisationKind.TICKET_SELLER: "seller"}
+    out += [Target(kind_of[o.kind], o) for o in orgs]
+    units = Unit.objects.select_related("organisation").filter(
+        Q(pk__in=s.distributor_unit_ids | s.venue_site_ids)
+    )
+    for u in units:
+        out.append(Target("unit" if u.organisation.kind == OrganisationKind.DISTRIBUTOR
+                          else "site", u))
+    return out
+
+
+# --- periods -----------------------------------------------------------------------
+def year_earlier(day: datetime.date) -> datetime.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime.date
+    end: datetime.date
+
+    def previous(self) -> Period:
+        """The comparison period: the same dates one year earlier (fair across seasons)."""
+        return Period(year_earlier(self.start), year_earlier(self.end))
+
+    @property
+    def is_year(self) -> bool:
+        return (self.start.month, self.start.day, self.end.month, self.end.day) == (1, 1, 12, 31) \
+            and self.start.year == self.end.year
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def __str__(self) -> str:
+        return f"{self.start:%-d.%-m.%Y}–{self.end:%-d.%-m.%Y}"
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+
+    @classmethod
+    def make(cls, start: datetime.date, end: datetime.date) -> Period:
+        if end < start or (end - start).days > 3660:
+            raise PeriodInvalid()
+        return cls(start, end)
+
+
+def default_period(today: datetime.date) -> Period:
+    """This calendar year (compared with the previous one)."""
+    return Period.year(today.year)

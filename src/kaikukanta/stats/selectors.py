@@ -1,0 +1,576 @@
+"""Dashboard figures for one target and period, as protected tables.
+
+Sums of uses for the national and area dashboards come from the pre-aggregated daily rows
+(`UseAreaDay`); the smaller dashboards (a unit, venue, site or seller) count their uses
+directly through the use table's indexes. Distinct holders (cards used at least once, and the
+holders behind each use figure, which the privacy rule needs) are counted from the uses,
+always limited to one target and period. Card figures are read from the cards.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Q, Sum
+from django.utils import formats, timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext as _
+
+from kaikukanta.cards.models import (
+    Card,
+    CardEvent,
+    CardEventKind,
+    CardKind,
+    CardStatus,
+    Gender,
+    LifeSituation,
+)
+from kaikukanta.stats.holders import capped_holders
+from kaikukanta.stats.models import (
+    CardsUsedYear,
+    CardYearUse,
+    UseAreaDay,
+    UseCrossDay,
+    UseSiteDay,
+    UseUnitDay,
+)
+from kaikukanta.stats.privacy import Cell, protect_one
+from kaikukanta.stats.scopes import Period, Target, year_earlier
+from kaikukanta.stats.tables import Table, column_table
+from kaikukanta.usage.models import Category, Use, UseStatus
+
+AGE_BANDS = [(0, 17), (18, 29), (30, 44), (45, 64), (65, 74), (75, 200)]
+
+
+@dataclass
+class Dashboard:
+    target: Target
+    period: Period
+    previous: Period
+    exact: bool
+    tables: list[Table] = field(default_factory=list)
+
+    def table(self, key: str) -> Table:
+        return next(t for t in self.tables if t.key == key)
+
+
+def _registered() -> Q:
+    return Q(status__in=[CardStatus.ACTIVE, CardStatus.INACTIVE])
+
+
+def valid_in(p: Period, prefix: str = "") -> Q:
+    """Registered cards valid on at least one day of the period."""
+    return Q(**{f"{prefix}issued_on__lte": p.end, f"{prefix}valid_until__gte": p.start}) & (
+        Q(**{f"{prefix}inactivated_on__isnull": True})
+        | Q(**{f"{prefix}inactivated_on__gte": p.start})
+    )
+
+
+def valid_on(day: datetime.date) -> Q:
+    return Q(issued_on__lte=day, valid_until__gte=day) & (
+        Q(inactivated_on__isnull=True) | Q(inactivated_on__gt=day)
+    )
+
+
+def _in(p: Period, field_name: str) -> Q:
+    return Q(**{f"{field_name}__gte": p.start, f"{field_name}__lte": p.end})
+
+
+AREA_KINDS = ("national", "area")
+UNIT_KINDS = ("distributor", "unit")
+SITE_KINDS = ("venue", "site", "seller")
+
+
+def rollup_for(target: Target):
+    """The pre-aggregated daily rows of the target, or None (a municipality's residents are
+    counted from their uses)."""
+    from kaikukanta.network.models import Unit
+
+    if target.kind in AREA_KINDS:
+        return UseAreaDay.objects.filter(target.rollup_q())
+    if target.kind == "unit":
+        return UseUnitDay.objects.filter(unit_id=target.pk)
+    if target.kind == "distributor":
+        return UseUnitDay.objects.filter(
+            unit_id__in=Unit.objects.filter(organisation=target.obj).values("pk"))
+    if target.kind in SITE_KINDS:
+        return UseSiteDay.objects.filter(**{f"{target.kind}_id": target.pk})
+    return None
+
+
+def _sum_rows(target: Target, p: Period, group: list[str]) -> list[dict]:
+    """Uses (u), children's (c) and companion tickets (k) in the period, grouped by `group`
+    (names of the rollup: day, category)."""
+    rollup = rollup_for(target)
+    if rollup is not None:
+        return list(rollup.filter(_in(p, "day")).values(*group).annotate(
+            u=Sum("uses"), c=Sum("children"), k=Sum("companions"),
+            w=Sum("with_children")).order_by())
+    fields = ["event_date" if g == "day" else g for g in group]
+    rows = _uses().filter(target.use_q(), _in(p, "event_date")).values(*fields).annotate(
+        u=Count("pk"), c=Sum("children"), k=Count("pk", filter=Q(companion=True)),
+        w=Count("pk", filter=Q(children__gt=0))).order_by()
+    return [{**r, "day": r.get("event_date")} for r in rows]
+
+
+def _period_sums(target: Target, p: Period, q: Period) -> dict:
+    rollup = rollup_for(target)
+    if rollup is not None:
+        both = Q(day__gte=q.start, day__lte=q.end) | Q(day__gte=p.start, day__lte=p.end)
+        return rollup.filter(both).aggregate(
+            u_p=Sum("uses", filter=_in(p, "day")), u_q=Sum("uses", filter=_in(q, "day")),
+            c_p=Sum("children", filter=_in(p, "day")),
+            c_q=Sum("children", filter=_in(q, "day")),
+            k_p=Sum("companions", filter=_in(p, "day")),
+            k_q=Sum("companions", filter=_in(q, "day")),
+            w_p=Sum("with_children", filter=_in(p, "day")),
+            w_q=Sum("with_children", filter=_in(q, "day")),
+        )
+    e_p, e_q = _in(p, "event_date"), _in(q, "event_date")
+    return _uses().filter(target.use_q()).filter(e_p | e_q).aggregate(
+        u_p=Count("pk", filter=e_p), u_q=Count("pk", filter=e_q),
+        c_p=Sum("children", filter=e_p), c_q=Sum("children", filter=e_q),
+        k_p=Count("pk", filter=e_p & Q(companion=True)),
+        k_q=Count("pk", filter=e_q & Q(companion=True)),
+        w_p=Count("pk", filter=e_p & Q(children__gt=0)),
+        w_q=Count("pk", filter=e_q & Q(children__gt=0)),
+    )
+
+
+def max_uses_per_card(*periods: Period) -> int:
+    """An upper bound of one card's uses in the periods, for the privacy rule: a figure of
+    n uses stands for at least n / bound holders. From the yearly card counts: the most
+    uses any card had in one of the years, times the years, times two (a card that moved
+    to another area in the middle of a year has two yearly rows)."""
+    years = {y for per in periods for y in range(per.start.year, per.end.year + 1)}
+    top = CardYearUse.objects.filter(year__in=years).aggregate(m=Max("uses"))["m"] or 0
+    return max(1, top * len(years) * 2)
+
+
+def _uses() -> object:
+    return Use.objects.filter(status=UseStatus.RECORDED)
+
+
+def population(target: Target) -> int:
+    from kaikukanta.geo.models import Municipality
+
+    if target.kind == "area":
+        qs = target.obj.municipalities.all()
+    elif target.kind == "municipality":
+        return target.obj.population
+    else:
+        qs = Municipality.objects.filter(areas__status__in=["trial", "permanent"]).distinct()
+    return qs.aggregate(n=Sum("population"))["n"] or 0
+
+
+def _pct(part: Cell, whole: Cell) -> Cell:
+    if not (part.visible and whole.visible) or not whole.value:
+        return Cell(0, "hidden") if not (part.visible and whole.visible) else Cell(0)
+    return Cell(round(100 * part.value / whole.value, 1))
+
+
+def _per_1000(value: Cell, pop: int) -> Cell:
+    if not value.visible or not pop:
+        return Cell(0, value.state if not value.visible else "ok")
+    return Cell(round(1000 * value.value / pop, 2))
+
+
+def _card_years(target: Target):
+    """The yearly card rows of a unit's, organisation's or area's cards."""
+    from kaikukanta.network.models import Unit
+
+    if target.kind == "unit":
+        return CardYearUse.objects.filter(unit_id=target.pk)
+    if target.kind == "distributor":
+        return CardYearUse.objects.filter(
+            unit_id__in=list(Unit.objects.filter(organisation=target.obj).values_list(
+                "pk", flat=True)))
+    return CardYearUse.objects.filter(card_area_id=target.pk)
+
+
+def cards_used(target: Target, p: Period, q: Period) -> dict:
+    """Cards of the target used at least once in each period. Whole calendar years of the
+    national and area dashboards come from `CardsUsedYear`; other periods are counted."""
+    if target.kind in AREA_KINDS and p.is_year and q.is_year:
+        f = Q(card_area_id=target.pk) if target.kind == "area" else Q()
+        rows = dict(CardsUsedYear.objects.filter(f, year__in=[p.start.year, q.start.year])
+                    .values("year").annotate(n=Sum("cards")).values_list("year", "n"))
+        return {"p": rows.get(p.start.year, 0), "q": rows.get(q.start.year, 0)}
+    if target.kind in UNIT_KINDS and p.is_year and q.is_year:
+        rows = _card_years(target).filter(year__in=[p.start.year, q.start.year]).values(
+            "year").annotate(n=Count("card_id", distinct=True)).order_by()
+        got = {r["year"]: r["n"] for r in rows}
+        return {"p": got.get(p.start.year, 0), "q": got.get(q.start.year, 0)}
+    return _uses().filter(target.used_cards_q()).filter(
+        Q(event_date__gte=q.start, event_date__lte=q.end)
+        | Q(event_date__gte=p.start, event_date__lte=p.end)
+    ).aggregate(
+        p=Count("card_id", distinct=True, filter=_in(p, "event_date")),
+        q=Count("card_id", distinct=True, filter=_in(q, "event_date")),
+    )
+
+
+CARD_FIGURES = ("reg_p", "reg_q", "in_p", "in_q", "ina_p", "ina_q", "on_p", "on_q")
+
+
+def last_days(p: Period, q: Period) -> tuple[datetime.date, datetime.date]:
+    """"Active on a date": the period's last day, or today for a period still running."""
+    last_p = min(p.end, timezone.localdate())
+    return last_p, min(q.end, year_earlier(last_p))
+
+
+def card_counts(target: Target, p: Period, q: Period) -> list[dict]:
+    """Cards registered, valid and inactivated in both periods, per area (national) or per
+    unit (the others): one pass over the target's cards for the summary and the tables."""
+    group = "area_id" if target.kind == "national" else "unit_id"
+    last_p, last_q = last_days(p, q)
+    # only cards that can count in either period (registered ones are valid until at least
+    # their issue day; an inactivated one until its inactivation)
+    relevant = Q(issued_on__lte=p.end) & (Q(valid_until__gte=q.start)
+                                          | Q(inactivated_on__gte=q.start))
+    return list(Card.objects.filter(_registered(), target.card_q(), relevant).values(
+        group).annotate(
+        reg_p=Count("pk", filter=_in(p, "issued_on")),
+        reg_q=Count("pk", filter=_in(q, "issued_on")),
+        in_p=Count("pk", filter=valid_in(p)),
+        in_q=Count("pk", filter=valid_in(q)),
+        ina_p=Count("pk", filter=_in(p, "inactivated_on")),
+        ina_q=Count("pk", filter=_in(q, "inactivated_on")),
+        on_p=Count("pk", filter=valid_on(last_p)),
+        on_q=Count("pk", filter=valid_on(last_q)),
+    ).order_by())
+
+
+def summary_table(target: Target, p: Period, q: Period, exact: bool,
+                  counts: list[dict] | None = None) -> Table:
+    rows: list[tuple[str, list[Cell]]] = []
+
+    def one(v, h=None):
+        return protect_one(v or 0, h, exact=exact)
+
+    if target.has_cards:
+        last_p, _last_q = last_days(p, q)
+        rows_by = card_counts(target, p, q) if counts is None else counts
+        agg = {k: sum(r[k] for r in rows_by) for k in CARD_FIGURES}
+        # renewals by the renewing unit (its area or organisation), read from the events
+        renew_q = {
+            "national": Q(), "area": Q(unit__organisation__home_area_id=target.pk),
+            "distributor": Q(unit__organisation_id=target.pk), "unit": Q(unit_id=target.pk),
+        }.get(target.kind, target.card_q("card__"))
+        ren = CardEvent.objects.filter(kind=CardEventKind.RENEWED).filter(renew_q).aggregate(
+            p=Count("pk", filter=_in(p, "on")), q=Count("pk", filter=_in(q, "on")))
+        used = cards_used(target, p, q)
+        in_p, in_q = one(agg["in_p"]), one(agg["in_q"])
+        used_p, used_q = one(used["p"]), one(used["q"])
+        rows += [
+            (_("Cards registered in the period"), [one(agg["reg_p"]), one(agg["reg_q"])]),
+            (_("Cards valid on %(day)s") % {"day": f"{last_p:%-d.%-m.%Y}"},
+             [one(agg["on_p"]), one(agg["on_q"])]),
+            (_("Cards valid during the period"), [in_p, in_q]),
+            (_("Cards renewed"), [one(ren["p"]), one(ren["q"])]),
+            (_("Cards inactivated"), [one(agg["ina_p"]), one(agg["ina_q"])]),
+            (_("Cards used at least once"), [used_p, used_q]),
+            (_("Share of valid cards used (%)"), [_pct(used_p, in_p), _pct(used_q, in_q)]),
+        ]
+    sums = _period_sums(target, p, q)
+    h = dict.fromkeys(("p", "q", "cp", "cq", "kp", "kq"))
+    if not exact:  # the holders behind each figure, up to five (the privacy rule's need)
+        e_p, e_q = _in(p, "event_date"), _in(q, "event_date")
+        got = capped_holders(_uses().filter(target.use_q()), [
+            ("p", e_p, sums["u_p"] or 0, sums["w_p"] or 0),
+            ("q", e_q, sums["u_q"] or 0, sums["w_q"] or 0),
+            ("kp", e_p & Q(companion=True), sums["k_p"] or 0, 0),
+            ("kq", e_q & Q(companion=True), sums["k_q"] or 0, 0),
+        ], bound=max_uses_per_card(p, q))
+        h = {"p": got["p"]["h"], "q": got["q"]["h"], "cp": got["p"]["hc"],
+             "cq": got["q"]["hc"], "kp": got["kp"]["h"], "kq": got["kq"]["h"]}
+    uses_p, uses_q = one(sums["u_p"], h["p"]), one(sums["u_q"], h["q"])
+    if not target.has_cards:
+        # a venue's, site's or seller's own figure: the different cards used there
+        n = _uses().filter(target.use_q()).filter(
+            Q(event_date__gte=q.start, event_date__lte=q.end)
+            | Q(event_date__gte=p.start, event_date__lte=p.end)
+        ).aggregate(p=Count("card_id", distinct=True, filter=_in(p, "event_date")),
+                    q=Count("card_id", distinct=True, filter=_in(q, "event_date")))
+        rows.append((_("Different cards used here"), [one(n["p"]), one(n["q"])]))
+    rows += [
+        (_("Uses (holders' tickets)"), [uses_p, uses_q]),
+        (_("Children's tickets"), [one(sums["c_p"], h["cp"]), one(sums["c_q"], h["cq"])]),
+        (_("Companion tickets"), [one(sums["k_p"], h["kp"]), one(sums["k_q"], h["kq"])]),
+    ]
+    if target.has_population:
+        pop = population(target)
+        rows.append((_("Residents"), [Cell(pop), Cell(pop)]))
+        rows.append((_("Valid cards per 1,000 residents"),
+                     [_per_1000(in_p, pop), _per_1000(in_q, pop)]))
+        rows.append((_("Uses per 1,000 residents"),
+                     [_per_1000(uses_p, pop), _per_1000(uses_q, pop)]))
+    return Table(key="summary", title=_("Summary"),
+                 columns=[_("Figure"), str(p), str(q)], rows=rows)
+
+
+def use_tables(target: Target, p: Period, exact: bool) -> list[Table]:
+    """Uses and children's tickets by category, month and weekday."""
+    by_cat: dict = defaultdict(lambda: [0, 0, 0])  # uses, children's tickets, uses with them
+    by_month: dict = defaultdict(lambda: [0, 0, 0])
+    by_wd: dict = defaultdict(lambda: [0, 0, 0])
+    for r in _sum_rows(target, p, ["day", "category"]):
+        for d, k in ((by_cat, r["category"]), (by_month, r["day"].replace(day=1)),
+                     (by_wd, r["day"].isoweekday())):
+            d[k][0] += r["u"] or 0
+            d[k][1] += r["c"] or 0
+            d[k][2] += r["w"] or 0
+    cats = [c for c, _label in Category.choices]
+    months = []
+    m = p.start.replace(day=1)
+    while m <= p.end:
+        months.append(m)
+        m = (m + datetime.timedelta(days=32)).replace(day=1)
+    hold: dict = {"cat": {}, "month": {}, "wd": {}}
+    th = thc = None
+    if not exact:
+        def month_q(m: datetime.date) -> Q:
+            last = (m + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+            return Q(event_date__gte=max(m, p.start), event_date__lte=min(last, p.end))
+
+        total_u = sum(v[0] for v in by_cat.values())
+        total_w = sum(v[2] for v in by_cat.values())
+        cells = [(("cat", c), Q(category=c), by_cat[c][0], by_cat[c][2]) for c in cats]
+        cells += [(("month", m), month_q(m), by_month[m][0], by_month[m][2]) for m in months]
+        cells += [(("wd", w), Q(event_date__iso_week_day=w), by_wd[w][0], by_wd[w][2])
+                  for w in range(1, 8)]
+        cells.append((("total", None), Q(), total_u, total_w))
+        got = capped_holders(_uses().filter(target.use_q(), _in(p, "event_date")), cells,
+                             bound=max_uses_per_card(p))
+        for (group, k), v in got.items():
+            if group == "total":
+                th, thc = v["h"], v["hc"]
+            else:
+                hold[group][k] = v
+
+    def build(key, title, label_col, keys, labels, data, holders, chart=True):
+        hs = [holders.get(k, {}).get("h", 0) for k in keys] if not exact else None
+        hcs = [holders.get(k, {}).get("hc", 0) for k in keys] if not exact else None
+        return column_table(key, title, label_col, labels, [
+            (_("Uses"), [data[k][0] for k in keys], hs, th),
+            (_("Children's tickets"), [data[k][1] for k in keys], hcs, thc),
+        ], exact=exact, chart=chart)
+
+    return [
+        build("category", _("Uses by category"), _("Category"), cats,
+              [Category(c).label for c in cats], by_cat, hold["cat"]),
+        build("month", _("Uses by month"), _("Month"), months,
+              [formats.date_format(m, "YEAR_MONTH_FORMAT") for m in months], by_month,
+              hold["month"]),
+        build("weekday", _("Uses by weekday"), _("Weekday"), list(range(1, 8)),
+              [WEEKDAYS[i - 1] for i in range(1, 8)], by_wd, hold["wd"]),
+    ]
+
+
+def units_table(target: Target, p: Period, exact: bool,
+                counts: list[dict] | None = None) -> Table:
+    """Per distributor unit: cards issued in the period, valid, and used at least once."""
+    from kaikukanta.network.models import OrganisationKind, Unit
+
+    units = Unit.objects.select_related("organisation").filter(
+        organisation__kind=OrganisationKind.DISTRIBUTOR)
+    if target.kind == "area":
+        units = units.filter(organisation__home_area=target.obj)
+    elif target.kind == "distributor":
+        units = units.filter(organisation=target.obj)
+    else:
+        units = units.filter(pk=target.pk)
+    units = list(units)
+    if counts is None:
+        counts = card_counts(target, p, p.previous())
+    cards = {r["unit_id"]: {"issued": r["reg_p"], "valid": r["in_p"]} for r in counts}
+    if p.is_year:  # from the yearly card rows
+        used = dict(_card_years(target).filter(year=p.start.year).values("unit_id").annotate(
+            n=Count("card_id", distinct=True)).order_by().values_list("unit_id", "n"))
+    else:
+        used = {r["card__unit_id"]: r["n"] for r in _uses().filter(target.used_cards_q())
+                .filter(_in(p, "event_date")).values("card__unit_id")
+                .annotate(n=Count("card_id", distinct=True))}
+    ids = [u.pk for u in units]
+    return column_table("units", _("Cards by distributor unit"), _("Distributor unit"),
+                        [str(u) for u in units], [
+                            (_("Cards issued in the period"),
+                             [cards.get(i, {}).get("issued", 0) for i in ids], None, None),
+                            (_("Cards valid during the period"),
+                             [cards.get(i, {}).get("valid", 0) for i in ids], None, None),
+                            (_("Cards used at least once"), [used.get(i, 0) for i in ids],
+                             None, None),
+                        ], exact=exact)
+
+
+def places_table(target: Target, p: Period, exact: bool) -> Table:
+    """Per venue site and offer: uses and children's tickets."""
+    from kaikukanta.network.models import Unit
+    from kaikukanta.usage.models import Offer
+
+    if target.kind in SITE_KINDS or target.kind == "area":
+        rollup = UseSiteDay.objects.filter(**{f"{target.kind}_id": target.pk})
+        rows = list(rollup.filter(_in(p, "day")).values("site_id", "offer_id").annotate(
+            u=Sum("uses"), c=Sum("children"), w=Sum("with_children")).order_by(
+            "site_id", "offer_id"))
+    else:
+        rows = list(_uses().filter(target.use_q(), _in(p, "event_date")).values(
+            "site_id", "offer_id").annotate(
+            u=Count("pk"), c=Sum("children"), w=Count("pk", filter=Q(children__gt=0))
+        ).order_by("site_id", "offer_id"))
+    for r in rows:
+        r["offer_id"] = r["offer_id"] or 0
+    keys = [(r["site_id"], r["offer_id"]) for r in rows]
+    hold: dict = {}
+    th = thc = None
+    if not exact:
+        cells = [((r["site_id"], r["offer_id"]),
+                  Q(site_id=r["site_id"]) & (Q(offer_id=r["offer_id"]) if r["offer_id"]
+                                             else Q(offer__isnull=True)), r["u"], r["w"])
+                 for r in rows]
+        cells.append(("total", Q(), sum(r["u"] for r in rows), sum(r["w"] for r in rows)))
+        hold = capped_holders(_uses().filter(target.use_q(), _in(p, "event_date")), cells,
+                              bound=max_uses_per_card(p))
+        th, thc = hold["total"]["h"], hold["total"]["hc"]
+    sites = Unit.objects.select_related("organisation").in_bulk({r["site_id"] for r in rows})
+    offers = Offer.objects.in_bulk({r["offer_id"] for r in rows if r["offer_id"]})
+    labels = []
+    for r in rows:
+        site = sites.get(r["site_id"])
+        offer = offers.get(r["offer_id"])
+        labels.append(f"{site} – {offer.title if offer else _('admission without an offer')}")
+    return column_table("places", _("Uses by venue site and offer"), _("Site and offer"),
+                        labels, [
+                            (_("Uses"), [r["u"] for r in rows],
+                             None if exact else [hold[k]["h"] for k in keys], th),
+                            (_("Children's tickets"), [r["c"] for r in rows],
+                             None if exact else [hold[k]["hc"] for k in keys], thc),
+                        ], exact=exact)
+
+
+def cross_area_tables(target: Target, p: Period, exact: bool) -> list[Table]:
+    """Where the cards are used: uses in this area by the card's area, and the reverse."""
+    from kaikukanta.network.models import Area
+
+    area_id = target.pk
+    names = dict(Area.objects.values_list("pk", "name"))
+    out = []
+    for key, title, label_col, mine, other in (
+        ("visitors", _("Uses in this area by the card's area"), _("Card's area"),
+         "area_id", "card_area_id"),
+        ("travel", _("Uses of this area's cards by the venue's area"), _("Venue's area"),
+         "card_area_id", "area_id"),
+    ):
+        rows = list(UseCrossDay.objects.filter(**{mine: area_id}).filter(_in(p, "day")).values(
+            other).annotate(u=Sum("uses"), c=Sum("children"), w=Sum("with_children")
+                            ).order_by(other))
+        hold, th, thc = {}, None, None
+        keys = [r[other] for r in rows]
+        if not exact:
+            cells = [(r[other], Q(**{other: r[other]}) if r[other] else
+                      Q(**{f"{other}__isnull": True}), r["u"], r["w"]) for r in rows]
+            cells.append(("total", Q(), sum(r["u"] for r in rows), sum(r["w"] for r in rows)))
+            hold = capped_holders(_uses().filter(**{mine: area_id}).filter(
+                _in(p, "event_date")), cells, bound=max_uses_per_card(p))
+            th, thc = hold["total"]["h"], hold["total"]["hc"]
+        labels = [(names.get(k, _("Unknown")) + (f" ({_('this area')})" if k == area_id else ""))
+                  for k in keys]
+        out.append(column_table(key, title, label_col, labels, [
+            (_("Uses"), [r["u"] for r in rows],
+             None if exact else [hold.get(k, {}).get("h", 0) for k in keys], th),
+            (_("Children's tickets"), [r["c"] for r in rows],
+             None if exact else [hold.get(k, {}).get("hc", 0) for k in keys], thc),
+        ], exact=exact))
+    return out
+
+
+def areas_table(p: Period, exact: bool, counts: list[dict] | None = None) -> Table:
+    """National: every area with residents, cards and uses per 1,000 residents."""
+    from kaikukanta.network.models import Area
+
+    areas = list(Area.objects.annotate(pop=Sum("municipalities__population")).order_by("name"))
+    if counts is None:
+        counts = card_counts(Target("national"), p, p.previous())
+    cards = {r["area_id"]: r["in_p"] for r in counts}
+    uses = dict(UseAreaDay.objects.filter(_in(p, "day")).values("area_id").annotate(
+        n=Sum("uses")).values_list("area_id", "n"))
+    areas = [a for a in areas if a.is_operating or cards.get(a.pk) or uses.get(a.pk)]
+    pops = [a.pop or 0 for a in areas]
+    c = [cards.get(a.pk, 0) for a in areas]
+    u = [uses.get(a.pk, 0) or 0 for a in areas]
+    per = [(round(1000 * x / pop, 2) if pop else 0) for x, pop in zip(c, pops, strict=True)]
+    peru = [(round(1000 * x / pop, 2) if pop else 0) for x, pop in zip(u, pops, strict=True)]
+    t = column_table("areas", _("Areas compared per 1,000 residents"), _("Area"),
+                     [a.name for a in areas], [
+                         (_("Residents"), pops, None, None),
+                         (_("Cards valid during the period"), c, None, None),
+                         (_("Uses in the area"), u, None, None),
+                         (_("Valid cards per 1,000 residents"), per, None, None),
+                         (_("Uses per 1,000 residents"), peru, None, None),
+                     ], exact=True, total=False)
+    return t
+
+
+def _band(age: int) -> str:
+    for lo, hi in AGE_BANDS:
+        if lo <= age <= hi:
+            return f"{lo}–{hi}" if hi < 200 else f"{lo}+"
+    return _("Not recorded")
+
+
+def holder_tables(target: Target, p: Period, exact: bool) -> list[Table]:
+    """Holders of cards valid during the period, by age band, children, gender and life
+    situation (personal cards only; counts, never rows)."""
+    cards = Card.objects.filter(_registered(), target.card_q(), valid_in(p),
+                                kind=CardKind.PERSONAL)
+    out = []
+    ages: dict = defaultdict(int)
+    kids: dict = defaultdict(int)
+    gender: dict = defaultdict(int)
+    life: dict = defaultdict(int)
+    # one pass over the cards, folded here
+    for r in cards.values("birth_year", "children", "gender", "life_situation").annotate(
+            n=Count("pk")).order_by():
+        band = _band(p.end.year - r["birth_year"]) if r["birth_year"] else _("Not recorded")
+        ages[band] += r["n"]
+        kids[min(r["children"], 4)] += r["n"]
+        gender[r["gender"]] += r["n"]
+        life[r["life_situation"]] += r["n"]
+    band_labels = [_band(lo) for lo, _hi in AGE_BANDS] + [_("Not recorded")]
+    specs = [
+        ("age", _("Holders by age"), _("Age band"), band_labels, [ages[b] for b in band_labels]),
+        ("children", _("Holders by number of children"), _("Children under 18"),
+         ["0", "1", "2", "3", "4+"], [kids[i] for i in range(5)]),
+        ("gender", _("Holders by gender"), _("Gender"),
+         [str(lbl) for _v, lbl in Gender.choices] + [_("Not recorded")],
+         [gender.get(v, 0) for v, _l in Gender.choices] + [gender.get("", 0)]),
+        ("life_situation", _("Holders by life situation"), _("Life situation"),
+         [str(lbl) for _v, lbl in LifeSituation.choices] + [_("Not recorded")],
+         [life.get(v, 0) for v, _l in LifeSituation.choices] + [life.get("", 0)]),
+    ]
+    for key, title, col, labels, values in specs:
+        out.append(column_table(key, title, col, labels, [(_("Holders"), values, None, None)],
+                                exact=exact, chart=key == "age"))
+    return out
+
+
+def dashboard(*, target: Target, period: Period, exact: bool) -> Dashboard:
+    """Every table of a dashboard. `exact` (national admin) turns suppression off."""
+    prev = period.previous()
+    d = Dashboard(target=target, period=period, previous=prev, exact=exact)
+    counts = card_counts(target, period, prev) if target.has_cards else None
+    d.tables.append(summary_table(target, period, prev, exact, counts))
+    d.tables += use_tables(target, period, exact)
+    if target.kind in ("area", "distributor", "unit"):
+        d.tables.append(units_table(target, period, exact, counts))
+    if target.kind == "national":
+        d.tables.append(areas_table(period, exact, counts))
+    elif target.kind not in UNIT_KINDS:
+        d.tables.append(places_table(target, period, exact))
+    if target.kind == "area":
+        d.tables += cross_area_tables(target, period, exact)
+    if target.has_cards:
+        d.tables += holder_tables(target, period, exact)
+    return d

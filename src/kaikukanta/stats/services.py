@@ -1,0 +1,207 @@
+"""Writes of the statistics app: the use rollup and the yearly cost-sharing decision."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import connection, transaction
+
+from kaikukanta.stats.models import (
+    AREA_DIMENSIONS,
+    CROSS_DIMENSIONS,
+    MEASURES,
+    SITE_DIMENSIONS,
+    UNIT_DIMENSIONS,
+    CardsUsedYear,
+    CardYearUse,
+    CostShare,
+    UseAreaDay,
+    UseCrossDay,
+    UseSiteDay,
+    UseUnitDay,
+)
+
+# Table and column names below are this module's constants; values are always parameters.
+# How each dimension is read from a use (SQL on usage_use u JOIN cards_card c).
+_SQL_OF = {
+    "day": "u.event_date", "area_id": "u.area_id", "category": "u.category",
+    "card_area_id": "COALESCE(u.card_area_id, 0)", "venue_id": "u.venue_id",
+    "site_id": "u.site_id", "offer_id": "COALESCE(u.offer_id, 0)",
+    "seller_id": "COALESCE(u.seller_id, 0)", "unit_id": "COALESCE(c.unit_id, 0)",
+}
+ROLLUPS = [(UseAreaDay, AREA_DIMENSIONS), (UseCrossDay, CROSS_DIMENSIONS),
+           (UseSiteDay, SITE_DIMENSIONS), (UseUnitDay, UNIT_DIMENSIONS)]
+_MEASURE_SQL = ("COUNT(*), SUM(u.children), SUM(CASE WHEN u.companion THEN 1 ELSE 0 END), "
+                "SUM(CASE WHEN u.children > 0 THEN 1 ELSE 0 END)")
+
+
+def _upsert(table: str, dims: tuple[str, ...], measures: tuple[str, ...],
+            returning: str = "") -> str:
+    return (
+        f"INSERT INTO {table} ({', '.join(dims + measures)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * (len(dims) + len(measures)))}) "
+        f"ON CONFLICT ({', '.join(dims)}) DO UPDATE SET "
+        + ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in measures)
+        + (f" RETURNING {returning}" if returning else "")
+    )
+
+
+_UPSERTS = [(model, dims, _upsert(model._meta.db_table, dims, MEASURES))
+            for model, dims in ROLLUPS]
+_CARDYEAR = CardYearUse._meta.db_table
+_USED = CardsUsedYear._meta.db_table
+_UPSERT_CARDYEAR = (
+    f"INSERT INTO {_CARDYEAR} (card_id, year, card_area_id, unit_id, uses) "  # noqa: S608
+    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (card_id, year, card_area_id) "
+    f"DO UPDATE SET uses = {_CARDYEAR}.uses + excluded.uses RETURNING uses"
+)
+_UPSERT_USED = _upsert(_USED, ("year", "card_area_id"), ("cards",))
+
+
+def _year_sql() -> str:
+    if connection.vendor == "postgresql":
+        return "CAST(EXTRACT(YEAR FROM u.event_date) AS INTEGER)"
+    return "CAST(strftime('%%Y', u.event_date) AS INTEGER)"
+
+
+def rollup_add(*, use, sign: int) -> None:
+    """Add (sign=1) or take away (sign=-1) one use. Runs in the caller's transaction; each
+    upsert is atomic, so concurrent uses never lose a count."""
+    from kaikukanta.cards.models import Card
+
+    unit_id = Card.objects.filter(pk=use.card_id).values_list("unit_id", flat=True).first()
+    key = {"day": use.event_date, "area_id": use.area_id, "category": use.category,
+           "card_area_id": use.card_area_id or 0, "venue_id": use.venue_id,
+           "site_id": use.site_id, "offer_id": use.offer_id or 0,
+           "seller_id": use.seller_id or 0, "unit_id": unit_id or 0}
+    values = [sign, sign * use.children, sign if use.companion else 0,
+              sign if use.children else 0]
+    year = use.event_date.year
+    card_area = key["card_area_id"]
+    with transaction.atomic(), connection.cursor() as cur:
+        for _model, dims, sql in _UPSERTS:
+            cur.execute(sql, [key[d] for d in dims] + values)
+        cur.execute(_UPSERT_CARDYEAR, [use.card_id, year, card_area, key["unit_id"], sign])
+        uses_now = cur.fetchone()[0]
+        if (sign > 0 and uses_now == 1) or (sign < 0 and uses_now == 0):
+            cur.execute(_UPSERT_USED, [year, card_area, sign])
+        if sign < 0:
+            for model, dims, _sql in _UPSERTS:
+                model.objects.filter(**{d: key[d] for d in dims}, uses=0, children=0,
+                                     companions=0, with_children=0).delete()
+            CardYearUse.objects.filter(card_id=use.card_id, year=year, card_area_id=card_area,
+                                       uses=0).delete()
+            CardsUsedYear.objects.filter(year=year, card_area_id=card_area, cards=0).delete()
+
+
+def rollup_rebuild(*, start: datetime.date | None = None, end: datetime.date | None = None,
+                   days: Iterable[datetime.date] | None = None,
+                   card_years: bool = True) -> int:
+    """Recompute the rollups from the uses: all of them, a date range, or some days (with
+    `card_years`, the yearly card counts of the years touched are recomputed whole).
+    Returns the number of daily area rows written. One transaction: readers never see it
+    half done."""
+    where, params = "", []
+    lookup: dict = {}
+    if days is not None:
+        days = sorted(set(days))
+        if not days:
+            return 0
+        where = f"AND u.event_date IN ({', '.join(['%s'] * len(days))})"
+        params = list(days)
+        lookup["day__in"] = days
+    if start is not None:
+        where += " AND u.event_date >= %s"
+        params.append(start)
+        lookup["day__gte"] = start
+    if end is not None:
+        where += " AND u.event_date <= %s"
+        params.append(end)
+        lookup["day__lte"] = end
+    n = 0
+    with transaction.atomic(), connection.cursor() as cur:
+        for model, dims in ROLLUPS:
+            model.objects.filter(**lookup).delete()
+            exprs = ", ".join(_SQL_OF[d] for d in dims)
+            join = "JOIN cards_card c ON c.id = u.card_id" if "unit_id" in dims else ""
+            cur.execute(
+                f"INSERT INTO {model._meta.db_table} ({', '.join(dims + MEASURES)}) "  # noqa: S608
+                f"SELECT {exprs}, {_MEASURE_SQL} FROM usage_use u {join} "
+                f"WHERE u.status = 'recorded' {where} GROUP BY {exprs}", params)
+            if model is UseAreaDay:
+                n = cur.rowcount
+        if card_years:
+            _rebuild_card_years(cur, where, params, whole=not lookup)
+    return n
+
+
+def _rebuild_card_years(cur, where: str, params: list, whole: bool) -> None:
+    years = None
+    if not whole:
+        cur.execute(f"SELECT DISTINCT {_year_sql()} FROM usage_use u "  # noqa: S608
+                    f"WHERE 1 = 1 {where}", params)
+        years = sorted(r[0] for r in cur.fetchall())
+        if not years:
+            return
+    ywhere, yparams = "", []
+    if years is not None:
+        ywhere = f"AND {_year_sql()} IN ({', '.join(['%s'] * len(years))})"
+        yparams = years
+        CardYearUse.objects.filter(year__in=years).delete()
+        CardsUsedYear.objects.filter(year__in=years).delete()
+    else:
+        CardYearUse.objects.all().delete()
+        CardsUsedYear.objects.all().delete()
+    cur.execute(
+        f"INSERT INTO {_CARDYEAR} (card_id, year, card_area_id, unit_id, uses) "  # noqa: S608
+        f"SELECT u.card_id, {_year_sql()}, COALESCE(u.card_area_id, 0), "
+        "COALESCE(MAX(c.unit_id), 0), COUNT(*) "
+        "FROM usage_use u JOIN cards_card c ON c.id = u.card_id "
+        f"WHERE u.status = 'recorded' {ywhere} "
+        f"GROUP BY u.card_id, {_year_sql()}, COALESCE(u.card_area_id, 0)", yparams)
+    yw = f"WHERE year IN ({', '.join(['%s'] * len(years))})" if years else ""
+    cur.execute(
+        f"INSERT INTO {_USED} (year, card_area_id, cards) "  # noqa: S608
+        f"SELECT year, card_area_id, COUNT(*) FROM {_CARDYEAR} {yw} "
+        "GROUP BY year, card_area_id", years or [])
+
+
+def rollup_rebuild_card(*, card) -> int:
+    """After a card moved to another unit: rebuild the days with its uses (the card-year
+    counts do not depend on the unit)."""
+    from kaikukanta.usage.models import Use
+
+    days = list(Use.objects.filter(card=card).values_list("event_date", flat=True).distinct())
+    with transaction.atomic():
+        CardYearUse.objects.filter(card_id=card.pk).update(unit_id=card.unit_id or 0)
+        return rollup_rebuild(days=days, card_years=False)
+
+
+def cost_share_save(*, actor, year: int, population_year: int,
+                    rate_per_resident: Decimal | None = None,
+                    total: Decimal | None = None) -> CostShare:
+    """Record a year's rate per resident (or a total to be divided by residents)."""
+    from kaikukanta.audit.services import audit_log
+    from kaikukanta.stats.errors import CostShareInvalid
+
+    if (rate_per_resident is None) == (total is None):
+        raise CostShareInvalid()
+    if (rate_per_resident is not None and rate_per_resident < 0) or (
+        total is not None and total < 0
+    ):
+        raise CostShareInvalid()
+    with transaction.atomic():
+        share, _created = CostShare.objects.update_or_create(
+            year=year,
+            defaults={"rate_per_resident": rate_per_resident, "total": total,
+                      "population_year": population_year, "updated_by": actor},
+        )
+        audit_log(action="stats.cost_share_saved", actor=actor, target=share, changes={
+            "year": year, "population_year": population_year,
+            "rate_per_resident": str(rate_per_resident) if rate_per_resident is not None
+            else None,
+            "total": str(total) if total is not None else None,
+        })
+    return share

@@ -1,0 +1,47 @@
+"""Tables as the pages, exports and PDF show them: every cell has passed `privacy.protect`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from kaikukanta.stats.privacy import Cell, protect
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[str]  # the first column is the row label
+    rows: list[tuple[str, list[Cell]]] = field(default_factory=list)
+    total: list[Cell] | None = None
+    chart: bool = False  # draw the first figure column as a bar chart
+    note: str = ""
+
+    def as_rows(self) -> list[list]:
+        """Header, rows and total as plain values (suppressed cells as "<5" / "–")."""
+        from django.utils.translation import gettext as _
+
+        out: list[list] = [list(self.columns)]
+        out += [[label] + [c.shown for c in cells] for label, cells in self.rows]
+        if self.total is not None:
+            out.append([_("Total")] + [c.shown for c in self.total])
+        return out
+
+
+def column_table(key: str, title: str, label_col: str, labels: Sequence[str],
+                 columns: Sequence[tuple[str, Sequence[int], Sequence[int] | None, int | None]],
+                 *, exact: bool, total: bool = True, chart: bool = False,
+                 note: str = "") -> Table:
+    """Build a table column by column. Each column is (title, values, holders behind each
+    value or None when the values count holders, the distinct holders of the whole column
+    or None)."""
+    cols: list[list[Cell]] = []
+    totals: list[Cell] = []
+    for _title, values, holders, total_holders in columns:
+        cells, tot = protect(values, holders, total_holders=total_holders, exact=exact)
+        cols.append(cells)
+        totals.append(tot)
+    rows = [(str(label), [col[i] for col in cols]) for i, label in enumerate(labels)]
+    return Table(key=key, title=str(title), columns=[str(label_col)] + [str(c[0]) for c in columns],
+                 rows=rows, total=totals if total else None, chart=chart, note=str(note))

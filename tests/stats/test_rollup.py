@@ -1,0 +1,128 @@
+"""The incremental hooks keep the rollups equal to a full rebuild from the uses."""
+
+import datetime
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from kaikukanta.cards.models import CardEvent, CardEventKind
+from kaikukanta.stats import hooks, services
+from kaikukanta.stats.models import (
+    CardsUsedYear,
+    CardYearUse,
+    UseAreaDay,
+    UseCrossDay,
+    UseSiteDay,
+    UseUnitDay,
+)
+from tests.factories import make_card
+from tests.stats.conftest import cancel_use, make_use
+
+D = datetime.date(2025, 3, 3)
+
+
+def snapshot():
+    def rows(model, fields):
+        return sorted(model.objects.values_list(*fields))
+
+    return (
+        rows(UseAreaDay, ["day", "area_id", "category", "uses", "children", "companions",
+                          "with_children"]),
+        rows(UseCrossDay, ["day", "area_id", "card_area_id", "uses", "children", "companions"]),
+        rows(CardYearUse, ["card_id", "year", "card_area_id", "unit_id", "uses"]),
+        rows(CardsUsedYear, ["year", "card_area_id", "cards"]),
+        rows(UseSiteDay, ["day", "area_id", "venue_id", "site_id", "offer_id", "seller_id",
+                          "category", "uses", "children", "companions"]),
+        rows(UseUnitDay, ["day", "unit_id", "category", "uses", "children", "companions"]),
+    )
+
+
+def test_hooks_equal_rebuild(cast):
+    a, b = cast.a, cast.b
+    cards = [make_card(a.unit) for _ in range(3)] + [make_card(b.unit)]
+    u1 = make_use(cards[0], a.site, D, children=2, companion=True)
+    make_use(cards[0], b.site, D, category="sports")
+    make_use(cards[1], a.site, D - datetime.timedelta(days=400), backfilled=True)
+    u4 = make_use(cards[2], a.site2, D)
+    make_use(cards[3], a.site, D, offer=None, seller=a.seller_org)
+    cancel_use(u1)
+    cancel_use(u4)  # the card's only use of the year: no longer "used"
+    incremental = snapshot()
+    assert incremental[0], "the hooks wrote rows"
+    assert (2025, a.area.pk, 2) not in incremental[3]
+    services.rollup_rebuild()
+    assert snapshot() == incremental
+    assert sum(r[3] for r in incremental[0]) == 3  # three recorded uses left
+    assert {(y, ar): n for y, ar, n in incremental[3]} == {
+        (2025, a.area.pk): 1, (2024, a.area.pk): 1, (2025, b.area.pk): 1}
+
+
+def test_bulk_data_needs_rebuild_and_ranges_work(cast):
+    card = make_card(cast.a.unit)
+    make_use(card, cast.a.site, D, hook=False)
+    make_use(card, cast.a.site, D + datetime.timedelta(days=40), hook=False)
+    assert not UseAreaDay.objects.exists()
+    services.rollup_rebuild(start=D, end=D)
+    assert list(UseAreaDay.objects.values_list("day", "uses")) == [(D, 1)]
+    # the year's card count is recomputed whole, from every use of 2025
+    assert CardYearUse.objects.get().uses == 2
+    call_command("rebuild_stats", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert UseAreaDay.objects.count() == 2
+
+
+def test_rebuild_of_some_days(cast):
+    card = make_card(cast.a.unit)
+    make_use(card, cast.a.site, D)
+    UseAreaDay.objects.update(uses=99)  # damage
+    services.rollup_rebuild(days=[D])
+    assert UseAreaDay.objects.get().uses == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_uses_are_all_counted(cast):
+    """Eight threads record uses in the same daily cell at once: no count is lost."""
+    cards = [make_card(cast.a.unit) for _ in range(8)]
+    start = threading.Barrier(len(cards))
+    errors = []
+
+    def record(card):
+        from django.db import transaction
+
+        try:
+            start.wait()
+            with transaction.atomic():
+                make_use(card, cast.a.site, D)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=record, args=(c,)) for c in cards]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert UseAreaDay.objects.get().uses == 8
+    assert CardsUsedYear.objects.get().cards == 8
+
+
+def test_card_move_moves_its_uses_to_the_new_unit(cast):
+    from kaikukanta.network import services as network_services
+
+    new_unit = network_services.unit_create(actor=None, organisation=cast.a.distributor_org,
+                                            name="Second office")
+    card = make_card(cast.a.unit)
+    make_use(card, cast.a.site, D)
+    assert list(UseUnitDay.objects.values_list("unit_id", "uses")) == [(cast.a.unit.pk, 1)]
+    card.unit = new_unit
+    card.save()
+    event = CardEvent.objects.create(card=card, kind=CardEventKind.MOVED, on=D, unit=new_unit)
+    hooks.on_card_event(card, event)
+    assert list(UseUnitDay.objects.values_list("unit_id", "uses")) == [(new_unit.pk, 1)]
+    before = snapshot()
+    services.rollup_rebuild()
+    assert snapshot() == before
