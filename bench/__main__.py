@@ -2,7 +2,11 @@
 
 import sys
 
-BENCHES = {"desk": "card look-up + use recording through the real views (PostgreSQL)"}
+BENCHES = {
+    "desk": "card look-up + use recording through the real views (PostgreSQL)",
+    "stats_data": "generate 1,000,000 cards and 10,000,000 uses for the dashboards (PostgreSQL)",
+    "stats_bench": "time every dashboard through the real views (after stats_data)",
+}
 
 if __name__ == "__main__":
     print("Benchmarks (run with DATABASE_URL set to a PostgreSQL database):")
