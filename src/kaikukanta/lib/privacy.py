@@ -28,4 +28,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "cards.cardevent": "card lifecycle dates",
     "usage.offer": "venue offering",
     "usage.use": "card number, date, place and ticket counts",
+    "api.apikey": "an organisation's key (hashed); the staff user who made or revoked it",
+    "api.idempotentresponse": "a stored API answer: card numbers, dates, codes; no holder data",
+    "api.ratewindow": "a request counter per key",
 }
