@@ -30,6 +30,7 @@ class Perm(StrEnum):
     RECORD_USES = "record_uses"  # obj: Unit (a venue site)
     MANAGE_OFFERS = "manage_offers"  # obj: Organisation (a venue)
     SELL_FOR_VENUE = "sell_for_venue"  # obj: Organisation (a venue)
+    MOVE_CARD = "move_card"  # obj: Card; the welfare side of the card's area
 
 
 def coordinator_kinds(scope: Scope, area_id: int) -> set[str]:
@@ -101,6 +102,7 @@ _RULES: dict[Perm, Callable[[Scope, Any], bool]] = {
     Perm.RECORD_USES: _record_uses,
     Perm.MANAGE_OFFERS: lambda s, org: org.id in s.venue_org_ids,
     Perm.SELL_FOR_VENUE: _sells_for,
+    Perm.MOVE_CARD: lambda s, card: card.area_id in s.welfare_area_ids,
 }
 
 # National admins may do everything except the desk work that belongs to one unit.

@@ -67,6 +67,17 @@ HOLDER_FIELDS = ("birth_year", "postal_code", "municipality", "children", "gende
                  "life_situation", "preferred_language")
 
 
+class CardBatchQuerySet(models.QuerySet):
+    def visible_to(self, user) -> CardBatchQuerySet:
+        """Batches of the areas a coordinator (either side) runs; national admins see all."""
+        from kaikukanta.accounts.scope import scope_for
+
+        scope = scope_for(user)
+        if scope.is_national:
+            return self
+        return self.filter(area__in=scope.coordinator_area_ids)
+
+
 class CardBatch(models.Model):
     """A batch of printed card numbers made for an area."""
 
@@ -81,6 +92,8 @@ class CardBatch(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL,
         null=True, blank=True, related_name="+",
     )
+
+    objects = CardBatchQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -22,8 +22,41 @@ def card_by_number(text: str, *, for_update: bool = False) -> Card:
     number = parse_number(text)
     qs = Card.objects.select_related("unit__organisation", "area")
     if for_update:
-        qs = qs.select_for_update()
+        qs = qs.select_for_update(of=("self",))
     card = qs.filter(number=number).first()
     if card is None:
         raise CardUnknown()
     return card
+
+
+EXPIRED = "expired"  # a list filter: registered and active, but its validity has ended
+
+
+def card_list(user, *, query: str = "", status: str = "", expiring: bool = False,
+              unit_id: int | None = None):
+    """Registered cards the user may see, filtered for the card list."""
+    import datetime
+
+    from django.utils import timezone
+
+    from kaikukanta.cards.models import CardStatus
+    from kaikukanta.cards.validity import EXPIRING_DAYS
+
+    qs = (Card.objects.visible_to(user).registered()
+          .select_related("unit__organisation").order_by("valid_until", "number"))
+    text = numbers.normalise(query)
+    if text:
+        qs = qs.filter(number__contains=text)
+    today = timezone.localdate()
+    if status == CardStatus.ACTIVE:
+        qs = qs.filter(status=status, valid_until__gte=today)
+    elif status == EXPIRED:
+        qs = qs.filter(status=CardStatus.ACTIVE, valid_until__lt=today)
+    elif status == CardStatus.INACTIVE:
+        qs = qs.filter(status=status)
+    if expiring:
+        qs = qs.filter(status=CardStatus.ACTIVE, valid_until__gte=today,
+                       valid_until__lte=today + datetime.timedelta(days=EXPIRING_DAYS))
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    return qs

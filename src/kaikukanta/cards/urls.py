@@ -1,3 +1,20 @@
+from django.urls import path
+
+from kaikukanta.cards import views
+
 app_name = "cards"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.card_list, name="card_list"),
+    path("register/", views.card_register, name="register"),
+    path("community/new/", views.community_card_issue, name="community_issue"),
+    path("stock/", views.batch_list, name="batch_list"),
+    path("stock/new/", views.batch_create, name="batch_create"),
+    path("stock/<int:pk>/print.pdf", views.batch_pdf, name="batch_pdf"),
+    path("<str:number>/", views.card_detail, name="card_detail"),
+    path("<str:number>/renew/", views.card_renew, name="card_renew"),
+    path("<str:number>/update/", views.card_update, name="card_update"),
+    path("<str:number>/inactivate/", views.card_inactivate, name="card_inactivate"),
+    path("<str:number>/replace/", views.card_replace, name="card_replace"),
+    path("<str:number>/move/", views.card_move, name="card_move"),
+]

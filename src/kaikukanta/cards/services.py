@@ -1,0 +1,450 @@
+"""Writes to the card registry: card stock, registration and the card's life.
+
+Every business rule about cards lives here, once. Permission checks ("is this the actor's
+unit?") are done by the caller (views with `can(user, Perm.ISSUE_CARDS, unit)`, the API
+for its keys). Each change runs in one transaction, writes a `CardEvent`, tells the
+statistics (`stats.hooks.on_card_event`) and writes one audit entry without holder data.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from kaikukanta.audit.services import audit_log
+from kaikukanta.cards import numbers
+from kaikukanta.cards.errors import (
+    BatchSizeInvalid,
+    BirthYearInvalid,
+    CardAlreadyRegistered,
+    CardAlreadyReplaced,
+    CardMoveInvalid,
+    CardNotActive,
+    CardVoided,
+    CardWrongKind,
+    ChildrenInvalid,
+    ChoiceInvalid,
+    HolderTooYoung,
+    InactiveReasonInvalid,
+    IssueDateInFuture,
+    IssueDateTooOld,
+    MunicipalityOutsideNetwork,
+    NumbersExhausted,
+    PostalCodeInvalid,
+    PostalCodeUnknown,
+)
+from kaikukanta.cards.models import (
+    Card,
+    CardBatch,
+    CardEvent,
+    CardEventKind,
+    CardKind,
+    CardStatus,
+    Gender,
+    InactiveReason,
+    LifeSituation,
+    PreferredLanguage,
+)
+from kaikukanta.cards.selectors import card_by_number
+from kaikukanta.cards.validity import BACKFILL_DAYS, validity_end
+from kaikukanta.geo.models import Municipality, PostalCode
+from kaikukanta.network.models import Area, OrganisationKind, Unit
+from kaikukanta.stats import hooks
+
+MAX_BATCH_SIZE = 10_000
+MIN_AGE = 16  # the holder is 16 or turns 16 in the calendar year of issue
+MAX_AGE = 110  # an older birth year is a typing mistake
+MAX_CHILDREN = 20
+_GENERATE_ATTEMPTS = 20
+
+
+# --- rules ---------------------------------------------------------------------------
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _check_date(day: datetime.date | None) -> tuple[datetime.date, bool]:
+    """The date of issue or renewal and whether it is entered afterwards (backfilled)."""
+    today = _today()
+    if day is None or day == today:
+        return today, False
+    if day > today:
+        raise IssueDateInFuture()
+    if (today - day).days > BACKFILL_DAYS:
+        raise IssueDateTooOld(days=BACKFILL_DAYS)
+    return day, True
+
+
+def _check_birth_year(birth_year: int, on: datetime.date) -> None:
+    youngest = on.year - MIN_AGE
+    oldest = on.year - MAX_AGE
+    if not isinstance(birth_year, int) or birth_year < oldest or birth_year > on.year:
+        raise BirthYearInvalid(oldest=oldest, youngest=on.year)
+    if birth_year > youngest:
+        raise HolderTooYoung(youngest=youngest)
+
+
+def _check_postal_code(postal_code: str) -> tuple[str, Municipality | None]:
+    """The postal code and its municipality. With the postal-code table loaded, the code
+    must exist and its municipality must belong to an operating area."""
+    code = (postal_code or "").strip()
+    if len(code) != 5 or not code.isdigit():
+        raise PostalCodeInvalid()
+    if not PostalCode.objects.exists():
+        return code, None
+    row = PostalCode.objects.select_related("municipality").filter(code=code).first()
+    if row is None:
+        raise PostalCodeUnknown(code=code)
+    municipality = row.municipality
+    if not Area.objects.operating().filter(municipalities=municipality).exists():
+        raise MunicipalityOutsideNetwork(municipality=municipality.name)
+    return code, municipality
+
+
+def _check_children(children: int) -> None:
+    if not isinstance(children, int) or isinstance(children, bool) or not (
+        0 <= children <= MAX_CHILDREN
+    ):
+        raise ChildrenInvalid(max=MAX_CHILDREN)
+
+
+def _check_choice(value: str, choices, field: str) -> str:
+    value = value or ""
+    if value and value not in choices.values:
+        raise ChoiceInvalid(field=field)
+    return value
+
+
+def _optional(gender: str, life_situation: str, preferred_language: str) -> dict[str, str]:
+    return {
+        "gender": _check_choice(gender, Gender, "gender"),
+        "life_situation": _check_choice(life_situation, LifeSituation, "life_situation"),
+        "preferred_language": _check_choice(preferred_language, PreferredLanguage,
+                                            "preferred_language"),
+    }
+
+
+def _stock_card_for_update(number: str, kind: str) -> Card:
+    """The unused stock row for a typed number, locked until the transaction ends."""
+    card = card_by_number(number, for_update=True)
+    if card.status == CardStatus.VOIDED:
+        raise CardVoided()
+    if card.status != CardStatus.UNUSED:
+        raise CardAlreadyRegistered()
+    if card.kind != kind:
+        raise CardWrongKind(kind=str(CardKind(card.kind).label))
+    return card
+
+
+def _require_active(card: Card) -> None:
+    if card.status != CardStatus.ACTIVE:
+        raise CardNotActive()
+
+
+# --- writing --------------------------------------------------------------------------
+
+
+def _actor_user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _record(card: Card, kind: str, *, actor, on: datetime.date, action: str,
+            actor_label: str, changes: dict) -> CardEvent:
+    """The event, the statistics and the audit entry of one change."""
+    event = CardEvent.objects.create(card=card, kind=kind, on=on, unit=card.unit,
+                                     valid_until=card.valid_until, by=_actor_user(actor))
+    hooks.on_card_event(card, event)
+    audit_log(
+        action=action, actor=actor, actor_label=actor_label, target=card, area=card.area,
+        organisation=card.unit.organisation if card.unit_id else None,
+        changes={"number": card.number, **changes},
+    )
+    return event
+
+
+def _locked(card: Card) -> Card:
+    return (Card.objects.select_for_update(of=("self",))
+            .select_related("unit__organisation").get(pk=card.pk))
+
+
+def _new_numbers(count: int, prefix: str = "") -> list[str]:
+    """`count` numbers no card has yet (collisions are drawn again)."""
+    wanted: set[str] = set()
+    for _attempt in range(_GENERATE_ATTEMPTS):
+        while len(wanted) < count:
+            wanted.add(numbers.generate(prefix))
+        taken = set()
+        ordered = sorted(wanted)
+        for i in range(0, len(ordered), 1000):
+            taken |= set(Card.objects.filter(number__in=ordered[i:i + 1000])
+                         .values_list("number", flat=True))
+        if not taken:
+            return sorted(wanted)
+        wanted -= taken
+    raise NumbersExhausted()
+
+
+@transaction.atomic
+def batch_create(*, actor, area: Area, count: int, kind: str = CardKind.PERSONAL,
+                 actor_label: str = "") -> CardBatch:
+    """A batch of `count` new printed numbers for `area` (unique nationally)."""
+    if isinstance(count, bool) or not isinstance(count, int) or not (
+        1 <= count <= MAX_BATCH_SIZE
+    ):
+        raise BatchSizeInvalid(max=MAX_BATCH_SIZE)
+    if kind not in CardKind.values:
+        raise ChoiceInvalid(field="kind")
+    batch = CardBatch.objects.create(area=area, size=count, kind=kind,
+                                     created_by=_actor_user(actor))
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                Card.objects.bulk_create(
+                    [Card(number=n, kind=kind, batch=batch) for n in _new_numbers(count)],
+                    batch_size=1000,
+                )
+            break
+        except IntegrityError:  # another batch took one of the numbers meanwhile
+            continue
+    else:
+        raise NumbersExhausted()
+    audit_log(action="card_batch.created", actor=actor, actor_label=actor_label,
+              target=batch, area=area, changes={"size": count, "kind": kind})
+    return batch
+
+
+def _register(*, actor, card: Card, unit: Unit, issued_on: datetime.date, backfilled: bool,
+              fields: dict, actor_label: str, mobile_only: bool = False) -> Card:
+    card.status = CardStatus.ACTIVE
+    card.unit = unit
+    card.area = unit.organisation.home_area
+    card.issued_on = issued_on
+    card.valid_until = validity_end(issued_on)
+    card.backfilled = backfilled
+    card.registered_at = timezone.now()
+    card.mobile_only = mobile_only
+    for name, value in fields.items():
+        setattr(card, name, value)
+    card.save()
+    _record(card, CardEventKind.REGISTERED, actor=actor, on=issued_on,
+            action="card.registered", actor_label=actor_label,
+            changes={"kind": card.kind, "unit": str(unit), "issued_on": issued_on,
+                     "valid_until": card.valid_until, "backfilled": backfilled,
+                     "mobile_only": mobile_only})
+    return card
+
+
+def _holder_fields(*, birth_year: int, postal_code: str, children: int, gender: str,
+                   life_situation: str, preferred_language: str,
+                   on: datetime.date) -> dict:
+    _check_birth_year(birth_year, on)
+    code, municipality = _check_postal_code(postal_code)
+    _check_children(children)
+    return {"birth_year": birth_year, "postal_code": code, "municipality": municipality,
+            "children": children, **_optional(gender, life_situation, preferred_language)}
+
+
+@transaction.atomic
+def card_register(
+    *,
+    actor,
+    unit: Unit,
+    number: str,
+    birth_year: int,
+    postal_code: str,
+    children: int,
+    gender: str = "",
+    life_situation: str = "",
+    preferred_language: str = "",
+    issued_on: datetime.date | None = None,
+    actor_label: str = "",
+) -> Card:
+    """Register a printed personal card for a holder at `unit`.
+
+    `issued_on` may be up to `BACKFILL_DAYS` back (a paper form filled in offline); such a
+    registration is marked backfilled. The stock row is locked, so of two registrations of
+    the same number only one wins.
+    """
+    on, backfilled = _check_date(issued_on)
+    fields = _holder_fields(birth_year=birth_year, postal_code=postal_code, children=children,
+                            gender=gender, life_situation=life_situation,
+                            preferred_language=preferred_language, on=on)
+    card = _stock_card_for_update(number, CardKind.PERSONAL)
+    return _register(actor=actor, card=card, unit=unit, issued_on=on, backfilled=backfilled,
+                     fields=fields, actor_label=actor_label)
+
+
+@transaction.atomic
+def card_register_mobile(
+    *,
+    actor,
+    unit: Unit,
+    birth_year: int,
+    postal_code: str,
+    children: int,
+    gender: str = "",
+    life_situation: str = "",
+    preferred_language: str = "",
+    actor_label: str = "",
+) -> Card:
+    """A mobile-only personal card ("X"): the system makes an X number, no printed card."""
+    on = _today()
+    fields = _holder_fields(birth_year=birth_year, postal_code=postal_code, children=children,
+                            gender=gender, life_situation=life_situation,
+                            preferred_language=preferred_language, on=on)
+    card = Card(number=_new_numbers(1, numbers.MOBILE_PERSON_PREFIX)[0],
+                kind=CardKind.PERSONAL)
+    return _register(actor=actor, card=card, unit=unit, issued_on=on, backfilled=False,
+                     fields=fields, actor_label=actor_label, mobile_only=True)
+
+
+@transaction.atomic
+def community_card_issue(*, actor, unit: Unit, number: str | None = None,
+                         actor_label: str = "") -> Card:
+    """A community card (yhteisön Kaikukortti) for a distributor unit's staff.
+
+    With a printed number it must come from community-card stock; without one the system
+    makes a mobile-only "Z" number. No holder data; valid one year; renewable.
+    """
+    on = _today()
+    if number:
+        card = _stock_card_for_update(number, CardKind.COMMUNITY)
+        mobile_only = False
+    else:
+        card = Card(number=_new_numbers(1, numbers.MOBILE_ORGANISATION_PREFIX)[0],
+                    kind=CardKind.COMMUNITY)
+        mobile_only = True
+    return _register(actor=actor, card=card, unit=unit, issued_on=on, backfilled=False,
+                     fields={}, actor_label=actor_label, mobile_only=mobile_only)
+
+
+@transaction.atomic
+def card_renew(*, actor, card: Card, on: datetime.date | None = None,
+               actor_label: str = "") -> Card:
+    """A new year from the renewal date (`on`, default today; up to 60 days back from a
+    paper form). The date of first issue stays; only the validity moves."""
+    card = _locked(card)
+    _require_active(card)
+    day, _backfilled = _check_date(on)
+    if card.issued_on and day < card.issued_on:
+        raise IssueDateTooOld(days=BACKFILL_DAYS)
+    before = card.valid_until
+    card.valid_until = validity_end(day)
+    card.save(update_fields=["valid_until", "updated_at"])
+    _record(card, CardEventKind.RENEWED, actor=actor, on=day, action="card.renewed",
+            actor_label=actor_label,
+            changes={"valid_until": [before, card.valid_until], "renewed_on": day})
+    return card
+
+
+@transaction.atomic
+def card_update(*, actor, card: Card, children: int, gender: str = "",
+                life_situation: str = "", preferred_language: str = "",
+                actor_label: str = "") -> Card:
+    """Change the number of children and the optional categories of a personal card."""
+    card = _locked(card)
+    _require_active(card)
+    if card.kind != CardKind.PERSONAL:
+        raise CardWrongKind(kind=str(CardKind.COMMUNITY.label))
+    _check_children(children)
+    optional = _optional(gender, life_situation, preferred_language)
+    changed = []
+    if card.children != children:
+        changed.append("children")
+    if any(getattr(card, k) != v for k, v in optional.items()):
+        changed.append("optional categories")
+    card.children = children
+    for name, value in optional.items():
+        setattr(card, name, value)
+    card.save()
+    _record(card, CardEventKind.UPDATED, actor=actor, on=_today(), action="card.updated",
+            actor_label=actor_label, changes={"changed": changed})
+    return card
+
+
+def _inactivate(card: Card, reason: str) -> None:
+    card.status = CardStatus.INACTIVE
+    card.inactivated_on = _today()
+    card.inactive_reason = reason
+    card.save(update_fields=["status", "inactivated_on", "inactive_reason", "updated_at"])
+
+
+@transaction.atomic
+def card_inactivate(*, actor, card: Card, reason: str, actor_label: str = "") -> Card:
+    """Inactivate a card (lost, stolen, holder's request, misuse, moved away). Nothing is
+    deleted; the card keeps its history."""
+    if reason not in InactiveReason.values or reason == InactiveReason.REPLACED:
+        raise InactiveReasonInvalid()
+    card = _locked(card)
+    _require_active(card)
+    _inactivate(card, reason)
+    _record(card, CardEventKind.INACTIVATED, actor=actor, on=card.inactivated_on,
+            action="card.inactivated", actor_label=actor_label, changes={"reason": reason})
+    return card
+
+
+@transaction.atomic
+def card_replace(*, actor, card: Card, new_number: str, reason: str = InactiveReason.LOST,
+                 actor_label: str = "") -> Card:
+    """Replace a card (lost, stolen…) with a new printed number; returns the new card.
+
+    The old card is inactivated with `reason` (it may already be inactive, e.g. reported
+    lost earlier). The new card gets the holder's facts, the same unit and `replaces` =
+    old card, so history and statistics continue. It keeps the old card's validity; if
+    that has ended, it is valid a year from today.
+    """
+    if reason not in InactiveReason.values:
+        raise InactiveReasonInvalid()
+    old = _locked(card)
+    if old.status not in (CardStatus.ACTIVE, CardStatus.INACTIVE):
+        raise CardNotActive()
+    successor = Card.objects.filter(replaces=old).first()
+    if successor is not None:
+        raise CardAlreadyReplaced(number=successor.display_number)
+    new = _stock_card_for_update(new_number, old.kind)
+    today = _today()
+    if old.status == CardStatus.ACTIVE:
+        _inactivate(old, reason)
+        _record(old, CardEventKind.INACTIVATED, actor=actor, on=today,
+                action="card.inactivated", actor_label=actor_label,
+                changes={"reason": reason})
+    new.status = CardStatus.ACTIVE
+    new.unit = old.unit
+    new.area = old.area
+    new.issued_on = today
+    new.valid_until = (old.valid_until if old.valid_until and old.valid_until >= today
+                       else validity_end(today))
+    new.registered_at = timezone.now()
+    new.replaces = old
+    for name in ("birth_year", "postal_code", "municipality", "children", "gender",
+                 "life_situation", "preferred_language"):
+        setattr(new, name, getattr(old, name))
+    new.save()
+    _record(new, CardEventKind.REPLACED, actor=actor, on=today, action="card.replaced",
+            actor_label=actor_label,
+            changes={"replaces": old.number, "reason": reason, "valid_until": new.valid_until})
+    return new
+
+
+@transaction.atomic
+def card_move(*, actor, card: Card, unit: Unit, actor_label: str = "") -> Card:
+    """Move a registered card to another distributor unit (the holder changed services).
+    Renewals and changes then happen at the new unit."""
+    card = _locked(card)
+    if card.status not in (CardStatus.ACTIVE, CardStatus.INACTIVE):
+        raise CardNotActive()
+    unit = Unit.objects.select_related("organisation__home_area").get(pk=unit.pk)
+    if (unit.pk == card.unit_id or not unit.is_active or not unit.organisation.is_active
+            or unit.organisation.kind != OrganisationKind.DISTRIBUTOR):
+        raise CardMoveInvalid()
+    before = str(card.unit) if card.unit_id else ""
+    card.unit = unit
+    card.area = unit.organisation.home_area
+    card.save(update_fields=["unit", "area", "updated_at"])
+    _record(card, CardEventKind.MOVED, actor=actor, on=_today(), action="card.moved",
+            actor_label=actor_label, changes={"unit": [before, str(unit)]})
+    return card

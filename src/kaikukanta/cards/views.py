@@ -1,0 +1,292 @@
+"""Pages of the card registry. Views parse input, check permissions and call the card
+services; every list starts from `visible_to(request.user)` and anything outside it is 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaikukanta.accounts.permissions import Perm, can, get_visible_or_404
+from kaikukanta.accounts.scope import scope_for
+from kaikukanta.cards import forms, selectors, services
+from kaikukanta.cards.models import Card, CardBatch, CardKind, CardStatus
+from kaikukanta.cards.validity import RULE_TEXT
+from kaikukanta.lib.errors import DomainError
+from kaikukanta.network.models import Area, OrganisationKind, Unit
+
+MOBILE_PERSON = "X"
+MOBILE_ORGANISATION = "Z"
+
+
+def _issuing_units(user):
+    """The distributor units where the user may issue cards."""
+    scope = scope_for(user)
+    units = Unit.objects.filter(pk__in=scope.distributor_unit_ids).select_related(
+        "organisation__home_area"
+    )
+    return [u for u in units if can(user, Perm.ISSUE_CARDS, u)]
+
+
+def _unit_queryset(units):
+    return Unit.objects.filter(pk__in=[u.pk for u in units]).select_related("organisation")
+
+
+def _card(request, number: str) -> Card:
+    return get_visible_or_404(
+        Card.objects.select_related("unit__organisation", "area", "batch", "replaces"),
+        request.user, number=number,
+    )
+
+
+def _require_issuer(request, card: Card) -> None:
+    if card.unit is None or not can(request.user, Perm.ISSUE_CARDS, card.unit):
+        raise PermissionDenied
+
+
+# --- lists and the card page ------------------------------------------------------------
+
+
+@login_required
+def card_list(request):
+    scope = scope_for(request.user)
+    if not (scope.is_national or scope.distributor_unit_ids or scope.welfare_area_ids):
+        raise PermissionDenied
+    query = request.GET.get("q", "").strip()
+    status = request.GET.get("status", "")
+    expiring = request.GET.get("expiring") == "1"
+    cards = selectors.card_list(request.user, query=query, status=status, expiring=expiring)
+    page = Paginator(cards, 50).get_page(request.GET.get("page"))
+    statuses = [(CardStatus.ACTIVE, _("Valid")), (selectors.EXPIRED, _("Expired")),
+                (CardStatus.INACTIVE, _("Inactivated"))]
+    return render(request, "cards/card_list.html", {
+        "page": page, "q": query, "status": status, "expiring": expiring,
+        "statuses": statuses, "can_issue": bool(_issuing_units(request.user)),
+    })
+
+
+@login_required
+def card_detail(request, number: str):
+    card = _card(request, number)
+    events = card.events.select_related("unit__organisation", "by")
+    successor = Card.objects.filter(replaces=card).first()
+    can_issue = card.unit is not None and can(request.user, Perm.ISSUE_CARDS, card.unit)
+    return render(request, "cards/card_detail.html", {
+        "card": card, "events": events, "successor": successor,
+        "rule": RULE_TEXT,
+        "valid_today": card.is_valid_on(timezone.localdate()),
+        "can_issue": can_issue,
+        "can_replace": can_issue and successor is None
+        and card.status in (CardStatus.ACTIVE, CardStatus.INACTIVE),
+        "can_move": card.unit is not None and can(request.user, Perm.MOVE_CARD, card),
+    })
+
+
+# --- registering ----------------------------------------------------------------------
+
+
+@login_required
+def card_register(request):
+    units = _issuing_units(request.user)
+    if not units:
+        raise PermissionDenied
+    form = forms.RegisterForm(request.POST or None, units=_unit_queryset(units))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        holder = {k: data[k] for k in ("birth_year", "postal_code", "children", "gender",
+                                        "life_situation", "preferred_language")}
+        try:
+            if data["number"].strip().upper() == MOBILE_PERSON:
+                card = services.card_register_mobile(actor=request.user, unit=data["unit"],
+                                                     **holder)
+            else:
+                card = services.card_register(actor=request.user, unit=data["unit"],
+                                              number=data["number"],
+                                              issued_on=data["issued_on"], **holder)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, _("Card %(number)s is registered and valid until "
+                                        "%(date)s.") % {
+                "number": card.display_number, "date": card.valid_until.strftime("%-d.%-m.%Y")})
+            return redirect("cards:card_detail", number=card.number)
+    return render(request, "cards/register.html", {"form": form, "rule": RULE_TEXT})
+
+
+@login_required
+def community_card_issue(request):
+    units = _issuing_units(request.user)
+    if not units:
+        raise PermissionDenied
+    form = forms.CommunityCardForm(request.POST or None, units=_unit_queryset(units))
+    if request.method == "POST" and form.is_valid():
+        number = form.cleaned_data["number"].strip()
+        if number.upper() == MOBILE_ORGANISATION:
+            number = ""
+        try:
+            card = services.community_card_issue(actor=request.user,
+                                                 unit=form.cleaned_data["unit"],
+                                                 number=number or None)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, _("Community card %(number)s is issued.") % {
+                "number": card.display_number})
+            return redirect("cards:card_detail", number=card.number)
+    return render(request, "cards/community_form.html", {"form": form})
+
+
+# --- the card's life ------------------------------------------------------------------
+
+
+def _action(request, number: str, *, form_class, title: str, call, done: str,
+            permission: str = "issue", form_kwargs=None, initial=None):
+    card = _card(request, number)
+    if permission == "issue":
+        _require_issuer(request, card)
+    elif not can(request.user, Perm.MOVE_CARD, card):
+        raise PermissionDenied
+    kwargs = form_kwargs(card) if form_kwargs else {}
+    form = form_class(request.POST or None, initial=initial(card) if initial else None,
+                      **kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = call(card, form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, done % {"number": result.display_number})
+            return redirect("cards:card_detail", number=result.number)
+    return render(request, "cards/card_action.html", {"card": card, "form": form,
+                                                      "title": title, "rule": RULE_TEXT})
+
+
+@login_required
+def card_renew(request, number: str):
+    return _action(
+        request, number, form_class=forms.RenewForm, title=_("Renew the card"),
+        call=lambda card, d: services.card_renew(actor=request.user, card=card, on=d["on"]),
+        done=_("Card %(number)s is renewed."),
+    )
+
+
+@login_required
+def card_update(request, number: str):
+    def initial(card):
+        return {k: getattr(card, k) for k in ("children", "gender", "life_situation",
+                                              "preferred_language")}
+
+    return _action(
+        request, number, form_class=forms.UpdateForm, title=_("Update the card's data"),
+        initial=initial,
+        call=lambda card, d: services.card_update(
+            actor=request.user, card=card, children=d["children"], gender=d["gender"],
+            life_situation=d["life_situation"], preferred_language=d["preferred_language"]),
+        done=_("The data of card %(number)s are updated."),
+    )
+
+
+@login_required
+def card_inactivate(request, number: str):
+    return _action(
+        request, number, form_class=forms.InactivateForm, title=_("Inactivate the card"),
+        call=lambda card, d: services.card_inactivate(actor=request.user, card=card,
+                                                      reason=d["reason"]),
+        done=_("Card %(number)s is inactivated."),
+    )
+
+
+@login_required
+def card_replace(request, number: str):
+    return _action(
+        request, number, form_class=forms.ReplaceForm, title=_("Replace with a new card"),
+        call=lambda card, d: services.card_replace(actor=request.user, card=card,
+                                                   new_number=d["new_number"],
+                                                   reason=d["reason"]),
+        done=_("The new card %(number)s replaces the old one."),
+    )
+
+
+@login_required
+def card_move(request, number: str):
+    def form_kwargs(card):
+        units = (Unit.objects.visible_to(request.user)
+                 .filter(organisation__kind=OrganisationKind.DISTRIBUTOR, is_active=True,
+                         organisation__is_active=True)
+                 .exclude(pk=card.unit_id).select_related("organisation"))
+        if not scope_for(request.user).is_national:
+            units = units.filter(
+                organisation__home_area__in=scope_for(request.user).welfare_area_ids)
+        return {"units": units}
+
+    return _action(
+        request, number, form_class=forms.MoveForm, title=_("Move to another unit"),
+        permission="move", form_kwargs=form_kwargs,
+        call=lambda card, d: services.card_move(actor=request.user, card=card,
+                                                unit=d["unit"]),
+        done=_("Card %(number)s is moved."),
+    )
+
+
+# --- card stock -----------------------------------------------------------------------
+
+
+def _stock_areas(user):
+    scope = scope_for(user)
+    if scope.is_national:
+        return Area.objects.all()
+    return Area.objects.filter(pk__in=scope.coordinator_area_ids)
+
+
+@login_required
+def batch_list(request):
+    areas = _stock_areas(request.user)
+    if not areas.exists():
+        raise PermissionDenied
+    batches = (CardBatch.objects.visible_to(request.user).select_related("area", "created_by")
+               .annotate(unused=Count("cards", filter=Q(cards__status=CardStatus.UNUSED)))
+               .order_by("-created_at", "-id"))
+    page = Paginator(batches, 50).get_page(request.GET.get("page"))
+    return render(request, "cards/batch_list.html", {"page": page})
+
+
+@login_required
+def batch_create(request):
+    areas = _stock_areas(request.user)
+    if not areas.exists():
+        raise PermissionDenied
+    form = forms.BatchForm(request.POST or None, areas=areas)
+    if request.method == "POST" and form.is_valid():
+        area = form.cleaned_data["area"]
+        if not can(request.user, Perm.MANAGE_CARD_STOCK, area):
+            raise PermissionDenied
+        try:
+            batch = services.batch_create(actor=request.user, area=area,
+                                          count=form.cleaned_data["count"],
+                                          kind=form.cleaned_data["kind"])
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, _("A batch of %(count)s card numbers is made. Download "
+                                        "it for printing below.") % {"count": batch.size})
+            return redirect("cards:batch_list")
+    return render(request, "cards/batch_form.html", {"form": form})
+
+
+@login_required
+def batch_pdf(request, pk: int):
+    from kaikukanta.cards.printing import batch_pdf as render_pdf
+
+    batch = get_visible_or_404(CardBatch.objects.select_related("area"), request.user, pk=pk)
+    numbers = list(batch.cards.order_by("number").values_list("number", flat=True))
+    pdf = render_pdf(numbers, community=batch.kind == CardKind.COMMUNITY)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="kaikukortti-batch-{batch.pk}.pdf"'
+    return response

@@ -1,0 +1,280 @@
+"""Card pages: the right person can, the wrong person gets 404 (out of scope) or 403."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from kaikukanta.cards import numbers, services
+from kaikukanta.cards.models import Card, CardEvent, CardStatus, InactiveReason
+from tests.factories import make_card
+
+pytestmark = pytest.mark.django_db
+
+
+def form(number, **kw):
+    data = {"unit": "", "number": number, "birth_year": "1985", "postal_code": "02100",
+            "children": "1", "gender": "", "life_situation": "", "preferred_language": "",
+            "issued_on": ""}
+    data.update(kw)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_distributor_registers_a_card(cast, stock, login):
+    client = login(cast.a.distributor)
+    page = client.get(reverse("cards:register"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'autocomplete="off"' in html and "inputmode" in html and "autofocus" in html
+    response = client.post(reverse("cards:register"),
+                           form(numbers.display(stock[0]), unit=str(cast.a.unit.pk),
+                                gender="woman"))
+    card = Card.objects.get(number=stock[0])
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cards:card_detail", args=[card.number])
+    assert card.status == CardStatus.ACTIVE and card.unit == cast.a.unit
+    detail = client.get(response["Location"])
+    assert detail.status_code == 200
+    assert "through the day before the same date next year" in detail.content.decode()
+
+
+def test_mobile_only_card_from_the_form(cast, login):
+    client = login(cast.a.distributor)
+    response = client.post(reverse("cards:register"), form("x", unit=str(cast.a.unit.pk)))
+    assert response.status_code == 302
+    card = Card.objects.get()
+    assert card.mobile_only and card.number.startswith("X")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"birth_year": str(dt.date.today().year - 14)}, "at least 16"),
+        ({"number": "UNKNOWN"}, "eight letters"),
+        ({"number": "BAD"}, "check the number"),
+        ({"number": "NEW"}, "No card has this number"),
+        ({"number": "TAKEN"}, "already registered"),
+        ({"postal_code": "90100"}, "Oulu is not part of an active Kaikukortti area"),
+        ({"children": "-1"}, "from 0 to"),
+        ({"postal_code": "123"}, "five digits"),
+        ({"issued_on": (dt.date.today() + dt.timedelta(days=2)).isoformat()}, "future"),
+    ],
+)
+def test_each_wrong_input_shows_its_message_and_stores_nothing(cast, stock, postal_codes,
+                                                              login, change, message):
+    services.card_register(actor=None, unit=cast.a.unit, number=stock[1], birth_year=1980,
+                           postal_code="02100", children=0)
+    client = login(cast.a.distributor)
+    number = {"UNKNOWN": "K7M4-9Q", "BAD": stock[0][:-1] + ("A" if stock[0][-1] != "A"
+                                                             else "B"),
+              "NEW": numbers.generate(), "TAKEN": stock[1]}.get(change.get("number"), stock[0])
+    data = form(number, unit=str(cast.a.unit.pk),
+                **{k: v for k, v in change.items() if k != "number"})
+    before = (list(Card.objects.order_by("pk").values()), CardEvent.objects.count())
+    response = client.post(reverse("cards:register"), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert (list(Card.objects.order_by("pk").values()), CardEvent.objects.count()) == before
+
+
+def test_messages_in_finnish_and_swedish(cast, stock, login, settings):
+    client = login(cast.a.distributor)
+    young = str(dt.date.today().year - 10)
+    texts = {}
+    for lang in ("fi", "sv"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+        cast.a.distributor.language = lang
+        cast.a.distributor.save()
+        response = client.post(reverse("cards:register"),
+                               form(stock[0], unit=str(cast.a.unit.pk), birth_year=young),
+                               HTTP_ACCEPT_LANGUAGE=lang)
+        texts[lang] = response.content.decode()
+    assert "vähintään 16-vuotias" in texts["fi"]
+    assert "minst 16 år" in texts["sv"]
+
+
+def test_card_list_search_and_filters(cast, login):
+    today = timezone.localdate()
+    valid = make_card(cast.a.unit)
+    soon = make_card(cast.a.unit, issued_on=today - dt.timedelta(days=350))
+    expired = make_card(cast.a.unit, issued_on=today - dt.timedelta(days=400))
+    other = make_card(cast.b.unit)
+    client = login(cast.a.distributor)
+
+    def shown(**params):
+        html = client.get(reverse("cards:card_list"), params).content.decode()
+        return {c.number for c in (valid, soon, expired, other) if c.display_number in html}
+
+    assert shown() == {valid.number, soon.number, expired.number}
+    assert shown(q=valid.display_number.lower()) == {valid.number}
+    assert shown(expiring="1") == {soon.number}
+    assert shown(status="expired") == {expired.number}
+    assert shown(status="active") == {valid.number, soon.number}
+
+
+def test_card_list_query_count(cast, login, django_assert_max_num_queries):
+    for _ in range(30):
+        make_card(cast.a.unit)
+    client = login(cast.a.distributor)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("cards:card_list")).status_code == 200
+
+
+def test_lifecycle_through_the_pages(cast, stock, login):
+    card = services.card_register(actor=None, unit=cast.a.unit, number=stock[0],
+                                  birth_year=1980, postal_code="02100", children=1)
+    client = login(cast.a.distributor)
+    url = lambda name, n=card.number: reverse(f"cards:{name}", args=[n])  # noqa: E731
+    # renewing needs the confirmation
+    assert client.post(url("card_renew"), {}).status_code == 200
+    assert client.post(url("card_renew"), {"confirmed": "on"}).status_code == 302
+    assert client.post(url("card_update"), {"children": "3"}).status_code == 302
+    card.refresh_from_db()
+    assert card.children == 3
+    response = client.post(url("card_replace"), {"new_number": stock[1], "reason": "lost"})
+    assert response.status_code == 302
+    new = Card.objects.get(number=stock[1])
+    assert new.replaces == card
+    page = client.get(url("card_detail")).content.decode()
+    assert new.display_number in page
+    assert client.post(url("card_inactivate", new.number),
+                       {"reason": InactiveReason.MOVED_AWAY}).status_code == 302
+    new.refresh_from_db()
+    assert new.status == CardStatus.INACTIVE
+
+
+def test_replace_with_unknown_number_shows_error(cast, stock, login):
+    card = services.card_register(actor=None, unit=cast.a.unit, number=stock[0],
+                                  birth_year=1980, postal_code="02100", children=1)
+    client = login(cast.a.distributor)
+    response = client.post(reverse("cards:card_replace", args=[card.number]),
+                           {"new_number": numbers.generate(), "reason": "lost"})
+    assert response.status_code == 200 and "No card has this number" in response.content.decode()
+    card.refresh_from_db()
+    assert card.status == CardStatus.ACTIVE
+
+
+def test_community_card_from_the_form(cast, login):
+    client = login(cast.a.distributor)
+    response = client.post(reverse("cards:community_issue"),
+                           {"unit": str(cast.a.unit.pk), "number": ""})
+    assert response.status_code == 302
+    assert Card.objects.get().number.startswith("Z")
+
+
+# --- scope ---------------------------------------------------------------------------
+
+ACTIONS = ["card_detail", "card_renew", "card_update", "card_inactivate", "card_replace",
+           "card_move"]
+
+
+@pytest.mark.parametrize("name", ACTIONS)
+def test_other_units_staff_venues_and_outsiders_get_404(cast, login, client, name):
+    card = make_card(cast.a.unit)
+    url = reverse(f"cards:{name}", args=[card.number])
+    for user in (cast.b.distributor, cast.a.venue, cast.a.site_staff, cast.a.seller,
+                 cast.b.welfare, cast.a.culture, cast.outsider):
+        client = login(user)
+        assert client.get(url).status_code == 404, user
+        assert client.post(url, {"reason": "lost", "children": "0"}).status_code == 404, user
+    card.refresh_from_db()
+    assert card.status == CardStatus.ACTIVE
+
+
+@pytest.mark.parametrize("name", ["card_renew", "card_update", "card_inactivate",
+                                  "card_replace"])
+def test_coordinators_see_but_cannot_do_desk_work(cast, login, name):
+    card = make_card(cast.a.unit)
+    for user in (cast.a.welfare, cast.national):
+        client = login(user)
+        assert client.get(reverse("cards:card_detail", args=[card.number])).status_code == 200
+        assert client.post(reverse(f"cards:{name}", args=[card.number]),
+                           {"reason": "lost"}).status_code == 403
+
+
+def test_welfare_coordinator_moves_a_card(cast, login):
+    from kaikukanta.network import services as network_services
+
+    card = make_card(cast.a.unit)
+    other = network_services.unit_create(actor=None, organisation=cast.a.distributor_org,
+                                         name="Youth work")
+    # distributor staff may not move
+    assert login(cast.a.distributor).post(reverse("cards:card_move", args=[card.number]),
+                                          {"unit": other.pk}).status_code == 403
+    client = login(cast.a.welfare)
+    # a unit of another area is not offered
+    response = client.post(reverse("cards:card_move", args=[card.number]),
+                           {"unit": cast.b.unit.pk})
+    assert response.status_code == 200
+    card.refresh_from_db()
+    assert card.unit == cast.a.unit
+    response = client.post(reverse("cards:card_move", args=[card.number]), {"unit": other.pk})
+    assert response.status_code == 302
+    card.refresh_from_db()
+    assert card.unit == other
+
+
+def test_pages_need_the_right_role(cast, login):
+    for user in (cast.a.venue, cast.a.seller, cast.outsider, cast.a.culture):
+        client = login(user)
+        assert client.get(reverse("cards:register")).status_code == 403
+        assert client.get(reverse("cards:community_issue")).status_code == 403
+    for user in (cast.a.venue, cast.outsider, cast.a.distributor):
+        client = login(user)
+        assert client.get(reverse("cards:batch_list")).status_code == 403
+        assert client.get(reverse("cards:batch_create")).status_code == 403
+    for user in (cast.a.venue, cast.outsider, cast.a.culture):
+        assert login(user).get(reverse("cards:card_list")).status_code == 403
+    # national admins do no desk work
+    assert login(cast.national).get(reverse("cards:register")).status_code == 403
+
+
+def test_anonymous_is_sent_to_sign_in(client):
+    response = client.get(reverse("cards:card_list"))
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_welfare_coordinator_sees_own_area_cards_only(cast, login):
+    mine = make_card(cast.a.unit)
+    theirs = make_card(cast.b.unit)
+    html = login(cast.a.welfare).get(reverse("cards:card_list")).content.decode()
+    assert mine.display_number in html and theirs.display_number not in html
+
+
+# --- stock ---------------------------------------------------------------------------
+
+
+def test_coordinator_makes_a_batch_and_downloads_it(cast, login):
+    client = login(cast.a.culture)
+    assert client.get(reverse("cards:batch_create")).status_code == 200
+    response = client.post(reverse("cards:batch_create"),
+                           {"area": cast.a.area.pk, "count": "12", "kind": "personal"})
+    assert response.status_code == 302
+    batch = cast.a.area.batches.get()
+    assert batch.cards.count() == 12
+    assert batch.created_by == cast.a.culture
+    listing = client.get(reverse("cards:batch_list")).content.decode()
+    assert reverse("cards:batch_pdf", args=[batch.pk]) in listing
+    pdf = client.get(reverse("cards:batch_pdf", args=[batch.pk]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    # another area's coordinator cannot see it or make batches for area a
+    other = login(cast.b.welfare)
+    assert other.get(reverse("cards:batch_pdf", args=[batch.pk])).status_code == 404
+    assert reverse("cards:batch_pdf", args=[batch.pk]) not in other.get(
+        reverse("cards:batch_list")).content.decode()
+    response = other.post(reverse("cards:batch_create"),
+                          {"area": cast.a.area.pk, "count": "5", "kind": "personal"})
+    assert response.status_code == 200  # area a is not a choice
+    assert cast.a.area.batches.count() == 1
+
+
+def test_batch_size_error_is_shown(cast, login):
+    client = login(cast.a.welfare)
+    response = client.post(reverse("cards:batch_create"),
+                           {"area": cast.a.area.pk, "count": "0", "kind": "personal"})
+    assert response.status_code == 200 and "from 1 to" in response.content.decode()
+    assert not cast.a.area.batches.exists()
