@@ -31,6 +31,7 @@ class Perm(StrEnum):
     MANAGE_OFFERS = "manage_offers"  # obj: Organisation (a venue)
     SELL_FOR_VENUE = "sell_for_venue"  # obj: Organisation (a venue)
     MOVE_CARD = "move_card"  # obj: Card; the welfare side of the card's area
+    REVIEW_LOOKUPS = "review_lookups"  # obj: None; card look-ups slowed down in own areas
 
 
 def coordinator_kinds(scope: Scope, area_id: int) -> set[str]:
@@ -103,6 +104,7 @@ _RULES: dict[Perm, Callable[[Scope, Any], bool]] = {
     Perm.MANAGE_OFFERS: lambda s, org: org.id in s.venue_org_ids,
     Perm.SELL_FOR_VENUE: _sells_for,
     Perm.MOVE_CARD: lambda s, card: card.area_id in s.welfare_area_ids,
+    Perm.REVIEW_LOOKUPS: lambda s, obj: bool(s.culture_area_ids),
 }
 
 # National admins may do everything except the desk work that belongs to one unit.

@@ -11,6 +11,8 @@ PERSONAL_DATA: dict[str, str] = {
     "cards.card": "pseudonymous holder facts: birth year, postal code, municipality, number "
                   "of children and optional gender, life situation and language; no identity",
     "audit.auditentry": "who (staff) did what; never holder fields",
+    "usage.lookuplog": "which staff account (or API client label) looked up which card "
+                       "number and when; never holder fields",
 }
 
 # model label -> why it holds none
@@ -31,4 +33,5 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "api.apikey": "an organisation's key (hashed); the staff user who made or revoked it",
     "api.idempotentresponse": "a stored API answer: card numbers, dates, codes; no holder data",
     "api.ratewindow": "a request counter per key",
+    "usage.offerdatecount": "ticket counts per offer and date",
 }

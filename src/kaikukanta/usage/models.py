@@ -205,3 +205,68 @@ class Use(models.Model):
 
     def __str__(self) -> str:
         return f"{self.card} {self.event_date} {self.venue}"
+
+
+class OfferDateCount(models.Model):
+    """How many Kaikukortti tickets (holder + children) an offer has given on one event
+    date. The desk adds to it with one conditional UPDATE, so two desks selling the last
+    place at once cannot both succeed (see `services._take_places`)."""
+
+    offer = models.ForeignKey(Offer, verbose_name=_("offer"), on_delete=models.CASCADE,
+                              related_name="date_counts")
+    event_date = models.DateField(_("event date"))
+    tickets = models.PositiveIntegerField(_("Kaikukortti tickets"), default=0)
+
+    class Meta:
+        verbose_name = _("tickets given on a date")
+        verbose_name_plural = _("tickets given on dates")
+        constraints = [
+            models.UniqueConstraint(fields=["offer", "event_date"],
+                                    name="offer_date_count_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer_id} {self.event_date}: {self.tickets}"
+
+
+class LookupLogQuerySet(models.QuerySet):
+    def visible_to(self, user) -> LookupLogQuerySet:
+        """National admins see every look-up; culture coordinators their area's."""
+        from kaikukanta.accounts.scope import scope_for
+
+        scope = scope_for(user)
+        if scope.is_national:
+            return self
+        return self.filter(area__in=scope.culture_area_ids)
+
+
+class LookupLog(models.Model):
+    """One card look-up at a desk: who, when, which number and whether a card answered.
+    Used to slow down and to show attempts to guess card numbers."""
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"),
+                             on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="+")
+    actor_label = models.CharField(_("actor"), max_length=120, blank=True)
+    # The area of the user's organisation, so its culture coordinator sees the log.
+    area = models.ForeignKey("network.Area", verbose_name=_("area"), on_delete=models.SET_NULL,
+                             null=True, blank=True, related_name="+")
+    number = models.CharField(_("card number"), max_length=16)
+    found = models.BooleanField(_("card found"), default=False)
+    throttled = models.BooleanField(_("slowed down"), default=False)
+
+    objects = LookupLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("card look-up")
+        verbose_name_plural = _("card look-ups")
+        indexes = [
+            models.Index(fields=["user", "found", "at"]),
+            models.Index(fields=["actor_label", "found", "at"]),
+            models.Index(fields=["area", "throttled", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.number}"

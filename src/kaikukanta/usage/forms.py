@@ -1,0 +1,113 @@
+"""Forms of the venue pages. They parse input; the rules are in `services`."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kaikukanta.usage.models import Category, Offer, OfferStatus
+
+
+class LookupForm(forms.Form):
+    number = forms.CharField(
+        label=_("Card number"), max_length=40,
+        widget=forms.TextInput(attrs={
+            "autofocus": True, "autocomplete": "off", "autocapitalize": "characters",
+            "spellcheck": "false", "inputmode": "text", "enterkeyhint": "search",
+            "class": "desk-number",
+        }),
+    )
+
+
+class RecordForm(forms.Form):
+    """One use. `number` and `token` are hidden: they come from the look-up."""
+
+    number = forms.CharField(widget=forms.HiddenInput, max_length=40)
+    token = forms.CharField(widget=forms.HiddenInput, max_length=80)
+    offer = forms.ChoiceField(label=_("Offer"), required=False)
+    category = forms.ChoiceField(
+        label=_("Statistics category (general admission)"), required=False,
+        choices=[("", "—"), *Category.choices],
+    )
+    event_date = forms.DateField(label=_("Event date"),
+                                 widget=forms.DateInput(attrs={"type": "date"},
+                                                        format="%Y-%m-%d"))
+    # A select of 0..the card's number; any number is accepted here so that the service's
+    # rule (too_many_children) answers with its own message.
+    children = forms.IntegerField(label=_("Children's tickets"), min_value=0, max_value=99,
+                                  required=False, initial=0, widget=forms.Select)
+    companion = forms.BooleanField(
+        label=_("Companion ticket (assistant or interpreter, free)"), required=False)
+
+    def __init__(self, *args, site, children_max: int = 0, community: bool = False,
+                 backfill: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        offers = Offer.objects.filter(site=site, status=OfferStatus.ACTIVE)
+        self.offers = {str(o.pk): o for o in offers}
+        self.fields["offer"].choices = [("", _("General admission (choose category)"))] + [
+            (str(o.pk), o.title) for o in offers
+        ]
+        if community:
+            self.fields["children"].label = _("Accompanying clients under 16")
+        self.fields["children"].widget.choices = [(i, str(i)) for i in range(children_max + 1)]
+        if not backfill:
+            self.fields["event_date"].initial = timezone.localdate()
+        if backfill:
+            self.fields["number"] = forms.CharField(
+                label=_("Card number"), max_length=40,
+                widget=forms.TextInput(attrs={"autocomplete": "off",
+                                              "autocapitalize": "characters"}))
+            self.fields["children"] = forms.IntegerField(label=_("Children's tickets"),
+                                                         min_value=0, max_value=99,
+                                                         initial=0, required=False)
+            self.order_fields(["number"])
+
+    def clean_offer(self):
+        value = self.cleaned_data.get("offer") or ""
+        return self.offers.get(value)
+
+
+class CancelForm(forms.Form):
+    pass
+
+
+class UseFilterForm(forms.Form):
+    site = forms.ChoiceField(label=_("Site"), required=False)
+    offer = forms.ChoiceField(label=_("Offer"), required=False)
+    date_from = forms.DateField(label=_("From"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, sites, offers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].choices = [("", _("All"))] + [(str(s.pk), str(s)) for s in sites]
+        self.fields["offer"].choices = [("", _("All"))] + [(str(o.pk), o.title) for o in offers]
+
+
+class OfferForm(forms.ModelForm):
+    class Meta:
+        model = Offer
+        fields = ["site", "title_fi", "title_sv", "title_en", "category", "kind", "starts_on",
+                  "ends_on", "children_allowed", "cap_per_date", "restrictions"]
+        widgets = {"starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        help_texts = {"children_allowed": _("Never for courses.")}
+
+    def __init__(self, *args, venue, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = venue.units.filter(is_active=True)
+
+    def _post_clean(self):
+        # The service validates and saves; skip the model's own full_clean here.
+        pass
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or Excel file"),
+        help_text=_("Columns: card number, event date, offer number or category, "
+                    "children's tickets."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )

@@ -1,0 +1,194 @@
+"""Reads for the ticket desk and the venue pages.
+
+`card_desk_status` is the one answer to "may this card be used on this day?". It shows
+only what a desk needs and never a holder field (see `cards.models.HOLDER_FIELDS`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from kaikukanta.accounts.scope import scope_for
+from kaikukanta.cards import numbers
+from kaikukanta.cards.models import Card, CardKind, CardStatus
+from kaikukanta.cards.selectors import parse_number
+from kaikukanta.network.models import OrganisationKind, SellerLink, Unit
+from kaikukanta.usage.models import Offer, OfferStatus, Use, UseStatus
+
+# A community card's staff member may bring this many clients under 16 on one visit.
+# The national model names no number; ten keeps a small-group visit small.
+COMMUNITY_CLIENTS_MAX = 10
+
+VALID = "valid"
+EXPIRED = "expired"
+INACTIVE = "inactive"
+REPLACED = "replaced"
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class DeskAnswer:
+    """What the ticket desk sees about a card. Deliberately no holder fields."""
+
+    number: str  # display form, e.g. K7M4-9QX2
+    status: str  # valid / expired / inactive / replaced / unknown
+    valid_until: datetime.date | None = None
+    children_max: int = 0
+    kind: str = ""  # personal / community ("" when unknown)
+    inactive_since: datetime.date | None = None
+    replaced_by: str | None = None  # display number of the newer card
+    reason: str = ""
+    issued_on: datetime.date | None = None
+
+    @property
+    def is_valid(self) -> bool:
+        return self.status == VALID
+
+    @property
+    def is_community(self) -> bool:
+        return self.kind == CardKind.COMMUNITY
+
+
+def _d(day: datetime.date | None) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT") if day else ""
+
+
+def children_max(card: Card) -> int:
+    """Children's tickets (personal card) or clients under 16 (community card) per use."""
+    if card.kind == CardKind.COMMUNITY:
+        return COMMUNITY_CLIENTS_MAX
+    return card.children
+
+
+def answer_for_card(card: Card | None, number: str, *, on: datetime.date) -> DeskAnswer:
+    """The desk answer for a card row (or None) on a day."""
+    shown = numbers.display(number)
+    if card is None or card.status not in (CardStatus.ACTIVE, CardStatus.INACTIVE):
+        return DeskAnswer(number=shown, status=UNKNOWN,
+                          reason=_("No card has this number. Check the number on the card."))
+    common = {"number": numbers.display(card.number), "valid_until": card.valid_until,
+              "kind": card.kind, "issued_on": card.issued_on}
+    if card.status == CardStatus.INACTIVE and (
+        card.inactivated_on is None or card.inactivated_on <= on
+    ):
+        newer = Card.objects.filter(replaces=card).values_list("number", flat=True).first()
+        if newer:
+            return DeskAnswer(
+                status=REPLACED, inactive_since=card.inactivated_on,
+                replaced_by=numbers.display(newer),
+                reason=_("Replaced by card %(number)s. Ask for the new card.")
+                % {"number": numbers.display(newer)}, **common)
+        return DeskAnswer(
+            status=INACTIVE, inactive_since=card.inactivated_on,
+            reason=_("Inactivated since %(date)s. The card cannot be used.")
+            % {"date": _d(card.inactivated_on)}, **common)
+    if card.valid_until is None or card.issued_on is None:
+        return DeskAnswer(status=INACTIVE, reason=_("The card is not registered."), **common)
+    if card.valid_until < on:
+        return DeskAnswer(
+            status=EXPIRED, reason=_("Expired on %(date)s. The holder can renew it where it "
+                                     "was issued.") % {"date": _d(card.valid_until)}, **common)
+    if card.issued_on > on:
+        return DeskAnswer(
+            status=INACTIVE, reason=_("Registered on %(date)s, after this date.")
+            % {"date": _d(card.issued_on)}, **common)
+    if card.kind == CardKind.COMMUNITY:
+        reason = _("Valid. Community card: the staff member's ticket and up to %(max)s "
+                   "clients under 16.") % {"max": COMMUNITY_CLIENTS_MAX}
+    elif card.children:
+        reason = _("Valid. Up to %(max)s children's tickets.") % {"max": card.children}
+    else:
+        reason = _("Valid. No children registered.")
+    return DeskAnswer(status=VALID, children_max=children_max(card), reason=reason, **common)
+
+
+def card_desk_status(number_text: str, *, on: datetime.date) -> DeskAnswer:
+    """Is the card usable on `on`? Raises CardNumberInvalid / CardCheckCharacter for a
+    malformed number; unknown and unregistered numbers answer "unknown"."""
+    number = parse_number(number_text)
+    card = (
+        Card.objects.only("number", "kind", "status", "issued_on", "valid_until", "children",
+                          "inactivated_on")
+        .filter(number=number).first()
+    )
+    return answer_for_card(card, number, on=on)
+
+
+# --- where a user records uses ---------------------------------------------------------
+
+def recording_sites_for(user) -> QuerySet[Unit]:
+    """Active venue sites where the user may record uses: their venue's sites, their own
+    site, and for ticket sellers the sites of the venues that approved them."""
+    scope = scope_for(user)
+    q = Q(pk__in=[])
+    if scope.venue_org_ids:
+        q |= Q(organisation__in=scope.venue_org_ids)
+    if scope.venue_site_ids:
+        q |= Q(pk__in=scope.venue_site_ids)
+    if scope.seller_org_ids:
+        q |= Q(organisation__in=SellerLink.objects.approved().filter(
+            seller__in=scope.seller_org_ids, seller__is_active=True).values("venue_id"))
+    return (
+        Unit.objects.filter(q, is_active=True, organisation__kind=OrganisationKind.VENUE,
+                            organisation__is_active=True)
+        .select_related("organisation__home_area").order_by("organisation__name", "name")
+    )
+
+
+def seller_for(user, venue):
+    """The user's ticket-seller organisation when they record for `venue` as a seller
+    (None when they are the venue's own staff)."""
+    scope = scope_for(user)
+    if venue.id in scope.venue_org_ids or venue.id in scope.venue_site_org_ids:
+        return None
+    link = (
+        SellerLink.objects.approved()
+        .filter(seller__in=scope.seller_org_ids, venue=venue).select_related("seller")
+        .order_by("seller_id").first()
+    )
+    return link.seller if link else None
+
+
+def offers_for_site(site: Unit, *, on: datetime.date | None = None) -> QuerySet[Offer]:
+    """Active offers at a site, optionally only those running on a day."""
+    qs = Offer.objects.filter(site=site, venue=site.organisation_id,
+                              status=OfferStatus.ACTIVE)
+    if on is not None:
+        qs = qs.filter(Q(starts_on__isnull=True) | Q(starts_on__lte=on),
+                       Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+    return qs
+
+
+def offer_is_available(offer: Offer, site: Unit, on: datetime.date) -> bool:
+    return (
+        offer.venue_id == site.organisation_id
+        and offer.site_id == site.pk
+        and offer.status == OfferStatus.ACTIVE
+        and (offer.starts_on is None or offer.starts_on <= on)
+        and (offer.ends_on is None or offer.ends_on >= on)
+    )
+
+
+# --- lists and counts ------------------------------------------------------------------
+
+def uses_for_venue_pages(user) -> QuerySet[Use]:
+    return Use.objects.visible_to(user).select_related("card", "offer", "site", "venue",
+                                                       "seller")
+
+
+def use_month_counts(uses: QuerySet[Use]) -> list[dict]:
+    """Recorded uses and children's tickets per month of the event date, newest first."""
+    rows = (
+        uses.filter(status=UseStatus.RECORDED)
+        .annotate(month=TruncMonth("event_date")).values("month")
+        .annotate(uses=Count("id"), children=Sum("children"),
+                  companions=Count("id", filter=Q(companion=True)))
+        .order_by("-month")
+    )
+    return [{**r, "children": r["children"] or 0} for r in rows]

@@ -1,0 +1,413 @@
+"""Writes of the venues' side: card look-ups, recording and cancelling uses, offers.
+
+Every rule of recording a use lives in `use_record`; the desk, the paper backfill, the
+file upload and the partner API all call it. Permission checks (`can(...)`) happen in
+the views; these functions trust the caller on who may act, never on the data.
+"""
+
+from __future__ import annotations
+
+import datetime
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Sum
+from django.utils import timezone
+
+from kaikukanta.accounts.scope import scope_for
+from kaikukanta.audit.services import audit_log
+from kaikukanta.cards.errors import CardUnknown
+from kaikukanta.cards.models import Card, CardKind
+from kaikukanta.cards.selectors import parse_number
+from kaikukanta.stats import hooks as stats_hooks
+from kaikukanta.usage import errors
+from kaikukanta.usage.models import (
+    COURSE_KINDS,
+    LookupLog,
+    Offer,
+    OfferDateCount,
+    OfferStatus,
+    Use,
+    UseSource,
+    UseStatus,
+)
+from kaikukanta.usage.selectors import (
+    EXPIRED,
+    INACTIVE,
+    REPLACED,
+    UNKNOWN,
+    DeskAnswer,
+    answer_for_card,
+    offer_is_available,
+)
+
+# Uses can be entered afterwards for this many days (paper form, no connection).
+BACKFILL_DAYS = 60
+# Course places are often booked before the course starts: up to this many days ahead.
+COURSE_DAYS_AHEAD = 365
+# A mistaken use can be cancelled by the venue within this many days of recording it.
+CANCEL_DAYS = 7
+
+
+def lookup_limit() -> tuple[int, int]:
+    """(unknown numbers allowed, window in minutes) before look-ups are slowed down."""
+    return (getattr(settings, "KAIKUKANTA_LOOKUP_UNKNOWN_LIMIT", 10),
+            getattr(settings, "KAIKUKANTA_LOOKUP_WINDOW_MINUTES", 15))
+
+
+def _actor_filter(user, actor_label: str) -> dict:
+    if getattr(user, "is_authenticated", False):
+        return {"user": user}
+    return {"user__isnull": True, "actor_label": actor_label}
+
+
+def _actor_area_id(user) -> int | None:
+    scope = scope_for(user)
+    ids = sorted(scope.staff_area_ids)
+    return ids[0] if ids else None
+
+
+# --- look-up ---------------------------------------------------------------------------
+
+def card_lookup(*, user=None, actor_label: str = "", number_text: str,
+                on: datetime.date | None = None) -> DeskAnswer:
+    """Look a card up for the desk, log the look-up, and slow down number guessing.
+
+    More than the allowed number of unknown numbers by one user (or API client label)
+    within the window raises `LookupThrottled`; the refused look-up is logged with
+    `throttled=True` so the area's culture coordinator sees it. Malformed numbers raise
+    CardNumberInvalid / CardCheckCharacter (a guess must get the check character right
+    first, so only well-formed unknown numbers count as guesses).
+    """
+    on = on or timezone.localdate()
+    number = parse_number(number_text)
+    user_obj = user if getattr(user, "is_authenticated", False) else None
+    label = actor_label or (user_obj.email if user_obj else "")
+    limit, minutes = lookup_limit()
+    since = timezone.now() - timedelta(minutes=minutes)
+    area_id = _actor_area_id(user_obj)
+    unknown_recent = LookupLog.objects.filter(
+        found=False, at__gte=since, **_actor_filter(user_obj, label)
+    ).count()
+    if unknown_recent >= limit:
+        LookupLog.objects.create(user=user_obj, actor_label=label, area_id=area_id,
+                                 number=number, found=False, throttled=True)
+        raise errors.LookupThrottled(minutes=minutes)
+    card = (
+        Card.objects.only("number", "kind", "status", "issued_on", "valid_until", "children",
+                          "inactivated_on")
+        .filter(number=number).first()
+    )
+    answer = answer_for_card(card, number, on=on)
+    LookupLog.objects.create(user=user_obj, actor_label=label, area_id=area_id,
+                             number=number, found=answer.status != UNKNOWN)
+    return answer
+
+
+# --- recording -------------------------------------------------------------------------
+
+def _check_card(card: Card | None, number: str, day: datetime.date) -> Card:
+    answer = answer_for_card(card, number, on=day)
+    if answer.status == UNKNOWN:
+        raise CardUnknown()
+    if answer.status == EXPIRED:
+        raise errors.CardExpired(date=_short(card.valid_until))
+    if answer.status == REPLACED:
+        raise errors.CardReplaced(number=answer.replaced_by)
+    if answer.status == INACTIVE:
+        if card.issued_on is not None and day < card.issued_on:
+            raise errors.CardNotYetValid(date=_short(card.issued_on))
+        raise errors.CardInactive(date=_short(card.inactivated_on))
+    return card
+
+
+def _short(day: datetime.date | None) -> str:
+    from django.utils.formats import date_format
+
+    return date_format(day, "SHORT_DATE_FORMAT") if day else "–"
+
+
+def _check_date(event_date: datetime.date, *, course: bool) -> bool:
+    """Raise for a date out of range; return True when the use is entered afterwards."""
+    today = timezone.localdate()
+    ahead = COURSE_DAYS_AHEAD if course else 0
+    if event_date > today + timedelta(days=ahead):
+        raise errors.EventDateInFuture(days=COURSE_DAYS_AHEAD)
+    if event_date < today - timedelta(days=BACKFILL_DAYS):
+        raise errors.EventDateTooOld(days=BACKFILL_DAYS)
+    return event_date < today
+
+
+def _tickets(children: int) -> int:
+    """Kaikukortti tickets a use takes from an offer's cap: the holder's (or the community
+    card staff member's) ticket and the children's (clients') tickets. A companion enters
+    free at every venue anyway, so the companion ticket does not take a capped place."""
+    return 1 + children
+
+
+def _take_places(offer: Offer, event_date: datetime.date, tickets: int) -> None:
+    """Count the tickets against the offer's date; refuse when the cap would be passed.
+
+    The counter row is created once (INSERT … ON CONFLICT DO NOTHING, seeded from the uses
+    already recorded) and then changed with one conditional UPDATE. On PostgreSQL the
+    UPDATE takes the row lock and re-checks its condition after a concurrent writer
+    commits, so two desks selling the last place cannot both succeed.
+    """
+    counts = OfferDateCount.objects.filter(offer=offer, event_date=event_date)
+    if not counts.exists():
+        seed = (Use.objects.filter(offer=offer, event_date=event_date,
+                                   status=UseStatus.RECORDED)
+                .aggregate(n=Sum("children"), u=Count("id")))
+        seeded = (seed["u"] or 0) + (seed["n"] or 0)
+        OfferDateCount.objects.bulk_create(
+            [OfferDateCount(offer=offer, event_date=event_date, tickets=seeded)],
+            ignore_conflicts=True,
+        )
+    if offer.cap_per_date is None:
+        updated = counts.update(tickets=F("tickets") + tickets)
+    else:
+        updated = counts.filter(tickets__lte=offer.cap_per_date - tickets).update(
+            tickets=F("tickets") + tickets)
+    if not updated:
+        current = counts.values_list("tickets", flat=True).first() or 0
+        raise errors.OfferCapReached(left=max(0, offer.cap_per_date - current),
+                                     wanted=tickets)
+
+
+def _release_places(use: Use) -> None:
+    if use.offer_id is None:
+        return
+    OfferDateCount.objects.filter(
+        offer_id=use.offer_id, event_date=use.event_date, tickets__gte=_tickets(use.children)
+    ).update(tickets=F("tickets") - _tickets(use.children))
+
+
+def use_record(
+    *,
+    actor,
+    site,
+    card_number: str,
+    event_date: datetime.date,
+    offer: Offer | None = None,
+    category: str | None = None,
+    children: int = 0,
+    companion: bool = False,
+    seller=None,
+    source: str = UseSource.DESK,
+    request_token: str | None = None,
+    actor_label: str = "",
+) -> Use:
+    """Record one use of a card at a venue site (see the module docstring).
+
+    Rules, each with its own error: the card is registered and valid on the event date
+    (card_unknown / card_expired / card_inactive / card_replaced / card_not_yet_valid);
+    the date is at most BACKFILL_DAYS back (earlier dates are marked backfilled) and not
+    in the future, except course places up to COURSE_DAYS_AHEAD ahead; the offer belongs
+    to the site and runs on the date (offer_not_available); children's tickets within
+    the card's registered number (community card: clients under 16, at most
+    COMMUNITY_CLIENTS_MAX) and never for courses (too_many_children /
+    children_not_allowed); the offer's cap per date (offer_cap_reached, race-safe); the
+    same card once per offer (or site admission) and date (already_recorded). The same
+    `request_token` returns the use it already created.
+    """
+    if request_token:
+        existing = Use.objects.filter(request_token=request_token).first()
+        if existing is not None:
+            return existing
+    number = parse_number(card_number)
+    try:
+        with transaction.atomic():
+            use = _record(actor=actor, site=site, number=number, event_date=event_date,
+                          offer=offer, category=category, children=children,
+                          companion=companion, seller=seller, source=source,
+                          request_token=request_token, actor_label=actor_label)
+    except IntegrityError:
+        if request_token:
+            existing = Use.objects.filter(request_token=request_token).first()
+            if existing is not None:
+                return existing
+        raise errors.AlreadyRecorded() from None
+    return use
+
+
+def _record(*, actor, site, number, event_date, offer, category, children, companion,
+            seller, source, request_token, actor_label) -> Use:
+    children = int(children or 0)
+    if children < 0:
+        raise errors.TooManyChildren(max=0)
+    venue = site.organisation
+    if offer is not None:
+        if not offer_is_available(offer, site, event_date):
+            raise errors.OfferNotAvailable()
+        category = offer.category
+    elif not category:
+        raise errors.CategoryRequired()
+    is_course = offer is not None and offer.kind in COURSE_KINDS
+    backfilled = _check_date(event_date, course=is_course)
+    card = (
+        Card.objects.select_for_update().filter(number=number).first()
+    )
+    if request_token and card is not None:
+        # A double submission waited for the card's lock: answer with the first one's use.
+        existing = Use.objects.filter(request_token=request_token).first()
+        if existing is not None:
+            return existing
+    card = _check_card(card, number, event_date)
+    if children:
+        if is_course or (offer is not None and not offer.children_allowed):
+            raise errors.ChildrenNotAllowed()
+        from kaikukanta.usage.selectors import children_max
+
+        most = children_max(card)
+        if children > most:
+            raise errors.TooManyChildren(max=most)
+    same = Use.objects.filter(card=card, event_date=event_date, status=UseStatus.RECORDED)
+    same = same.filter(offer=offer) if offer is not None else same.filter(
+        offer__isnull=True, site=site)
+    if same.exists():
+        raise errors.AlreadyRecorded()
+    if offer is not None:
+        _take_places(offer, event_date, _tickets(children))
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    use = Use.objects.create(
+        card=card, offer=offer, venue=venue, site=site, seller=seller,
+        area_id=venue.home_area_id, card_area_id=card.area_id, category=category,
+        event_date=event_date, children=children, companion=bool(companion),
+        source=source, backfilled=backfilled or source in (UseSource.BACKFILL,
+                                                           UseSource.IMPORT),
+        recorded_by=user, request_token=request_token or None,
+    )
+    stats_hooks.on_use_recorded(use)
+    audit_log(
+        action="use.recorded", actor=actor, actor_label=actor_label, target=use,
+        target_label=f"{card.display_number} {event_date.isoformat()}",
+        area=venue.home_area, organisation=venue,
+        changes={"card": card.display_number, "site": site.name,
+                 "offer": offer.pk if offer else None, "category": category,
+                 "event_date": event_date.isoformat(), "children": children,
+                 "companion": bool(companion), "source": source,
+                 "community": card.kind == CardKind.COMMUNITY,
+                 "seller": seller.name if seller else None},
+    )
+    return use
+
+
+def use_cancel(*, actor, use: Use, actor_label: str = "") -> Use:
+    """Cancel a use recorded by mistake, within CANCEL_DAYS of recording. The row stays
+    (status cancelled) so the log and the statistics can follow it."""
+    with transaction.atomic():
+        use = (Use.objects.select_for_update(of=("self",))
+               .select_related("venue__home_area", "card").get(pk=use.pk))
+        if use.status == UseStatus.CANCELLED:
+            raise errors.AlreadyCancelled()
+        if use.recorded_at < timezone.now() - timedelta(days=CANCEL_DAYS):
+            raise errors.CancelWindowPassed(days=CANCEL_DAYS)
+        use.status = UseStatus.CANCELLED
+        use.cancelled_at = timezone.now()
+        use.cancelled_by = actor if getattr(actor, "is_authenticated", False) else None
+        use.save(update_fields=["status", "cancelled_at", "cancelled_by"])
+        _release_places(use)
+        stats_hooks.on_use_cancelled(use)
+        audit_log(
+            action="use.cancelled", actor=actor, actor_label=actor_label, target=use,
+            target_label=f"{use.card.display_number} {use.event_date.isoformat()}",
+            area=use.venue.home_area, organisation=use.venue,
+            changes={"event_date": use.event_date.isoformat(), "children": use.children},
+        )
+    return use
+
+
+# --- offers ----------------------------------------------------------------------------
+
+OFFER_FIELDS = ("title_fi", "title_sv", "title_en", "category", "kind", "starts_on",
+                "ends_on", "children_allowed", "cap_per_date", "restrictions", "site")
+
+
+def _clean_offer(offer: Offer) -> None:
+    if offer.site.organisation_id != offer.venue_id:
+        raise errors.OfferSiteMismatch()
+    if offer.starts_on and offer.ends_on and offer.ends_on < offer.starts_on:
+        raise errors.OfferPeriodInvalid()
+    if offer.kind in COURSE_KINDS:
+        offer.children_allowed = False  # children's tickets never apply to courses
+
+
+def offer_create(
+    *,
+    actor,
+    venue,
+    site,
+    title_fi: str,
+    category: str,
+    kind: str,
+    title_sv: str = "",
+    title_en: str = "",
+    starts_on: datetime.date | None = None,
+    ends_on: datetime.date | None = None,
+    children_allowed: bool = True,
+    cap_per_date: int | None = None,
+    restrictions: str = "",
+) -> Offer:
+    with transaction.atomic():
+        offer = Offer(venue=venue, site=site, title_fi=title_fi, title_sv=title_sv,
+                      title_en=title_en, category=category, kind=kind, starts_on=starts_on,
+                      ends_on=ends_on, children_allowed=children_allowed,
+                      cap_per_date=cap_per_date, restrictions=restrictions)
+        _clean_offer(offer)
+        offer.save()
+        audit_log(action="offer.created", actor=actor, target=offer, area=venue.home_area,
+                  organisation=venue,
+                  changes={f: getattr(offer, f) for f in OFFER_FIELDS})
+    return offer
+
+
+def offer_update(*, actor, offer: Offer, **fields) -> Offer:
+    """Change an offer's fields (any of OFFER_FIELDS)."""
+    unknown = set(fields) - set(OFFER_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown offer fields: {sorted(unknown)}")
+    with transaction.atomic():
+        offer = Offer.objects.select_for_update().get(pk=offer.pk)
+        changes = {}
+        for name, value in fields.items():
+            if getattr(offer, name) != value:
+                changes[name] = value
+                setattr(offer, name, value)
+        _clean_offer(offer)
+        offer.save()
+        if changes:
+            audit_log(action="offer.updated", actor=actor, target=offer,
+                      area=offer.venue.home_area, organisation=offer.venue, changes=changes)
+    return offer
+
+
+def offer_set_status(*, actor, offer: Offer, status: str) -> Offer:
+    if status not in OfferStatus.values:
+        raise errors.OfferStatusInvalid()
+    with transaction.atomic():
+        offer = Offer.objects.select_for_update().get(pk=offer.pk)
+        old = offer.status
+        offer.status = status
+        offer.save(update_fields=["status"])
+        audit_log(action="offer.status_changed", actor=actor, target=offer,
+                  area=offer.venue.home_area, organisation=offer.venue,
+                  changes={"status": [old, status]})
+    return offer
+
+
+def offer_counts_rebuild(*, offers=None) -> int:
+    """Recount the per-date ticket counters from the recorded uses (after bulk loads)."""
+    qs = Use.objects.filter(status=UseStatus.RECORDED, offer__isnull=False)
+    if offers is not None:
+        qs = qs.filter(offer__in=offers)
+    rows = qs.values("offer_id", "event_date").annotate(n=Count("id"), c=Sum("children"))
+    with transaction.atomic():
+        base = OfferDateCount.objects.all()
+        if offers is not None:
+            base = base.filter(offer__in=offers)
+        base.delete()
+        objs = [OfferDateCount(offer_id=r["offer_id"], event_date=r["event_date"],
+                               tickets=r["n"] + (r["c"] or 0)) for r in rows]
+        OfferDateCount.objects.bulk_create(objs, batch_size=2000)
+    return len(objs)

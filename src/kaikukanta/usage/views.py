@@ -1,0 +1,363 @@
+"""Venue pages: the ticket desk, uses, monthly counts, offers, paper backfill and the
+coordinators' list of look-ups that were slowed down. Views parse input, check
+`can(...)` and call services; every list starts from `visible_to(request.user)`."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kaikukanta.accounts.permissions import Perm, can, get_visible_or_404
+from kaikukanta.lib.errors import DomainError
+from kaikukanta.network.models import Organisation, Unit
+from kaikukanta.usage import selectors, services
+from kaikukanta.usage.forms import LookupForm, OfferForm, RecordForm, UploadForm, UseFilterForm
+from kaikukanta.usage.imports import uses_upload
+from kaikukanta.usage.models import LookupLog, Offer, OfferStatus, Use, UseSource, UseStatus
+
+
+def _site_or_none(request, sites: list[Unit]) -> Unit | None:
+    """The site chosen with ?site= (404 outside scope, 403 without the right to record),
+    or the only site the user has."""
+    raw = request.POST.get("site") or request.GET.get("site")
+    if raw:
+        site = get_visible_or_404(Unit.objects.select_related("organisation__home_area"),
+                                  request.user, pk=raw)
+        if not can(request.user, Perm.RECORD_USES, site):
+            raise PermissionDenied
+        return site
+    if len(sites) == 1:
+        return sites[0]
+    return None
+
+
+def _sites_or_403(request) -> list[Unit]:
+    sites = list(selectors.recording_sites_for(request.user))
+    if not sites:
+        raise PermissionDenied
+    return sites
+
+
+def _choose_site(request, sites, next_name: str):
+    return render(request, "usage/choose_site.html",
+                  {"sites": sites, "next_url": reverse(next_name)})
+
+
+def _add_error(form, exc: DomainError) -> None:
+    field = exc.field
+    if field not in form.fields or form.fields[field].widget.is_hidden:
+        field = None
+    form.add_error(field, str(exc))
+
+
+def _record_form(site, answer, data=None, *, backfill=False):
+    form = RecordForm(data, site=site, children_max=answer.children_max if answer else 0,
+                      community=bool(answer and answer.is_community), backfill=backfill,
+                      initial={"number": answer.number if answer else "",
+                               "token": uuid.uuid4().hex})
+    return form
+
+
+# --- the desk --------------------------------------------------------------------------
+
+@login_required
+def desk(request):
+    sites = _sites_or_403(request)
+    site = _site_or_none(request, sites)
+    if site is None:
+        return _choose_site(request, sites, "usage:desk")
+    lookup = LookupForm(request.GET or None)
+    answer = error = None
+    status = 200
+    if lookup.is_bound and lookup.is_valid():
+        try:
+            answer = services.card_lookup(user=request.user,
+                                          number_text=lookup.cleaned_data["number"])
+        except DomainError as exc:
+            error, status = exc, exc.http_status if exc.http_status == 429 else 200
+            lookup.add_error("number", str(exc))
+    form = _record_form(site, answer) if answer and answer.is_valid else None
+    return _render_desk(request, site, sites, lookup, answer, form, error, status)
+
+
+def _render_desk(request, site, sites, lookup, answer, form, error=None, status=200):
+    if form is not None:
+        lookup.fields["number"].widget.attrs.pop("autofocus", None)
+    today = timezone.localdate()
+    recent = (Use.objects.filter(site=site, recorded_at__date__gte=today)
+              .select_related("card", "offer").order_by("-recorded_at")[:5])
+    return render(request, "usage/desk.html", {
+        "site": site, "many_sites": len(sites) > 1, "lookup": lookup, "answer": answer,
+        "form": form, "error": error, "recent": recent,
+        "seller": selectors.seller_for(request.user, site.organisation),
+    }, status=status)
+
+
+@login_required
+@require_POST
+def desk_record(request):
+    sites = _sites_or_403(request)
+    site = _site_or_none(request, sites)
+    if site is None:
+        raise Http404
+    try:
+        answer = selectors.card_desk_status(request.POST.get("number", ""),
+                                            on=timezone.localdate())
+    except DomainError:
+        answer = None
+    form = _record_form(site, answer, request.POST)
+    if answer is not None and form.is_valid():
+        d = form.cleaned_data
+        try:
+            use = services.use_record(
+                actor=request.user, site=site, card_number=d["number"],
+                event_date=d["event_date"], offer=d["offer"], category=d["category"] or None,
+                children=d["children"] or 0, companion=d["companion"],
+                seller=selectors.seller_for(request.user, site.organisation),
+                source=UseSource.DESK, request_token=d["token"],
+            )
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, _(
+                "Recorded: card %(number)s, %(date)s, %(children)s children's tickets.")
+                % {"number": use.card.display_number, "date": use.event_date.strftime("%d.%m.%Y"),
+                   "children": use.children})
+            return redirect(f"{reverse('usage:desk')}?site={site.pk}")
+    elif answer is None:
+        form.add_error(None, _("Look the card up again."))
+    lookup = LookupForm(initial={"number": request.POST.get("number", "")})
+    return _render_desk(request, site, sites, lookup, answer, form)
+
+
+# --- uses ------------------------------------------------------------------------------
+
+def _filtered_uses(request):
+    uses = selectors.uses_for_venue_pages(request.user)
+    sites = Unit.objects.visible_to(request.user).filter(
+        pk__in=Use.objects.visible_to(request.user).values("site")).order_by("name")
+    offers = Offer.objects.visible_to(request.user).order_by("title_fi")
+    form = UseFilterForm(request.GET or None, sites=sites, offers=offers)
+    if form.is_valid():
+        d = form.cleaned_data
+        if d["site"]:
+            uses = uses.filter(site=d["site"])
+        if d["offer"]:
+            uses = uses.filter(offer=d["offer"])
+        if d["date_from"]:
+            uses = uses.filter(event_date__gte=d["date_from"])
+        if d["date_to"]:
+            uses = uses.filter(event_date__lte=d["date_to"])
+    return uses, form
+
+
+@login_required
+def use_list(request):
+    uses, form = _filtered_uses(request)
+    page = Paginator(uses, 50).get_page(request.GET.get("page"))
+    cancel_after = timezone.now() - timedelta(days=services.CANCEL_DAYS)
+    recordable = {s.pk for s in selectors.recording_sites_for(request.user)}
+    rows = [{"use": u, "can_cancel": u.status == UseStatus.RECORDED
+             and u.recorded_at >= cancel_after and u.site_id in recordable}
+            for u in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "usage/use_list.html", {
+        "form": form, "page": page, "rows": rows, "query": query.urlencode(),
+    })
+
+
+@login_required
+def use_months(request):
+    uses, form = _filtered_uses(request)
+    return render(request, "usage/use_months.html", {
+        "form": form, "months": selectors.use_month_counts(uses),
+    })
+
+
+@login_required
+@require_POST
+def use_cancel(request, pk: int):
+    use = get_visible_or_404(Use.objects.select_related("site__organisation"), request.user,
+                             pk=pk)
+    if not can(request.user, Perm.RECORD_USES, use.site):
+        raise PermissionDenied
+    try:
+        services.use_cancel(actor=request.user, use=use)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The use was cancelled."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("usage:uses")
+    return redirect(target)
+
+
+# --- offers ----------------------------------------------------------------------------
+
+def _managed_venues(request):
+    venues = Organisation.objects.visible_to(request.user).venues().order_by("name")
+    return [v for v in venues if can(request.user, Perm.MANAGE_OFFERS, v)]
+
+
+@login_required
+def offer_list(request):
+    offers = (Offer.objects.visible_to(request.user).select_related("site", "venue")
+              .order_by("venue__name", "status", "title_fi"))
+    return render(request, "usage/offer_list.html", {
+        "offers": offers, "venues": _managed_venues(request),
+    })
+
+
+@login_required
+def offer_create(request):
+    venues = _managed_venues(request)
+    raw = request.GET.get("venue")
+    if raw:
+        venue = get_visible_or_404(Organisation.objects.venues(), request.user, pk=raw)
+        if not can(request.user, Perm.MANAGE_OFFERS, venue):
+            raise PermissionDenied
+    elif len(venues) == 1:
+        venue = venues[0]
+    elif venues:
+        raise Http404
+    else:
+        raise PermissionDenied
+    form = OfferForm(request.POST or None, venue=venue)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.offer_create(actor=request.user, venue=venue, **form.cleaned_data)
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, _("The offer was saved."))
+            return redirect("usage:offers")
+    return render(request, "usage/offer_form.html", {"form": form, "venue": venue})
+
+
+@login_required
+def offer_edit(request, pk: int):
+    offer = get_visible_or_404(Offer.objects.select_related("venue", "site"), request.user,
+                               pk=pk)
+    if not can(request.user, Perm.MANAGE_OFFERS, offer.venue):
+        raise PermissionDenied
+    form = OfferForm(request.POST or None, instance=offer, venue=offer.venue)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.offer_update(actor=request.user, offer=offer, **form.cleaned_data)
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, _("The offer was saved."))
+            return redirect("usage:offers")
+    return render(request, "usage/offer_form.html", {
+        "form": form, "venue": offer.venue, "offer": offer, "statuses": OfferStatus.choices,
+    })
+
+
+@login_required
+@require_POST
+def offer_status(request, pk: int):
+    offer = get_visible_or_404(Offer.objects.select_related("venue"), request.user, pk=pk)
+    if not can(request.user, Perm.MANAGE_OFFERS, offer.venue):
+        raise PermissionDenied
+    try:
+        services.offer_set_status(actor=request.user, offer=offer,
+                                  status=request.POST.get("status", ""))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The offer's status was changed."))
+    return redirect("usage:offers")
+
+
+# --- paper backfill --------------------------------------------------------------------
+
+@login_required
+def backfill(request):
+    sites = _sites_or_403(request)
+    site = _site_or_none(request, sites)
+    if site is None:
+        return _choose_site(request, sites, "usage:backfill")
+    data = request.POST if request.method == "POST" else None
+    form = RecordForm(data, site=site, backfill=True,
+                      initial={"token": uuid.uuid4().hex, "event_date": None})
+    if data is not None and form.is_valid():
+        d = form.cleaned_data
+        try:
+            use = services.use_record(
+                actor=request.user, site=site, card_number=d["number"],
+                event_date=d["event_date"], offer=d["offer"], category=d["category"] or None,
+                children=d["children"] or 0, companion=d["companion"],
+                seller=selectors.seller_for(request.user, site.organisation),
+                source=UseSource.BACKFILL, request_token=d["token"],
+            )
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, _("Entered: card %(number)s, %(date)s.") % {
+                "number": use.card.display_number,
+                "date": use.event_date.strftime("%d.%m.%Y")})
+            return redirect(f"{reverse('usage:backfill')}?site={site.pk}")
+    return render(request, "usage/backfill.html", {
+        "site": site, "form": form, "upload": UploadForm(), "many_sites": len(sites) > 1,
+        "days": services.BACKFILL_DAYS,
+        "offers": selectors.offers_for_site(site),
+    })
+
+
+@login_required
+def backfill_upload(request):
+    sites = _sites_or_403(request)
+    site = _site_or_none(request, sites)
+    if site is None:
+        return _choose_site(request, sites, "usage:backfill_upload")
+    form = UploadForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = uses_upload(actor=request.user, site=site, name=upload.name,
+                                 data=upload.read(),
+                                 seller=selectors.seller_for(request.user, site.organisation))
+        except DomainError as exc:
+            _add_error(form, exc)
+    return render(request, "usage/backfill_upload.html", {
+        "site": site, "form": form, "result": result,
+        "offers": selectors.offers_for_site(site),
+    }, status=400 if result is not None and result.errors else 200)
+
+
+# --- coordinators: look-ups that were slowed down --------------------------------------
+
+@login_required
+def lookup_review(request):
+    if not can(request.user, Perm.REVIEW_LOOKUPS):
+        raise PermissionDenied
+    since = timezone.now() - timedelta(days=30)
+    logs = LookupLog.objects.visible_to(request.user).filter(at__gte=since)
+    throttled = logs.filter(throttled=True).select_related("user")[:200]
+    guessers = (
+        logs.filter(found=False).values("user__name", "user__email", "actor_label")
+        .annotate(unknown=Count("id"), slowed=Count("id", filter=Q(throttled=True)))
+        .filter(unknown__gte=5).order_by("-unknown")[:100]
+    )
+    return render(request, "usage/lookup_review.html", {
+        "throttled": throttled, "guessers": guessers,
+    })
+
+

@@ -1,0 +1,203 @@
+"""The desk and venue pages: the flow, scope, roles, no holder fields, page weight."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from kaikukanta.cards.models import HOLDER_FIELDS, CardStatus
+from kaikukanta.usage import services
+from kaikukanta.usage.models import Category, Offer, OfferKind, Use, UseStatus
+from tests.usage.conftest import days, mk
+
+DESK = reverse("usage:desk")
+RECORD = reverse("usage:desk_record")
+
+
+def token_of(body: str) -> str:
+    return re.search(r'name="token" value="([0-9a-f]+)"', body).group(1)
+
+
+def look_up(client, site, number):
+    return client.get(DESK, {"site": site.pk, "number": number})
+
+
+def test_desk_flow_record_two_children_refuse_third(cast, card, offer, client, today):
+    client.force_login(cast.a.venue)
+    r = client.get(DESK)
+    assert r.status_code == 200 and "Choose the site" in r.content.decode()  # two sites
+    r = look_up(client, cast.a.site, card.display_number)
+    body = r.content.decode()
+    assert r.status_code == 200 and "VALID" in body and "NOT VALID" not in body
+    assert 'autocomplete="off"' in body and "Up to 2 children" in body
+    data = {"site": cast.a.site.pk, "number": card.display_number, "token": token_of(body),
+            "offer": offer.pk, "event_date": today.isoformat(), "children": 2}
+    r = client.post(RECORD, data)
+    assert r.status_code == 302
+    use = Use.objects.get()
+    assert use.children == 2 and use.offer == offer and use.recorded_by == cast.a.venue
+    # double submission of the same form: still one use
+    r = client.post(RECORD, data)
+    assert r.status_code == 302 and Use.objects.count() == 1
+    # a third child is refused with its own message
+    data.update(token="fresh-token", children=3, event_date=(today - days(1)).isoformat())
+    body = client.post(RECORD, data).content.decode()
+    assert "At most 2 children&#x27;s tickets" in body and Use.objects.count() == 1
+
+
+@pytest.mark.parametrize(("state", "text"), [
+    ("expired", "Expired on"),
+    ("inactive", "Inactivated since"),
+])
+def test_desk_refuses_expired_and_inactive_cards_distinctly(cast, client, today, state, text):
+    if state == "expired":
+        c = mk(cast.a.unit, issued_on=today - days(400))
+    else:
+        c = mk(cast.a.unit, status=CardStatus.INACTIVE)
+        c.inactivated_on = today - days(2)
+        c.save()
+    client.force_login(cast.a.venue)
+    body = look_up(client, cast.a.site, c.number).content.decode()
+    assert "NOT VALID" in body and text in body and 'name="token"' not in body
+    # posting anyway is refused by the service
+    r = client.post(RECORD, {"site": cast.a.site.pk, "number": c.number, "token": "t1",
+                             "category": Category.CULTURE, "event_date": today.isoformat()})
+    assert Use.objects.count() == 0 and r.status_code == 200
+
+
+def test_desk_never_shows_holder_fields(cast, card, offer, client):
+    client.force_login(cast.a.venue)
+    body = look_up(client, cast.a.site, card.number).content.decode()
+    assert "1937" not in body and "88600" not in body
+    lowered = body.lower()
+    for word in ("birth", "postal", "gender", "life situation", "municipality"):
+        assert word not in lowered
+    for field in HOLDER_FIELDS:
+        if field != "children":
+            assert field not in lowered
+
+
+def test_desk_page_is_small(cast, card, client):
+    client.force_login(cast.a.venue)
+    r = look_up(client, cast.a.site, card.number)
+    assert len(r.content) < 12_000  # HTML of the answer page, before compression
+    assert "<script>" not in r.content.decode() and "style=" not in r.content.decode()
+
+
+def test_site_staff_record_at_own_site_only_and_cannot_manage_offers(cast, card, client):
+    client.force_login(cast.a.site_staff)
+    r = client.get(DESK)  # one site: straight to the desk
+    assert r.status_code == 200 and cast.a.site2.name in r.content.decode()
+    assert look_up(client, cast.a.site, card.number).status_code == 404
+    assert client.get(reverse("usage:offer_create")).status_code == 403
+    offer = Offer.objects.create(venue=cast.a.venue_org, site=cast.a.site2, title_fi="Uinti",
+                                 category=Category.SPORTS, kind=OfferKind.ADMISSION)
+    assert client.get(reverse("usage:offer_edit", args=[offer.pk])).status_code == 403
+    assert client.post(reverse("usage:offer_status", args=[offer.pk]),
+                       {"status": "hidden"}).status_code == 403
+
+
+def test_whole_organisation_staff_manage_offers(cast, client):
+    client.force_login(cast.a.venue)
+    url = reverse("usage:offer_create")
+    r = client.post(url, {"site": cast.a.site.pk, "title_fi": "Kurssi", "category": "education",
+                          "kind": "course", "children_allowed": "on"})
+    assert r.status_code == 302
+    offer = Offer.objects.get()
+    assert offer.children_allowed is False  # never for courses
+    r = client.post(reverse("usage:offer_status", args=[offer.pk]), {"status": "ended"})
+    offer.refresh_from_db()
+    assert offer.status == "ended"
+    # another venue's offer is out of scope
+    client.force_login(cast.b.venue)
+    assert client.get(reverse("usage:offer_edit", args=[offer.pk])).status_code == 404
+    assert client.get(url, {"venue": cast.a.venue_org.pk}).status_code == 404
+    # a site of another venue cannot be chosen
+    client.force_login(cast.a.venue)
+    r = client.post(url, {"site": cast.b.site.pk, "title_fi": "X", "category": "culture",
+                          "kind": "event"})
+    assert r.status_code == 200 and Offer.objects.count() == 1
+
+
+def test_seller_records_for_linked_venues_only(cast, card, offer, client, today):
+    client.force_login(cast.a.seller)
+    body = client.get(DESK).content.decode()
+    assert cast.a.site.name in body and cast.b.site.name not in body
+    body = look_up(client, cast.a.site, card.number).content.decode()
+    assert "Tickets Espoo" in body
+    client.post(RECORD, {"site": cast.a.site.pk, "number": card.number,
+                         "token": token_of(body), "offer": offer.pk,
+                         "event_date": today.isoformat(), "children": 0})
+    use = Use.objects.get()
+    assert use.seller == cast.a.seller_org and use.venue == cast.a.venue_org
+    assert look_up(client, cast.b.site, card.number).status_code == 404
+    assert client.post(RECORD, {"site": cast.b.site.pk}).status_code == 404
+    # the seller sees the use in its list and the venue sees who sold it
+    assert card.display_number in client.get(reverse("usage:uses")).content.decode()
+    client.force_login(cast.a.venue)
+    assert "by Tickets Espoo" in client.get(reverse("usage:uses")).content.decode()
+
+
+@pytest.mark.parametrize(("who", "status"), [
+    ("national", 403), ("a.culture", 403), ("a.distributor", 403), ("outsider", 403),
+    ("a.venue", 200), ("a.site_staff", 200), ("a.seller", 200),
+])
+def test_desk_by_role(cast, client, who, status):
+    user = cast
+    for part in who.split("."):
+        user = getattr(user, part)
+    client.force_login(user)
+    assert client.get(DESK).status_code == status
+    assert client.get(reverse("usage:backfill")).status_code == status
+
+
+def test_venue_sees_only_its_uses_and_cancels_within_scope(cast, card, card_b, offer, client,
+                                                          today):
+    use = services.use_record(actor=cast.a.venue, site=cast.a.site, card_number=card.number,
+                              event_date=today, offer=offer)
+    other = services.use_record(actor=cast.b.venue, site=cast.b.site,
+                                card_number=card_b.number, event_date=today,
+                                category=Category.CULTURE)
+    client.force_login(cast.b.venue)
+    body = client.get(reverse("usage:uses")).content.decode()
+    assert card_b.display_number in body and card.display_number not in body
+    assert client.post(reverse("usage:use_cancel", args=[use.pk])).status_code == 404
+    client.force_login(cast.a.venue)
+    body = client.get(reverse("usage:uses")).content.decode()
+    assert card.display_number in body and card_b.display_number not in body
+    assert "1937" not in body and "88600" not in body
+    r = client.post(reverse("usage:use_cancel", args=[use.pk]))
+    assert r.status_code == 302
+    use.refresh_from_db()
+    other.refresh_from_db()
+    assert use.status == UseStatus.CANCELLED and other.status == UseStatus.RECORDED
+    # the area's culture coordinator sees the use but cannot cancel it
+    client.force_login(cast.a.culture)
+    assert card.display_number in client.get(reverse("usage:uses")).content.decode()
+
+
+def test_month_counts(cast, card, offer, client, today):
+    services.use_record(actor=cast.a.venue, site=cast.a.site, card_number=card.number,
+                        event_date=today, offer=offer, children=2)
+    services.use_record(actor=cast.a.venue, site=cast.a.site, card_number=card.number,
+                        event_date=today, category=Category.CULTURE, children=1)
+    client.force_login(cast.a.venue)
+    r = client.get(reverse("usage:use_months"))
+    body = r.content.decode()
+    assert '<td class="num">2</td><td class="num">3</td>' in body
+
+
+def test_backfill_one_by_one(cast, card, offer, client, today):
+    client.force_login(cast.a.venue)
+    url = reverse("usage:backfill")
+    body = client.get(url, {"site": cast.a.site.pk}).content.decode()
+    data = {"site": cast.a.site.pk, "number": card.number, "token": token_of(body),
+            "offer": offer.pk, "event_date": (today - days(10)).isoformat(), "children": 1}
+    assert client.post(url, data).status_code == 302
+    use = Use.objects.get()
+    assert use.backfilled and use.source == "backfill"
+    data.update(token="another", event_date=(today - days(61)).isoformat())
+    body = client.post(url, data).content.decode()
+    assert "at most 60 days" in body and Use.objects.count() == 1

@@ -1,0 +1,99 @@
+"""The desk answer, the look-up log and the slow-down of number guessing."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from kaikukanta.cards import numbers
+from kaikukanta.cards.errors import CardCheckCharacter, CardNumberInvalid
+from kaikukanta.cards.models import CardKind, CardStatus
+from kaikukanta.usage import errors, selectors, services
+from kaikukanta.usage.models import LookupLog
+from tests.usage.conftest import days, mk
+
+
+def test_desk_status_answers(cast, card, today):
+    answer = selectors.card_desk_status(card.number.lower(), on=today)
+    assert answer.status == "valid" and answer.children_max == 2
+    assert answer.kind == "personal" and answer.number == card.display_number
+    assert not hasattr(answer, "birth_year") and not hasattr(answer, "postal_code")
+    assert selectors.card_desk_status(card.number, on=card.valid_until + days(1)).status == \
+        "expired"
+    assert selectors.card_desk_status(numbers.generate(), on=today).status == "unknown"
+    unused = mk(status=CardStatus.UNUSED)
+    assert selectors.card_desk_status(unused.number, on=today).status == "unknown"
+    community = mk(cast.a.unit, kind=CardKind.COMMUNITY)
+    answer = selectors.card_desk_status(community.number, on=today)
+    assert answer.kind == "community" and answer.children_max == selectors.COMMUNITY_CLIENTS_MAX
+
+
+def test_replaced_and_inactive(cast, today):
+    old = mk(cast.a.unit, status=CardStatus.INACTIVE)
+    old.inactivated_on = today
+    old.save()
+    answer = selectors.card_desk_status(old.number, on=today)
+    assert answer.status == "inactive" and answer.inactive_since == today
+    new = mk(cast.a.unit)
+    new.replaces = old
+    new.save()
+    answer = selectors.card_desk_status(old.number, on=today)
+    assert answer.status == "replaced" and answer.replaced_by == new.display_number
+
+
+def test_malformed_numbers_raise(cast, today):
+    with pytest.raises(CardNumberInvalid):
+        selectors.card_desk_status("ABC", on=today)
+    good = numbers.generate()
+    wrong = good[:-1] + ("2" if good[-1] != "2" else "3")
+    with pytest.raises(CardCheckCharacter):
+        selectors.card_desk_status(wrong, on=today)
+
+
+def test_every_lookup_is_logged(cast, card):
+    services.card_lookup(user=cast.a.venue, number_text=card.number)
+    services.card_lookup(user=cast.a.venue, number_text=numbers.generate())
+    logs = list(LookupLog.objects.order_by("id"))
+    assert [(log.user, log.found, log.area) for log in logs] == [
+        (cast.a.venue, True, cast.a.area), (cast.a.venue, False, cast.a.area)]
+
+
+def test_guessing_is_slowed_down(cast, card, settings):
+    settings.KAIKUKANTA_LOOKUP_UNKNOWN_LIMIT = 3
+    for _ in range(3):
+        assert services.card_lookup(user=cast.a.venue,
+                                    number_text=numbers.generate()).status == "unknown"
+    with pytest.raises(errors.LookupThrottled) as exc:
+        services.card_lookup(user=cast.a.venue, number_text=card.number)
+    assert exc.value.http_status == 429 and exc.value.code == "lookup_throttled"
+    assert LookupLog.objects.filter(throttled=True).count() == 1
+    # another user and an API client label are counted apart
+    assert services.card_lookup(user=cast.a.site_staff, number_text=card.number).is_valid
+    for _ in range(3):
+        services.card_lookup(actor_label="api:partner", number_text=numbers.generate())
+    with pytest.raises(errors.LookupThrottled):
+        services.card_lookup(actor_label="api:partner", number_text=numbers.generate())
+
+
+def test_desk_page_answers_429_and_coordinator_sees_it(cast, card, settings, client):
+    settings.KAIKUKANTA_LOOKUP_UNKNOWN_LIMIT = 2
+    client.force_login(cast.a.venue)
+    url = reverse("usage:desk")
+    for _ in range(2):
+        r = client.get(url, {"site": cast.a.site.pk, "number": numbers.generate()})
+        assert r.status_code == 200 and "No card has this number" in r.content.decode()
+    r = client.get(url, {"site": cast.a.site.pk, "number": card.number})
+    assert r.status_code == 429
+    assert "Too many unknown card numbers" in r.content.decode()
+    assert "VALID" not in r.content.decode()
+    client.force_login(cast.a.culture)
+    body = client.get(reverse("usage:lookups")).content.decode()
+    assert card.number in body and "venue" in body
+    client.force_login(cast.b.culture)
+    body = client.get(reverse("usage:lookups")).content.decode()
+    assert card.number not in body
+    client.force_login(cast.national)
+    assert card.number in client.get(reverse("usage:lookups")).content.decode()
+    for user in (cast.a.venue, cast.a.welfare, cast.outsider):
+        client.force_login(user)
+        assert client.get(reverse("usage:lookups")).status_code == 403
