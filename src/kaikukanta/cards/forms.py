@@ -11,7 +11,7 @@ from kaikukanta.lib.errors import DomainError
 
 
 def _optional_choices(choices):
-    return [("", _("Not given"))] + list(choices)
+    return [("", _("Not entered"))] + list(choices)
 
 
 class NumberInput(forms.TextInput):
@@ -20,7 +20,8 @@ class NumberInput(forms.TextInput):
 
     def __init__(self, attrs=None):
         base = {"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false",
-                "inputmode": "text", "class": "card-number", "maxlength": "20"}
+                "inputmode": "text", "class": "card-number", "maxlength": "20",
+                "data-scan": _("Read with the camera")}
         super().__init__({**base, **(attrs or {})})
 
 
