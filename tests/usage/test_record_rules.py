@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import models
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
@@ -225,16 +226,43 @@ def test_cancel_within_seven_days_once(cast, card, offer, monkeypatch):
 @pytest.mark.parametrize(("lang", "error", "text"), [
     ("fi", errors.TooManyChildren(max=2), "Tällä kortilla voi antaa enintään 2 lasten lippua."),
     ("sv", errors.TooManyChildren(max=2), "Med det här kortet kan högst 2 barnbiljetter ges."),
-    ("en", errors.TooManyChildren(max=2), "At most 2 children's tickets can be given with this card."),
-    ("fi", errors.AlreadyRecorded(), "Tämä kortti on jo kirjattu tähän tarjoukseen tälle päivälle."),
-    ("sv", errors.AlreadyRecorded(), "Det här kortet har redan registrerats för det här erbjudandet den här dagen."),
+    ("en", errors.TooManyChildren(max=2),
+     "At most 2 children's tickets can be given with this card."),
+    ("fi", errors.AlreadyRecorded(),
+     "Tämä kortti on jo kirjattu tähän tarjoukseen tälle päivälle."),
+    ("sv", errors.AlreadyRecorded(),
+     "Det här kortet har redan registrerats för det här erbjudandet den här dagen."),
     ("fi", errors.CardExpired(date="1.2.2026"), "Kortin voimassaolo päättyi 1.2.2026."),
     ("sv", errors.CardInactive(date="1.2.2026"), "Kortet har inaktiverats 1.2.2026"),
     ("en", errors.CardReplaced(number="K7M4-9QX2"), "replaced by card K7M4-9QX2"),
-    ("fi", errors.OfferCapReached(left=0, wanted=2), "Kaikukortti-liput tälle päivälle on käytetty"),
+    ("fi", errors.OfferCapReached(left=0, wanted=2),
+     "Kaikukortti-liput tälle päivälle on käytetty"),
     ("sv", errors.ChildrenNotAllowed(), "Barnbiljetter ges inte"),
     ("fi", errors.LookupThrottled(minutes=15), "Liian monta tuntematonta kortin numeroa"),
 ])
 def test_messages_in_three_languages(lang, error, text):
     with translation.override(lang):
         assert text in str(error)
+
+
+def test_demo_has_offers_a_year_of_uses_and_desk_cards(db):
+    from django.core.management import call_command
+
+    from kaikukanta.cards.models import Card
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    uses = Use.objects.all()
+    first = uses.count()
+    assert first > 1000 and Offer.objects.count() >= 10
+    assert uses.filter(status=UseStatus.CANCELLED).exists()
+    assert uses.filter(backfilled=True).exists() and uses.filter(children__gt=0).exists()
+    assert uses.exclude(card_area=models.F("area")).exists()  # cross-area uses
+    assert uses.filter(seller__isnull=False).values("venue").distinct().count() == 2
+    weekend = uses.filter(event_date__week_day__in=[1, 7]).count() / 2
+    weekday = uses.exclude(event_date__week_day__in=[1, 7]).count() / 5
+    assert weekend > weekday
+    assert uses.filter(offer__kind=OfferKind.COURSE_SEASON, children__gt=0).count() == 0
+    valid = Card.objects.get(number__startswith="DESK2KA")
+    assert valid.children == 2 and valid.is_valid_on(timezone.localdate())
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Use.objects.count() == first

@@ -97,7 +97,7 @@ def _render_desk(request, site, sites, lookup, answer, form, error=None, status=
     if form is not None:
         lookup.fields["number"].widget.attrs.pop("autofocus", None)
     today = timezone.localdate()
-    recent = (Use.objects.filter(site=site, recorded_at__date__gte=today)
+    recent = (Use.objects.filter(site=site, event_date=today)
               .select_related("card", "offer").order_by("-recorded_at")[:5])
     return render(request, "usage/desk.html", {
         "site": site, "many_sites": len(sites) > 1, "lookup": lookup, "answer": answer,

@@ -1,0 +1,1 @@
+"""Benchmarks, kept apart from the tests. Run one with `.venv/bin/python -m bench.<name>`."""
