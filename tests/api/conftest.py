@@ -96,3 +96,20 @@ def api():
         return ApiClient(key, language)
 
     return _api
+
+
+@pytest.fixture
+def stock(cast, postal_codes):
+    """Unused printed personal numbers in area a's stock."""
+    from kaikukanta.cards import services as card_services
+
+    batch = card_services.batch_create(actor=None, area=cast.a.area, count=6)
+    return list(batch.cards.order_by("number").values_list("number", flat=True))
+
+
+def use_body(card, offer=None, **extra):
+    body = {"card": card.display_number, "event_date": datetime.date.today().isoformat()}
+    if offer is not None:
+        body["offer"] = offer.pk
+    body.update(extra)
+    return body

@@ -43,12 +43,6 @@ def rate_limit() -> tuple[int, int]:
             getattr(settings, "KAIKUKANTA_API_RATE_WINDOW", 60))
 
 
-def unknown_limit() -> tuple[int, int]:
-    """(look-ups, window seconds) of numbers that are not cards, per key."""
-    return (getattr(settings, "KAIKUKANTA_API_UNKNOWN_LIMIT", 20),
-            getattr(settings, "KAIKUKANTA_API_UNKNOWN_WINDOW", 600))
-
-
 def api_language(request: HttpRequest) -> str:
     """The first supported language in Accept-Language; Finnish (the default) otherwise."""
     choices = []
@@ -77,7 +71,8 @@ class Reply:
 def error_reply(error: DomainError) -> Reply:
     headers = {}
     if error.http_status == 429:
-        headers["Retry-After"] = str(error.params.get("seconds", 60))
+        seconds = error.params.get("seconds") or int(error.params.get("minutes", 1)) * 60
+        headers["Retry-After"] = str(seconds)
     return Reply(error.http_status, error.as_dict(), headers)
 
 

@@ -88,6 +88,72 @@ SCHEMAS: dict[str, Any] = {
 }
 
 
+SCHEMAS["Card"] = {
+    "type": "object",
+    "description": "The desk answer about a card: its validity only, nothing about the holder.",
+    "required": ["number", "status", "valid_until", "children_max", "kind", "replaced_by",
+                 "message"],
+    "properties": {
+        "number": {"type": "string", "example": "K7M4-9QX2"},
+        "status": {"type": "string",
+                   "enum": ["valid", "expired", "inactive", "replaced", "unknown"]},
+        "valid_until": {**DATE, "nullable": True},
+        "children_max": {"type": "integer", "minimum": 0,
+                         "description": "Children's tickets (community card: clients under "
+                                        "16) that may be given with one use."},
+        "kind": {"type": "string", "enum": ["personal", "community"], "nullable": True},
+        "replaced_by": {**NULLABLE_STR, "description": "The newer card's number."},
+        "message": {"type": "string", "description": "The answer for the desk, in the "
+                                                     "language of Accept-Language."},
+    },
+    "additionalProperties": False,
+}
+SCHEMAS["UseCreate"] = {
+    "type": "object",
+    "required": ["card", "event_date"],
+    "properties": {
+        "card": {"type": "string", "maxLength": 20, "example": "K7M4-9QX2",
+                 "description": "The card number, with or without the dash."},
+        "offer": {"type": "integer", "minimum": 1,
+                  "description": "The offer (its site is used). Give `offer` or `site`."},
+        "site": {"type": "integer", "minimum": 1,
+                 "description": "A site for an admission without an offer; needs `category`."},
+        "category": {"type": "string", "enum": ["culture", "education", "science", "sports"],
+                     "description": "Only with `site` and no `offer`."},
+        "event_date": {**DATE, "description": "The day of the event or visit."},
+        "children": {"type": "integer", "minimum": 0, "maximum": 99, "default": 0,
+                     "description": "Children's tickets given with this use."},
+        "companion": {"type": "boolean", "default": False,
+                      "description": "A companion ticket was given."},
+    },
+}
+SCHEMAS["CardCreate"] = {
+    "type": "object",
+    "required": ["unit", "number", "birth_year", "postal_code"],
+    "properties": {
+        "unit": {"type": "integer", "minimum": 1,
+                 "description": "One of the distributor's units (ids on the key page)."},
+        "number": {"type": "string", "maxLength": 20, "example": "K7M4-9QX2",
+                   "description": "The printed card's number (from the area's stock)."},
+        "birth_year": {"type": "integer", "minimum": 1, "maximum": 9999},
+        "postal_code": {"type": "string", "maxLength": 10, "example": "02100"},
+        "children": {"type": "integer", "minimum": 0, "maximum": 99, "default": 0,
+                     "description": "Minor children in the household."},
+        "gender": {"type": "string", "maxLength": 40, "description": "Optional."},
+        "life_situation": {"type": "string", "maxLength": 40, "description": "Optional."},
+        "preferred_language": {"type": "string", "maxLength": 10, "description": "Optional."},
+        "issued_on": {**DATE, "description": "Default today; a paper form may be entered "
+                                             "afterwards."},
+    },
+}
+SCHEMAS["CardRenew"] = {
+    "type": "object",
+    "properties": {
+        "on": {**DATE, "description": "The renewal date; default today."},
+    },
+}
+
+
 def _page_of(ref: str) -> dict[str, Any]:
     return {
         "type": "object",
@@ -127,6 +193,13 @@ RESPONSES: dict[str, Any] = {
         {"Retry-After": {"schema": {"type": "integer"},
                          "description": "Seconds until requests are accepted again."}},
     ),
+}
+
+IDEMPOTENCY_HEADER = {
+    "name": "Idempotency-Key", "in": "header",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[!-~]+$"},
+    "description": "A unique value per intended write (for example a UUID). A retry with "
+                   "the same key returns the first response and never writes twice.",
 }
 
 PAGE_PARAMS = [
@@ -200,7 +273,121 @@ READ_PATHS: dict[str, Any] = {
     },
 }
 
-WRITE_PATHS: dict[str, Any] = {}
+def _body(ref: str, required: bool = True) -> dict[str, Any]:
+    return {"required": required,
+            "content": {"application/json": {"schema": {"$ref": ref}}}}
+
+
+CONFLICT = {"409": _error("A conflict with the current state (the error's `code` says which)."
+                          " Also `idempotency_conflict`: the Idempotency-Key was used for a "
+                          "different request.")}
+NUMBER_PARAM = {"name": "number", "in": "path", "required": True,
+                "schema": {"type": "string", "maxLength": 20}, "example": "K7M4-9QX2"}
+
+WRITE_PATHS: dict[str, Any] = {
+    "/cards/{number}": {
+        "get": {
+            "operationId": "card_detail",
+            "summary": "Look a card up (the desk answer)",
+            "description": "Whether the card can be used today: status, valid until, how many "
+                           "children's tickets, personal or community card. Nothing about the "
+                           "holder. An unknown number answers status `unknown`; many unknown "
+                           "numbers in a short time are refused with `lookup_throttled` (429).",
+            "parameters": [NUMBER_PARAM],
+            "responses": {**_ok("The desk answer.", "#/components/schemas/Card"),
+                          **_common()},
+            "x-error-codes": ["card_number_invalid", "card_check_character",
+                              "lookup_throttled", "unauthorized", "rate_limited"],
+        },
+    },
+    "/uses": {
+        "post": {
+            "operationId": "use_record",
+            "summary": "Record a use",
+            "description": "Records one use of a card at an offer (or a site's admission) "
+                           "with the same rules as the ticket desk. A ticket-seller key "
+                           "records for the venues that approved it. Requires an "
+                           "`Idempotency-Key` header.",
+            "parameters": [{**IDEMPOTENCY_HEADER, "required": True}],
+            "requestBody": _body("#/components/schemas/UseCreate"),
+            "responses": {**_ok("The recorded use (a retry gets the same answer).",
+                                "#/components/schemas/Use", "201"),
+                          **_common("403"), **CONFLICT},
+            "x-error-codes": [
+                "invalid", "card_number_invalid", "card_check_character", "card_unknown",
+                "card_expired", "card_inactive", "card_replaced", "card_not_yet_valid",
+                "event_date_in_future", "event_date_too_old", "too_many_children",
+                "children_not_allowed", "offer_not_available", "category_required",
+                "offer_cap_reached", "already_recorded", "not_in_scope", "read_only_key",
+                "idempotency_conflict", "unauthorized", "rate_limited"],
+        },
+    },
+    "/uses/{use_id}": {
+        "delete": {
+            "operationId": "use_cancel",
+            "summary": "Cancel a use",
+            "description": "Cancels a use recorded by mistake, within the venue's cancel "
+                           "window. The use stays in the list with status `cancelled`.",
+            "parameters": [
+                {"name": "use_id", "in": "path", "required": True,
+                 "schema": {"type": "integer", "minimum": 1}},
+                IDEMPOTENCY_HEADER,
+            ],
+            "responses": {**_ok("The cancelled use.", "#/components/schemas/Use"),
+                          **_common("403"), **CONFLICT},
+            "x-error-codes": ["cancel_window_passed", "already_cancelled", "not_in_scope",
+                              "read_only_key", "unauthorized", "rate_limited"],
+        },
+    },
+    "/cards": {
+        "post": {
+            "operationId": "card_register",
+            "summary": "Register a card (distributor keys)",
+            "description": "Registers a printed personal card for a holder at one of the "
+                           "distributor's units, with the same rules as the registration "
+                           "screen. The answer is the desk answer; holder facts are never "
+                           "returned.",
+            "parameters": [IDEMPOTENCY_HEADER],
+            "requestBody": _body("#/components/schemas/CardCreate"),
+            "responses": {**_ok("The registered card.", "#/components/schemas/Card", "201"),
+                          **_common("403"), **CONFLICT,
+                          "503": _error("`card_numbers_exhausted`.")},
+            "x-error-codes": [
+                "invalid", "card_number_invalid", "card_check_character", "card_unknown",
+                "card_already_registered", "card_voided", "card_wrong_kind",
+                "card_birth_year_invalid", "card_holder_too_young", "card_postal_code_invalid",
+                "card_postal_code_unknown", "card_municipality_outside_network",
+                "card_children_invalid", "card_choice_invalid", "card_date_in_future",
+                "card_date_too_old", "not_in_scope", "read_only_key", "idempotency_conflict",
+                "unauthorized", "rate_limited"],
+        },
+    },
+    "/cards/{number}/renew": {
+        "post": {
+            "operationId": "card_renew",
+            "summary": "Renew a card (distributor keys)",
+            "description": "A new year of validity from the renewal date, for a card "
+                           "registered at one of the distributor's units.",
+            "parameters": [NUMBER_PARAM, IDEMPOTENCY_HEADER],
+            "requestBody": _body("#/components/schemas/CardRenew", required=False),
+            "responses": {**_ok("The renewed card.", "#/components/schemas/Card"),
+                          **_common("403"), **CONFLICT},
+            "x-error-codes": [
+                "card_number_invalid", "card_check_character", "card_unknown",
+                "card_not_active", "card_date_in_future", "card_date_too_old",
+                "not_in_scope", "read_only_key", "idempotency_conflict", "unauthorized",
+                "rate_limited"],
+        },
+    },
+}
+
+
+def _paths() -> dict[str, Any]:
+    paths: dict[str, Any] = {}
+    for group in (READ_PATHS, WRITE_PATHS):
+        for path, ops in group.items():
+            paths.setdefault(path, {}).update(ops)
+    return paths
 
 
 def document() -> dict[str, Any]:
@@ -220,7 +407,7 @@ def document() -> dict[str, Any]:
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearerAuth": []}],
-        "paths": {**READ_PATHS, **WRITE_PATHS},
+        "paths": _paths(),
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
             "schemas": SCHEMAS,

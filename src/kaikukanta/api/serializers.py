@@ -47,3 +47,16 @@ def use_json(use: Use) -> dict[str, Any]:
         "recorded_at": use.recorded_at.isoformat(),
         "cancelled_at": use.cancelled_at.isoformat() if use.cancelled_at else None,
     }
+
+
+def card_answer_json(answer) -> dict[str, Any]:
+    """The desk answer (`usage.selectors.DeskAnswer`): validity only, never the holder."""
+    return {
+        "number": answer.number,
+        "status": answer.status,
+        "valid_until": _date(answer.valid_until),
+        "children_max": answer.children_max,
+        "kind": answer.kind or None,
+        "replaced_by": answer.replaced_by,
+        "message": str(answer.reason),
+    }

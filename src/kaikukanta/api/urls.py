@@ -8,6 +8,10 @@ app_name = "api"
 api_urlpatterns = [
     path("offers", views.offers, name="offers"),
     path("uses", views.uses, name="uses"),
+    path("uses/<int:use_id>", views.use, name="use"),
+    path("cards", views.cards, name="cards"),
+    path("cards/<str:number>", views.card, name="card"),
+    path("cards/<str:number>/renew", views.card_renewal, name="card_renew"),
 ]
 
 urlpatterns = [
