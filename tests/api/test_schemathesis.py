@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from kaikukanta.api.services import api_key_create
@@ -27,7 +29,18 @@ CHECKS = [getattr(schemathesis.checks, name) for name in (
 
 
 @pytest.fixture
-def venue_headers(cast, settings):
+def _keep_test_connection():
+    """Like Django's test client: the WSGI app must not close the test's connection at
+    the end of a request (that would end the test transaction on PostgreSQL)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def venue_headers(cast, settings, _keep_test_connection):
     settings.KAIKUKANTA_API_RATE_LIMIT = 100_000
     offer = make_offer(cast.a.site, "Näyttely")
     make_use(make_card(cast.a.unit), offer)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 import logging
 import re
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils import translation
@@ -192,11 +194,11 @@ def _idempotent(request, key: ApiKey, handler: Handler, kwargs) -> Reply:
             stored = IdempotentResponse.objects.get(api_key=key, idempotency_key=idem)
             if stored.request_hash != digest:
                 raise IdempotencyConflict() from None
-            return Reply(stored.status_code or 200, stored.body,
+            return Reply(stored.status_code or 200, json.loads(stored.body or "null"),
                          {"Idempotent-Replayed": "true"})
         reply = _call(request, key, handler, kwargs)
         stored.status_code = reply.status
-        stored.body = reply.body
+        stored.body = json.dumps(reply.body, cls=DjangoJSONEncoder, ensure_ascii=False)
         stored.save(update_fields=["status_code", "body"])
     return reply
 
@@ -204,8 +206,6 @@ def _idempotent(request, key: ApiKey, handler: Handler, kwargs) -> Reply:
 # Input parsing: every problem is an `invalid` error naming the field.
 
 def parse_json_object(request: HttpRequest) -> dict[str, Any]:
-    import json
-
     try:
         data = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError):

@@ -68,7 +68,8 @@ class IdempotentResponse(models.Model):
     idempotency_key = models.CharField(_("idempotency key"), max_length=64)
     request_hash = models.CharField(_("hash of the request"), max_length=64)
     status_code = models.PositiveSmallIntegerField(_("status code"), null=True, blank=True)
-    body = models.JSONField(_("response body"), null=True, blank=True)
+    # The JSON text exactly as first sent (jsonb would reorder the keys).
+    body = models.TextField(_("response body"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
