@@ -58,6 +58,7 @@ def test_coordinator_makes_and_revokes_a_key(cast, client, api):
     body = response.content.decode()
     key = ApiKey.objects.get(organisation=cast.a.venue_org)
     assert f"kk_{key.prefix}_" in body and response["Cache-Control"] == "no-store"
+    assert f"<code>{cast.a.site2.pk}</code> {cast.a.site2.name}" in body
     raw = body.split('id="new-key" type="text" readonly value="')[1].split('"')[0]
     assert api(raw).get("/offers").status_code == 200
     # the page never shows it again

@@ -63,6 +63,7 @@ def key_organisation(request, pk: int):
     keys = ApiKey.objects.filter(organisation=org).select_related("created_by", "revoked_by")
     response = render(request, "api/key_organisation.html", {
         "org": org, "keys": keys, "form": form, "new_key": new_key,
+        "units": org.units.order_by("name"),
     })
     response["Cache-Control"] = "no-store"
     return response
