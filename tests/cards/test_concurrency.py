@@ -66,3 +66,35 @@ def test_concurrent_batches_never_share_a_number(cast):
         t.join()
     assert len(results) == 3
     assert Card.objects.count() == 900 == Card.objects.values("number").distinct().count()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_only_one_of_two_concurrent_replacements_wins(cast):
+    batch = services.batch_create(actor=None, area=cast.a.area, count=3)
+    first, second, third = batch.cards.order_by("number").values_list("number", flat=True)
+    card = services.card_register(actor=None, unit=cast.a.unit, number=first,
+                                  birth_year=1980, postal_code="02100", children=0)
+    barrier = threading.Barrier(2)
+    results: list = []
+
+    def attempt(new_number):
+        try:
+            barrier.wait()
+            services.card_replace(actor=None, card=card, new_number=new_number)
+            results.append("ok")
+        except errors.CardAlreadyReplaced:
+            results.append("replaced")
+        except Exception as exc:  # pragma: no cover - shown in the assertion
+            results.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in (second, third)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["ok", "replaced"], results
+    assert Card.objects.filter(replaces=card).count() == 1
+    assert Card.objects.filter(status=CardStatus.UNUSED, batch=batch).count() == 1

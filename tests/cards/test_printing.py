@@ -86,3 +86,34 @@ def test_create_card_batch_command_errors(cast, area, count, message):
         call_command("create_card_batch", "--area", area, "--count", count,
                      stdout=io.StringIO(), stderr=io.StringIO())
     assert not CardBatch.objects.exists()
+
+
+@pytest.mark.django_db
+def test_big_batches_download_in_parts(cast, login, monkeypatch):
+    from kaikukanta.cards import printing
+
+    monkeypatch.setattr(printing, "PART_SIZE", 4)
+    batch = services.batch_create(actor=None, area=cast.a.area, count=10)
+    expected = sorted(batch.cards.values_list("number", flat=True))
+    client = login(cast.a.welfare)
+    listing = client.get(reverse("cards:batch_list")).content.decode()
+    url = reverse("cards:batch_pdf", args=[batch.pk])
+    assert f"{url}?part=3" in listing and f"{url}?part=4" not in listing
+    got = []
+    for part in (1, 2, 3):
+        response = client.get(url, {"part": part})
+        assert response.status_code == 200
+        assert f"part-{part}.pdf" in response["Content-Disposition"]
+        got += decode(response.content)[1]
+    assert sorted(got) == expected
+    assert client.get(url, {"part": 4}).status_code == 404
+    assert client.get(url, {"part": "x"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_command_writes_the_pdf(cast, tmp_path):
+    out = io.StringIO()
+    target = tmp_path / "batch.pdf"
+    call_command("create_card_batch", "--area", "Kainuu", "--count", "3", "--pdf",
+                 str(target), stdout=out, stderr=io.StringIO())
+    assert sorted(decode(target.read_bytes())[1]) == sorted(out.getvalue().split())

@@ -363,3 +363,52 @@ def test_stats_hook_is_called_for_every_event(cast, stock, register, monkeypatch
     services.card_inactivate(actor=None, card=new, reason=InactiveReason.HOLDER_REQUEST)
     assert calls == ["registered", "renewed", "updated", "inactivated", "replaced",
                      "inactivated"]
+
+
+def test_every_change_is_audited_without_holder_data(cast, stock, community_stock, register):
+    from kaikukanta.network import services as network_services
+
+    card = register(stock[0], birth_year=1977, postal_code="02100", children=3,
+                    gender="woman", life_situation="pensioner", preferred_language="sv")
+    services.card_renew(actor=cast.a.distributor, card=card)
+    services.card_update(actor=cast.a.distributor, card=card, children=4)
+    new = services.card_replace(actor=cast.a.distributor, card=card, new_number=stock[1])
+    other = network_services.unit_create(actor=None, organisation=cast.a.distributor_org,
+                                         name="Other unit")
+    services.card_move(actor=cast.a.welfare, card=new, unit=other)
+    services.card_inactivate(actor=cast.a.distributor, card=new,
+                             reason=InactiveReason.HOLDER_REQUEST)
+    services.community_card_issue(actor=cast.a.distributor, unit=cast.a.unit,
+                                  number=community_stock[0])
+    services.card_register_mobile(actor=cast.a.distributor, unit=cast.a.unit,
+                                  birth_year=1977, postal_code="02100", children=0)
+    entries = AuditEntry.objects.filter(action__startswith="card.").order_by("id")
+    assert [e.action for e in entries] == [
+        "card.registered", "card.renewed", "card.updated", "card.inactivated",
+        "card.replaced", "card.moved", "card.inactivated", "card.registered",
+        "card.registered"]
+    for entry in entries:
+        assert entry.actor in (cast.a.distributor, cast.a.welfare)
+        assert entry.area == cast.a.area and entry.at is not None
+        assert entry.target_type == "cards.card" and entry.changes["number"]
+        flat = f"{entry.changes} {entry.target_label}"
+        for value in ("1977", "02100", "woman", "pensioner", "'sv'"):
+            assert value not in flat, (entry.action, flat)
+
+
+def test_void_an_unused_number(cast, stock, register):
+    card = Card.objects.get(number=stock[0])
+    services.card_void(actor=cast.a.welfare, card=card)
+    card.refresh_from_db()
+    assert card.status == CardStatus.VOIDED
+    assert card.events.get().kind == CardEventKind.VOIDED
+    assert AuditEntry.objects.filter(action="card.voided", area=cast.a.area).exists()
+    with pytest.raises(errors.CardVoided):
+        register(stock[0])
+    with pytest.raises(errors.CardNotInStock):
+        services.card_void(actor=None, card=card)
+    registered = register(stock[1])
+    with pytest.raises(errors.CardNotInStock):
+        services.card_void(actor=None, card=registered)
+    registered.refresh_from_db()
+    assert registered.status == CardStatus.ACTIVE

@@ -278,3 +278,84 @@ def test_batch_size_error_is_shown(cast, login):
                            {"area": cast.a.area.pk, "count": "0", "kind": "personal"})
     assert response.status_code == 200 and "from 1 to" in response.content.decode()
     assert not cast.a.area.batches.exists()
+
+
+def test_all_broken_rules_are_shown_at_once(cast, stock, login):
+    client = login(cast.a.distributor)
+    bad_check = stock[0][:-1] + ("A" if stock[0][-1] != "A" else "B")
+    response = client.post(reverse("cards:register"), form(
+        bad_check, unit=str(cast.a.unit.pk), birth_year=str(dt.date.today().year - 3),
+        postal_code="12", children="-2"))
+    html = response.content.decode()
+    for text in ("check the number", "at least 16", "five digits", "from 0 to"):
+        assert text in html, text
+    assert not Card.objects.exclude(status=CardStatus.UNUSED).exists()
+
+
+def test_registration_problems_lists_each_rule(cast, stock):
+    problems = services.registration_problems(
+        number=numbers.generate(), birth_year=1800, postal_code="abcde", children=99,
+        gender="x", issued_on=timezone.localdate() - dt.timedelta(days=90))
+    assert [p.code for p in problems] == [
+        "card_date_too_old", "card_unknown", "card_birth_year_invalid",
+        "card_postal_code_invalid", "card_children_invalid", "card_choice_invalid"]
+    assert services.registration_problems(number=stock[0], birth_year=1980,
+                                          postal_code="02100", children=0) == []
+
+
+def test_coordinator_filters_by_unit(cast, login):
+    from kaikukanta.network import services as network_services
+
+    other = network_services.unit_create(actor=None, organisation=cast.a.distributor_org,
+                                         name="Youth work")
+    first = make_card(cast.a.unit)
+    second = make_card(other)
+    client = login(cast.a.welfare)
+    html = client.get(reverse("cards:card_list"), {"unit": other.pk}).content.decode()
+    assert second.display_number in html and first.display_number not in html
+    # a unit outside the scope is ignored, not used to filter
+    html = client.get(reverse("cards:card_list"), {"unit": cast.b.unit.pk}).content.decode()
+    assert second.display_number in html and first.display_number in html
+
+
+def test_coordinator_finds_and_voids_a_stock_number(cast, stock, login):
+    client = login(cast.a.culture)
+    response = client.get(reverse("cards:batch_list"), {"number": numbers.display(stock[0])})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cards:card_detail", args=[stock[0]])
+    page = client.get(response["Location"]).content.decode()
+    assert reverse("cards:card_void", args=[stock[0]]) in page
+    assert client.post(reverse("cards:card_void", args=[stock[0]]), {}).status_code == 200
+    assert Card.objects.get(number=stock[0]).status == CardStatus.UNUSED  # not confirmed
+    response = client.post(reverse("cards:card_void", args=[stock[0]]), {"confirmed": "on"})
+    assert response.status_code == 302
+    assert Card.objects.get(number=stock[0]).status == CardStatus.VOIDED
+    # unknown and mistyped numbers are explained; another area's stock is not found
+    html = client.get(reverse("cards:batch_list"), {"number": numbers.generate()}).content
+    assert b"No card has this number" in html
+    html = client.get(reverse("cards:batch_list"), {"number": "K7M4"}).content
+    assert b"eight letters" in html
+    assert login(cast.b.welfare).get(reverse("cards:batch_list"),
+                                     {"number": stock[1]}).status_code == 200
+    # paging the list without a number shows no error
+    assert b"error-summary" not in client.get(reverse("cards:batch_list"), {"page": 1}).content
+
+
+def test_registering_at_another_units_is_refused(cast, stock, login):
+    client = login(cast.a.distributor)
+    response = client.post(reverse("cards:register"),
+                           form(stock[0], unit=str(cast.b.unit.pk)))
+    assert response.status_code == 200
+    assert Card.objects.get(number=stock[0]).status == CardStatus.UNUSED
+    response = client.post(reverse("cards:community_issue"),
+                           {"unit": str(cast.b.unit.pk), "number": ""})
+    assert response.status_code == 200 and not Card.objects.filter(kind="community").exists()
+
+
+def test_success_message_shows_the_validity(cast, stock, login):
+    client = login(cast.a.distributor)
+    response = client.post(reverse("cards:register"),
+                           form(stock[0], unit=str(cast.a.unit.pk)), follow=True)
+    card = Card.objects.get(number=stock[0])
+    d = card.valid_until
+    assert f"valid until {d.day}.{d.month}.{d.year}" in response.content.decode()

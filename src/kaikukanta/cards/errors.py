@@ -152,3 +152,9 @@ class CardMoveInvalid(DomainError):
     code = "card_move_invalid"
     field = "unit"
     message = _("Choose another active distributor unit.")
+
+
+class CardNotInStock(DomainError):
+    code = "card_not_in_stock"
+    message = _("Only an unused number in card stock can be voided.")
+    http_status = 409

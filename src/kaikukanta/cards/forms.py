@@ -153,3 +153,15 @@ class BatchForm(ServiceErrorsMixin, forms.Form):
         self.fields["area"].queryset = areas
         self.fields["kind"].choices = CardKind.choices
         self.fields["kind"].initial = CardKind.PERSONAL
+
+
+class VoidForm(ServiceErrorsMixin, forms.Form):
+    confirmed = forms.BooleanField(
+        label=_("This number must never be registered (for example the card was misprinted "
+                "or lost before it was handed out)."),
+        required=True,
+    )
+
+
+class FindNumberForm(ServiceErrorsMixin, forms.Form):
+    number = number_field(label=_("Find a number"), required=False)

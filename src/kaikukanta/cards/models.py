@@ -213,6 +213,7 @@ class CardEventKind(models.TextChoices):
     INACTIVATED = "inactivated", _("Inactivated")
     REPLACED = "replaced", _("Replaced")
     MOVED = "moved", _("Moved to another unit")
+    VOIDED = "voided", _("Number voided")
 
 
 class CardEvent(models.Model):

@@ -10,12 +10,11 @@ bilingual (Finnish and Swedish) like the rest of Kaikukortti's material.
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Sequence
 
-from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode import qrencoder
 from reportlab.graphics.barcode.code39 import Standard39
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
@@ -28,6 +27,15 @@ COLUMNS = 2
 ROWS = 5
 GAP = 2 * mm
 PER_PAGE = COLUMNS * ROWS
+# A downloaded PDF holds at most this many cards (about ten seconds to make); bigger
+# batches are downloaded in parts.
+PART_SIZE = 500
+
+
+def parts(size: int) -> list[tuple[int, int, int]]:
+    """(part number, first card, last card) for a batch of `size` cards, 1-based."""
+    return [(i + 1, start + 1, min(start + PART_SIZE, size))
+            for i, start in enumerate(range(0, size, PART_SIZE))]
 QR_SIZE = 24 * mm
 
 
@@ -43,11 +51,27 @@ def _face_origin(index: int) -> tuple[float, float]:
 
 
 def _qr(c: canvas.Canvas, payload: str, x: float, y: float, size: float) -> None:
-    widget = QrCodeWidget(payload, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.add(widget)
-    renderPDF.draw(drawing, c, x, y)
+    """A QR code (level M, with its 4-module quiet zone) filling a `size` square.
+
+    Drawn straight onto the canvas as one path of dark runs: reportlab's QR widget makes
+    one shape per run and encodes twice, which is far too slow for a 10,000-card batch.
+    """
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(payload)
+    code.make()
+    count = code.getModuleCount()
+    border = 4
+    box = size / (count + 2 * border)
+    path = c.beginPath()
+    for r, row in enumerate(code.modules):
+        col = 0
+        for dark, run in itertools.groupby(row):
+            length = len(list(run))
+            if dark:
+                path.rect(x + (col + border) * box, y + size - (r + border + 1) * box,
+                          length * box, box)
+            col += length
+    c.drawPath(path, stroke=0, fill=1)
 
 
 def _face(c: canvas.Canvas, number: str, x: float, y: float, *, community: bool) -> None:

@@ -22,6 +22,7 @@ from kaikukanta.cards.errors import (
     CardAlreadyReplaced,
     CardMoveInvalid,
     CardNotActive,
+    CardNotInStock,
     CardVoided,
     CardWrongKind,
     ChildrenInvalid,
@@ -50,6 +51,7 @@ from kaikukanta.cards.models import (
 from kaikukanta.cards.selectors import card_by_number
 from kaikukanta.cards.validity import BACKFILL_DAYS, validity_end
 from kaikukanta.geo.models import Municipality, PostalCode
+from kaikukanta.lib.errors import DomainError
 from kaikukanta.network.models import Area, OrganisationKind, Unit
 from kaikukanta.stats import hooks
 
@@ -131,13 +133,17 @@ def _optional(gender: str, life_situation: str, preferred_language: str) -> dict
 def _stock_card_for_update(number: str, kind: str) -> Card:
     """The unused stock row for a typed number, locked until the transaction ends."""
     card = card_by_number(number, for_update=True)
+    _check_stock(card, kind)
+    return card
+
+
+def _check_stock(card: Card, kind: str) -> None:
     if card.status == CardStatus.VOIDED:
         raise CardVoided()
     if card.status != CardStatus.UNUSED:
         raise CardAlreadyRegistered()
     if card.kind != kind:
         raise CardWrongKind(kind=str(CardKind(card.kind).label))
-    return card
 
 
 def _require_active(card: Card) -> None:
@@ -246,6 +252,42 @@ def _holder_fields(*, birth_year: int, postal_code: str, children: int, gender: 
     _check_children(children)
     return {"birth_year": birth_year, "postal_code": code, "municipality": municipality,
             "children": children, **_optional(gender, life_situation, preferred_language)}
+
+
+def registration_problems(
+    *,
+    number: str | None,
+    birth_year: int,
+    postal_code: str,
+    children: int,
+    gender: str = "",
+    life_situation: str = "",
+    preferred_language: str = "",
+    issued_on: datetime.date | None = None,
+) -> list[DomainError]:
+    """Every rule a registration with these values breaks, for showing them all at once
+    on a form. Reads only (no lock); `card_register` itself stops at the first problem.
+    `number=None` skips the number (mobile-only cards)."""
+    problems: list[DomainError] = []
+
+    def check(fn, *args) -> None:
+        try:
+            fn(*args)
+        except DomainError as error:
+            problems.append(error)
+
+    on = _today()
+    try:
+        on, _backfilled = _check_date(issued_on)
+    except DomainError as error:
+        problems.append(error)
+    if number is not None:
+        check(lambda: _check_stock(card_by_number(number), CardKind.PERSONAL))
+    check(_check_birth_year, birth_year, on)
+    check(_check_postal_code, postal_code)
+    check(_check_children, children)
+    check(_optional, gender, life_situation, preferred_language)
+    return problems
 
 
 @transaction.atomic
@@ -447,4 +489,22 @@ def card_move(*, actor, card: Card, unit: Unit, actor_label: str = "") -> Card:
     card.save(update_fields=["unit", "area", "updated_at"])
     _record(card, CardEventKind.MOVED, actor=actor, on=_today(), action="card.moved",
             actor_label=actor_label, changes={"unit": [before, str(unit)]})
+    return card
+
+
+@transaction.atomic
+def card_void(*, actor, card: Card, actor_label: str = "") -> Card:
+    """Void an unused printed number (misprinted, lost before it was handed out), so it
+    can never be registered. Registered cards are inactivated instead."""
+    card = _locked(card)
+    if card.status != CardStatus.UNUSED:
+        raise CardNotInStock()
+    card.status = CardStatus.VOIDED
+    card.save(update_fields=["status", "updated_at"])
+    event = CardEvent.objects.create(card=card, kind=CardEventKind.VOIDED, on=_today(),
+                                     by=_actor_user(actor))
+    hooks.on_card_event(card, event)
+    area = card.batch.area if card.batch_id else None
+    audit_log(action="card.voided", actor=actor, actor_label=actor_label, target=card,
+              area=area, changes={"number": card.number})
     return card

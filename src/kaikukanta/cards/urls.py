@@ -17,4 +17,5 @@ urlpatterns = [
     path("<str:number>/inactivate/", views.card_inactivate, name="card_inactivate"),
     path("<str:number>/replace/", views.card_replace, name="card_replace"),
     path("<str:number>/move/", views.card_move, name="card_move"),
+    path("<str:number>/void/", views.card_void, name="card_void"),
 ]

@@ -9,14 +9,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 from kaikukanta.accounts.permissions import Perm, can, get_visible_or_404
 from kaikukanta.accounts.scope import scope_for
-from kaikukanta.cards import forms, selectors, services
+from kaikukanta.cards import forms, printing, selectors, services
+from kaikukanta.cards.errors import CardUnknown
 from kaikukanta.cards.models import Card, CardBatch, CardKind, CardStatus
 from kaikukanta.cards.validity import RULE_TEXT
 from kaikukanta.lib.errors import DomainError
@@ -62,13 +63,20 @@ def card_list(request):
     query = request.GET.get("q", "").strip()
     status = request.GET.get("status", "")
     expiring = request.GET.get("expiring") == "1"
-    cards = selectors.card_list(request.user, query=query, status=status, expiring=expiring)
+    units = list(Unit.objects.visible_to(request.user)
+                 .filter(organisation__kind=OrganisationKind.DISTRIBUTOR)
+                 .select_related("organisation"))
+    unit_id = request.GET.get("unit", "")
+    unit_id = int(unit_id) if unit_id.isdigit() and int(unit_id) in {u.pk for u in units} else None
+    cards = selectors.card_list(request.user, query=query, status=status, expiring=expiring,
+                                unit_id=unit_id)
     page = Paginator(cards, 50).get_page(request.GET.get("page"))
     statuses = [(CardStatus.ACTIVE, _("Valid")), (selectors.EXPIRED, _("Expired")),
                 (CardStatus.INACTIVE, _("Inactivated"))]
     return render(request, "cards/card_list.html", {
         "page": page, "q": query, "status": status, "expiring": expiring,
         "statuses": statuses, "can_issue": bool(_issuing_units(request.user)),
+        "units": units if len(units) > 1 else [], "unit_id": unit_id,
     })
 
 
@@ -86,6 +94,8 @@ def card_detail(request, number: str):
         "can_replace": can_issue and successor is None
         and card.status in (CardStatus.ACTIVE, CardStatus.INACTIVE),
         "can_move": card.unit is not None and can(request.user, Perm.MOVE_CARD, card),
+        "can_void": card.status == CardStatus.UNUSED and card.batch is not None
+        and can(request.user, Perm.MANAGE_CARD_STOCK, card.batch.area),
     })
 
 
@@ -102,8 +112,9 @@ def card_register(request):
         data = form.cleaned_data
         holder = {k: data[k] for k in ("birth_year", "postal_code", "children", "gender",
                                         "life_situation", "preferred_language")}
+        mobile = data["number"].strip().upper() == MOBILE_PERSON
         try:
-            if data["number"].strip().upper() == MOBILE_PERSON:
+            if mobile:
                 card = services.card_register_mobile(actor=request.user, unit=data["unit"],
                                                      **holder)
             else:
@@ -111,11 +122,17 @@ def card_register(request):
                                               number=data["number"],
                                               issued_on=data["issued_on"], **holder)
         except DomainError as error:
-            form.add_domain_error(error)
+            # Show every broken rule at once, so the form is fixed in one go.
+            problems = services.registration_problems(
+                number=None if mobile else data["number"],
+                issued_on=None if mobile else data["issued_on"], **holder)
+            for problem in problems or [error]:
+                form.add_domain_error(problem)
         else:
+            valid_until = dateformat.format(card.valid_until, "j.n.Y")
             messages.success(request, _("Card %(number)s is registered and valid until "
                                         "%(date)s.") % {
-                "number": card.display_number, "date": card.valid_until.strftime("%-d.%-m.%Y")})
+                "number": card.display_number, "date": valid_until})
             return redirect("cards:card_detail", number=card.number)
     return render(request, "cards/register.html", {"form": form, "rule": RULE_TEXT})
 
@@ -215,6 +232,25 @@ def card_replace(request, number: str):
 
 
 @login_required
+def card_void(request, number: str):
+    card = _card(request, number)
+    if card.batch is None or not can(request.user, Perm.MANAGE_CARD_STOCK, card.batch.area):
+        raise PermissionDenied
+    form = forms.VoidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.card_void(actor=request.user, card=card)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, _("Number %(number)s is voided.") % {
+                "number": card.display_number})
+            return redirect("cards:card_detail", number=card.number)
+    return render(request, "cards/card_action.html", {
+        "card": card, "form": form, "title": _("Void the number"), "rule": RULE_TEXT})
+
+
+@login_required
 def card_move(request, number: str):
     def form_kwargs(card):
         units = (Unit.objects.visible_to(request.user)
@@ -250,11 +286,24 @@ def batch_list(request):
     areas = _stock_areas(request.user)
     if not areas.exists():
         raise PermissionDenied
+    find = forms.FindNumberForm(request.GET if "number" in request.GET else None)
+    if find.is_bound and find.is_valid() and find.cleaned_data["number"].strip():
+        try:
+            wanted = selectors.parse_number(find.cleaned_data["number"])
+        except DomainError as error:
+            find.add_domain_error(error)
+        else:
+            card = Card.objects.visible_to(request.user).filter(number=wanted).first()
+            if card is not None:
+                return redirect("cards:card_detail", number=card.number)
+            find.add_error("number", str(CardUnknown()))
     batches = (CardBatch.objects.visible_to(request.user).select_related("area", "created_by")
                .annotate(unused=Count("cards", filter=Q(cards__status=CardStatus.UNUSED)))
                .order_by("-created_at", "-id"))
     page = Paginator(batches, 50).get_page(request.GET.get("page"))
-    return render(request, "cards/batch_list.html", {"page": page})
+    for batch in page:
+        batch.parts = printing.parts(batch.size)
+    return render(request, "cards/batch_list.html", {"page": page, "find": find})
 
 
 @login_required
@@ -282,11 +331,20 @@ def batch_create(request):
 
 @login_required
 def batch_pdf(request, pk: int):
-    from kaikukanta.cards.printing import batch_pdf as render_pdf
-
     batch = get_visible_or_404(CardBatch.objects.select_related("area"), request.user, pk=pk)
-    numbers = list(batch.cards.order_by("number").values_list("number", flat=True))
-    pdf = render_pdf(numbers, community=batch.kind == CardKind.COMMUNITY)
+    try:
+        part = int(request.GET.get("part", "1"))
+    except ValueError:
+        raise Http404 from None
+    if part < 1 or (part - 1) * printing.PART_SIZE >= max(batch.size, 1):
+        raise Http404
+    start = (part - 1) * printing.PART_SIZE
+    numbers = list(batch.cards.order_by("number").values_list("number", flat=True)
+                   [start:start + printing.PART_SIZE])
+    pdf = printing.batch_pdf(numbers, community=batch.kind == CardKind.COMMUNITY,
+                             title=f"Kaikukortti {batch.area.name} #{batch.pk}")
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="kaikukortti-batch-{batch.pk}.pdf"'
+    suffix = f"-part-{part}" if batch.size > printing.PART_SIZE else ""
+    response["Content-Disposition"] = (
+        f'attachment; filename="kaikukortti-batch-{batch.pk}{suffix}.pdf"')
     return response

@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from kaikukanta.cards import services
 from kaikukanta.cards.models import CardKind
+from kaikukanta.cards.numbers import display as display_number
+from kaikukanta.cards.printing import batch_pdf
 from kaikukanta.lib.errors import DomainError
 from kaikukanta.network.models import Area
 
@@ -18,8 +20,11 @@ class Command(BaseCommand):
         parser.add_argument("--kind", default=CardKind.PERSONAL, choices=CardKind.values)
         parser.add_argument("--display", action="store_true",
                             help="print the numbers in the printed form (K7M4-9QX2)")
+        parser.add_argument("--pdf", metavar="FILE",
+                            help="also write the print-ready PDF of the whole batch")
 
-    def handle(self, *args, area: str, count: str, kind: str, display: bool, **options):
+    def handle(self, *args, area: str, count: str, kind: str, display: bool, pdf: str | None,
+               **options):
         found = None
         if area.isdigit():
             found = Area.objects.filter(pk=int(area)).first()
@@ -36,6 +41,10 @@ class Command(BaseCommand):
                                           actor_label="manage.py create_card_batch")
         except DomainError as error:
             raise CommandError(error.render()) from error
-        for card in batch.cards.order_by("number"):
-            self.stdout.write(card.display_number if display else card.number)
+        numbers = list(batch.cards.order_by("number").values_list("number", flat=True))
+        for number in numbers:
+            self.stdout.write(display_number(number) if display else number)
+        if pdf:
+            with open(pdf, "wb") as out:
+                out.write(batch_pdf(numbers, community=kind == CardKind.COMMUNITY))
         self.stderr.write(f"batch {batch.pk}: {batch.size} numbers for {found.name}")
