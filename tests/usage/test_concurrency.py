@@ -72,3 +72,56 @@ def test_same_form_submitted_twice_at_once(cast):
         t.join()
     assert len(ids) == 2 and ids[0] == ids[1]
     assert Use.objects.count() == 1
+
+
+def _race(fn, args_list) -> list[str]:
+    barrier = threading.Barrier(len(args_list))
+    results: list[str] = []
+
+    def run(*args):
+        try:
+            barrier.wait()
+            fn(*args)
+            results.append("ok")
+        except DomainError as exc:
+            results.append(exc.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=a) for a in args_list]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sorted(results)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_last_place_on_a_fresh_date(cast):
+    """No counter row yet for the date: both desks create it at once, one place only."""
+    offer = Offer.objects.create(venue=cast.a.venue_org, site=cast.a.site, title_fi="Kurssi",
+                                 category=Category.CULTURE, kind=OfferKind.EVENT,
+                                 cap_per_date=1)
+    cards = [mk(cast.a.unit), mk(cast.a.unit)]
+
+    def sell(card):
+        services.use_record(actor=cast.a.venue, site=cast.a.site, card_number=card.number,
+                            event_date=timezone.localdate(), offer=offer)
+
+    assert _race(sell, [(c,) for c in cards]) == ["offer_cap_reached", "ok"]
+    assert Use.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_same_card_at_two_desks_at_once(cast):
+    card = mk(cast.a.unit)
+
+    def record(token):
+        services.use_record(actor=cast.a.venue, site=cast.a.site, card_number=card.number,
+                            event_date=timezone.localdate(), category=Category.CULTURE,
+                            request_token=token)
+
+    assert _race(record, [("desk-1",), ("desk-2",)]) == ["already_recorded", "ok"]
+    assert Use.objects.count() == 1

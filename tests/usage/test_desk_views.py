@@ -201,3 +201,46 @@ def test_backfill_one_by_one(cast, card, offer, client, today):
     data.update(token="another", event_date=(today - days(61)).isoformat())
     body = client.post(url, data).content.decode()
     assert "at most 60 days" in body and Use.objects.count() == 1
+
+
+def test_query_counts_stay_flat(cast, offer, client, today, django_assert_max_num_queries):
+    for _ in range(15):
+        c = mk(cast.a.unit, children=1)
+        services.use_record(actor=cast.a.venue, site=cast.a.site, card_number=c.number,
+                            event_date=today, offer=offer, children=1)
+    client.force_login(cast.a.venue)
+    client.get(DESK, {"site": cast.a.site.pk})
+    with django_assert_max_num_queries(16):
+        assert look_up(client, cast.a.site, c.number).status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("usage:uses")).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("usage:use_months")).status_code == 200
+
+
+def test_community_card_at_the_desk(cast, offer, client, today):
+    from kaikukanta.cards.models import CardKind
+
+    community = mk(cast.a.unit, kind=CardKind.COMMUNITY)
+    client.force_login(cast.a.venue)
+    body = look_up(client, cast.a.site, community.number).content.decode()
+    assert "Community card" in body and "staff member&#x27;s ticket" in body
+    assert "Accompanying clients under 16" in body and '<option value="10">' in body
+    r = client.post(RECORD, {"site": cast.a.site.pk, "number": community.number,
+                             "token": token_of(body), "offer": offer.pk,
+                             "event_date": today.isoformat(), "children": 6})
+    assert r.status_code == 302 and Use.objects.get().children == 6
+
+
+@pytest.mark.parametrize(("lang", "valid", "not_valid"), [
+    ("fi", "VOIMASSA", "EI VOIMASSA"), ("sv", "GILTIGT", "INTE GILTIGT"),
+    ("en", "VALID", "NOT VALID"),
+])
+def test_desk_answer_in_three_languages(cast, card, client, settings, lang, valid, not_valid):
+    client.force_login(cast.a.venue)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+    body = look_up(client, cast.a.site, card.number).content.decode()
+    assert valid in body and not_valid not in body
+    expired = mk(cast.a.unit, issued_on=card.issued_on.replace(year=card.issued_on.year - 2))
+    body = look_up(client, cast.a.site, expired.number).content.decode()
+    assert not_valid in body

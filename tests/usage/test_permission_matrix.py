@@ -1,0 +1,71 @@
+"""Every venue route for every role: the right person can, the wrong one gets 403/404."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import get_resolver, reverse
+from django.utils import timezone
+
+from kaikukanta.usage.models import Category, Offer, OfferKind
+from kaikukanta.usage.services import use_record
+from tests.usage.conftest import mk
+
+ROLES = ["national", "a.culture", "a.welfare", "a.distributor", "a.venue", "a.site_staff",
+         "a.seller", "b.venue", "outsider"]
+
+
+def who(cast, name):
+    user = cast
+    for part in name.split("."):
+        user = getattr(user, part)
+    return user
+
+
+@pytest.fixture
+def objs(cast):
+    offer = Offer.objects.create(venue=cast.a.venue_org, site=cast.a.site, title_fi="Näyttely",
+                                 category=Category.CULTURE, kind=OfferKind.ADMISSION)
+    card = mk(cast.a.unit)
+    use = use_record(actor=cast.a.venue, site=cast.a.site, card_number=card.number,
+                     event_date=timezone.localdate(), offer=offer)
+    return {"offer": offer, "use": use, "site": cast.a.site}
+
+
+# (url name, args key, method, query with site, expected per role in ROLES order)
+MATRIX = [
+    ("usage:desk", None, "get", True, [403, 403, 403, 403, 200, 404, 200, 404, 403]),
+    ("usage:desk_record", None, "post", True, [403, 403, 403, 403, 200, 404, 200, 404, 403]),
+    ("usage:backfill", None, "get", True, [403, 403, 403, 403, 200, 404, 200, 404, 403]),
+    ("usage:backfill_upload", None, "get", True,
+     [403, 403, 403, 403, 200, 404, 200, 404, 403]),
+    ("usage:uses", None, "get", False, [200] * 9),
+    ("usage:use_months", None, "get", False, [200] * 9),
+    ("usage:use_cancel", "use", "post", False, [403, 403, 403, 403, 302, 404, 404, 404, 404]),
+    ("usage:offers", None, "get", False, [200] * 9),
+    ("usage:offer_create", None, "get", False, [404, 403, 403, 403, 200, 403, 403, 200, 403]),
+    ("usage:offer_edit", "offer", "get", False, [200, 403, 404, 404, 200, 404, 403, 404, 404]),
+    ("usage:offer_status", "offer", "post", False,
+     [302, 403, 404, 404, 302, 404, 403, 404, 404]),
+    ("usage:lookups", None, "get", False, [200, 200, 403, 403, 403, 403, 403, 403, 403]),
+]
+
+
+def test_matrix_covers_every_route():
+    names = {f"usage:{p.name}" for p in get_resolver().url_patterns
+             if getattr(p, "namespace", None) == "usage" for p in p.url_patterns}
+    assert names == {row[0] for row in MATRIX}
+
+
+@pytest.mark.parametrize(("name", "key", "method", "with_site", "expected"), MATRIX,
+                         ids=[row[0] for row in MATRIX])
+def test_route_by_role(cast, objs, client, name, key, method, with_site, expected):
+    url = reverse(name, args=[objs[key].pk] if key else [])
+    for role, status in zip(ROLES, expected, strict=True):
+        client.force_login(who(cast, role))
+        data = {"site": objs["site"].pk} if with_site else {}
+        if name == "usage:offer_status":
+            data = {"status": "active"}
+        if name == "usage:desk_record":
+            data.update(number=objs["use"].card.number, token=f"t-{role}")
+        response = getattr(client, method)(url, data)
+        assert response.status_code == status, (role, response.status_code)
