@@ -78,3 +78,31 @@ def test_read_only_key_cannot_write(keys, api):
         response = reader.post(path, {}) if method == "POST" else reader.delete(path)
         assert response.status_code == 403, (method, path)
         assert response.json()["code"] == "read_only_key"
+
+
+def test_unexpected_failure_is_a_json_500(keys, api, monkeypatch):
+    from kaikukanta.api import selectors
+
+    def boom(key):
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(selectors, "key_offers", boom)
+    response = api(keys.venue, "en").get("/offers")
+    assert response.status_code == 500
+    assert response.json() == {"code": "server_error",
+                               "message": "Something went wrong on our side. Try again later.",
+                               "field": None}
+    assert "fire" not in response.content.decode()
+
+
+def test_every_api_error_code_is_defined_once():
+    from kaikukanta.api import errors
+    from kaikukanta.lib.errors import ERROR_CODES
+
+    ours = {cls.code for cls in vars(errors).values()
+            if isinstance(cls, type) and issubclass(cls, errors.DomainError)
+            and cls is not errors.DomainError}
+    assert ours == {"unauthorized", "read_only_key", "rate_limited", "not_found",
+                    "method_not_allowed", "idempotency_conflict", "server_error",
+                    "api_key_label_taken"}
+    assert all(ERROR_CODES[code].__module__ == "kaikukanta.api.errors" for code in ours)

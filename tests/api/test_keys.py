@@ -127,3 +127,10 @@ def test_last_used_is_noted(cast, keys, api):
     assert ApiKey.objects.get(prefix=keys.venue[3:11]).last_used_at is None
     api(keys.venue).get("/offers")
     assert ApiKey.objects.get(prefix=keys.venue[3:11]).last_used_at is not None
+
+
+def test_nav_shows_api_keys_to_coordinators_only(cast, client):
+    client.force_login(cast.a.culture)
+    assert reverse("api:key_list") in client.get(reverse("accounts:home")).content.decode()
+    client.force_login(cast.a.venue)
+    assert reverse("api:key_list") not in client.get(reverse("accounts:home")).content.decode()
