@@ -134,3 +134,23 @@ def test_nav_shows_api_keys_to_coordinators_only(cast, client):
     assert reverse("api:key_list") in client.get(reverse("accounts:home")).content.decode()
     client.force_login(cast.a.venue)
     assert reverse("api:key_list") not in client.get(reverse("accounts:home")).content.decode()
+
+
+def test_prune_forgets_old_stored_answers(cast, keys, offers, api):
+    import datetime
+    import uuid
+
+    from kaikukanta.api.models import IdempotentResponse
+    from tests.api.conftest import use_body
+    from tests.factories import make_card
+
+    for _ in range(2):
+        api(keys.venue).post("/uses", use_body(make_card(cast.a.unit), offers.a),
+                             **{"Idempotency-Key": str(uuid.uuid4())})
+    old = IdempotentResponse.objects.first()
+    IdempotentResponse.objects.filter(pk=old.pk).update(
+        created_at=old.created_at - datetime.timedelta(days=31))
+    out = io.StringIO()
+    call_command("prune_api_records", stdout=out)
+    assert "deleted 1 stored answers" in out.getvalue()
+    assert IdempotentResponse.objects.count() == 1

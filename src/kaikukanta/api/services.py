@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import math
 import secrets
@@ -102,3 +103,14 @@ def rate_window_hit(
                 )
         current = rows.values_list("count", flat=True).get()
     return current, retry_after
+
+
+def api_records_prune(*, keep_days: int = 30) -> int:
+    """Forget stored answers older than `keep_days` (a retry comes within minutes) and
+    finished rate-limit windows. Returns the number of stored answers deleted."""
+    from kaikukanta.api.models import IdempotentResponse
+
+    cutoff = timezone.now() - datetime.timedelta(days=keep_days)
+    deleted, _ = IdempotentResponse.objects.filter(created_at__lt=cutoff).delete()
+    RateWindow.objects.filter(window_start__lt=int(time.time()) - 24 * 3600).delete()
+    return deleted
