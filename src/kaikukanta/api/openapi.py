@@ -8,7 +8,11 @@ reference page (`/api/v1/`) is rendered from the same dict by `reference()`.
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 VERSION = "1.0.0"
 
@@ -416,6 +420,11 @@ def document() -> dict[str, Any]:
     })
 
 
+def _html(text: str) -> str:
+    """Plain text with `code` spans, escaped for the reference page."""
+    return mark_safe(re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(text)))
+
+
 def _resolve(doc: dict[str, Any], obj: Any) -> Any:
     while isinstance(obj, dict) and "$ref" in obj:
         node: Any = doc
@@ -440,7 +449,8 @@ def reference(doc: dict[str, Any]) -> list[dict[str, Any]]:
         for method, op in methods.items():
             params = [
                 {"name": p["name"], "where": p["in"], "required": p.get("required", False),
-                 "type": _type_label(doc, p["schema"]), "description": p.get("description", "")}
+                 "type": _type_label(doc, p["schema"]),
+                 "description": _html(p.get("description", ""))}
                 for p in (_resolve(doc, p) for p in op.get("parameters", []))
             ]
             body = []
@@ -450,13 +460,15 @@ def reference(doc: dict[str, Any]) -> list[dict[str, Any]]:
                 for name, prop in schema.get("properties", {}).items():
                     body.append({"name": name, "required": name in schema.get("required", []),
                                  "type": _type_label(doc, prop),
-                                 "description": _resolve(doc, prop).get("description", "")})
-            responses = [{"status": status, "description": _resolve(doc, r)["description"]}
+                                 "description": _html(_resolve(doc, prop).get("description",
+                                                                              ""))})
+            responses = [{"status": status,
+                          "description": _html(_resolve(doc, r)["description"])}
                          for status, r in op["responses"].items()]
             out.append({
                 "id": op["operationId"], "method": method.upper(),
                 "path": doc["servers"][0]["url"] + path, "summary": op["summary"],
-                "description": op.get("description", ""), "parameters": params,
+                "description": _html(op.get("description", "")), "parameters": params,
                 "body": body, "responses": responses, "codes": op.get("x-error-codes", []),
             })
     return out
