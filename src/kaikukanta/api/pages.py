@@ -1,0 +1,85 @@
+"""Pages for people: managing an organisation's API keys, and the API reference."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kaikukanta.accounts.permissions import Perm, can, get_visible_or_404
+from kaikukanta.api import services
+from kaikukanta.api.errors import KeyLabelTaken
+from kaikukanta.api.forms import ApiKeyForm
+from kaikukanta.api.models import ApiKey
+from kaikukanta.api.openapi import document, reference
+from kaikukanta.network.models import Organisation
+
+
+def _manageable(user):
+    orgs = Organisation.objects.visible_to(user).select_related("home_area").order_by(
+        "home_area__name", "kind", "name")
+    return [org for org in orgs if can(user, Perm.MANAGE_ORGANISATION, org)]
+
+
+@login_required
+def key_list(request):
+    orgs = _manageable(request.user)
+    if not orgs:
+        raise PermissionDenied
+    counts: dict[int, int] = {}
+    for org_id in ApiKey.objects.active().filter(
+            organisation__in=[o.pk for o in orgs]).values_list("organisation_id", flat=True):
+        counts[org_id] = counts.get(org_id, 0) + 1
+    rows = [(org, counts.get(org.pk, 0)) for org in orgs]
+    return render(request, "api/key_list.html", {"rows": rows})
+
+
+def _organisation_for(request, pk: int) -> Organisation:
+    org = get_visible_or_404(Organisation.objects.select_related("home_area"), request.user,
+                             pk=pk)
+    if not can(request.user, Perm.MANAGE_ORGANISATION, org):
+        raise PermissionDenied
+    return org
+
+
+@login_required
+def key_organisation(request, pk: int):
+    org = _organisation_for(request, pk)
+    new_key = None
+    form = ApiKeyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            key, new_key = services.api_key_create(
+                actor=request.user, organisation=org, label=form.cleaned_data["label"],
+                can_write=form.cleaned_data["access"] == "write",
+            )
+        except KeyLabelTaken as exc:
+            form.add_error("label", str(exc))
+        else:
+            form = ApiKeyForm()
+    keys = ApiKey.objects.filter(organisation=org).select_related("created_by", "revoked_by")
+    response = render(request, "api/key_organisation.html", {
+        "org": org, "keys": keys, "form": form, "new_key": new_key,
+        "units": org.units.order_by("name"),
+    })
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def key_revoke(request, pk: int):
+    key = get_object_or_404(ApiKey.objects.select_related("organisation"), pk=pk)
+    org = _organisation_for(request, key.organisation_id)
+    services.api_key_revoke(actor=request.user, api_key=key)
+    messages.success(request, _("The key %(prefix)s was revoked. It no longer works.")
+                     % {"prefix": key.prefix})
+    return redirect("api:key_organisation", pk=org.pk)
+
+
+def docs(request):
+    """The human-readable API reference, rendered from the OpenAPI document."""
+    return render(request, "api/docs.html", {"ref": reference(document())})

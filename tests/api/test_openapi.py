@@ -1,0 +1,45 @@
+"""The OpenAPI document matches the routes, and the reference page is rendered from it."""
+
+import re
+
+from kaikukanta.api.openapi import document
+from kaikukanta.api.urls import api_urlpatterns
+
+
+def implemented():
+    out = set()
+    for pattern in api_urlpatterns:
+        path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(pattern.pattern))
+        for method in pattern.callback.api_methods:
+            out.add((path, method.lower()))
+    return out
+
+
+def documented():
+    return {(path, method) for path, ops in document()["paths"].items() for method in ops}
+
+
+def test_every_route_is_documented_and_back():
+    assert implemented() == documented()
+
+
+def test_document_is_served_and_self_consistent(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    doc = response.json()
+    assert doc["openapi"].startswith("3.") and doc["paths"]
+    text = response.content.decode()
+    for ref in set(re.findall(r'"\$ref": "#/([^"]+)"', text)):
+        node = doc
+        for part in ref.split("/"):
+            node = node[part]
+    ids = [op["operationId"] for ops in doc["paths"].values() for op in ops.values()]
+    assert len(ids) == len(set(ids))
+
+
+def test_reference_page_lists_every_operation(client, db):
+    body = client.get("/api/v1/").content.decode()
+    assert body.count("<section") == len(documented())
+    for path, method in documented():
+        assert f"{method.upper()} /api/v1{path}" in body
+    assert "<script>" not in body and "style=" not in body
