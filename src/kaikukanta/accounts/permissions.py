@@ -36,8 +36,6 @@ class Perm(StrEnum):
     MOVE_CARD = "move_card"  # obj: Card; the welfare side of the card's area
     REVIEW_LOOKUPS = "review_lookups"  # obj: None; card look-ups slowed down in own areas
     VIEW_STATS = "view_stats"  # obj: stats.scopes.Target (a dashboard's scope)
-    MOVE_CARD = "move_card"  # obj: Card; the welfare side of the card's area
-    REVIEW_LOOKUPS = "review_lookups"  # obj: None; card look-ups slowed down in own areas
 
 
 def coordinator_kinds(scope: Scope, area_id: int) -> set[str]:
