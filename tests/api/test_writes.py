@@ -220,7 +220,7 @@ def test_recording_errors(cast, keys, offers, api, case, status, code, field):
         offers.a.ends_on = TODAY - datetime.timedelta(days=1)
         offers.a.save()
     elif case == "future":
-        body["event_date"] = (TODAY + datetime.timedelta(days=3)).isoformat()
+        body["event_date"] = (TODAY + datetime.timedelta(days=366)).isoformat()
     elif case == "no_date":
         del body["event_date"]
     elif case == "bad_children":

@@ -132,7 +132,10 @@ def test_no_children_for_courses_or_offers_without_them(cast, card, course, offe
 
 def test_event_date_range(cast, card, course, today):
     with pytest.raises(errors.EventDateInFuture):
-        record(cast, card, category=Category.CULTURE, event_date=today + days(1))
+        record(cast, card, category=Category.CULTURE, event_date=today + days(366))
+    # tickets sold in advance: a future event within the card's validity
+    ahead = record(cast, card, category=Category.CULTURE, event_date=today + days(20))
+    assert not ahead.backfilled
     with pytest.raises(errors.EventDateTooOld):
         record(cast, card, category=Category.CULTURE, event_date=today - days(61))
     use = record(cast, card, category=Category.CULTURE, event_date=today - days(60))

@@ -41,7 +41,7 @@ class CardReplaced(DomainError):
 class EventDateInFuture(DomainError):
     code = "event_date_in_future"
     field = "event_date"
-    message = _("The event date cannot be in the future (courses: at most %(days)s days ahead).")
+    message = _("The event date can be at most %(days)s days ahead.")
 
 
 class EventDateTooOld(DomainError):

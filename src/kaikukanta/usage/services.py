@@ -44,8 +44,10 @@ from kaikukanta.usage.selectors import (
 
 # Uses can be entered afterwards for this many days (paper form, no connection).
 BACKFILL_DAYS = 60
-# Course places are often booked before the course starts: up to this many days ahead.
-COURSE_DAYS_AHEAD = 365
+# Tickets and course places are often obtained before the event (ticket sellers sell in
+# advance, courses are booked before they start): up to this many days ahead. The card
+# must still be valid on the event date.
+DAYS_AHEAD = 365
 # A mistaken use can be cancelled by the venue within this many days of recording it.
 CANCEL_DAYS = 7
 
@@ -128,12 +130,11 @@ def _short(day: datetime.date | None) -> str:
     return date_format(day, "SHORT_DATE_FORMAT") if day else "–"
 
 
-def _check_date(event_date: datetime.date, *, course: bool) -> bool:
+def _check_date(event_date: datetime.date) -> bool:
     """Raise for a date out of range; return True when the use is entered afterwards."""
     today = timezone.localdate()
-    ahead = COURSE_DAYS_AHEAD if course else 0
-    if event_date > today + timedelta(days=ahead):
-        raise errors.EventDateInFuture(days=COURSE_DAYS_AHEAD)
+    if event_date > today + timedelta(days=DAYS_AHEAD):
+        raise errors.EventDateInFuture(days=DAYS_AHEAD)
     if event_date < today - timedelta(days=BACKFILL_DAYS):
         raise errors.EventDateTooOld(days=BACKFILL_DAYS)
     return event_date < today
@@ -203,7 +204,7 @@ def use_record(
     Rules, each with its own error: the card is registered and valid on the event date
     (card_unknown / card_expired / card_inactive / card_replaced / card_not_yet_valid);
     the date is at most BACKFILL_DAYS back (earlier dates are marked backfilled) and not
-    in the future, except course places up to COURSE_DAYS_AHEAD ahead; the offer belongs
+    more than DAYS_AHEAD ahead (tickets sold in advance); the offer belongs
     to the site and runs on the date (offer_not_available); children's tickets within
     the card's registered number (community card: clients under 16, at most
     COMMUNITY_CLIENTS_MAX) and never for courses (too_many_children /
@@ -244,7 +245,7 @@ def _record(*, actor, site, number, event_date, offer, category, children, compa
     elif not category:
         raise errors.CategoryRequired()
     is_course = offer is not None and offer.kind in COURSE_KINDS
-    backfilled = _check_date(event_date, course=is_course)
+    backfilled = _check_date(event_date)
     card = (
         Card.objects.select_for_update().filter(number=number).first()
     )
