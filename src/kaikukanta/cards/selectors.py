@@ -60,3 +60,17 @@ def card_list(user, *, query: str = "", status: str = "", expiring: bool = False
     if unit_id:
         qs = qs.filter(unit_id=unit_id)
     return qs
+
+
+def card_uses(card: Card):
+    """Recorded and cancelled uses of a card and of the cards it replaced, newest first."""
+    from kaikukanta.usage.models import Use
+
+    chain = [card.pk]
+    current = card
+    while current.replaces_id is not None and len(chain) < 20:
+        chain.append(current.replaces_id)
+        current = Card.objects.only("pk", "replaces").get(pk=current.replaces_id)
+    return (Use.objects.filter(card__in=chain)
+            .select_related("card", "venue", "site", "offer", "seller")
+            .order_by("-event_date", "-recorded_at"))

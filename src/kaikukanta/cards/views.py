@@ -19,6 +19,7 @@ from kaikukanta.accounts.scope import scope_for
 from kaikukanta.cards import forms, printing, selectors, services
 from kaikukanta.cards.errors import CardUnknown
 from kaikukanta.cards.models import Card, CardBatch, CardKind, CardStatus
+from kaikukanta.cards.selectors import card_uses
 from kaikukanta.cards.validity import RULE_TEXT
 from kaikukanta.lib.errors import DomainError
 from kaikukanta.network.models import Area, OrganisationKind, Unit
@@ -82,12 +83,15 @@ def card_list(request):
 
 @login_required
 def card_detail(request, number: str):
+    """A card's status, validity, holder facts, history and uses (with those of the cards
+    it replaced, so the holder's history continues)."""
     card = _card(request, number)
     events = card.events.select_related("unit__organisation", "by")
     successor = Card.objects.filter(replaces=card).first()
     can_issue = card.unit is not None and can(request.user, Perm.ISSUE_CARDS, card.unit)
     return render(request, "cards/card_detail.html", {
         "card": card, "events": events, "successor": successor,
+        "uses": card_uses(card)[:USES_SHOWN], "uses_shown": USES_SHOWN,
         "rule": RULE_TEXT,
         "valid_today": card.is_valid_on(timezone.localdate()),
         "can_issue": can_issue,
@@ -97,6 +101,9 @@ def card_detail(request, number: str):
         "can_void": card.status == CardStatus.UNUSED and card.batch is not None
         and can(request.user, Perm.MANAGE_CARD_STOCK, card.batch.area),
     })
+
+
+USES_SHOWN = 50
 
 
 # --- registering ----------------------------------------------------------------------
