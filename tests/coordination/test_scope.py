@@ -15,6 +15,7 @@ ROUTES = [
     ("invitation_list", None),
     ("user_list", None),
     ("seller_link_list", None),
+    ("seller_link_request", None),
     ("commitment_list", None),
     ("operating_model", None),
     ("audit_list", None),
@@ -41,7 +42,9 @@ def expected(role: str, name: str, key: str | None) -> int:
     if role in ("distributor", "venue", "seller", "outsider"):
         if name == "commitment_list" and role != "outsider":
             return OK
-        if name == "seller_link_list" and role == "venue":
+        if name == "seller_link_list" and role in ("venue", "seller"):
+            return OK
+        if name == "seller_link_request" and role == "seller":
             return OK
         return FB
     # coordinators of area a
@@ -49,6 +52,8 @@ def expected(role: str, name: str, key: str | None) -> int:
         return FB
     if name == "seller_link_list":
         return OK if role == "culture" else FB
+    if name == "seller_link_request":
+        return FB
     if key is None:
         return OK
     if key.startswith("area"):

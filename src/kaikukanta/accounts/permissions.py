@@ -35,6 +35,7 @@ class Perm(StrEnum):
     ACKNOWLEDGE_COMMITMENT = "acknowledge_commitment"  # obj: Organisation
     MOVE_CARD = "move_card"  # obj: Card; the welfare side of the card's area
     REVIEW_LOOKUPS = "review_lookups"  # obj: None; card look-ups slowed down in own areas
+    REQUEST_SELLER_LINK = "request_seller_link"  # obj: Organisation (a ticket seller)
     VIEW_STATS = "view_stats"  # obj: stats.scopes.Target (a dashboard's scope)
 
 
@@ -195,3 +196,4 @@ def _view_stats(s: Scope, target) -> bool:
 
 
 _RULES[Perm.VIEW_STATS] = _view_stats
+_RULES[Perm.REQUEST_SELLER_LINK] = lambda s, seller: seller.id in s.seller_org_ids

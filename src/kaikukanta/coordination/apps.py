@@ -19,8 +19,9 @@ class CoordinationConfig(AppConfig):
              _("People with access in your area; deactivate accounts."), nav.is_coordinator,
              74),
             ("seller_links", _("Ticket seller links"), "coordination:seller_link_list",
-             _("Approve which ticket sellers may record uses for venues."),
-             lambda s: s.is_national or bool(s.culture_area_ids or s.venue_org_ids), 76),
+             _("Which ticket sellers may record uses for which venues: ask and approve."),
+             lambda s: s.is_national or bool(s.culture_area_ids or s.venue_org_ids
+                                             or s.seller_org_ids), 76),
             ("commitments", _("Commitments"), "coordination:commitment_list",
              _("Acknowledge the national operating model and see who has."),
              lambda s: not s.is_anonymous, 78),

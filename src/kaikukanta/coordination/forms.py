@@ -150,3 +150,19 @@ class AuditFilterForm(forms.Form):
 
 
 COORDINATOR_ROLE_VALUES = set(COORDINATOR_ROLES)
+
+
+class SellerLinkRequestForm(forms.Form):
+    """A ticket seller asks to sell for a venue. Venue names are public (they are listed
+    on every area's Kaikukortti pages), so every active venue can be chosen."""
+
+    seller = forms.ModelChoiceField(label=_("Ticket seller"), queryset=None)
+    venue = forms.ModelChoiceField(label=_("Venue"), queryset=None)
+
+    def __init__(self, *args, sellers, venues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seller"].queryset = sellers
+        self.fields["venue"].queryset = venues
+        self.fields["venue"].label_from_instance = lambda o: f"{o.name} ({o.home_area})"
+        if sellers.count() == 1:
+            self.fields["seller"].initial = sellers.first()

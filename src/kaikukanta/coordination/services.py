@@ -345,6 +345,13 @@ def unit_edit(*, actor, unit: Unit, name: str, municipality: Municipality | None
                                is_active=is_active)
 
 
+def seller_link_ask(*, actor, seller: Organisation, venue: Organisation) -> SellerLink:
+    """A ticket seller asks to record uses for a venue; the venue or its culture-side
+    coordinator decides."""
+    _require(actor, Perm.REQUEST_SELLER_LINK, seller)
+    return network.seller_link_request(actor=actor, seller=seller, venue=venue)
+
+
 def seller_link_decide(*, actor, link: SellerLink, approve: bool) -> SellerLink:
     _require(actor, Perm.APPROVE_SELLER_LINK, link)
     return network.seller_link_decide(actor=actor, link=link, approve=approve)

@@ -29,6 +29,7 @@ urlpatterns = [
     path("users/", views.user_list, name="user_list"),
     path("users/<int:pk>/active/", views.user_set_active, name="user_set_active"),
     path("seller-links/", views.seller_link_list, name="seller_link_list"),
+    path("seller-links/ask/", views.seller_link_request, name="seller_link_request"),
     path("seller-links/<int:pk>/decide/", views.seller_link_decide, name="seller_link_decide"),
     path("commitments/", views.commitment_list, name="commitment_list"),
     path("operating-model/", views.operating_model, name="operating_model"),

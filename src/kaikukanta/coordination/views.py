@@ -28,6 +28,7 @@ from kaikukanta.coordination.forms import (
     OperatingModelForm,
     OrganisationCreateForm,
     OrganisationEditForm,
+    SellerLinkRequestForm,
     UnitForm,
 )
 from kaikukanta.coordination.models import (
@@ -37,7 +38,13 @@ from kaikukanta.coordination.models import (
     InvitationStatus,
 )
 from kaikukanta.lib.errors import DomainError
-from kaikukanta.network.models import Area, OperatingModelVersion, SellerLink, SellerLinkStatus
+from kaikukanta.network.models import (
+    Area,
+    OperatingModelVersion,
+    Organisation,
+    SellerLink,
+    SellerLinkStatus,
+)
 
 # Cardholder fields are never shown, even if an entry were ever written with one.
 HOLDER_FIELDS = {"birth_year", "postal_code", "gender", "life_situation",
@@ -437,21 +444,53 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
 # --- seller links --------------------------------------------------------------------
 
 def _seller_links(user):
+    """Links a user sees: those of their area's or own venues, and their own seller's."""
     scope = scope_for(user)
     qs = SellerLink.objects.select_related("seller__home_area", "venue__home_area")
     if scope.is_national:
         return qs
     return qs.filter(Q(venue__home_area__in=scope.culture_area_ids)
-                     | Q(venue__in=scope.venue_org_ids))
+                     | Q(venue__in=scope.venue_org_ids)
+                     | Q(seller__in=scope.seller_org_ids))
 
 
 @login_required
 def seller_link_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
-    if not (scope.is_national or scope.culture_area_ids or scope.venue_org_ids):
+    if not (scope.is_national or scope.culture_area_ids or scope.venue_org_ids
+            or scope.seller_org_ids):
         raise PermissionDenied
-    links = _seller_links(request.user).order_by("status", "-requested_at")
-    return render(request, "coordination/seller_link_list.html", {"links": links})
+    links = list(_seller_links(request.user).order_by("status", "-requested_at"))
+    for link in links:
+        link.may_decide = can(request.user, Perm.APPROVE_SELLER_LINK, link)
+    return render(request, "coordination/seller_link_list.html", {
+        "links": links, "may_request": scope.is_national or bool(scope.seller_org_ids),
+    })
+
+
+@login_required
+def seller_link_request(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    if not (scope.is_national or scope.seller_org_ids):
+        raise PermissionDenied
+    sellers = Organisation.objects.ticket_sellers().filter(is_active=True)
+    if not scope.is_national:
+        sellers = sellers.filter(pk__in=scope.seller_org_ids)
+    venues = (Organisation.objects.venues().filter(is_active=True)
+              .select_related("home_area").order_by("home_area__name", "name"))
+    form = SellerLinkRequestForm(request.POST or None, sellers=sellers, venues=venues)
+    if request.method == "POST" and form.is_valid():
+        try:
+            link = services.seller_link_ask(actor=request.user,
+                                            seller=form.cleaned_data["seller"],
+                                            venue=form.cleaned_data["venue"])
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Asked %(venue)s; the link is %(status)s.") % {
+                "venue": link.venue.name, "status": link.get_status_display().lower()})
+            return redirect("coordination:seller_link_list")
+    return render(request, "coordination/seller_link_request.html", {"form": form})
 
 
 @login_required

@@ -150,7 +150,12 @@ def unit_create(*, actor, organisation: Organisation, name: str,
 def seller_link_request(*, actor, seller: Organisation, venue: Organisation) -> SellerLink:
     if seller.kind != OrganisationKind.TICKET_SELLER or venue.kind != OrganisationKind.VENUE:
         raise SellerLinkInvalid()
-    link, _ = SellerLink.objects.get_or_create(seller=seller, venue=venue)
+    link, created = SellerLink.objects.get_or_create(seller=seller, venue=venue)
+    if not created and link.status == SellerLinkStatus.REJECTED:
+        # Asked again after a rejection: back to the venue for a new decision.
+        link.status, link.decided_at, link.decided_by = SellerLinkStatus.PENDING, None, None
+        link.requested_at = timezone.now()
+        link.save()
     audit_log(action="seller_link.requested", actor=actor, target=link, area=venue.home_area,
               organisation=venue)
     return link
