@@ -74,3 +74,28 @@ def test_text_size_control_enlarges_text(cast, live_server, page):
         page.click("button[name=size][value=largest]")
     after = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     assert after > before * 1.3
+
+
+def test_phone_menu_folds_the_navigation_and_opens_with_the_keyboard(cast, live_server, phone):
+    phone.goto(f"{live_server.url}/accounts/login/")
+    phone.fill("#id_username", "venue@espoo.test")
+    phone.fill("#id_password", PASSWORD)
+    phone.click("button[type=submit].primary")
+    phone.wait_for_url("**/accounts/home/")
+    menu = phone.locator("button.menu-button")
+    assert menu.is_visible() and menu.get_attribute("aria-expanded") == "false"
+    assert not phone.locator(".main-nav").is_visible()
+    menu.focus()
+    phone.keyboard.press("Enter")
+    assert menu.get_attribute("aria-expanded") == "true"
+    assert phone.locator(".main-nav").is_visible()
+
+
+def test_wide_screen_shows_the_navigation_without_a_menu_button(cast, live_server, page):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "venue@espoo.test")
+    page.fill("#id_password", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/accounts/home/")
+    assert page.locator(".main-nav").is_visible()
+    assert not page.locator("button.menu-button").is_visible()
