@@ -1,6 +1,7 @@
 """Every page each role reaches from its navigation: 200, one h1, labelled fields, no
 inline scripts or styles, and nothing from the other area."""
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -64,6 +65,8 @@ def test_every_navigation_page_is_well_formed(cast, client, who):
         response = client.get(item["url"])
         assert response.status_code == 200, item["url"]
         html = response.content.decode()
+        title = re.search(r"<title>(.*?)</title>", html, re.S)
+        assert title and "<" not in title.group(1), f"{item['url']}: plain text title"
         audit = PageAudit()
         audit.feed(html)
         assert audit.h1 == 1, f"{item['url']}: one h1"

@@ -1,6 +1,7 @@
 """The card page lists the card's uses, with those of the card it replaced."""
 
 import datetime
+import re
 
 from django.urls import reverse
 
@@ -30,6 +31,9 @@ def test_card_page_lists_uses_of_the_card_and_the_card_it_replaced(cast, client)
     body = client.get(reverse("cards:card_detail", args=[new.number])).content.decode()
     assert a.site.name in body and a.site2.name in body
     assert old.display_number in body
+    title = re.search(r"<title>(.*?)</title>", body, re.S).group(1)
+    assert "<" not in title and new.display_number in title
+    assert body.count(a.site2.name) == 1  # the uses table is in the page once, not in <head>
     # another unit's staff still gets 404 for the page
     client.force_login(cast.b.distributor)
     assert client.get(reverse("cards:card_detail", args=[new.number])).status_code == 404
