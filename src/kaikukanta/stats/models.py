@@ -35,20 +35,28 @@ from django.utils.translation import gettext_lazy as _
 MEASURES = ("uses", "children", "companions", "with_children")
 
 
-AREA_DIMENSIONS = ("day", "area_id", "category")
-CROSS_DIMENSIONS = ("day", "area_id", "card_area_id")
-
-
-class UseAreaDay(models.Model):
-    """Uses, children's and companion tickets per (date, venue's area, category)."""
+class DailyUseFigures(models.Model):
+    """The MEASURES of one day's cell; each rollup below adds its dimensions."""
 
     day = models.DateField(_("date"))
-    area_id = models.IntegerField(_("venue's area"))
-    category = models.CharField(_("category"), max_length=16)
     uses = models.IntegerField(_("uses"), default=0)
     children = models.IntegerField(_("children's tickets"), default=0)
     companions = models.IntegerField(_("companion tickets"), default=0)
     with_children = models.IntegerField(_("uses with children's tickets"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+AREA_DIMENSIONS = ("day", "area_id", "category")
+CROSS_DIMENSIONS = ("day", "area_id", "card_area_id")
+
+
+class UseAreaDay(DailyUseFigures):
+    """Uses, children's and companion tickets per (date, venue's area, category)."""
+
+    area_id = models.IntegerField(_("venue's area"))
+    category = models.CharField(_("category"), max_length=16)
 
     class Meta:
         verbose_name = _("daily use figures by area")
@@ -62,16 +70,11 @@ class UseAreaDay(models.Model):
         return f"{self.day} {self.area_id} {self.category}: {self.uses}"
 
 
-class UseCrossDay(models.Model):
+class UseCrossDay(DailyUseFigures):
     """The same per (date, venue's area, card's area): where the cards are used."""
 
-    day = models.DateField(_("date"))
     area_id = models.IntegerField(_("venue's area"))
     card_area_id = models.IntegerField(_("card's area"), default=0)
-    uses = models.IntegerField(_("uses"), default=0)
-    children = models.IntegerField(_("children's tickets"), default=0)
-    companions = models.IntegerField(_("companion tickets"), default=0)
-    with_children = models.IntegerField(_("uses with children's tickets"), default=0)
 
     class Meta:
         verbose_name = _("daily use figures across areas")
@@ -90,21 +93,16 @@ SITE_DIMENSIONS = ("day", "area_id", "venue_id", "site_id", "offer_id", "seller_
 UNIT_DIMENSIONS = ("day", "unit_id", "category")
 
 
-class UseSiteDay(models.Model):
+class UseSiteDay(DailyUseFigures):
     """The same per (date, venue site, offer (0 = admission), ticket seller (0 = none),
     category), for venue, site, seller and area tables of places."""
 
-    day = models.DateField(_("date"))
     area_id = models.IntegerField(_("venue's area"))
     venue_id = models.IntegerField(_("venue"))
     site_id = models.IntegerField(_("site"))
     offer_id = models.IntegerField(_("offer"), default=0)
     seller_id = models.IntegerField(_("ticket seller"), default=0)
     category = models.CharField(_("category"), max_length=16)
-    uses = models.IntegerField(_("uses"), default=0)
-    children = models.IntegerField(_("children's tickets"), default=0)
-    companions = models.IntegerField(_("companion tickets"), default=0)
-    with_children = models.IntegerField(_("uses with children's tickets"), default=0)
 
     class Meta:
         verbose_name = _("daily use figures by site")
@@ -123,18 +121,13 @@ class UseSiteDay(models.Model):
         return f"{self.day} {self.site_id}/{self.offer_id}: {self.uses}"
 
 
-class UseUnitDay(models.Model):
+class UseUnitDay(DailyUseFigures):
     """The same per (date, the card's issuing unit, category): the uses of a distributor
     unit's cards. The unit is the card's unit when the use was recorded; when a card moves
     to another unit, the days of its uses are rebuilt."""
 
-    day = models.DateField(_("date"))
     unit_id = models.IntegerField(_("card's issuing unit"), default=0)
     category = models.CharField(_("category"), max_length=16)
-    uses = models.IntegerField(_("uses"), default=0)
-    children = models.IntegerField(_("children's tickets"), default=0)
-    companions = models.IntegerField(_("companion tickets"), default=0)
-    with_children = models.IntegerField(_("uses with children's tickets"), default=0)
 
     class Meta:
         verbose_name = _("daily use figures by distributor unit")
