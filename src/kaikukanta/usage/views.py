@@ -63,6 +63,17 @@ def _add_error(form, exc: DomainError) -> None:
     form.add_error(field, str(exc))
 
 
+def _record_from_form(request, site, d: dict, source: str):
+    """Record the use a desk or backfill form describes (the service holds the rules)."""
+    return services.use_record(
+        actor=request.user, site=site, card_number=d["number"],
+        event_date=d["event_date"], offer=d["offer"], category=d["category"] or None,
+        children=d["children"] or 0, companion=d["companion"],
+        seller=selectors.seller_for(request.user, site.organisation),
+        source=source, request_token=d["token"],
+    )
+
+
 def _record_form(site, answer, data=None, *, backfill=False):
     form = RecordForm(data, site=site, children_max=answer.children_max if answer else 0,
                       community=bool(answer and answer.is_community), backfill=backfill,
@@ -122,13 +133,7 @@ def desk_record(request):
     if answer is not None and form.is_valid():
         d = form.cleaned_data
         try:
-            use = services.use_record(
-                actor=request.user, site=site, card_number=d["number"],
-                event_date=d["event_date"], offer=d["offer"], category=d["category"] or None,
-                children=d["children"] or 0, companion=d["companion"],
-                seller=selectors.seller_for(request.user, site.organisation),
-                source=UseSource.DESK, request_token=d["token"],
-            )
+            use = _record_from_form(request, site, d, UseSource.DESK)
         except DomainError as exc:
             _add_error(form, exc)
         else:
@@ -299,13 +304,7 @@ def backfill(request):
     if data is not None and form.is_valid():
         d = form.cleaned_data
         try:
-            use = services.use_record(
-                actor=request.user, site=site, card_number=d["number"],
-                event_date=d["event_date"], offer=d["offer"], category=d["category"] or None,
-                children=d["children"] or 0, companion=d["companion"],
-                seller=selectors.seller_for(request.user, site.organisation),
-                source=UseSource.BACKFILL, request_token=d["token"],
-            )
+            use = _record_from_form(request, site, d, UseSource.BACKFILL)
         except DomainError as exc:
             _add_error(form, exc)
         else:
