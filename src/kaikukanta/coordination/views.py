@@ -444,14 +444,8 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
 # --- seller links --------------------------------------------------------------------
 
 def _seller_links(user):
-    """Links a user sees: those of their area's or own venues, and their own seller's."""
-    scope = scope_for(user)
-    qs = SellerLink.objects.select_related("seller__home_area", "venue__home_area")
-    if scope.is_national:
-        return qs
-    return qs.filter(Q(venue__home_area__in=scope.culture_area_ids)
-                     | Q(venue__in=scope.venue_org_ids)
-                     | Q(seller__in=scope.seller_org_ids))
+    return SellerLink.objects.visible_to(user).select_related("seller__home_area",
+                                                              "venue__home_area")
 
 
 @login_required

@@ -244,6 +244,17 @@ class SellerLinkStatus(models.TextChoices):
 
 
 class SellerLinkQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> SellerLinkQuerySet:
+        """Links of the user's area's or own venues, and of their own ticket seller."""
+        from kaikukanta.accounts.scope import scope_for
+
+        scope = scope_for(user)
+        if scope.is_national:
+            return self
+        return self.filter(Q(venue__home_area__in=scope.culture_area_ids)
+                           | Q(venue__in=scope.venue_org_ids)
+                           | Q(seller__in=scope.seller_org_ids))
+
     def approved(self) -> SellerLinkQuerySet:
         return self.filter(status=SellerLinkStatus.APPROVED)
 
