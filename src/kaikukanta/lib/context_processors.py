@@ -13,9 +13,12 @@ def text_size(request: HttpRequest) -> str:
 
 def page_frame(request: HttpRequest) -> dict:
     from kaikukanta.accounts.navigation import navigation_for
+    from kaikukanta.accounts.security import second_factor_pending
 
+    # Before the second factor is given, the navigation shows no tasks.
+    show_nav = hasattr(request, "user") and not second_factor_pending(request)
     return {
         "text_size": text_size(request),
         "text_sizes": TEXT_SIZES,
-        "nav_items": navigation_for(request.user) if hasattr(request, "user") else [],
+        "nav_items": navigation_for(request.user) if show_nav else [],
     }
