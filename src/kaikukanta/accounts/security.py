@@ -243,11 +243,12 @@ def current_lockouts() -> list[Lock]:
     recent = AccessAttempt.objects.filter(attempt_time__gte=timezone.now() - cooloff)
     locks = []
     for kind, field in (("account", "username"), ("address", "ip_address")):
-        rows = (recent.exclude(**{f"{field}__isnull": True}).exclude(**{field: ""})
+        rows = (recent.exclude(**{f"{field}__isnull": True})
                 .values(field).annotate(failures=Sum("failures_since_start"),
                                         last=Max("attempt_time"))
                 .filter(failures__gte=settings.AXES_FAILURE_LIMIT).order_by(field))
-        locks += [Lock(kind, row[field], row["failures"], row["last"] + cooloff) for row in rows]
+        locks += [Lock(kind, row[field], row["failures"], row["last"] + cooloff)
+                  for row in rows if row[field]]
     return locks
 
 
