@@ -14,11 +14,17 @@ from kaikukanta.stats.tables import Table
 
 
 def rule_text() -> str:
-    return _(
+    return (_(
         "Privacy: a figure that counts fewer than %(n)s holders, or uses of fewer than %(n)s "
         "holders, is shown as \"%(small)s\". When that could be worked out from a total, "
         "further figures are hidden and shown as \"%(hidden)s\"."
-    ) % {"n": THRESHOLD, "small": SMALL, "hidden": HIDDEN}
+    ) % {"n": THRESHOLD, "small": SMALL, "hidden": HIDDEN}) + " " + cell_key_text()
+
+
+def cell_key_text() -> str:
+    return _("Counts of holders are perturbed by up to 2, the same way every time for the "
+             "same holders, so tables need not add up exactly; tables of holders' "
+             "characteristics cover whole months that have ended.")
 
 
 def to_csv(tables: Sequence[Table], heading: str) -> bytes:
@@ -36,6 +42,8 @@ def to_csv(tables: Sequence[Table], heading: str) -> bytes:
         row([t.title])
         for values in t.as_rows():
             row(values)
+        if t.note:
+            row([t.note])
     row([])
     row([rule_text()])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
@@ -71,6 +79,8 @@ def to_xlsx(tables: Sequence[Table], heading: str) -> bytes:
             if i == 0:
                 for cell in ws[ws.max_row]:
                     cell.font = Font(bold=True)
+        if t.note:
+            append([t.note])
         append([])
         append([rule_text()])
         ws.column_dimensions["A"].width = 45
@@ -110,6 +120,8 @@ def to_pdf(tables: Sequence[Table], heading: str, subheading: str) -> bytes:
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ]))
         story += [pt, Spacer(1, 0.3 * cm)]
+        if t.note:
+            story += [Paragraph(pdf_text(t.note), styles["BodyText"]), Spacer(1, 0.3 * cm)]
     story.append(Paragraph(pdf_text(rule_text()), styles["Italic"]))
     doc.build(story)
     return buf.getvalue()
