@@ -7,6 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kaikukanta.lib.roles import CULTURE_KINDS, WELFARE_KINDS
+from kaikukanta.lib.scope import Scope
+
 # Which side of an area an entry belongs to. The welfare side (cards and who issued them)
 # and the culture side (uses, offers, ticket sellers) see only their own side's entries,
 # so nobody can link a card's issuing unit (say, a mental-health association) with the
@@ -25,20 +28,16 @@ def _starts(prefixes: tuple[str, ...]) -> Q:
 def side_q(side: str) -> Q:
     """Entries that a coordinator of `side` ("welfare" or "culture") may see in an area:
     their side's actions, actions about their side's organisations, and shared ones."""
-    from kaikukanta.network.models import OrganisationKind
-
     other = CULTURE_ACTIONS if side == "welfare" else WELFARE_ACTIONS
     own = WELFARE_ACTIONS if side == "welfare" else CULTURE_ACTIONS
-    other_orgs = ([OrganisationKind.VENUE, OrganisationKind.TICKET_SELLER] if side == "welfare"
-                  else [OrganisationKind.DISTRIBUTOR])
+    other_orgs = CULTURE_KINDS if side == "welfare" else WELFARE_KINDS
     return _starts(own) | (~_starts(other) & ~Q(organisation__kind__in=other_orgs))
 
 
 class AuditEntryQuerySet(models.QuerySet):
-    def visible_to(self, user) -> AuditEntryQuerySet:
-        from kaikukanta.accounts.scope import scope_for
-
-        scope = scope_for(user)
+    def for_scope(self, scope: Scope) -> AuditEntryQuerySet:
+        """Coordinators see what was done on their side of their areas (`side_q`), the
+        national team everything."""
         if scope.is_national:
             return self
         return self.filter(
