@@ -14,8 +14,9 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kaikukanta.accounts import security
-from kaikukanta.accounts.navigation import navigation_for
+from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.audit.models import AuditEntry
+from kaikukanta.lib.navigation import navigation_for
 from tests.conftest import PASSWORD, sign_in, totp_code
 
 LOGIN = reverse("accounts:login")
@@ -146,7 +147,7 @@ def _who(cast, path):
 
 
 def _pages(user):
-    urls = [item["url"] for item in navigation_for(user)]
+    urls = [item["url"] for item in navigation_for(scope_for_user(user))]
     return urls + [reverse("accounts:security"), reverse("accounts:password_change")]
 
 

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from kaikukanta.accounts.models import Membership, Role, User
 from kaikukanta.coordination import services
-from kaikukanta.coordination.errors import NotAllowed, RoleScopeInvalid
+from kaikukanta.coordination.errors import RoleScopeInvalid
 from kaikukanta.coordination.models import Invitation, InvitationStatus, hash_token
+from kaikukanta.lib.errors import NotAllowed
 from tests.conftest import PASSWORD, sign_in
 
 NEW_PASSWORD = "Kulttuuria-kaikille-2026"
@@ -123,8 +124,11 @@ def test_weak_or_mismatched_password_keeps_the_invitation_open(cast, client):
 
 def test_existing_account_gets_the_new_role(cast, client):
     inv = invite(cast, email="VENUE@espoo.test")
-    accept(client, inv.link_token)
+    accept(client, inv.link_token)  # a password set through the link is ignored
     venue = User.objects.get(email="venue@espoo.test")
+    assert venue.check_password(PASSWORD)
+    sign_in(client, venue)  # signs in with the account's own password
+    client.post(reverse("coordination:invitation_accept", args=[inv.link_token]))
     assert set(venue.memberships.values_list("role", flat=True)) == {
         Role.VENUE_STAFF, Role.DISTRIBUTOR_STAFF}
 

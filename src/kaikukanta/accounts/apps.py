@@ -10,8 +10,8 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.utils.translation import gettext_lazy as _
 
-        from kaikukanta.accounts import navigation as nav
         from kaikukanta.accounts.security import remember_second_factor_at_login
+        from kaikukanta.lib import navigation as nav
 
         user_logged_in.connect(remember_second_factor_at_login,
                                dispatch_uid="kaikukanta_second_factor_at_login")

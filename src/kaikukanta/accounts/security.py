@@ -33,7 +33,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from kaikukanta.accounts.scope import scope_for
+from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.audit.services import audit_log
 
 # Set at sign-in when the person has a second factor they must then give (see below).
@@ -47,9 +47,9 @@ DEMO_TOTP_KEY = b"kaikukanta-demo-totp".hex()
 
 # --- who must give a second factor ------------------------------------------------------
 
-def requires_second_factor(user) -> bool:
+def requires_second_factor(user, scope=None) -> bool:
     """National admins and coordinators see a whole area's data: they must use one."""
-    scope = scope_for(user)
+    scope = scope if scope is not None else scope_for_user(user)
     return scope.is_national or bool(scope.coordinator_area_ids)
 
 
@@ -71,7 +71,12 @@ def second_factor_pending(request: HttpRequest) -> bool:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or is_verified(user):
         return False
-    return bool(request.session.get(SESSION_FLAG)) or requires_second_factor(user)
+    if request.session.get(SESSION_FLAG):
+        return True
+    scope = getattr(request, "scope", None)
+    if scope is not None and getattr(scope, "user_id", None) != user.pk:
+        scope = None  # built before this request's sign-in
+    return requires_second_factor(user, scope)
 
 
 def remember_second_factor_at_login(sender, request, user, **kwargs) -> None:
@@ -256,7 +261,7 @@ def unlock(*, actor, kind: str, value: str) -> int:
     """Open a lock now (national admins only); returns how many records were cleared."""
     from axes.utils import reset
 
-    if not scope_for(actor).is_national:
+    if not scope_for_user(actor).is_national:
         raise PermissionDenied
     if kind == "account":
         count = reset(username=value)

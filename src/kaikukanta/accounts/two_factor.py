@@ -21,7 +21,6 @@ from django.views.decorators.http import require_POST
 from kaikukanta.accounts import security
 from kaikukanta.accounts.forms import SecondFactorCodeForm
 from kaikukanta.accounts.middleware import second_factor_exempt
-from kaikukanta.accounts.scope import scope_for
 from kaikukanta.lib.qr import qr_svg
 
 NO_STORE = "no-store"
@@ -148,7 +147,7 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None) -
 
 @login_required
 def lockouts(request: HttpRequest) -> HttpResponse:
-    if not scope_for(request.user).is_national:
+    if not request.scope.is_national:
         raise PermissionDenied
     return render(request, "accounts/lockouts.html", {
         "locks": security.current_lockouts(), "limit": settings.AXES_FAILURE_LIMIT,

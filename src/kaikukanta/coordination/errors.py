@@ -3,12 +3,6 @@ from django.utils.translation import gettext_lazy as _
 from kaikukanta.lib.errors import DomainError
 
 
-class NotAllowed(DomainError):
-    code = "coordination_not_allowed"
-    message = _("Your role does not allow this.")
-    http_status = 403
-
-
 class RoleScopeInvalid(DomainError):
     code = "invitation_scope_invalid"
     message = _("This role needs a matching area, organisation or unit.")
@@ -46,6 +40,20 @@ class InvitationReplaced(DomainError):
     message = _("A newer invitation link has been sent to you. Use the link in the latest "
                 "email.")
     http_status = 410
+
+
+class InvitationAccountDeactivated(DomainError):
+    code = "invitation_account_deactivated"
+    message = _("The account of this email address has been deactivated, so the invitation "
+                "cannot be used. Ask your coordinator to reactivate the account.")
+    http_status = 403
+
+
+class InvitationNeedsSignIn(DomainError):
+    code = "invitation_needs_sign_in"
+    message = _("You already have an account with this email address. Sign in with your own "
+                "password to accept the invitation.")
+    http_status = 403
 
 
 class InvitationClosed(DomainError):

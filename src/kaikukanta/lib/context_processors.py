@@ -2,6 +2,8 @@
 
 from django.http import HttpRequest
 
+from kaikukanta.lib.navigation import navigation_for
+
 TEXT_SIZES = ("normal", "large", "largest")
 TEXT_SIZE_COOKIE = "kaiku_textsize"
 
@@ -12,13 +14,10 @@ def text_size(request: HttpRequest) -> str:
 
 
 def page_frame(request: HttpRequest) -> dict:
-    from kaikukanta.accounts.navigation import navigation_for
-    from kaikukanta.accounts.security import second_factor_pending
-
-    # Before the second factor is given, the navigation shows no tasks.
-    show_nav = hasattr(request, "user") and not second_factor_pending(request)
+    # Before the second factor is given (accounts.middleware), the frame shows no tasks.
+    show_nav = hasattr(request, "scope") and not getattr(request, "second_factor_pending", False)
     return {
         "text_size": text_size(request),
         "text_sizes": TEXT_SIZES,
-        "nav_items": navigation_for(request.user) if show_nav else [],
+        "nav_items": navigation_for(request.scope) if show_nav else [],
     }
