@@ -14,6 +14,7 @@ from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.audit.models import AuditEntry
 from kaikukanta.audit.services import audit_log
 from kaikukanta.cards import services as card_services
+from kaikukanta.lib.scope import SYSTEM
 
 
 @pytest.fixture
@@ -29,7 +30,8 @@ def log(cast):
         ("api_key.created", a.seller_org),
         ("area.updated", None), ("checklist.updated", None),
     ]:
-        audit_log(action=action, target_label=f"{action} {org or 'area'}", area=a.area,
+        audit_log(action=action, scope=SYSTEM, target_label=f"{action} {org or 'area'}",
+                  area=a.area,
                   organisation=org)
     return cast
 
