@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from kaikukanta.accounts import security
 from kaikukanta.accounts.forms import SecondFactorCodeForm
 from kaikukanta.accounts.middleware import second_factor_exempt
+from kaikukanta.accounts.models import User
 from kaikukanta.lib.qr import qr_svg
 
 NO_STORE = "no-store"
@@ -153,6 +154,22 @@ def lockouts(request: HttpRequest) -> HttpResponse:
         "locks": security.current_lockouts(), "limit": settings.AXES_FAILURE_LIMIT,
         "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     })
+
+
+@require_POST
+@login_required
+def second_factor_reset(request: HttpRequest) -> HttpResponse:
+    if not request.scope.is_national:
+        raise PermissionDenied
+    email = request.POST.get("email", "").strip().lower()
+    person = User.objects.filter(email=email).first() if email else None
+    if person is None:
+        messages.error(request, _("No account uses that email. Check it and try again."))
+    else:
+        security.reset_second_factor(actor=request.user, user=person)
+        messages.success(request, _("The second factor of %(email)s was reset. They set up "
+                                    "a new app when they next sign in.") % {"email": email})
+    return HttpResponseRedirect(reverse("accounts:lockouts"))
 
 
 @require_POST
