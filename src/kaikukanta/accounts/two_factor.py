@@ -181,7 +181,7 @@ def unlock(request: HttpRequest) -> HttpResponse:
     if kind not in ("account", "address") or not value:
         messages.error(request, _("Choose a lock to open."))
         return HttpResponseRedirect(reverse("accounts:lockouts"))
-    security.unlock(actor=request.user, kind=kind, value=value)
+    security.unlock(scope=request.scope, kind=kind, value=value)
     messages.success(request, _("Unlocked: %(value)s. The next sign-in is allowed.")
                      % {"value": value})
     return HttpResponseRedirect(reverse("accounts:lockouts"))
