@@ -31,6 +31,7 @@ from kaikukanta.stats.holders import capped_holders
 from kaikukanta.stats.models import (
     CardsUsedYear,
     CardYearUse,
+    RetiredHolders,
     UseAreaDay,
     UseCrossDay,
     UseSiteDay,
@@ -523,16 +524,20 @@ def _band(age: int) -> str:
 def holder_tables(target: Target, p: Period, exact: bool) -> list[Table]:
     """Holders of cards valid during the period, by age band, children, gender and life
     situation (personal cards only; counts, never rows)."""
-    cards = Card.objects.filter(_registered(), target.card_q(), valid_in(p),
-                                kind=CardKind.PERSONAL)
+    counted = Q(_registered(), target.card_q(), valid_in(p), kind=CardKind.PERSONAL)
+    facts = ("birth_year", "children", "gender", "life_situation")
+    live = Card.objects.filter(counted, holder_coarsened_on__isnull=True)
+    # cards whose rows retention coarsened count with the exact facts kept as counts
+    retired = RetiredHolders.objects.filter(counted)
     out = []
     ages: dict = defaultdict(int)
     kids: dict = defaultdict(int)
     gender: dict = defaultdict(int)
     life: dict = defaultdict(int)
     # one pass over the cards, folded here
-    for r in cards.values("birth_year", "children", "gender", "life_situation").annotate(
-            n=Count("pk")).order_by():
+    rows = list(live.values(*facts).annotate(n=Count("pk")).order_by())
+    rows += retired.values(*facts).annotate(n=Sum("cards")).order_by()
+    for r in rows:
         band = _band(p.end.year - r["birth_year"]) if r["birth_year"] else _("Not recorded")
         ages[band] += r["n"]
         kids[min(r["children"], 4)] += r["n"]
