@@ -112,7 +112,8 @@ def _coarsen_cards(today: datetime.date) -> int:
                 key = {name: getattr(card, name) for name in facts}
                 row, _created = RetiredHolders.objects.get_or_create(**key,
                                                                      defaults={"cards": 0})
-                RetiredHolders.objects.filter(pk=row.pk).update(cards=F("cards") + 1)
+                RetiredHolders.objects.filter(pk=row.pk).update(
+                    cards=F("cards") + 1, stats_key=F("stats_key") + card.stats_key)
                 card.birth_year = (coarse_birth_year(card.birth_year)
                                    if card.birth_year else None)
                 card.postal_code = ""

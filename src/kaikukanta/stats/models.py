@@ -242,6 +242,8 @@ class RetiredHolders(models.Model):
     gender = models.CharField(_("gender"), max_length=16, blank=True)
     life_situation = models.CharField(_("life situation"), max_length=16, blank=True)
     cards = models.PositiveIntegerField(_("cards"), default=0)
+    # the sum of the cards' record keys (`lib/cellkey.py`), so perturbed counts stay too
+    stats_key = models.BigIntegerField(_("statistics key"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("retired holders")

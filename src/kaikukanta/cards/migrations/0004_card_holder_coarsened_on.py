@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cards', '0002_card_event_voided'),
+        ('cards', '0003_card_stats_key'),
     ]
 
     operations = [
