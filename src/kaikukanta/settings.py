@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kaikukanta.lib.middleware.SecurityHeadersMiddleware",
+    "kaikukanta.lib.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "kaikukanta.urls"
@@ -147,6 +148,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+# The partner API reads JSON bodies of at most this many bytes (larger ones answer 413).
+KAIKUKANTA_API_MAX_BODY = env_int("KAIKUKANTA_API_MAX_BODY", 64 * 1024)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

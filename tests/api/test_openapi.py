@@ -2,17 +2,12 @@
 
 import re
 
-from kaikukanta.api.openapi import document
-from kaikukanta.api.urls import api_urlpatterns
+from kaikukanta.api.core import document
+from tests.api.conftest import api_routes
 
 
 def implemented():
-    out = set()
-    for pattern in api_urlpatterns:
-        path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(pattern.pattern))
-        for method in pattern.callback.api_methods:
-            out.add((path, method.lower()))
-    return out
+    return {(path, method.lower()) for method, path in api_routes()}
 
 
 def documented():

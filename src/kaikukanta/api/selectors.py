@@ -9,29 +9,11 @@ A key acts only within its organisation's scope:
 
 from __future__ import annotations
 
-import hmac
-
 from django.db.models import QuerySet
 
 from kaikukanta.api.models import ApiKey
-from kaikukanta.api.services import KEY_START, PREFIX_LENGTH, hash_secret
 from kaikukanta.network.models import OrganisationKind, SellerLink, Unit
 from kaikukanta.usage.models import Offer, Use
-
-
-def api_key_for_header(header: str) -> ApiKey | None:
-    """The active key in an `Authorization: Bearer <key>` header, or None."""
-    scheme, _, raw = (header or "").strip().partition(" ")
-    raw = raw.strip()
-    if scheme.lower() != "bearer" or not raw.startswith(KEY_START) or len(raw) > 200:
-        return None
-    prefix = raw[len(KEY_START):len(KEY_START) + PREFIX_LENGTH]
-    key = ApiKey.objects.select_related("organisation__home_area").filter(prefix=prefix).first()
-    if key is None or not hmac.compare_digest(key.secret_hash, hash_secret(raw)):
-        return None
-    if key.is_revoked or not key.organisation.is_active:
-        return None
-    return key
 
 
 def key_sites(key: ApiKey) -> QuerySet[Unit]:
@@ -48,12 +30,13 @@ def key_sites(key: ApiKey) -> QuerySet[Unit]:
     return sites.none()
 
 
-def key_units(key: ApiKey) -> QuerySet[Unit]:
+def key_units(key: ApiKey, active_only: bool = True) -> QuerySet[Unit]:
     """The distributor units a key may register and renew cards at."""
     org = key.organisation
     if org.kind != OrganisationKind.DISTRIBUTOR:
         return Unit.objects.none()
-    return Unit.objects.select_related("organisation").filter(organisation=org, is_active=True)
+    units = Unit.objects.select_related("organisation").filter(organisation=org)
+    return units.filter(is_active=True) if active_only else units
 
 
 def key_offers(key: ApiKey) -> QuerySet[Offer]:
