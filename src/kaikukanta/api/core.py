@@ -26,6 +26,7 @@ from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 
+from kaikukanta.accounts.scope import scope_for_organisation
 from kaikukanta.api import services
 from kaikukanta.api.errors import (
     IdempotencyConflict,
@@ -153,7 +154,8 @@ api = PartnerApi(
 # --- keys --------------------------------------------------------------------------------
 
 class KeyAuth(HttpBearer):
-    """`Authorization: Bearer <key>`: the key's organisation acts, within its scope.
+    """`Authorization: Bearer <key>`: the key's organisation acts, within its scope
+    (`request.scope`, built like a person's; `request.auth` is the key).
 
     Also counts the request against the key's limit, notes the key's use, and refuses a
     write with a read-only key (`write=True`) or a key of another kind of organisation
@@ -179,6 +181,7 @@ class KeyAuth(HttpBearer):
         if self.kinds and key.organisation.kind not in self.kinds:
             raise WrongKeyKind()
         request.api_key = key
+        request.scope = scope_for_organisation(key.organisation, label=key.actor_label)
         return key
 
 

@@ -1,7 +1,9 @@
 """Partner API endpoints. Each one declares its input (pydantic schemas in `schemas.py`),
-its key (`KeyAuth`) and its answers; it reads through the key's scope and calls the same
-services as the screens (`usage.services`, `cards.services`). Every business rule and its
-error code lives in those services, never here; `core.py` turns errors into answers."""
+its key (`KeyAuth`) and its answers. The key's organisation acts through `request.scope`
+(built by `accounts.scope.scope_for_organisation`, like a person's by `scope_for_user`):
+reads start from the same `for_scope` querysets as the pages, and writes call the same
+services as the screens. Every business rule and its error code lives there, never here;
+`core.py` turns errors into answers."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import datetime
 from django.utils import timezone
 from ninja import Header, Path, Query, Router
 
-from kaikukanta.api import schemas, selectors
+from kaikukanta.api import schemas
 from kaikukanta.api.core import (
     IDEMPOTENCY_PATTERN,
     MAX_PAGE_SIZE,
@@ -22,11 +24,14 @@ from kaikukanta.api.core import (
     write_answer,
 )
 from kaikukanta.cards import services as card_services
+from kaikukanta.cards.models import Card
 from kaikukanta.cards.selectors import card_by_number
-from kaikukanta.lib.errors import InvalidInput, NotInScope
-from kaikukanta.network.models import OrganisationKind
+from kaikukanta.lib.errors import InvalidInput, NotAllowed, NotInScope
+from kaikukanta.lib.permissions import Perm, can
+from kaikukanta.lib.roles import OrganisationKind
+from kaikukanta.network.models import Unit
 from kaikukanta.usage import services as usage_services
-from kaikukanta.usage.models import OfferStatus, UseSource, UseStatus
+from kaikukanta.usage.models import Offer, OfferStatus, Use, UseSource, UseStatus
 from kaikukanta.usage.selectors import answer_for_card
 
 router = Router()
@@ -37,8 +42,8 @@ MAX_ID = 2**31 - 1
 IDEMPOTENCY = ("A unique value per intended write (for example a UUID). A retry with the "
                "same key returns the first response and never writes twice.")
 READ_CODES = ("invalid", "unauthorized", "not_in_scope", "rate_limited", "service_unavailable")
-WRITE_CODES = ("not_in_scope", "read_only_key", "idempotency_conflict", "unauthorized",
-               "rate_limited", "request_too_large", "service_unavailable")
+WRITE_CODES = ("not_in_scope", "not_allowed", "read_only_key", "idempotency_conflict",
+               "unauthorized", "rate_limited", "request_too_large", "service_unavailable")
 
 
 def _page():
@@ -59,6 +64,27 @@ def _idempotency(required: bool):
                   pattern=IDEMPOTENCY_PATTERN, description=IDEMPOTENCY)
 
 
+def _sites(scope):
+    """The venue sites the key's organisation sees (its own, or those of the venues that
+    approved its ticket seller)."""
+    return (Unit.objects.for_scope(scope).filter(organisation__kind=OrganisationKind.VENUE)
+            .select_related("organisation"))
+
+
+def _uses(request):
+    """The uses the key sees. The API's uses are for the organisations that record them:
+    a distributor's systems get no bulk list of its holders' visits (its staff see one
+    card's uses at a time, on the card page)."""
+    if request.auth.organisation.kind == OrganisationKind.DISTRIBUTOR:
+        return Use.objects.none()
+    return Use.objects.for_scope(request.scope)
+
+
+def _issuing_units(scope):
+    """The distributor units where the key's organisation registers cards."""
+    return Unit.objects.for_scope(scope).filter(organisation__kind=OrganisationKind.DISTRIBUTOR)
+
+
 def _codes(*codes: str) -> dict:
     """The error codes an operation may answer (listed on the reference page)."""
     return {"x-error-codes": list(dict.fromkeys(codes))}
@@ -77,12 +103,12 @@ def offer_list(request,
                status: OfferStatus | None = Query(None, description="Only offers with this "
                                                                     "status."),
                page: int = _page(), page_size: int = _page_size()):
-    key = request.auth
-    offers = selectors.key_offers(key)
+    offers = (Offer.objects.for_scope(request.scope).select_related("venue", "site")
+              .order_by("title_fi", "id"))
     if status is not None:
         offers = offers.filter(status=status)
     if site is not None:
-        if not selectors.key_sites(key).filter(pk=site).exists():
+        if not _sites(request.scope).filter(pk=site).exists():
             raise NotInScope(field="site")
         offers = offers.filter(site_id=site)
     return page_of(request, offers, page, page_size)
@@ -104,18 +130,18 @@ def use_list(request,
                                                                           "offer."),
              status: UseStatus | None = Query(None, description="Only uses with this status."),
              page: int = _page(), page_size: int = _page_size()):
-    key = request.auth
-    uses = selectors.key_uses(key).order_by("-event_date", "-id")
+    scope = request.scope
+    uses = _uses(request).select_related("card").order_by("-event_date", "-id")
     if date_from:
         uses = uses.filter(event_date__gte=date_from)
     if date_to:
         uses = uses.filter(event_date__lte=date_to)
     if site is not None:
-        if not selectors.key_sites(key).filter(pk=site).exists():
+        if not _sites(scope).filter(pk=site).exists():
             raise NotInScope(field="site")
         uses = uses.filter(site_id=site)
     if offer is not None:
-        if not selectors.key_offers(key).filter(pk=offer).exists():
+        if not Offer.objects.for_scope(scope).filter(pk=offer).exists():
             raise NotInScope(field="offer")
         uses = uses.filter(offer_id=offer)
     if status is not None:
@@ -126,13 +152,12 @@ def use_list(request,
 @router.get("/units", auth=KeyAuth(kinds=(OrganisationKind.DISTRIBUTOR,)),
             response=responses(200, schemas.UnitPage, 403),
             operation_id="unit_list", summary="List the distributor's units (distributor keys)",
-            description="The units of the key's distributor, with the ids that "
-                        "`POST /cards` takes. Inactive units are listed too (they register "
-                        "no cards). Keys of venues and ticket sellers are refused with "
-                        "`wrong_key_kind`.",
+            description="The active units of the key's distributor, with the ids that "
+                        "`POST /cards` takes. Keys of venues and ticket sellers are refused "
+                        "with `wrong_key_kind`.",
             openapi_extra=_codes("wrong_key_kind", *READ_CODES))
 def unit_list(request, page: int = _page(), page_size: int = _page_size()):
-    units = selectors.key_units(request.auth, active_only=False).order_by("name", "id")
+    units = _issuing_units(request.scope).order_by("name", "id")
     return page_of(request, units, page, page_size)
 
 
@@ -147,7 +172,7 @@ def unit_list(request, page: int = _page(), page_size: int = _page_size()):
                         "`wrong_key_kind`.",
             openapi_extra=_codes("wrong_key_kind", *READ_CODES))
 def site_list(request, page: int = _page(), page_size: int = _page_size()):
-    sites = selectors.key_sites(request.auth).order_by("organisation__name", "name", "id")
+    sites = _sites(request.scope).order_by("organisation__name", "name", "id")
     return page_of(request, sites, page, page_size)
 
 
@@ -185,24 +210,26 @@ def _card_answer(card) -> dict:
                  "offer_cap_reached", "already_recorded", *WRITE_CODES))
 def use_record(request, payload: schemas.UseCreate,
                idempotency_key: str = _idempotency(required=True)):
-    key = request.auth
+    key, scope = request.auth, request.scope
 
     def write():
-        sites = selectors.key_sites(key).filter(is_active=True, organisation__is_active=True)
+        sites = Unit.objects.recording_for(scope)
         offer = site = None
         if payload.offer is not None:
-            offer = selectors.key_offers(key).filter(
+            offer = Offer.objects.for_scope(scope).select_related("site__organisation").filter(
                 pk=payload.offer, site__in=sites.values("pk")).first()
             if offer is None:
                 raise NotInScope(field="offer")
             site = offer.site
         if payload.site is not None:
-            site = sites.filter(pk=payload.site).first()
+            site = sites.select_related("organisation").filter(pk=payload.site).first()
             if site is None:
                 raise NotInScope(field="site")
         if site is None:
             raise InvalidInput(field="offer")
-        seller = (key.organisation if key.organisation.kind == OrganisationKind.TICKET_SELLER
+        if not can(scope, Perm.RECORD_USES, site):
+            raise NotAllowed()
+        seller = (key.organisation if scope.records_as_seller_for(site.organisation_id)
                   else None)
         use = usage_services.use_record(
             actor=None, actor_label=key.actor_label, site=site, card_number=payload.card,
@@ -228,9 +255,11 @@ def use_cancel(request, use_id: int = Path(..., ge=1, le=MAX_ID),
     key = request.auth
 
     def write():
-        use = selectors.key_uses(key).filter(pk=use_id).first()
+        use = _uses(request).select_related("site__organisation").filter(pk=use_id).first()
         if use is None:
             raise NotInScope()
+        if not can(request.scope, Perm.RECORD_USES, use.site):
+            raise NotAllowed()
         use = usage_services.use_cancel(actor=None, actor_label=key.actor_label, use=use)
         return 200, write_answer(schemas.Use, use)
 
@@ -257,9 +286,12 @@ def card_register(request, payload: schemas.CardCreate,
     key = request.auth
 
     def write():
-        unit = selectors.key_units(key).filter(pk=payload.unit).first()
+        unit = (_issuing_units(request.scope).select_related("organisation")
+                .filter(pk=payload.unit).first())
         if unit is None:
             raise NotInScope(field="unit")
+        if not can(request.scope, Perm.ISSUE_CARDS, unit):
+            raise NotAllowed(field="unit")
         card = card_services.card_register(
             actor=None, actor_label=key.actor_label, unit=unit, number=payload.number,
             birth_year=payload.birth_year, postal_code=payload.postal_code,
@@ -287,9 +319,11 @@ def card_renew(request, number: str = _number(), payload: schemas.CardRenew | No
 
     def write():
         card = card_by_number(number)
-        if card.unit_id is None or not selectors.key_units(key).filter(
-                pk=card.unit_id).exists():
+        if card.unit is None or not Card.objects.for_scope(request.scope).filter(
+                pk=card.pk).exists():
             raise NotInScope(field="number")
+        if not can(request.scope, Perm.ISSUE_CARDS, card.unit):
+            raise NotAllowed(field="number")
         card = card_services.card_renew(actor=None, actor_label=key.actor_label, card=card,
                                         on=payload.on if payload else None)
         return 200, _card_answer(card)

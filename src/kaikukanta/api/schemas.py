@@ -137,7 +137,6 @@ class Unit(Out):
 
     id: int
     name: str
-    is_active: bool
 
 
 class Site(Out):
