@@ -16,6 +16,7 @@ from django.test import Client
 
 from kaikukanta.usage.models import Use
 from tests.api.conftest import use_body
+from tests.conftest import sign_in
 from tests.factories import make_card
 
 
@@ -95,7 +96,7 @@ def test_issue11_s5_database_unreachable_pages_503(cast):
     (signing in) and from a middleware (reading a signed-in user's session)."""
     anonymous = Client(raise_request_exception=False, headers={"Accept-Language": "sv"})
     signed_in = Client(raise_request_exception=False, headers={"Accept-Language": "fi"})
-    signed_in.force_login(cast.a.culture)
+    sign_in(signed_in, cast.a.culture)
     with database_down():
         from_view = anonymous.post("/accounts/login/", {"username": "a@b.test",
                                                          "password": "x" * 12})
