@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "kaikukanta.coordination",
     "kaikukanta.stats",
     "kaikukanta.api",
+    "kaikukanta.public",
     "kaikukanta.demo",
     "django.contrib.admin",
     "django.contrib.auth",

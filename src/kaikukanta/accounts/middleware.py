@@ -1,4 +1,5 @@
-"""Use a signed-in user's saved language when the browser has not chosen one."""
+"""Use a signed-in user's saved language when the browser has not chosen one (and the
+address does not name one: the public pages live under /fi/, /sv/ and /en/)."""
 
 from django.conf import settings
 from django.utils import translation
@@ -15,6 +16,7 @@ class UserLanguageMiddleware:
             and user.is_authenticated
             and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
             and user.language
+            and translation.get_language_from_path(request.path_info) is None
         ):
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language

@@ -16,6 +16,13 @@ PERSONAL_DATA: dict[str, str] = {
     "coordination.invitation": "invited staff member's name, work email and language",
     "coordination.areacheckliststep": "a short free-text note about the area's work; the "
                                       "form tells not to write about people",
+    "public.feedback": "a public message (free text) and an optional reply address, which "
+                       "is erased when the item is handled; never used in statistics or "
+                       "open data",
+    "public.areapage": "the area's public contact and feedback addresses and phone (a "
+                       "shared address is asked for; may be a coordinator's work address)",
+    "public.unitlisting": "a unit's street address and accessibility notes as its "
+                          "organisation gives them (a public place, no person)",
 }
 
 # model label -> why it holds none
@@ -45,4 +52,5 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "stats.cardyearuse": "a card's id and its number of uses in a year; no holder fields",
     "stats.cardsusedyear": "counts of cards used per year and area",
     "stats.costshare": "a year's cost-sharing rate; the acting staff user only",
+    "public.offerlisting": "whether a venue shows an offer publicly",
 }
