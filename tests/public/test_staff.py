@@ -93,9 +93,10 @@ def test_unit_listing_matrix(cast, client, who, site, status):
 
 
 def test_navigation_shows_the_public_tasks_to_the_right_roles(cast, client):
-    from kaikukanta.accounts.navigation import navigation_for
+    from kaikukanta.accounts.scope import scope_for_user
+    from kaikukanta.lib.navigation import navigation_for
 
-    keys = lambda u: {i["key"] for i in navigation_for(u)}  # noqa: E731
+    keys = lambda u: {i["key"] for i in navigation_for(scope_for_user(u))}  # noqa: E731
     assert "public_areas" in keys(cast.a.culture) and "public_venue" not in keys(cast.a.culture)
     assert "public_venue" in keys(cast.a.venue) and "public_areas" not in keys(cast.a.venue)
     assert not {"public_areas", "public_venue"} & keys(cast.a.distributor)

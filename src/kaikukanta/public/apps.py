@@ -7,7 +7,7 @@ class PublicConfig(AppConfig):
     verbose_name = _("Public pages")
 
     def ready(self) -> None:
-        from kaikukanta.accounts.navigation import (
+        from kaikukanta.lib.navigation import (
             NavItem,
             is_coordinator,
             is_venue,

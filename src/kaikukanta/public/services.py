@@ -1,7 +1,8 @@
 """Changes to the public side: coordinators' area pages, venues' listings, feedback.
 
-Each service checks the actor's permission itself (a visible object the actor may not
-change is a PermissionDenied, 403) and writes one audit entry.
+Each service receives the actor's scope and checks the permission itself (a visible
+object the actor may not change is a PermissionDenied, 403); `actor` is the person named
+in the one audit entry it writes.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from kaikukanta.accounts.models import Membership, Role
-from kaikukanta.accounts.permissions import Perm, can
 from kaikukanta.audit.services import audit_log
+from kaikukanta.lib.permissions import Perm, can
+from kaikukanta.lib.scope import Scope
 from kaikukanta.network.models import Area, OrganisationKind, Unit
 from kaikukanta.public import ratelimit, selectors
 from kaikukanta.public.errors import (
@@ -36,23 +38,23 @@ UNIT_LISTING_FIELDS = ("street_address", "postal_code", "post_office", "service_
                        "accessibility_en")
 
 
-def can_edit_area_page(user, area: Area) -> bool:
-    return can(user, Perm.COORDINATE_AREA, area)
+def can_edit_area_page(scope: Scope, area: Area) -> bool:
+    return can(scope, Perm.COORDINATE_AREA, area)
 
 
-def can_edit_unit_listing(user, unit: Unit) -> bool:
+def can_edit_unit_listing(scope: Scope, unit: Unit) -> bool:
     """A venue's own whole-organisation staff for its sites; the area's coordinator of the
     unit's side (culture: venues, welfare: distributors)."""
     org = unit.organisation
-    if org.kind == OrganisationKind.VENUE and can(user, Perm.MANAGE_OFFERS, org):
+    if org.kind == OrganisationKind.VENUE and can(scope, Perm.MANAGE_OFFERS, org):
         return True
     return org.kind != OrganisationKind.TICKET_SELLER and can(
-        user, Perm.MANAGE_ORGANISATION, org)
+        scope, Perm.MANAGE_ORGANISATION, org)
 
 
 @transaction.atomic
-def area_page_save(*, actor, area: Area, **values) -> AreaPage:
-    if not can_edit_area_page(actor, area):
+def area_page_save(*, scope: Scope, actor, area: Area, **values) -> AreaPage:
+    if not can_edit_area_page(scope, area):
         raise PermissionDenied
     page, _created = AreaPage.objects.select_for_update().get_or_create(area=area)
     changed = {}
@@ -70,8 +72,8 @@ def area_page_save(*, actor, area: Area, **values) -> AreaPage:
 
 
 @transaction.atomic
-def unit_listing_save(*, actor, unit: Unit, **values) -> UnitListing:
-    if not can_edit_unit_listing(actor, unit):
+def unit_listing_save(*, scope: Scope, actor, unit: Unit, **values) -> UnitListing:
+    if not can_edit_unit_listing(scope, unit):
         raise PermissionDenied
     listing, _created = UnitListing.objects.select_for_update().get_or_create(unit=unit)
     changed = {}
@@ -89,10 +91,10 @@ def unit_listing_save(*, actor, unit: Unit, **values) -> UnitListing:
 
 
 @transaction.atomic
-def offers_publicity_set(*, actor, venue, public_ids: set[int]) -> int:
+def offers_publicity_set(*, scope: Scope, actor, venue, public_ids: set[int]) -> int:
     """Set which of the venue's offers are on the public pages: those in `public_ids`
     are, the venue's others are not. Returns how many changed."""
-    if not can(actor, Perm.MANAGE_OFFERS, venue):
+    if not can(scope, Perm.MANAGE_OFFERS, venue):
         raise PermissionDenied
     offers = list(Offer.objects.filter(venue=venue).select_related("public_listing"))
     changed = 0
@@ -163,9 +165,9 @@ def _feedback_mail(item: Feedback) -> None:
 
 
 @transaction.atomic
-def feedback_mark_handled(*, actor, item: Feedback) -> Feedback:
+def feedback_mark_handled(*, scope: Scope, actor, item: Feedback) -> Feedback:
     """Mark handled; the reply address is erased then (it was needed only to answer)."""
-    if not can(actor, Perm.COORDINATE_AREA, item.area):
+    if not can(scope, Perm.COORDINATE_AREA, item.area):
         raise PermissionDenied
     item = Feedback.objects.select_for_update().get(pk=item.pk)
     if item.handled_at is None:

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from kaikukanta.accounts.permissions import Perm, can, get_visible_or_404
-from kaikukanta.accounts.scope import scope_for
+from kaikukanta.lib.permissions import Perm, can
+from kaikukanta.lib.scope import get_visible_or_404
 from kaikukanta.network.models import Area, Organisation, OrganisationKind, Unit
 from kaikukanta.public import selectors, services
 from kaikukanta.public.models import AreaPage, Feedback, UnitListing
@@ -52,9 +52,8 @@ class UnitListingForm(forms.ModelForm):
                 del self.fields[name]
 
 
-def _coordinated_areas(user):
-    scope = scope_for(user)
-    areas = Area.objects.visible_to(user).order_by("name")
+def _coordinated_areas(scope):
+    areas = Area.objects.for_scope(scope).order_by("name")
     if scope.is_national:
         return areas
     return areas.filter(pk__in=scope.coordinator_area_ids)
@@ -62,11 +61,10 @@ def _coordinated_areas(user):
 
 @login_required
 def areas(request):
-    if not (scope_for(request.user).is_national or scope_for(request.user)
-            .coordinator_area_ids):
+    if not (request.scope.is_national or request.scope.coordinator_area_ids):
         raise PermissionDenied
     rows = []
-    for area in _coordinated_areas(request.user).select_related("public_page"):
+    for area in _coordinated_areas(request.scope).select_related("public_page"):
         open_items = Feedback.objects.filter(area=area, handled_at__isnull=True).count()
         rows.append((area, open_items))
     return render(request, "public/staff/areas.html", {"rows": rows})
@@ -74,22 +72,22 @@ def areas(request):
 
 @login_required
 def area_edit(request, pk: int):
-    area = get_visible_or_404(Area.objects.all(), request.user, pk=pk)
-    if not services.can_edit_area_page(request.user, area):
+    area = get_visible_or_404(Area.objects.all(), request.scope, pk=pk)
+    if not services.can_edit_area_page(request.scope, area):
         raise PermissionDenied
     page = selectors.area_page(area)
     form = AreaPageForm(request.POST or None, instance=page)
     if request.method == "POST" and form.is_valid():
-        services.area_page_save(actor=request.user, area=area,
+        services.area_page_save(scope=request.scope, actor=request.user, area=area,
                                 **{k: form.cleaned_data[k] for k in services.AREA_PAGE_FIELDS})
         messages.success(request, _("The public page was saved."))
         return HttpResponseRedirect(reverse("public_staff:area_edit", args=[area.pk]))
-    units = (Unit.objects.visible_to(request.user)
+    units = (Unit.objects.for_scope(request.scope)
              .filter(organisation__home_area=area, is_active=True)
              .exclude(organisation__kind=OrganisationKind.TICKET_SELLER)
              .select_related("organisation", "public_listing").order_by(
                  "organisation__kind", "organisation__name", "name"))
-    editable = [u for u in units if services.can_edit_unit_listing(request.user, u)]
+    editable = [u for u in units if services.can_edit_unit_listing(request.scope, u)]
     return render(request, "public/staff/area_edit.html", {
         "area": area, "form": form, "units": editable,
     }, status=400 if request.method == "POST" else 200)
@@ -97,8 +95,8 @@ def area_edit(request, pk: int):
 
 @login_required
 def feedback_list(request, pk: int):
-    area = get_visible_or_404(Area.objects.all(), request.user, pk=pk)
-    if not can(request.user, Perm.COORDINATE_AREA, area):
+    area = get_visible_or_404(Area.objects.all(), request.scope, pk=pk)
+    if not can(request.scope, Perm.COORDINATE_AREA, area):
         raise PermissionDenied
     show = request.GET.get("show", "open")
     items = Feedback.objects.filter(area=area).select_related("handled_by")
@@ -113,16 +111,15 @@ def feedback_list(request, pk: int):
 def feedback_handled(request, pk: int):
     try:
         item = Feedback.objects.select_related("area").get(
-            pk=pk, area__in=_coordinated_areas(request.user))
+            pk=pk, area__in=_coordinated_areas(request.scope))
     except Feedback.DoesNotExist as exc:
         raise Http404 from exc
-    services.feedback_mark_handled(actor=request.user, item=item)
+    services.feedback_mark_handled(scope=request.scope, actor=request.user, item=item)
     messages.success(request, _("Marked handled."))
     return HttpResponseRedirect(reverse("public_staff:feedback", args=[item.area_id]))
 
 
-def _venues(user):
-    scope = scope_for(user)
+def _venues(scope):
     return Organisation.objects.filter(pk__in=scope.venue_org_ids, is_active=True).order_by(
         "name")
 
@@ -130,14 +127,14 @@ def _venues(user):
 @login_required
 def venue(request):
     """A venue's offers (public or not) and its sites' public facts."""
-    venues = list(_venues(request.user))
+    venues = list(_venues(request.scope))
     if not venues:
         raise PermissionDenied
     if request.method == "POST":
-        org = get_visible_or_404(Organisation.objects.venues(), request.user,
+        org = get_visible_or_404(Organisation.objects.venues(), request.scope,
                                  pk=request.POST.get("venue"))
         ids = {int(v) for v in request.POST.getlist("public") if v.isdigit()}
-        changed = services.offers_publicity_set(actor=request.user, venue=org,
+        changed = services.offers_publicity_set(scope=request.scope, actor=request.user, venue=org,
                                                 public_ids=ids)
         messages.success(request, _("Saved: %(n)d offers changed.") % {"n": changed})
         return HttpResponseRedirect(reverse("public_staff:venue"))
@@ -156,13 +153,13 @@ def venue(request):
 def unit_edit(request, pk: int):
     unit = get_visible_or_404(Unit.objects.select_related("organisation",
                                                           "organisation__home_area"),
-                              request.user, pk=pk)
-    if not services.can_edit_unit_listing(request.user, unit):
+                              request.scope, pk=pk)
+    if not services.can_edit_unit_listing(request.scope, unit):
         raise PermissionDenied
     listing = selectors.unit_listing(unit) or UnitListing(unit=unit)
     form = UnitListingForm(request.POST or None, instance=listing, unit=unit)
     if request.method == "POST" and form.is_valid():
-        services.unit_listing_save(actor=request.user, unit=unit, **{
+        services.unit_listing_save(scope=request.scope, actor=request.user, unit=unit, **{
             k: form.cleaned_data[k] for k in form.fields})
         messages.success(request, _("Saved."))
         return HttpResponseRedirect(reverse("public_staff:unit_edit", args=[unit.pk]))
