@@ -1,14 +1,13 @@
 """An area's printable brochure (A5) and poster (A3), made from the current registry data.
 
 Both carry the area page's address as a QR code. Every name and text that comes from the
-registry is escaped before it goes into a paragraph (reportlab reads a small markup
-language there), so a title like ``<b>unclosed`` prints as itself.
+registry goes through `lib.untrusted.pdf_text` before it goes into a paragraph (reportlab
+reads a small markup language there), so a title like ``<b>unclosed`` prints as itself.
 """
 
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -25,6 +24,7 @@ from reportlab.platypus import (
     Spacer,
 )
 
+from kaikukanta.lib.untrusted import pdf_text
 from kaikukanta.public import selectors
 
 INK = colors.HexColor("#1d1d1b")
@@ -53,7 +53,7 @@ def _styles(scale: float) -> dict[str, ParagraphStyle]:
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
     """A paragraph of plain text: markup characters are escaped, line breaks kept."""
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
+    return Paragraph(pdf_text(text).replace("\n", "<br/>"), style)
 
 
 class QrCode(Flowable):
