@@ -8,6 +8,7 @@ from django.core import mail
 
 from kaikukanta.lib.privacy import PERSONAL_DATA
 from kaikukanta.public.models import AreaPage, Feedback
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -35,10 +36,10 @@ def test_anonymous_feedback_reaches_the_area_and_its_coordinators(cast, client, 
     assert mail.outbox[0].to == ["palaute@espoo.test"] and "Hyvä kortti!" in mail.outbox[0].body
     assert mail.outbox[0].reply_to == []
     # the coordinators see it and mark it handled; area b's do not see it
-    client.force_login(cast.b.culture)
+    sign_in(client, cast.b.culture)
     assert client.get(f"/public/areas/{cast.a.area.pk}/feedback/").status_code == 404
     assert client.post(f"/public/feedback/{item.pk}/handled/").status_code == 404
-    client.force_login(cast.a.welfare)
+    sign_in(client, cast.a.welfare)
     assert "Hyvä kortti!" in client.get(
         f"/public/areas/{cast.a.area.pk}/feedback/").content.decode()
     client.post(f"/public/feedback/{item.pk}/handled/")
@@ -55,7 +56,7 @@ def test_reply_address_goes_to_reply_to_and_is_erased_when_handled(cast, client,
     # no feedback address: the area's coordinators get it
     assert set(mail.outbox[0].to) == {cast.a.culture.email, cast.a.welfare.email}
     assert mail.outbox[0].reply_to == ["me@example.test"]
-    client.force_login(cast.a.culture)
+    sign_in(client, cast.a.culture)
     client.post(f"/public/feedback/{item.pk}/handled/")
     item.refresh_from_db()
     assert item.reply_email == ""

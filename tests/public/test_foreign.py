@@ -16,6 +16,7 @@ from kaikukanta.network.models import AreaStatus
 from kaikukanta.stats.models import CostShare
 from kaikukanta.stats.reports import cost_split, network_municipalities
 from tests.cards.conftest import stock  # noqa: F401 (fixture)
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +65,7 @@ def test_municipality_abroad_outside_an_operating_area_is_refused(cast, haparand
 
 def test_a_card_is_registered_there(border_area, haparanda, cast, client, stock):  # noqa: F811
     unit = cast.a.unit
-    client.force_login(cast.a.distributor)
+    sign_in(client, cast.a.distributor)
     response = client.post("/cards/register/", {
         "unit": unit.pk, "number": stock[0], "birth_year": 1980, "postal_code": "SE-953 31",
         "children": 0})

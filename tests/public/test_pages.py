@@ -8,6 +8,7 @@ from django.utils import timezone
 from kaikukanta.network.models import AreaStatus
 from kaikukanta.public.models import AreaPage, OfferListing, ServiceKind, UnitListing
 from kaikukanta.usage.models import OfferStatus
+from tests.conftest import sign_in
 from tests.public.conftest import make_offer
 from tests.test_every_page import PageAudit
 
@@ -45,14 +46,14 @@ def test_front_page_in_each_language(cast, client, offers, lang):
 def test_root_sends_the_public_to_the_front_page_and_staff_home(cast, client):
     assert client.get("/")["Location"] == "/en/"  # the tests' default language
     assert client.get("/", HTTP_ACCEPT_LANGUAGE="sv")["Location"] == "/sv/"
-    client.force_login(cast.a.venue)
+    sign_in(client, cast.a.venue)
     assert client.get("/")["Location"] == "/accounts/home/"
 
 
 def test_a_signed_in_users_own_language_does_not_override_the_address(cast, client):
     cast.a.venue.language = "en"
     cast.a.venue.save()
-    client.force_login(cast.a.venue)
+    sign_in(client, cast.a.venue)
     assert '<html lang="sv"' in client.get("/sv/").content.decode()
 
 

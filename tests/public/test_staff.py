@@ -5,6 +5,7 @@ import pytest
 
 from kaikukanta.audit.models import AuditEntry
 from kaikukanta.public.models import AreaPage, OfferListing, UnitListing
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ def _user(cast, path):
     ("b.culture", 404), ("a.venue", 403), ("a.distributor", 403), ("outsider", 404),
 ])
 def test_area_page_edit_matrix(cast, client, who, status):
-    client.force_login(_user(cast, who))
+    sign_in(client, _user(cast, who))
     url = f"/public/areas/{cast.a.area.pk}/"
     assert client.get(url).status_code == status
     response = client.post(url, {"text_fi": "Uusi teksti", "feedback_email": "p@a.test"})
@@ -31,7 +32,7 @@ def test_area_page_edit_matrix(cast, client, who, status):
 
 
 def test_coordinators_change_shows_at_once_and_is_audited(cast, client):
-    client.force_login(cast.a.culture)
+    sign_in(client, cast.a.culture)
     client.post(f"/public/areas/{cast.a.area.pk}/", {"text_sv": "Hej Esbo",
                                                       "name_sv": "Esbo",
                                                       "contact_email": "k@esbo.test"})
@@ -42,7 +43,7 @@ def test_coordinators_change_shows_at_once_and_is_audited(cast, client):
 
 
 def test_bad_input_is_refused_and_changes_nothing(cast, client):
-    client.force_login(cast.a.culture)
+    sign_in(client, cast.a.culture)
     response = client.post(f"/public/areas/{cast.a.area.pk}/",
                            {"text_fi": "x", "feedback_email": "not an address"})
     assert response.status_code == 400 and "error-summary" in response.content.decode()
@@ -50,7 +51,7 @@ def test_bad_input_is_refused_and_changes_nothing(cast, client):
 
 
 def test_venue_chooses_which_offers_are_public(cast, client, offers):
-    client.force_login(cast.a.venue)
+    sign_in(client, cast.a.venue)
     html = client.get("/public/venue/").content.decode()
     assert "Museum exhibition" in html and "Kurssi" not in html
     # only the museum stays public; the pool offer goes off the pages
@@ -69,7 +70,7 @@ def test_venue_chooses_which_offers_are_public(cast, client, offers):
     ("b.venue", 404), ("a.site_staff", 403), ("a.culture", 403), ("outsider", 403),
 ])
 def test_others_cannot_change_a_venues_offers(cast, client, offers, who, status):
-    client.force_login(_user(cast, who))
+    sign_in(client, _user(cast, who))
     response = client.post("/public/venue/", {"venue": cast.a.venue_org.pk, "public": []})
     assert response.status_code == status
     assert not OfferListing.objects.exists()
@@ -81,7 +82,7 @@ def test_others_cannot_change_a_venues_offers(cast, client, offers, who, status)
     ("a.site_staff", "a.site2", 403), ("a.distributor", "a.unit", 403),
 ])
 def test_unit_listing_matrix(cast, client, who, site, status):
-    client.force_login(_user(cast, who))
+    sign_in(client, _user(cast, who))
     unit = _user(cast, site)
     url = f"/public/units/{unit.pk}/"
     assert client.get(url).status_code == status
