@@ -11,6 +11,7 @@ from kaikukanta.cards.errors import MunicipalityOutsideNetwork, PostalCodeInvali
 from kaikukanta.cards.services import _check_postal_code
 from kaikukanta.geo.models import PostalCode
 from kaikukanta.geo.services import municipality_abroad_save
+from kaikukanta.lib.scope import SYSTEM
 from kaikukanta.network import services as network
 from kaikukanta.network.models import AreaStatus
 from kaikukanta.stats.models import CostShare
@@ -32,7 +33,7 @@ def haparanda(geo):
 @pytest.fixture
 def border_area(cast, geo, haparanda):
     return network.area_create(
-        actor=None, name="Tornio–Haaparanta", municipalities=[geo.municipalities["564"],
+        scope=SYSTEM, name="Tornio–Haaparanta", municipalities=[geo.municipalities["564"],
                                                              haparanda],
         status=AreaStatus.PERMANENT, status_since=datetime.date(2020, 1, 1))
 

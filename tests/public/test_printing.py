@@ -5,6 +5,7 @@ import pypdfium2 as pdfium
 import pytest
 import zxingcpp
 
+from kaikukanta.lib.scope import SYSTEM
 from kaikukanta.public.models import OfferListing
 from tests.public.conftest import make_offer
 
@@ -66,7 +67,7 @@ def test_poster_points_to_the_page_when_there_are_many_places(cast, client):
     from kaikukanta.network.services import unit_create
 
     for i in range(30):
-        site = unit_create(actor=None, organisation=cast.a.venue_org, name=f"Paikka {i:02d}")
+        site = unit_create(scope=SYSTEM, organisation=cast.a.venue_org, name=f"Paikka {i:02d}")
         make_offer(site, f"Tarjous {i:02d}")
     text, _codes, _size, pages = _read(
         client.get(f"/fi/areas/{cast.a.area.pk}/poster.pdf").content)

@@ -166,7 +166,7 @@ def second_factor_reset(request: HttpRequest) -> HttpResponse:
     if person is None:
         messages.error(request, _("No account uses that email. Check it and try again."))
     else:
-        security.reset_second_factor(actor=request.user, user=person)
+        security.reset_second_factor(scope=request.scope, user=person)
         messages.success(request, _("The second factor of %(email)s was reset. They set up "
                                     "a new app when they next sign in.") % {"email": email})
     return HttpResponseRedirect(reverse("accounts:lockouts"))
@@ -180,7 +180,7 @@ def unlock(request: HttpRequest) -> HttpResponse:
     if kind not in ("account", "address") or not value:
         messages.error(request, _("Choose a lock to open."))
         return HttpResponseRedirect(reverse("accounts:lockouts"))
-    security.unlock(actor=request.user, kind=kind, value=value)
+    security.unlock(scope=request.scope, kind=kind, value=value)
     messages.success(request, _("Unlocked: %(value)s. The next sign-in is allowed.")
                      % {"value": value})
     return HttpResponseRedirect(reverse("accounts:lockouts"))

@@ -9,6 +9,7 @@ import datetime
 from kaikukanta.demo.context import DemoContext
 from kaikukanta.geo.models import Municipality, WellbeingCounty
 from kaikukanta.geo.services import municipality_abroad_save
+from kaikukanta.lib.scope import SYSTEM
 from kaikukanta.network import services as network
 from kaikukanta.network.models import Area, AreaStatus, Organisation, OrganisationKind, Sector
 from kaikukanta.public.models import AreaPage, OfferListing, ServiceKind, UnitListing
@@ -65,7 +66,7 @@ def _haparanda_area(ctx: DemoContext) -> Area:
     area = Area.objects.filter(name="Tornio–Haaparanta").first()
     if area is None:
         area = network.area_create(
-            actor=None, name="Tornio–Haaparanta",
+            scope=SYSTEM, name="Tornio–Haaparanta",
             municipalities=[Municipality.objects.get(code="851"), haparanda],
             status=AreaStatus.PERMANENT, status_since=datetime.date(2019, 9, 1),
             wellbeing_county=WellbeingCounty.objects.filter(code="21").first())
@@ -79,7 +80,7 @@ def _haparanda_area(ctx: DemoContext) -> Area:
         org = Organisation.objects.filter(home_area=area, name=name).first()
         if org is None:
             org = network.organisation_create(
-                actor=None, name=name, kind=kind, sector=sector, home_area=area,
+                scope=SYSTEM, name=name, kind=kind, sector=sector, home_area=area,
                 contact_name="Demo Yhteyshenkilö", contact_email="tornio@demo.kaikukanta.fi",
                 first_unit_name=unit,
                 first_unit_municipality=Municipality.objects.get(code=code))

@@ -1,8 +1,7 @@
 """Changes to the public side: coordinators' area pages, venues' listings, feedback.
 
-Each service receives the actor's scope and checks the permission itself (a visible
-object the actor may not change is a PermissionDenied, 403); `actor` is the person named
-in the one audit entry it writes.
+Each service receives the actor's scope, checks the permission itself (`require`: a
+visible object the actor may not change is `NotAllowed`, 403) and writes one audit entry.
 """
 
 from __future__ import annotations
@@ -10,7 +9,6 @@ from __future__ import annotations
 import smtplib
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -18,7 +16,8 @@ from django.utils import timezone, translation
 
 from kaikukanta.accounts.models import Membership, Role
 from kaikukanta.audit.services import audit_log
-from kaikukanta.lib.permissions import Perm, can
+from kaikukanta.lib.errors import NotAllowed
+from kaikukanta.lib.permissions import Perm, can, require
 from kaikukanta.lib.scope import Scope
 from kaikukanta.network.models import Area, OrganisationKind, Unit
 from kaikukanta.public import ratelimit, selectors
@@ -53,28 +52,27 @@ def can_edit_unit_listing(scope: Scope, unit: Unit) -> bool:
 
 
 @transaction.atomic
-def area_page_save(*, scope: Scope, actor, area: Area, **values) -> AreaPage:
-    if not can_edit_area_page(scope, area):
-        raise PermissionDenied
+def area_page_save(*, scope: Scope, area: Area, **values) -> AreaPage:
+    require(scope, Perm.COORDINATE_AREA, area)
     page, _created = AreaPage.objects.select_for_update().get_or_create(area=area)
     changed = {}
     for name in AREA_PAGE_FIELDS:
         if name in values and getattr(page, name) != values[name]:
             changed[name] = values[name] if "text" not in name else "…"
             setattr(page, name, values[name])
-    page.updated_by = actor
+    page.updated_by_id = scope.user_id
     page.full_clean()
     page.save()
     if changed:
-        audit_log(action="public.area_page_saved", actor=actor, target=page, area=area,
+        audit_log(action="public.area_page_saved", scope=scope, target=page, area=area,
                   changes=changed)
     return page
 
 
 @transaction.atomic
-def unit_listing_save(*, scope: Scope, actor, unit: Unit, **values) -> UnitListing:
+def unit_listing_save(*, scope: Scope, unit: Unit, **values) -> UnitListing:
     if not can_edit_unit_listing(scope, unit):
-        raise PermissionDenied
+        raise NotAllowed()
     listing, _created = UnitListing.objects.select_for_update().get_or_create(unit=unit)
     changed = {}
     for name in UNIT_LISTING_FIELDS:
@@ -84,18 +82,17 @@ def unit_listing_save(*, scope: Scope, actor, unit: Unit, **values) -> UnitListi
     listing.full_clean()
     listing.save()
     if changed:
-        audit_log(action="public.unit_listing_saved", actor=actor, target=unit,
+        audit_log(action="public.unit_listing_saved", scope=scope, target=unit,
                   area=unit.organisation.home_area, organisation=unit.organisation,
                   changes=changed)
     return listing
 
 
 @transaction.atomic
-def offers_publicity_set(*, scope: Scope, actor, venue, public_ids: set[int]) -> int:
+def offers_publicity_set(*, scope: Scope, venue, public_ids: set[int]) -> int:
     """Set which of the venue's offers are on the public pages: those in `public_ids`
     are, the venue's others are not. Returns how many changed."""
-    if not can(scope, Perm.MANAGE_OFFERS, venue):
-        raise PermissionDenied
+    require(scope, Perm.MANAGE_OFFERS, venue)
     offers = list(Offer.objects.filter(venue=venue).select_related("public_listing"))
     changed = 0
     for offer in offers:
@@ -104,7 +101,7 @@ def offers_publicity_set(*, scope: Scope, actor, venue, public_ids: set[int]) ->
             continue
         OfferListing.objects.update_or_create(offer=offer, defaults={"is_public": want})
         audit_log(action="public.offer_listed" if want else "public.offer_unlisted",
-                  actor=actor, target=offer, area=venue.home_area, organisation=venue)
+                  scope=scope, target=offer, area=venue.home_area, organisation=venue)
         changed += 1
     return changed
 
@@ -165,16 +162,15 @@ def _feedback_mail(item: Feedback) -> None:
 
 
 @transaction.atomic
-def feedback_mark_handled(*, scope: Scope, actor, item: Feedback) -> Feedback:
+def feedback_mark_handled(*, scope: Scope, item: Feedback) -> Feedback:
     """Mark handled; the reply address is erased then (it was needed only to answer)."""
-    if not can(scope, Perm.COORDINATE_AREA, item.area):
-        raise PermissionDenied
+    require(scope, Perm.COORDINATE_AREA, item.area)
     item = Feedback.objects.select_for_update().get(pk=item.pk)
     if item.handled_at is None:
         item.handled_at = timezone.now()
-        item.handled_by = actor
+        item.handled_by_id = scope.user_id
         item.reply_email = ""
-        item.save(update_fields=["handled_at", "handled_by", "reply_email"])
-        audit_log(action="public.feedback_handled", actor=actor, target=item, area=item.area)
+        item.save(update_fields=["handled_at", "handled_by_id", "reply_email"])
+        audit_log(action="public.feedback_handled", scope=scope, target=item, area=item.area)
     return item
 

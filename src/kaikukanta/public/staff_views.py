@@ -78,7 +78,7 @@ def area_edit(request, pk: int):
     page = selectors.area_page(area)
     form = AreaPageForm(request.POST or None, instance=page)
     if request.method == "POST" and form.is_valid():
-        services.area_page_save(scope=request.scope, actor=request.user, area=area,
+        services.area_page_save(scope=request.scope, area=area,
                                 **{k: form.cleaned_data[k] for k in services.AREA_PAGE_FIELDS})
         messages.success(request, _("The public page was saved."))
         return HttpResponseRedirect(reverse("public_staff:area_edit", args=[area.pk]))
@@ -114,7 +114,7 @@ def feedback_handled(request, pk: int):
             pk=pk, area__in=_coordinated_areas(request.scope))
     except Feedback.DoesNotExist as exc:
         raise Http404 from exc
-    services.feedback_mark_handled(scope=request.scope, actor=request.user, item=item)
+    services.feedback_mark_handled(scope=request.scope, item=item)
     messages.success(request, _("Marked handled."))
     return HttpResponseRedirect(reverse("public_staff:feedback", args=[item.area_id]))
 
@@ -133,8 +133,10 @@ def venue(request):
     if request.method == "POST":
         org = get_visible_or_404(Organisation.objects.venues(), request.scope,
                                  pk=request.POST.get("venue"))
+        if not can(request.scope, Perm.MANAGE_OFFERS, org):
+            raise PermissionDenied
         ids = {int(v) for v in request.POST.getlist("public") if v.isdigit()}
-        changed = services.offers_publicity_set(scope=request.scope, actor=request.user, venue=org,
+        changed = services.offers_publicity_set(scope=request.scope, venue=org,
                                                 public_ids=ids)
         messages.success(request, _("Saved: %(n)d offers changed.") % {"n": changed})
         return HttpResponseRedirect(reverse("public_staff:venue"))
@@ -159,7 +161,7 @@ def unit_edit(request, pk: int):
     listing = selectors.unit_listing(unit) or UnitListing(unit=unit)
     form = UnitListingForm(request.POST or None, instance=listing, unit=unit)
     if request.method == "POST" and form.is_valid():
-        services.unit_listing_save(scope=request.scope, actor=request.user, unit=unit, **{
+        services.unit_listing_save(scope=request.scope, unit=unit, **{
             k: form.cleaned_data[k] for k in form.fields})
         messages.success(request, _("Saved."))
         return HttpResponseRedirect(reverse("public_staff:unit_edit", args=[unit.pk]))
