@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kaikukanta.lib.middleware.SecurityHeadersMiddleware",
+    "kaikukanta.lib.unavailable.DatabaseUnavailableMiddleware",
     "axes.middleware.AxesMiddleware",  # turns a lockout into our "locked" page (429)
 ]
 
@@ -212,6 +213,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
+# The partner API reads JSON bodies of at most this many bytes (larger ones answer 413).
+KAIKUKANTA_API_MAX_BODY = env_int("KAIKUKANTA_API_MAX_BODY", 64 * 1024)
 # Cache: Redis (Django's built-in backend) when REDIS_URL is set, else this process's memory.
 # The test suite always uses local memory.
 CACHES = cache_settings(None if TESTING else env_str("REDIS_URL"))

@@ -21,5 +21,8 @@ urlpatterns = [
 # The public pages, without sign-in: /fi/, /sv/ and /en/.
 urlpatterns += i18n_patterns(path("", include("kaikukanta.public.urls")))
 
+# A database that cannot be reached answers 503 with Retry-After (lib/unavailable.py).
+handler500 = "kaikukanta.lib.unavailable.server_error"
+
 admin.site.site_header = "Kaikukanta"
 admin.site.site_title = "Kaikukanta"

@@ -21,6 +21,8 @@ from django.utils import timezone, translation
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import ValidationError
 
+from kaikukanta.api.core import error_response
+from kaikukanta.api.schemas import Error
 from kaikukanta.lib.errors import DomainError, InvalidInput
 from kaikukanta.public import ratelimit, selectors
 from kaikukanta.public.errors import OpenDataRateLimited
@@ -49,12 +51,6 @@ api = NinjaAPI(
     docs_url=None,
     openapi_url="/openapi.json",
 )
-
-
-class Error(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
 
 class Names(Schema):
@@ -175,20 +171,17 @@ ERRORS = {400: Error, 429: Error}
 
 
 # --- answers -----------------------------------------------------------------------
+# The partner API's one error answer (code, message, field; Retry-After on 429).
 @api.exception_handler(DomainError)
 def _domain_error(request, exc: DomainError):
-    response = api.create_response(request, exc.as_dict(), status=exc.http_status)
-    if isinstance(exc, OpenDataRateLimited):
-        response["Retry-After"] = str(exc.params.get("seconds", 60))
-    return response
+    return error_response(exc)
 
 
 @api.exception_handler(ValidationError)
 def _validation_error(request, exc: ValidationError):
     first = exc.errors[0] if exc.errors else {}
     loc = [str(x) for x in first.get("loc", ()) if x not in ("query", "path", "body")]
-    error = InvalidInput(field=".".join(loc) or None)
-    return api.create_response(request, error.as_dict(), status=400)
+    return error_response(InvalidInput(field=".".join(loc) or None))
 
 
 def _cached(request: HttpRequest, response: HttpResponse, name: str, build) -> dict:
