@@ -34,7 +34,31 @@ def audit_log(
 ) -> AuditEntry:
     """Record an action by the scope's actor (a person, an API key or the system).
     `target_label` defaults to str(target): never pass holder data."""
-    return AuditEntry.objects.create(
+    entry = audit_entry(action=action, scope=scope, target=target, target_label=target_label,
+                        area=area, organisation=organisation, changes=changes)
+    entry.save(force_insert=True)
+    return entry
+
+
+def audit_log_many(*, scope: Scope, entries: list[dict[str, Any]]) -> None:
+    """Record many actions at once (a file import): each dict holds `audit_log`'s other
+    arguments; the entries are the same as one `audit_log` call each."""
+    AuditEntry.objects.bulk_create([audit_entry(scope=scope, **e) for e in entries],
+                                   batch_size=2000)
+
+
+def audit_entry(
+    *,
+    action: str,
+    scope: Scope,
+    target: models.Model | None = None,
+    target_label: str | None = None,
+    area=None,
+    organisation=None,
+    changes: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """The unsaved entry of `audit_log`."""
+    return AuditEntry(
         actor_id=scope.user_id,
         actor_label=scope.label[:200],
         action=action,

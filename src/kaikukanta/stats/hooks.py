@@ -19,6 +19,11 @@ def on_use_recorded(use) -> None:
     services.rollup_add(use=use, sign=1)
 
 
+def on_uses_recorded(uses) -> None:
+    """Many uses were recorded at once (a file import); each has its card loaded."""
+    services.rollup_add_many(uses=uses)
+
+
 def on_use_cancelled(use) -> None:
     """A recorded use was cancelled."""
     services.rollup_add(use=use, sign=-1)

@@ -74,10 +74,7 @@ def rollup_add(*, use, sign: int) -> None:
     from kaikukanta.cards.models import Card
 
     unit_id = Card.objects.filter(pk=use.card_id).values_list("unit_id", flat=True).first()
-    key = {"day": use.event_date, "area_id": use.area_id, "category": use.category,
-           "card_area_id": use.card_area_id or 0, "venue_id": use.venue_id,
-           "site_id": use.site_id, "offer_id": use.offer_id or 0,
-           "seller_id": use.seller_id or 0, "unit_id": unit_id or 0}
+    key = _use_key(use, unit_id)
     values = [sign, sign * use.children, sign if use.companion else 0,
               sign if use.children else 0]
     year = use.event_date.year
@@ -96,6 +93,56 @@ def rollup_add(*, use, sign: int) -> None:
             CardYearUse.objects.filter(card_id=use.card_id, year=year, card_area_id=card_area,
                                        uses=0).delete()
             CardsUsedYear.objects.filter(year=year, card_area_id=card_area, cards=0).delete()
+
+
+_UPSERT_CARDYEAR_MANY = _UPSERT_CARDYEAR.removesuffix(" RETURNING uses")
+
+
+def _use_key(use, unit_id: int | None) -> dict:
+    return {"day": use.event_date, "area_id": use.area_id, "category": use.category,
+            "card_area_id": use.card_area_id or 0, "venue_id": use.venue_id,
+            "site_id": use.site_id, "offer_id": use.offer_id or 0,
+            "seller_id": use.seller_id or 0, "unit_id": unit_id or 0}
+
+
+def rollup_add_many(*, uses) -> None:
+    """Add many new recorded uses at once (a file import), in the caller's transaction:
+    one upsert per rollup row they touch (day, offer …) and one per card and year. The
+    caller holds the cards' row locks, so the card-year rows read here do not change
+    before they are written."""
+    groups: dict = {model: {} for model, _dims, _sql in _UPSERTS}
+    card_years: dict = {}
+    for use in uses:
+        key = _use_key(use, use.card.unit_id)
+        values = (1, use.children, 1 if use.companion else 0, 1 if use.children else 0)
+        for model, dims, _sql in _UPSERTS:
+            acc = groups[model].setdefault(tuple(key[d] for d in dims), [0, 0, 0, 0])
+            for i, v in enumerate(values):
+                acc[i] += v
+        cy = card_years.setdefault((use.card_id, use.event_date.year, key["card_area_id"]),
+                                   [key["unit_id"], 0])
+        cy[1] += 1
+    if not card_years:
+        return
+    years = sorted({y for _c, y, _a in card_years})
+    card_ids = sorted({c for c, _y, _a in card_years})
+    existing = set()
+    for i in range(0, len(card_ids), 5000):
+        existing.update(CardYearUse.objects.filter(
+            card_id__in=card_ids[i:i + 5000], year__in=years,
+        ).values_list("card_id", "year", "card_area_id"))
+    newly_used: dict = {}
+    for card, year, area in card_years:
+        if (card, year, area) not in existing:
+            newly_used[(year, area)] = newly_used.get((year, area), 0) + 1
+    with transaction.atomic(), connection.cursor() as cur:
+        for model, _dims, sql in _UPSERTS:
+            cur.executemany(sql, [[*k, *v] for k, v in sorted(groups[model].items())])
+        cur.executemany(_UPSERT_CARDYEAR_MANY, [
+            [card, year, area, unit, n]
+            for (card, year, area), (unit, n) in sorted(card_years.items())])
+        cur.executemany(_UPSERT_USED, [[year, area, n]
+                                       for (year, area), n in sorted(newly_used.items())])
 
 
 def rollup_rebuild(*, start: datetime.date | None = None, end: datetime.date | None = None,

@@ -8,6 +8,8 @@ checks the permission itself (`require(scope, Perm.X, obj)`) before it writes.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -15,10 +17,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
-from kaikukanta.audit.services import audit_log
+from kaikukanta.audit.services import audit_log, audit_log_many
 from kaikukanta.cards.errors import CardUnknown
 from kaikukanta.cards.models import Card, CardKind
 from kaikukanta.cards.selectors import parse_number
+from kaikukanta.lib.errors import DomainError
 from kaikukanta.lib.permissions import Perm, require
 from kaikukanta.lib.scope import Scope
 from kaikukanta.stats import hooks as stats_hooks
@@ -166,15 +169,19 @@ def _take_places(offer: Offer, event_date: datetime.date, tickets: int) -> None:
             [OfferDateCount(offer=offer, event_date=event_date, tickets=seeded)],
             ignore_conflicts=True,
         )
-    if offer.cap_per_date is None:
-        updated = counts.update(tickets=F("tickets") + tickets)
-    else:
-        updated = counts.filter(tickets__lte=offer.cap_per_date - tickets).update(
-            tickets=F("tickets") + tickets)
-    if not updated:
+    if not _add_tickets(offer, event_date, tickets):
         current = counts.values_list("tickets", flat=True).first() or 0
         raise errors.OfferCapReached(left=max(0, offer.cap_per_date - current),
                                      wanted=tickets)
+
+
+def _add_tickets(offer: Offer, event_date: datetime.date, tickets: int) -> bool:
+    """One conditional UPDATE of the (existing) counter: False when the cap would pass."""
+    counts = OfferDateCount.objects.filter(offer=offer, event_date=event_date)
+    if offer.cap_per_date is None:
+        return bool(counts.update(tickets=F("tickets") + tickets))
+    return bool(counts.filter(tickets__lte=offer.cap_per_date - tickets).update(
+        tickets=F("tickets") + tickets))
 
 
 def _release_places(use: Use) -> None:
@@ -232,21 +239,77 @@ def use_record(
     return use
 
 
-def _record(*, scope, site, number, event_date, offer, category, children, companion,
-            source, request_token) -> Use:
-    children = int(children or 0)
+def check_use_before_card(*, site, offer: Offer | None, category: str | None,
+                           children: int, event_date: datetime.date) -> tuple[str, bool]:
+    """The rules that do not need the card, in the order the desk checks them (the
+    first broken rule is the answer). Returns (category, entered afterwards)."""
     if children < 0:
         raise errors.TooManyChildren(max=0)
-    venue = site.organisation
-    seller = seller_for(scope, venue)
     if offer is not None:
         if not offer_is_available(offer, site, event_date):
             raise errors.OfferNotAvailable()
         category = offer.category
     elif not category:
         raise errors.CategoryRequired()
-    is_course = offer is not None and offer.kind in COURSE_KINDS
-    backfilled = _check_date(event_date)
+    return category, _check_date(event_date)
+
+
+def check_use_with_card(*, card: Card | None, number: str, offer: Offer | None,
+                        children: int, event_date: datetime.date,
+                        recorded: Callable[[Card], bool]) -> Card:
+    """The rules about the card, after `check_use_before_card`: valid on the date,
+    children's tickets, and not yet used for the offer (or site admission) on the date
+    (`recorded(card)` answers that, from the database or from a file's own rows)."""
+    card = _check_card(card, number, event_date)
+    if children:
+        is_course = offer is not None and offer.kind in COURSE_KINDS
+        if is_course or (offer is not None and not offer.children_allowed):
+            raise errors.ChildrenNotAllowed()
+        most = children_max(card)
+        if children > most:
+            raise errors.TooManyChildren(max=most)
+    if recorded(card):
+        raise errors.AlreadyRecorded()
+    return card
+
+
+def new_use(*, scope: Scope, site, card: Card, offer: Offer | None, category: str, seller,
+            event_date: datetime.date, children: int, companion: bool, source: str,
+            backfilled: bool, request_token: str | None = None) -> Use:
+    """The (unsaved) use row of a checked use."""
+    venue = site.organisation
+    return Use(
+        card=card, offer=offer, venue=venue, site=site, seller=seller,
+        area_id=venue.home_area_id, card_area_id=card.area_id, category=category,
+        event_date=event_date, children=children, companion=bool(companion),
+        source=source, backfilled=backfilled or source in (UseSource.BACKFILL,
+                                                           UseSource.IMPORT),
+        recorded_by_id=scope.user_id, request_token=request_token or None,
+    )
+
+
+def use_audit(use: Use, *, site, seller) -> dict:
+    """audit_log's arguments for a recorded use (one entry per use, every path)."""
+    card, venue = use.card, site.organisation
+    return {
+        "action": "use.recorded", "target": use,
+        "target_label": f"{card.display_number} {use.event_date.isoformat()}",
+        "area": venue.home_area, "organisation": venue,
+        "changes": {"card": card.display_number, "site": site.name,
+                    "offer": use.offer_id, "category": use.category,
+                    "event_date": use.event_date.isoformat(), "children": use.children,
+                    "companion": use.companion, "source": use.source,
+                    "community": card.kind == CardKind.COMMUNITY,
+                    "seller": seller.name if seller else None},
+    }
+
+
+def _record(*, scope, site, number, event_date, offer, category, children, companion,
+            source, request_token) -> Use:
+    children = int(children or 0)
+    seller = seller_for(scope, site.organisation)
+    category, backfilled = check_use_before_card(
+        site=site, offer=offer, category=category, children=children, event_date=event_date)
     card = (
         Card.objects.select_for_update().filter(number=number).first()
     )
@@ -255,41 +318,178 @@ def _record(*, scope, site, number, event_date, offer, category, children, compa
         existing = Use.objects.filter(request_token=request_token).first()
         if existing is not None:
             return existing
-    card = _check_card(card, number, event_date)
-    if children:
-        if is_course or (offer is not None and not offer.children_allowed):
-            raise errors.ChildrenNotAllowed()
-        most = children_max(card)
-        if children > most:
-            raise errors.TooManyChildren(max=most)
-    same = Use.objects.filter(card=card, event_date=event_date, status=UseStatus.RECORDED)
-    same = same.filter(offer=offer) if offer is not None else same.filter(
-        offer__isnull=True, site=site)
-    if same.exists():
-        raise errors.AlreadyRecorded()
+
+    def recorded(card: Card) -> bool:
+        same = Use.objects.filter(card=card, event_date=event_date,
+                                  status=UseStatus.RECORDED)
+        same = same.filter(offer=offer) if offer is not None else same.filter(
+            offer__isnull=True, site=site)
+        return same.exists()
+
+    card = check_use_with_card(card=card, number=number, offer=offer, children=children,
+                               event_date=event_date, recorded=recorded)
     if offer is not None:
         _take_places(offer, event_date, _tickets(children))
-    use = Use.objects.create(
-        card=card, offer=offer, venue=venue, site=site, seller=seller,
-        area_id=venue.home_area_id, card_area_id=card.area_id, category=category,
-        event_date=event_date, children=children, companion=bool(companion),
-        source=source, backfilled=backfilled or source in (UseSource.BACKFILL,
-                                                           UseSource.IMPORT),
-        recorded_by_id=scope.user_id, request_token=request_token or None,
-    )
+    use = new_use(scope=scope, site=site, card=card, offer=offer, category=category,
+                  seller=seller, event_date=event_date, children=children,
+                  companion=companion, source=source, backfilled=backfilled,
+                  request_token=request_token)
+    use.save(force_insert=True)
     stats_hooks.on_use_recorded(use)
-    audit_log(
-        action="use.recorded", scope=scope, target=use,
-        target_label=f"{card.display_number} {event_date.isoformat()}",
-        area=venue.home_area, organisation=venue,
-        changes={"card": card.display_number, "site": site.name,
-                 "offer": offer.pk if offer else None, "category": category,
-                 "event_date": event_date.isoformat(), "children": children,
-                 "companion": bool(companion), "source": source,
-                 "community": card.kind == CardKind.COMMUNITY,
-                 "seller": seller.name if seller else None},
-    )
+    audit_log(scope=scope, **use_audit(use, site=site, seller=seller))
     return use
+
+
+@dataclass(frozen=True)
+class UseRow:
+    """One use to record among many (a file's row, parsed): the same arguments as
+    `use_record`'s, the card number already in its canonical form."""
+
+    number: str
+    event_date: datetime.date
+    offer: Offer | None
+    category: str | None
+    children: int
+
+
+def _chunks(items: list, size: int = 5000):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _ticket_counts(pairs: set[tuple[Offer, datetime.date]]) -> dict:
+    """Tickets already given per (offer id, date), creating the missing counter rows
+    (seeded from the recorded uses, as `_take_places` does)."""
+    counts: dict = {}
+    if not pairs:
+        return counts
+    offer_ids = sorted({o.pk for o, _d in pairs})
+    days = sorted({d for _o, d in pairs})
+    wanted = {(o.pk, d) for o, d in pairs}
+
+    def read():
+        counts.clear()
+        for row in OfferDateCount.objects.filter(offer_id__in=offer_ids, event_date__in=days
+                                                 ).values_list("offer_id", "event_date",
+                                                               "tickets"):
+            if row[:2] in wanted:
+                counts[row[:2]] = row[2]
+
+    read()
+    missing = wanted - set(counts)
+    if missing:
+        seeds = dict.fromkeys(missing, 0)
+        for r in (Use.objects.filter(offer_id__in=sorted({o for o, _d in missing}),
+                                     event_date__in=sorted({d for _o, d in missing}),
+                                     status=UseStatus.RECORDED)
+                  .values("offer_id", "event_date")
+                  .annotate(n=Sum("children"), u=Count("id"))):
+            if (r["offer_id"], r["event_date"]) in seeds:
+                seeds[(r["offer_id"], r["event_date"])] = r["u"] + (r["n"] or 0)
+        OfferDateCount.objects.bulk_create(
+            [OfferDateCount(offer_id=o, event_date=d, tickets=n)
+             for (o, d), n in sorted(seeds.items())], ignore_conflicts=True)
+        read()
+    return counts
+
+
+def _over_cap(rows: list[tuple[int, UseRow]], start: int) -> dict[int, errors.OfferCapReached]:
+    """Which of one offer's and date's rows, taken in order from `start` tickets, pass
+    the cap (each such row is refused as the desk would, the others still counted)."""
+    refused = {}
+    for i, row in rows:
+        wanted, cap = _tickets(row.children), row.offer.cap_per_date
+        if cap is not None and start + wanted > cap:
+            refused[i] = errors.OfferCapReached(left=max(0, cap - start), wanted=wanted)
+        else:
+            start += wanted
+    return refused
+
+
+def uses_record_many(*, scope: Scope, site, rows: list[UseRow], source: str = UseSource.IMPORT,
+                     check_only: bool = False) -> tuple[int, dict[int, DomainError]]:
+    """Record many uses at one site, all or nothing, by `use_record`'s rules.
+
+    Returns (uses created, {row index: the row's error}); when any row is bad nothing is
+    written (nor with `check_only`). Set-based: the cards (locked, as `use_record` locks
+    its card), their uses on the rows' dates and the offers' ticket counters are read
+    with a few queries; each row is checked in order by the same checks as `use_record`
+    (earlier rows count as recorded and take their places, as if the rows were recorded
+    one by one); then the places are taken with one conditional UPDATE per offer and
+    date (race-safe as the desk's), and the uses, their audit entries and the statistics
+    are written in bulk.
+    """
+    require(scope, Perm.RECORD_USES, site)
+    failed: dict[int, DomainError] = {}
+    with transaction.atomic():
+        seller = seller_for(scope, site.organisation)
+        cards: dict[str, Card] = {}
+        for part in _chunks(sorted({r.number for r in rows})):
+            for card in Card.objects.select_for_update().filter(number__in=part).order_by("pk"):
+                cards[card.number] = card
+        recorded: set = set()  # (card id, offer id or None for the site's admission, day)
+        days = sorted({r.event_date for r in rows})
+        for part in _chunks(sorted(c.pk for c in cards.values())):
+            for card_id, offer_id, site_id, day in Use.objects.filter(
+                    card_id__in=part, status=UseStatus.RECORDED, event_date__gte=days[0],
+                    event_date__lte=days[-1]).values_list("card_id", "offer_id", "site_id",
+                                                          "event_date"):
+                if offer_id is not None or site_id == site.pk:
+                    recorded.add((card_id, offer_id, day))
+        counts = _ticket_counts({(r.offer, r.event_date) for r in rows if r.offer})
+        accepted: list[tuple[int, UseRow, Card, str, bool]] = []
+        for i, row in enumerate(rows):
+            offer_id = row.offer.pk if row.offer is not None else None
+            try:
+                category, backfilled = check_use_before_card(
+                    site=site, offer=row.offer, category=row.category, children=row.children,
+                    event_date=row.event_date)
+                card = check_use_with_card(
+                    card=cards.get(row.number), number=row.number, offer=row.offer,
+                    children=row.children, event_date=row.event_date,
+                    recorded=lambda c, o=offer_id, d=row.event_date: (c.pk, o, d) in recorded)
+                if row.offer is not None:
+                    key = (offer_id, row.event_date)
+                    refused = _over_cap([(i, row)], counts[key])
+                    if refused:
+                        raise refused[i]
+                    counts[key] += _tickets(row.children)
+            except DomainError as exc:
+                failed[i] = exc
+                continue
+            recorded.add((card.pk, offer_id, row.event_date))
+            accepted.append((i, row, card, category, backfilled))
+        if not failed and not check_only:
+            failed = _take_places_many(accepted)
+        if failed or check_only:
+            transaction.set_rollback(True)
+            return 0, failed
+        uses = [new_use(scope=scope, site=site, card=card, offer=row.offer, category=category,
+                        seller=seller, event_date=row.event_date, children=row.children,
+                        companion=False, source=source, backfilled=backfilled)
+                for _i, row, card, category, backfilled in accepted]
+        Use.objects.bulk_create(uses, batch_size=2000)
+        stats_hooks.on_uses_recorded(uses)
+        audit_log_many(scope=scope, entries=[use_audit(u, site=site, seller=seller)
+                                             for u in uses])
+    return len(uses), {}
+
+
+def _take_places_many(accepted: list) -> dict[int, DomainError]:
+    """Take the accepted rows' places: one conditional UPDATE per offer and date. When a
+    concurrent desk took places meanwhile, the rows past the cap are refused."""
+    groups: dict = {}
+    for i, row, *_rest in accepted:
+        if row.offer is not None:
+            groups.setdefault((row.offer.pk, row.event_date), []).append((i, row))
+    failed: dict[int, DomainError] = {}
+    for (_offer_id, day), members in sorted(groups.items()):
+        offer = members[0][1].offer
+        if not _add_tickets(offer, day, sum(_tickets(r.children) for _i, r in members)):
+            now = OfferDateCount.objects.filter(offer=offer, event_date=day).values_list(
+                "tickets", flat=True).first() or 0
+            failed.update(_over_cap(members, now))
+    return failed
 
 
 def use_cancel(*, scope: Scope, use: Use) -> Use:
