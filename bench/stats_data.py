@@ -11,7 +11,13 @@ area holds about a fifth of them, evenly over its 20 units), `--uses-per-card` u
 card on distinct days within its validity (15 % in another area, 30 % without an offer,
 a tenth through the
 area's ticket seller), renewal events for a tenth of the cards, and finally the statistics
-rollup (`rollup_rebuild`). The use table's indexes are dropped during the load and rebuilt
+rollup (`rollup_rebuild`).
+
+Card numbers are real numbers (`kaikukanta.cards.numbers`: printed stock, correct check
+character), so the desk and the API accept them. Dates are relative to today: cards were
+first issued up to seven years ago and are renewed every year, so all but the inactivated
+ones (one in twenty) are valid today; no use lies in the future. `--scale 0.01` makes a
+quick, proportionally smaller data set (10,000 cards by default). The use table's indexes are dropped during the load and rebuilt
 after it. Prints the time of every step.
 """
 
@@ -34,6 +40,8 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+
+from kaikukanta.lib.cellkey import KEY_RANGE  # noqa: E402
 
 UNITS_PER_AREA = 20
 SITES_PER_AREA = 20
@@ -95,11 +103,39 @@ def network() -> None:
         Membership.objects.create(user=user, role=role, **scope)
 
 
+def card_number(g: int) -> str:
+    """The g-th benchmark card number: printed stock (first character 2), the payload
+    g in base 31, and the check character of `kaikukanta.cards.numbers`."""
+    from kaikukanta.cards import numbers
+
+    digits = []
+    for _ in range(numbers.PAYLOAD_LENGTH - 1):
+        g, d = divmod(g, len(numbers.ALPHABET))
+        digits.append(numbers.ALPHABET[d])
+    payload = numbers.ALPHABET[0] + "".join(reversed(digits))
+    return payload + numbers.check_character(payload)
+
+
+def card_numbers(count: int) -> None:
+    """b_numbers(g, number): the numbers of cards 1..count, copied in (COPY)."""
+    from kaikukanta.cards import numbers
+
+    with connection.cursor() as cur:
+        cur.execute("CREATE TEMP TABLE b_numbers (g bigint PRIMARY KEY, number text)")
+        with cur.cursor.copy("COPY b_numbers (g, number) FROM STDIN") as copy:
+            for g in range(1, count + 1):
+                copy.write_row((g, card_number(g)))
+    assert all(numbers.is_valid(card_number(g)) for g in range(1, min(count, 1000) + 1))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--cards", type=int, default=1_000_000)
     ap.add_argument("--uses-per-card", type=int, default=10)
+    ap.add_argument("--scale", type=float, default=1.0,
+                    help="multiply the number of cards (0.01 for a quick check)")
     args = ap.parse_args()
+    args.cards = max(1, int(args.cards * args.scale))
     if connection.vendor != "postgresql":
         sys.exit("The generator needs PostgreSQL (set DATABASE_URL).")
     t0 = time.perf_counter()
@@ -133,9 +169,12 @@ def main() -> None:
           JOIN network_organisation o ON o.id = f.venue_id;
         CREATE INDEX ON b_sites (area_id, idx); ANALYZE b_units; ANALYZE b_sites;
     """)
+    t = time.perf_counter()
+    card_numbers(args.cards)
+    print(f"{'card numbers':<48} {time.perf_counter() - t:7.1f} s", flush=True)
     with connection.cursor() as cur:
         t = time.perf_counter()
-        cur.execute(CARDS_SQL, [args.cards])
+        cur.execute(CARDS_SQL, [KEY_RANGE, args.cards])
         print(f"{'cards (' + format(args.cards, ',') + ')':<48} "
               f"{time.perf_counter() - t:7.1f} s", flush=True)
     # drop the use table's secondary indexes for the load
@@ -158,8 +197,8 @@ def main() -> None:
           f"{time.perf_counter() - t:7.1f} s", flush=True)
     step("renewal events", """
         INSERT INTO cards_cardevent (card_id, kind, "on", unit_id, valid_until, at)
-        SELECT id, 'renewed', valid_until - 10, unit_id, valid_until + 355, now()
-        FROM cards_card WHERE id % 10 = 0""")
+        SELECT id, 'renewed', valid_until - 374, unit_id, valid_until, now()
+        FROM cards_card WHERE id % 10 = 0 AND valid_until - 374 > issued_on""")
     from kaikukanta.stats.services import rollup_rebuild
 
     t = time.perf_counter()
@@ -177,21 +216,26 @@ def main() -> None:
 CARDS_SQL = """
     INSERT INTO cards_card (number, kind, status, mobile_only, unit_id, area_id, issued_on,
         valid_until, backfilled, registered_at, birth_year, postal_code, children, gender,
-        life_situation, preferred_language, inactivated_on, inactive_reason, updated_at)
-    SELECT 'X' || lpad(g::text, 7, '0'), 'personal',
+        life_situation, preferred_language, inactivated_on, inactive_reason, updated_at,
+        stats_key)
+    SELECT n.number, 'personal',
            CASE WHEN g %% 20 = 0 THEN 'inactive' ELSE 'active' END, false,
-           u.unit_id, u.area_id, d, d + 364, g %% 50 = 0, d::timestamptz,
+           u.unit_id, u.area_id, d,
+           -- renewed every year: valid until the end of the year of validity holding today
+           d + 365 * ((CURRENT_DATE - d) / 365 + 1) - 1, g %% 50 = 0, d::timestamptz,
            1940 + (g * 7919) %% 66, '', ((g * 31) %% 5) %% 4,
            (ARRAY['woman','man','other','not_told',''])[1 + (g * 13) %% 5],
            (ARRAY['unemployed','student','pensioner','sick_leave','working','other',
                   'not_told',''])[1 + (g * 17) %% 8],
-           'fi', CASE WHEN g %% 20 = 0 THEN d + 200 END,
-           CASE WHEN g %% 20 = 0 THEN 'lost' ELSE '' END, now()
-    FROM (SELECT g, DATE '2019-01-01' + ((g * 104729) %% 2522)::int AS d,
+           'fi', CASE WHEN g %% 20 = 0 THEN LEAST(d + 200, CURRENT_DATE - 1) END,
+           CASE WHEN g %% 20 = 0 THEN 'lost' ELSE '' END, now(),
+           floor(random() * %s)::int
+    FROM (SELECT g, CURRENT_DATE - 2557 + ((g * 104729) %% 2522)::int AS d,
                  floor(22 * power(((g * 2654435761) %% 1000003) / 1000003.0, 2))::int * 20
                    + (g * 7) %% 20 AS ui
           FROM generate_series(1, %s::bigint) g) s
     JOIN b_units u ON u.idx = s.ui
+    JOIN b_numbers n USING (g)
 """
 
 # One use per card and k (0..n-1) on the distinct day issued_on + 36k + (0..29), so the
@@ -214,7 +258,7 @@ USES_SQL = """
     JOIN b_areas va ON va.idx = CASE WHEN c.h %% 100 < 15
                                      THEN (ca.idx + 1 + c.h %% 21) %% 22 ELSE ca.idx END
     JOIN b_sites s ON s.area_id = va.area_id AND s.idx = (c.h / 100) %% 40
-    WHERE c.inactivated_on IS NULL OR c.ev < c.inactivated_on
+    WHERE (c.inactivated_on IS NULL OR c.ev < c.inactivated_on) AND c.ev <= CURRENT_DATE
 """
 
 if __name__ == "__main__":
