@@ -6,19 +6,18 @@
 
 Makes one area per wellbeing services county (22 areas, all municipalities), 20
 distributor units and 20 venue sites (two offers each) per area, one ticket seller per
-area, the cards (issued 2019-01-01 .. 2025-11-27, valid one year, skewed so that the first
-area holds about a fifth of them, evenly over its 20 units), `--uses-per-card` uses per
-card on distinct days within its validity (15 % in another area, 30 % without an offer,
-a tenth through the
-area's ticket seller), renewal events for a tenth of the cards, and finally the statistics
+area, the cards (first issued over seven years up to 35 days ago, skewed so that the
+first area holds about a fifth of them, evenly over its 20 units), `--uses-per-card` uses
+per card on distinct days within its first year (15 % in another area, 30 % without an
+offer, a tenth through the area's ticket seller), renewal events for a tenth of the cards, and finally the statistics
 rollup (`rollup_rebuild`).
 
 Card numbers are real numbers (`kaikukanta.cards.numbers`: printed stock, correct check
 character), so the desk and the API accept them. Dates are relative to today: cards were
 first issued up to seven years ago and are renewed every year, so all but the inactivated
 ones (one in twenty) are valid today; no use lies in the future. `--scale 0.01` makes a
-quick, proportionally smaller data set (10,000 cards by default). The use table's indexes are dropped during the load and rebuilt
-after it. Prints the time of every step.
+quick, proportionally smaller data set (10,000 cards by default). The use table's
+indexes are dropped during the load and rebuilt after it. Prints the time of every step.
 """
 
 from __future__ import annotations

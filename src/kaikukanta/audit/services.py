@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models
 
 from kaikukanta.audit.models import AuditEntry
+from kaikukanta.lib.bulk import insert_many
 from kaikukanta.lib.scope import Scope
 
 
@@ -43,8 +44,7 @@ def audit_log(
 def audit_log_many(*, scope: Scope, entries: list[dict[str, Any]]) -> None:
     """Record many actions at once (a file import): each dict holds `audit_log`'s other
     arguments; the entries are the same as one `audit_log` call each."""
-    AuditEntry.objects.bulk_create([audit_entry(scope=scope, **e) for e in entries],
-                                   batch_size=2000)
+    insert_many(AuditEntry, [audit_entry(scope=scope, **e) for e in entries])
 
 
 def audit_entry(

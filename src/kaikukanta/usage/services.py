@@ -21,6 +21,7 @@ from kaikukanta.audit.services import audit_log, audit_log_many
 from kaikukanta.cards.errors import CardUnknown
 from kaikukanta.cards.models import Card, CardKind
 from kaikukanta.cards.selectors import parse_number
+from kaikukanta.lib.bulk import insert_many
 from kaikukanta.lib.errors import DomainError
 from kaikukanta.lib.permissions import Perm, require
 from kaikukanta.lib.scope import Scope
@@ -468,7 +469,7 @@ def uses_record_many(*, scope: Scope, site, rows: list[UseRow], source: str = Us
                         seller=seller, event_date=row.event_date, children=row.children,
                         companion=False, source=source, backfilled=backfilled)
                 for _i, row, card, category, backfilled in accepted]
-        Use.objects.bulk_create(uses, batch_size=2000)
+        insert_many(Use, uses)
         stats_hooks.on_uses_recorded(uses)
         audit_log_many(scope=scope, entries=[use_audit(u, site=site, seller=seller)
                                              for u in uses])
