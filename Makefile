@@ -63,8 +63,11 @@ messages: setup
 	cd src/kaikukanta && KAIKUKANTA_TESTING=1 PYTHONPATH=.. ../../$(BIN)/django-admin \
 		makemessages --settings=kaikukanta.settings -l fi -l sv -l en --no-obsolete
 
+# The comparison table of bench/README.md; DATABASE_URL must name a PostgreSQL database
+# filled by bench/stats_data.py (see bench/README.md). DuckDB is installed for it only.
 bench: setup
-	$(BIN)/python -m bench --help
+	$(BIN)/python -m pip install -q -r requirements/bench.txt
+	$(BIN)/python -m bench all
 
 clean:
 	rm -rf $(VENV) var

@@ -9,8 +9,8 @@ distributor units and 20 venue sites (two offers each) per area, one ticket sell
 area, the cards (first issued over seven years up to 35 days ago, skewed so that the
 first area holds about a fifth of them, evenly over its 20 units), `--uses-per-card` uses
 per card on distinct days within its first year (15 % in another area, 30 % without an
-offer, a tenth through the area's ticket seller), renewal events for a tenth of the cards, and finally the statistics
-rollup (`rollup_rebuild`).
+offer, a tenth through the area's ticket seller), renewal events for a tenth of the
+cards, and finally the statistics rollup (`rollup_rebuild`).
 
 Card numbers are real numbers (`kaikukanta.cards.numbers`: printed stock, correct check
 character), so the desk and the API accept them. Dates are relative to today: cards were
