@@ -30,6 +30,7 @@ from kaikukanta.cards import services as card_services
 from kaikukanta.cards.selectors import card_by_number
 from kaikukanta.lib.errors import InvalidInput, NotInScope
 from kaikukanta.network.models import OrganisationKind
+from kaikukanta.usage import guessing
 from kaikukanta.usage import services as usage_services
 from kaikukanta.usage.models import Category, OfferStatus, UseSource, UseStatus
 from kaikukanta.usage.selectors import answer_for_card
@@ -106,7 +107,8 @@ def use_list(request, key) -> Reply:
 
 @endpoint
 def card_detail(request, key, number: str) -> Reply:
-    answer = usage_services.card_lookup(actor_label=key.actor_label, number_text=number)
+    answer = usage_services.card_lookup(actor_label=key.actor_label, number_text=number,
+                                        scope=request.scope)
     return Reply(200, card_answer_json(answer))
 
 
@@ -122,24 +124,28 @@ def card_register(request, key) -> Reply:
     unit = selectors.key_units(key).filter(pk=unit_id).first()
     if unit is None:
         raise NotInScope(field="unit")
-    card = card_services.card_register(
-        actor=None, actor_label=key.actor_label, unit=unit,
-        number=get_str(data, "number", required=True, max_length=20),
-        birth_year=get_int(data, "birth_year", required=True, maximum=9999),
-        postal_code=get_str(data, "postal_code", required=True, max_length=10),
-        children=get_int(data, "children", default=0, maximum=99),
-        gender=get_str(data, "gender", max_length=40),
-        life_situation=get_str(data, "life_situation", max_length=40),
-        preferred_language=get_str(data, "preferred_language", max_length=10),
-        issued_on=get_date(data, "issued_on"),
-    )
+    number = get_str(data, "number", required=True, max_length=20)
+    with guessing.resolving(request.scope, number) as resolution:
+        card = card_services.card_register(
+            actor=None, actor_label=key.actor_label, unit=unit, number=number,
+            birth_year=get_int(data, "birth_year", required=True, maximum=9999),
+            postal_code=get_str(data, "postal_code", required=True, max_length=10),
+            children=get_int(data, "children", default=0, maximum=99),
+            gender=get_str(data, "gender", max_length=40),
+            life_situation=get_str(data, "life_situation", max_length=40),
+            preferred_language=get_str(data, "preferred_language", max_length=10),
+            issued_on=get_date(data, "issued_on"),
+        )
+        resolution.found = True
     return _card_reply(card, 201)
 
 
 @endpoint(write=True, idempotency="optional")
 def card_renew(request, key, number: str) -> Reply:
     data = parse_json_object(request)
-    card = card_by_number(number)
+    with guessing.resolving(request.scope, number) as resolution:
+        card = card_by_number(number)
+        resolution.found = True
     if card.unit_id is None or not selectors.key_units(key).filter(pk=card.unit_id).exists():
         raise NotInScope(field="number")
     card = card_services.card_renew(actor=None, actor_label=key.actor_label, card=card,
@@ -180,6 +186,7 @@ def use_record(request, key) -> Reply:
         event_date=event_date, offer=offer, category=category, children=children,
         companion=companion, seller=seller, source=UseSource.API,
         request_token=f"api:{key.pk}:{request.headers['Idempotency-Key']}",
+        scope=request.scope,
     )
     return Reply(201, use_json(use))
 

@@ -14,6 +14,14 @@ class LookupThrottled(DomainError):
     http_status = 429
 
 
+class UploadTooManyUnknown(DomainError):
+    code = "upload_too_many_unknown"
+    field = "file"
+    message = _("More than %(few)s card numbers in the file are unknown, so the whole file "
+                "was refused. The first %(few)s are listed; check the numbers against the "
+                "cards and the paper forms.")
+
+
 class CardExpired(DomainError):
     code = "card_expired"
     field = "number"

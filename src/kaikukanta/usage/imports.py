@@ -2,9 +2,14 @@
 
 Columns, in this order, with an optional header row: card number, event date
 (2026-03-31 or 31.3.2026), offer number or statistics category, children's tickets.
-Every row goes through `services.use_record` (so every rule is the desk's rule) inside
-one transaction; when any row is bad, the whole file is rolled back and every bad row is
-reported with its reason. Only a file without bad rows is committed, all at once.
+Every row goes through `services.use_record_resolved` (so every rule is the desk's rule)
+inside one transaction; when any row is bad, the whole file is rolled back and every bad
+row is reported with its reason. Only a file without bad rows is committed, all at once.
+
+Each row resolves a card number, so the file counts against the guessing limit
+(`guessing`): every unknown number in it counts, and a file with more than
+`guessing.FEW_IN_FILE` unknown numbers is refused as a whole, naming only the first few
+and no other row's reason (which would tell which numbers exist).
 """
 
 from __future__ import annotations
@@ -17,10 +22,13 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kaikukanta.accounts.scope import scope_for_user
+from kaikukanta.cards.errors import CardUnknown
 from kaikukanta.lib.errors import DomainError
-from kaikukanta.usage import errors
+from kaikukanta.lib.scope import Scope
+from kaikukanta.usage import errors, guessing
 from kaikukanta.usage.models import Category, Offer, UseSource
-from kaikukanta.usage.services import use_record
+from kaikukanta.usage.services import use_record_resolved
 
 MAX_ROWS = 5000
 
@@ -145,29 +153,45 @@ def _offer_or_category(value, site, offers: dict[int, Offer]) -> tuple[Offer | N
     return None, category
 
 
-def uses_upload(*, actor, site, name: str, data: bytes, seller=None) -> UploadResult:
+def uses_upload(*, actor, site, name: str, data: bytes, seller=None,
+                scope: Scope | None = None) -> UploadResult:
     """Check every row and commit the file only when no row is bad (all at once)."""
+    scope = scope or scope_for_user(actor)
+    guessing.check(scope)
     rows = read_cells(name, data)
     offers = {o.pk: o for o in Offer.objects.filter(site=site)}
     result = UploadResult(rows=len(rows))
+    resolved: list[tuple[str, bool]] = []
+    unknown: list[RowError] = []
     with transaction.atomic():
         for line, cells in enumerate(rows, start=1):
             cells = list(cells) + [None] * (4 - len(cells))
             number = str(cells[0] or "").strip()
+            resolution = guessing.Resolution()
             try:
                 offer, category = _offer_or_category(cells[2], site, offers)
                 with transaction.atomic():
-                    use_record(
+                    use_record_resolved(
                         actor=actor, site=site, card_number=number,
                         event_date=_date(cells[1]), offer=offer, category=category,
-                        children=_children(cells[3]), seller=seller,
-                        source=UseSource.IMPORT,
+                        children=_children(cells[3]), companion=False, seller=seller,
+                        source=UseSource.IMPORT, request_token=None, actor_label="",
+                        resolution=resolution,
                     )
                 result.created += 1
             except DomainError as exc:
-                result.errors.append(RowError(line=line, number=number, message=str(exc),
-                                              code=exc.code))
+                error = RowError(line=line, number=number, message=str(exc), code=exc.code)
+                result.errors.append(error)
+                if isinstance(exc, CardUnknown):
+                    unknown.append(error)
+            if resolution.found is not None:
+                resolved.append((resolution.number, resolution.found))
         if result.errors:
             result.created = 0
             transaction.set_rollback(True)
+    guessing.note(scope, resolved)  # outside the transaction: the log and counts stay
+    if len(unknown) > guessing.FEW_IN_FILE:
+        refusal = errors.UploadTooManyUnknown(few=guessing.FEW_IN_FILE)
+        result.errors = unknown[:guessing.FEW_IN_FILE] + [
+            RowError(line=0, number="", message=str(refusal), code=refusal.code)]
     return result

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
@@ -20,11 +19,11 @@ from kaikukanta.audit.services import audit_log
 from kaikukanta.cards.errors import CardUnknown
 from kaikukanta.cards.models import Card, CardKind
 from kaikukanta.cards.selectors import parse_number
+from kaikukanta.lib.scope import Scope
 from kaikukanta.stats import hooks as stats_hooks
-from kaikukanta.usage import errors
+from kaikukanta.usage import errors, guessing
 from kaikukanta.usage.models import (
     COURSE_KINDS,
-    LookupLog,
     Offer,
     OfferDateCount,
     OfferStatus,
@@ -52,58 +51,36 @@ DAYS_AHEAD = 365
 CANCEL_DAYS = 7
 
 
-def lookup_limit() -> tuple[int, int]:
-    """(unknown numbers allowed, window in minutes) before look-ups are slowed down."""
-    return (getattr(settings, "KAIKUKANTA_LOOKUP_UNKNOWN_LIMIT", 10),
-            getattr(settings, "KAIKUKANTA_LOOKUP_WINDOW_MINUTES", 15))
+lookup_limit = guessing.limit
 
 
-def _actor_filter(user, actor_label: str) -> dict:
-    if getattr(user, "is_authenticated", False):
-        return {"user": user}
-    return {"user__isnull": True, "actor_label": actor_label}
-
-
-def _actor_area_id(user) -> int | None:
-    scope = scope_for_user(user)
-    ids = sorted(scope.staff_area_ids)
-    return ids[0] if ids else None
+def _scope_of(actor, actor_label: str) -> Scope:
+    """Who resolves a number, when the caller did not say: a person's scope, or a bare
+    label (callers acting for an organisation pass its scope)."""
+    if getattr(actor, "is_authenticated", False):
+        return scope_for_user(actor)
+    return Scope(label=actor_label)
 
 
 # --- look-up ---------------------------------------------------------------------------
 
 def card_lookup(*, user=None, actor_label: str = "", number_text: str,
-                on: datetime.date | None = None) -> DeskAnswer:
-    """Look a card up for the desk, log the look-up, and slow down number guessing.
-
-    More than the allowed number of unknown numbers by one user (or API client label)
-    within the window raises `LookupThrottled`; the refused look-up is logged with
-    `throttled=True` so the area's culture coordinator sees it. Malformed numbers raise
-    CardNumberInvalid / CardCheckCharacter (a guess must get the check character right
-    first, so only well-formed unknown numbers count as guesses).
-    """
+                on: datetime.date | None = None, scope: Scope | None = None) -> DeskAnswer:
+    """Look a card up for the desk. The look-up is logged and limited like every other
+    resolution of a number (`guessing`): after too many unknown numbers by the person or
+    their organisation it raises `LookupThrottled`. Malformed numbers raise
+    CardNumberInvalid / CardCheckCharacter first (a guess must get the check character
+    right, so only well-formed unknown numbers count as guesses)."""
     on = on or timezone.localdate()
     number = parse_number(number_text)
-    user_obj = user if getattr(user, "is_authenticated", False) else None
-    label = actor_label or (user_obj.email if user_obj else "")
-    limit, minutes = lookup_limit()
-    since = timezone.now() - timedelta(minutes=minutes)
-    area_id = _actor_area_id(user_obj)
-    unknown_recent = LookupLog.objects.filter(
-        found=False, at__gte=since, **_actor_filter(user_obj, label)
-    ).count()
-    if unknown_recent >= limit:
-        LookupLog.objects.create(user=user_obj, actor_label=label, area_id=area_id,
-                                 number=number, found=False, throttled=True)
-        raise errors.LookupThrottled(minutes=minutes)
-    card = (
-        Card.objects.only("number", "kind", "status", "issued_on", "valid_until", "children",
-                          "inactivated_on")
-        .filter(number=number).first()
-    )
-    answer = answer_for_card(card, number, on=on)
-    LookupLog.objects.create(user=user_obj, actor_label=label, area_id=area_id,
-                             number=number, found=answer.status != UNKNOWN)
+    with guessing.resolving(scope or _scope_of(user, actor_label), number) as resolution:
+        card = (
+            Card.objects.only("number", "kind", "status", "issued_on", "valid_until",
+                              "children", "inactivated_on")
+            .filter(number=number).first()
+        )
+        answer = answer_for_card(card, number, on=on)
+        resolution.found = answer.status != UNKNOWN
     return answer
 
 
@@ -198,6 +175,7 @@ def use_record(
     source: str = UseSource.DESK,
     request_token: str | None = None,
     actor_label: str = "",
+    scope: Scope | None = None,
 ) -> Use:
     """Record one use of a card at a venue site (see the module docstring).
 
@@ -210,19 +188,37 @@ def use_record(
     COMMUNITY_CLIENTS_MAX) and never for courses (too_many_children /
     children_not_allowed); the offer's cap per date (offer_cap_reached, race-safe); the
     same card once per offer (or site admission) and date (already_recorded). The same
-    `request_token` returns the use it already created.
+    `request_token` returns the use it already created. Answers that tell a registered
+    number from an unregistered one count against the guessing limit (`guessing`).
     """
+    number = parse_number(card_number)
+    with guessing.resolving(scope or _scope_of(actor, actor_label), number) as resolution:
+        return use_record_resolved(
+            actor=actor, site=site, card_number=number, event_date=event_date, offer=offer,
+            category=category, children=children, companion=companion, seller=seller,
+            source=source, request_token=request_token, actor_label=actor_label,
+            resolution=resolution)
+
+
+def use_record_resolved(*, actor, site, card_number: str, event_date: datetime.date,
+                        offer: Offer | None, category: str | None, children: int,
+                        companion: bool, seller, source: str, request_token: str | None,
+                        actor_label: str, resolution: guessing.Resolution) -> Use:
+    """`use_record` for a caller that does the guessing accounting itself (a file upload
+    notes all its rows at once): `resolution.found` tells whether the card was found."""
+    resolution.number = parse_number(card_number)
     if request_token:
         existing = Use.objects.filter(request_token=request_token).first()
         if existing is not None:
             return existing
-    number = parse_number(card_number)
+    number = resolution.number
     try:
         with transaction.atomic():
             use = _record(actor=actor, site=site, number=number, event_date=event_date,
                           offer=offer, category=category, children=children,
                           companion=companion, seller=seller, source=source,
-                          request_token=request_token, actor_label=actor_label)
+                          request_token=request_token, actor_label=actor_label,
+                          resolution=resolution)
     except IntegrityError:
         if request_token:
             existing = Use.objects.filter(request_token=request_token).first()
@@ -233,7 +229,7 @@ def use_record(
 
 
 def _record(*, actor, site, number, event_date, offer, category, children, companion,
-            seller, source, request_token, actor_label) -> Use:
+            seller, source, request_token, actor_label, resolution) -> Use:
     children = int(children or 0)
     if children < 0:
         raise errors.TooManyChildren(max=0)
@@ -254,6 +250,7 @@ def _record(*, actor, site, number, event_date, offer, category, children, compa
         existing = Use.objects.filter(request_token=request_token).first()
         if existing is not None:
             return existing
+    resolution.found = answer_for_card(card, number, on=event_date).status != UNKNOWN
     card = _check_card(card, number, event_date)
     if children:
         if is_course or (offer is not None and not offer.children_allowed):
