@@ -138,6 +138,13 @@ class UploadTooLarge(DomainError):
     message = _("The file has more than %(max)s rows. Split it into smaller files.")
 
 
+class UploadFileTooBig(DomainError):
+    code = "upload_file_too_big"
+    field = "file"
+    message = _("The file is too big: at most %(mb)s MB and %(max)s rows (an Excel file "
+                "also when unpacked). Split it into smaller files.")
+
+
 class UploadEmpty(DomainError):
     code = "upload_empty"
     field = "file"

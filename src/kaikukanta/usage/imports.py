@@ -31,6 +31,16 @@ from kaikukanta.usage.models import Category, Offer, UseSource
 from kaikukanta.usage.services import use_record_resolved
 
 MAX_ROWS = 5000
+# 5,000 rows take about 250 KB as CSV and less as XLSX: a bigger file is refused unread.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+# An XLSX file is a zip: its parts may unpack to at most this much together (a "zip bomb"
+# of a few hundred kilobytes can unpack to gigabytes), and no part may be packed more
+# tightly than MAX_RATIO to one. Python's zipfile never reads past a part's declared
+# size, so checking the declared sizes bounds what is read.
+MAX_UNPACKED_BYTES = 24 * 1024 * 1024
+MAX_RATIO = 200
+# Only the first columns are read: card number, date, offer or category, children.
+COLUMNS = 4
 
 # Category names people write in the spreadsheet, in the three languages.
 CATEGORY_WORDS = {
@@ -63,6 +73,17 @@ class UploadResult:
         return not self.errors and self.created > 0
 
 
+def _first_rows(rows) -> list[list]:
+    """At most MAX_ROWS + 2 rows (a header and one too many, to tell the file is too long)
+    of at most COLUMNS cells each, taken one by one from a streaming reader."""
+    out = []
+    for i, row in enumerate(rows):
+        if i > MAX_ROWS + 1:
+            break
+        out.append(list(row)[:COLUMNS])
+    return out
+
+
 def _cells_from_csv(data: bytes) -> list[list]:
     try:
         text = data.decode("utf-8-sig")
@@ -72,7 +93,23 @@ def _cells_from_csv(data: bytes) -> list[list]:
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     if "\t" in sample and sample.count("\t") > sample.count(delimiter):
         delimiter = "\t"
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    return _first_rows(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def check_zip(data: bytes) -> None:
+    """Refuse an XLSX whose parts would unpack to too much (before anything is unpacked)."""
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = archive.infolist()
+        total = sum(p.file_size for p in parts)
+        if len(parts) > 1000 or total > MAX_UNPACKED_BYTES or any(
+                p.file_size > MAX_RATIO * max(p.compress_size, 1) + 4096 for p in parts):
+            raise too_big()
+
+
+def too_big() -> errors.UploadFileTooBig:
+    return errors.UploadFileTooBig(mb=MAX_FILE_BYTES // (1024 * 1024), max=MAX_ROWS)
 
 
 def _cells_from_xlsx(data: bytes) -> list[list]:
@@ -81,23 +118,24 @@ def _cells_from_xlsx(data: bytes) -> list[list]:
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         sheet = book.worksheets[0]
-        rows = []
-        for i, row in enumerate(sheet.iter_rows(values_only=True)):
-            if i > MAX_ROWS + 1:
-                break
-            rows.append(list(row))
-        return rows
+        return _first_rows(sheet.iter_rows(max_col=COLUMNS, values_only=True))
     finally:
         book.close()
 
 
 def read_cells(name: str, data: bytes) -> list[list]:
-    """The file's rows as lists of cells (blank rows dropped)."""
+    """The file's rows as lists of cells (blank rows dropped). Too big a file, or an XLSX
+    that would unpack to too much, is refused before it is parsed."""
+    if len(data) > MAX_FILE_BYTES:
+        raise too_big()
     try:
         if name.lower().endswith(".xlsx") or data[:2] == b"PK":
+            check_zip(data)
             rows = _cells_from_xlsx(data)
         else:
             rows = _cells_from_csv(data)
+    except errors.UploadFileTooBig:
+        raise
     except Exception as exc:  # any unreadable file is the same answer to the user
         raise errors.UploadUnreadable() from exc
     rows = [r for r in rows if any(str(c).strip() for c in r if c is not None)]
