@@ -15,7 +15,7 @@ from kaikukanta.accounts.models import Membership, Role, User
 from kaikukanta.coordination import services
 from kaikukanta.coordination.errors import InvitationAccountDeactivated, InvitationNeedsSignIn
 from kaikukanta.coordination.models import Invitation, InvitationStatus
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sign_in
 
 NEW_PASSWORD = "Attacker-chosen-2026"
 
@@ -95,9 +95,9 @@ def test_issue11_existing_account_gets_the_role_after_signing_in_with_its_passwo
     client = Client()
     r = client.get(url(inv))
     assert r.status_code == 200
-    sign_in = r.context["sign_in"]
-    assert sign_in.startswith(reverse("accounts:login"))
-    r = client.post(sign_in, {"username": "venue@espoo.test", "password": PASSWORD})
+    login_url = r.context["sign_in"]
+    assert login_url.startswith(reverse("accounts:login"))
+    r = client.post(login_url, {"username": "venue@espoo.test", "password": PASSWORD})
     assert r.status_code == 302 and r["Location"] == url(inv)
     r = client.post(url(inv))
     assert r.status_code == 302
@@ -110,7 +110,7 @@ def test_issue11_existing_account_gets_the_role_after_signing_in_with_its_passwo
 
 def test_issue11_another_signed_in_account_cannot_take_the_invitation(cast, client):
     inv = invite(cast, email="venue@espoo.test")
-    client.force_login(cast.a.seller)
+    sign_in(client, cast.a.seller)
     r = client.post(url(inv))
     assert r.status_code == 200 and "another account" in r.content.decode()
     assert not Membership.objects.filter(user=cast.a.seller,

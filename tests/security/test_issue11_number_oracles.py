@@ -21,6 +21,7 @@ from kaikukanta.cards.errors import CardUnknown
 from kaikukanta.usage import errors, guessing, services
 from kaikukanta.usage.models import LookupLog, Use
 from tests.api.conftest import ApiClient
+from tests.conftest import sign_in
 from tests.usage.conftest import mk
 
 LIMIT = 3
@@ -65,7 +66,7 @@ def test_issue11_recording_counts_unknown_numbers_and_is_refused_when_slowed(cas
 
 
 def test_issue11_desk_record_form_counts_too(cast, card, client):
-    client.force_login(cast.a.venue)
+    sign_in(client, cast.a.venue)
     url = reverse("usage:desk")
     for number in guesses(LIMIT):
         client.post(reverse("usage:desk_record"), {
@@ -115,7 +116,7 @@ def test_issue11_api_guesses_count_for_the_organisation_and_are_logged_with_its_
     with pytest.raises(errors.LookupThrottled):
         services.card_lookup(user=cast.a.venue, number_text=card.number)
     # the area's culture coordinator sees the slowed-down look-ups
-    client.force_login(cast.a.culture)
+    sign_in(client, cast.a.culture)
     assert card.number in client.get(reverse("usage:lookups")).content.decode()
 
 
@@ -145,7 +146,7 @@ def test_issue11_a_file_of_guesses_is_refused_whole_naming_only_the_first_few(
     day = (datetime.date.today() - datetime.timedelta(days=2)).isoformat()
     rows = [f"{n};{day};kulttuuri;0" for n in guesses(40)]
     rows.insert(20, f"{card.number};{day};kulttuuri;5")  # a real card: too many children
-    client.force_login(cast.a.venue)
+    sign_in(client, cast.a.venue)
     r = upload(client, cast, "\n".join(rows))
     result = r.context["result"]
     codes = [e.code for e in result.errors]
@@ -161,7 +162,7 @@ def test_issue11_a_file_of_guesses_is_refused_whole_naming_only_the_first_few(
 def test_issue11_a_file_counts_against_the_limit_and_is_refused_when_slowed(cast, card,
                                                                             client):
     day = (datetime.date.today() - datetime.timedelta(days=2)).isoformat()
-    client.force_login(cast.a.venue)
+    sign_in(client, cast.a.venue)
     upload(client, cast, "\n".join(f"{n};{day};kulttuuri;0" for n in guesses(2)))
     upload(client, cast, "\n".join(f"{n};{day};kulttuuri;0" for n in guesses(2)))
     r = upload(client, cast, f"{card.number};{day};kulttuuri;5")
@@ -175,7 +176,7 @@ def test_issue11_a_file_with_few_unknown_numbers_still_lists_every_bad_row(cast,
                                                                            client):
     day = (datetime.date.today() - datetime.timedelta(days=2)).isoformat()
     unknown = numbers.generate()
-    client.force_login(cast.a.venue)
+    sign_in(client, cast.a.venue)
     r = upload(client, cast, f"{unknown};{day};kulttuuri;0\n{card.number};{day};kulttuuri;5")
     assert [e.code for e in r.context["result"].errors] == ["card_unknown",
                                                            "too_many_children"]

@@ -26,6 +26,7 @@ from openpyxl import Workbook
 
 from kaikukanta.usage import errors
 from kaikukanta.usage.imports import MAX_FILE_BYTES, read_cells
+from tests.conftest import sign_in
 from tests.usage.conftest import mk
 
 
@@ -76,7 +77,7 @@ def test_issue11_wide_and_long_sheets_are_read_streaming_and_capped():
 
 
 def test_issue11_oversized_upload_is_refused_unread(cast, client):
-    client.force_login(cast.a.venue)
+    sign_in(client, cast.a.venue)
     big = b"K7M4-9QX2;2026-01-01;culture;0\n" * (MAX_FILE_BYTES // 30 + 10)
     r = client.post(reverse("usage:backfill_upload"), {
         "site": cast.a.site.pk, "file": SimpleUploadedFile("uses.csv", big)})
@@ -88,11 +89,11 @@ def test_issue11_oversized_upload_is_refused_unread(cast, client):
 
 def test_issue11_pages_with_card_data_are_not_stored(cast, client):
     card = mk(cast.a.unit, children=2)
-    client.force_login(cast.a.distributor)
+    sign_in(client, cast.a.distributor)
     for url in (reverse("cards:card_detail", args=[card.number]), reverse("cards:card_list"),
                 "/stats/"):
         assert client.get(url)["Cache-Control"] == "no-store", url
-    client.force_login(cast.a.venue)
+    sign_in(client, cast.a.venue)
     r = client.get(reverse("usage:desk"), {"site": cast.a.site.pk, "number": card.number})
     assert r.status_code == 200 and r["Cache-Control"] == "no-store"
     assert client.get(f"/api/v1/cards/{card.number}")["Cache-Control"] == "no-store"
