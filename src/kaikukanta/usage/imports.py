@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.cards.errors import CardUnknown
 from kaikukanta.lib.errors import DomainError
+from kaikukanta.lib.permissions import Perm, require
 from kaikukanta.lib.scope import Scope
 from kaikukanta.usage import errors, guessing
 from kaikukanta.usage.models import Category, Offer, UseSource
@@ -191,10 +191,9 @@ def _offer_or_category(value, site, offers: dict[int, Offer]) -> tuple[Offer | N
     return None, category
 
 
-def uses_upload(*, actor, site, name: str, data: bytes, seller=None,
-                scope: Scope | None = None) -> UploadResult:
+def uses_upload(*, scope: Scope, site, name: str, data: bytes) -> UploadResult:
     """Check every row and commit the file only when no row is bad (all at once)."""
-    scope = scope or scope_for_user(actor)
+    require(scope, Perm.RECORD_USES, site)
     guessing.check(scope)
     rows = read_cells(name, data)
     offers = {o.pk: o for o in Offer.objects.filter(site=site)}
@@ -210,11 +209,10 @@ def uses_upload(*, actor, site, name: str, data: bytes, seller=None,
                 offer, category = _offer_or_category(cells[2], site, offers)
                 with transaction.atomic():
                     use_record_resolved(
-                        actor=actor, site=site, card_number=number,
+                        scope=scope, site=site, card_number=number,
                         event_date=_date(cells[1]), offer=offer, category=category,
-                        children=_children(cells[3]), companion=False, seller=seller,
-                        source=UseSource.IMPORT, request_token=None, actor_label="",
-                        resolution=resolution,
+                        children=_children(cells[3]), companion=False,
+                        source=UseSource.IMPORT, request_token=None, resolution=resolution,
                     )
                 result.created += 1
             except DomainError as exc:

@@ -1,8 +1,8 @@
 """Writes of the venues' side: card look-ups, recording and cancelling uses, offers.
 
 Every rule of recording a use lives in `use_record`; the desk, the paper backfill, the
-file upload and the partner API all call it. Permission checks (`can(...)`) happen in
-the views; these functions trust the caller on who may act, never on the data.
+file upload and the partner API all call it with the actor's `scope`, and each function
+checks the permission itself (`require(scope, Perm.X, obj)`) before it writes.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
-from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.audit.services import audit_log
 from kaikukanta.cards.errors import CardUnknown
 from kaikukanta.cards.models import Card, CardKind
 from kaikukanta.cards.selectors import parse_number
+from kaikukanta.lib.permissions import Perm, require
 from kaikukanta.lib.scope import Scope
 from kaikukanta.stats import hooks as stats_hooks
 from kaikukanta.usage import errors, guessing
@@ -38,7 +38,9 @@ from kaikukanta.usage.selectors import (
     UNKNOWN,
     DeskAnswer,
     answer_for_card,
+    children_max,
     offer_is_available,
+    seller_for,
 )
 
 # Uses can be entered afterwards for this many days (paper form, no connection).
@@ -54,18 +56,10 @@ CANCEL_DAYS = 7
 lookup_limit = guessing.limit
 
 
-def _scope_of(actor, actor_label: str) -> Scope:
-    """Who resolves a number, when the caller did not say: a person's scope, or a bare
-    label (callers acting for an organisation pass its scope)."""
-    if getattr(actor, "is_authenticated", False):
-        return scope_for_user(actor)
-    return Scope(label=actor_label)
-
-
 # --- look-up ---------------------------------------------------------------------------
 
-def card_lookup(*, user=None, actor_label: str = "", number_text: str,
-                on: datetime.date | None = None, scope: Scope | None = None) -> DeskAnswer:
+def card_lookup(*, scope: Scope, number_text: str,
+                on: datetime.date | None = None) -> DeskAnswer:
     """Look a card up for the desk. The look-up is logged and limited like every other
     resolution of a number (`guessing`): after too many unknown numbers by the person or
     their organisation it raises `LookupThrottled`. Malformed numbers raise
@@ -73,7 +67,7 @@ def card_lookup(*, user=None, actor_label: str = "", number_text: str,
     right, so only well-formed unknown numbers count as guesses)."""
     on = on or timezone.localdate()
     number = parse_number(number_text)
-    with guessing.resolving(scope or _scope_of(user, actor_label), number) as resolution:
+    with guessing.resolving(scope, number) as resolution:
         card = (
             Card.objects.only("number", "kind", "status", "issued_on", "valid_until",
                               "children", "inactivated_on")
@@ -163,7 +157,7 @@ def _release_places(use: Use) -> None:
 
 def use_record(
     *,
-    actor,
+    scope: Scope,
     site,
     card_number: str,
     event_date: datetime.date,
@@ -171,11 +165,8 @@ def use_record(
     category: str | None = None,
     children: int = 0,
     companion: bool = False,
-    seller=None,
     source: str = UseSource.DESK,
     request_token: str | None = None,
-    actor_label: str = "",
-    scope: Scope | None = None,
 ) -> Use:
     """Record one use of a card at a venue site (see the module docstring).
 
@@ -188,24 +179,27 @@ def use_record(
     COMMUNITY_CLIENTS_MAX) and never for courses (too_many_children /
     children_not_allowed); the offer's cap per date (offer_cap_reached, race-safe); the
     same card once per offer (or site admission) and date (already_recorded). The same
-    `request_token` returns the use it already created. Answers that tell a registered
-    number from an unregistered one count against the guessing limit (`guessing`).
+    `request_token` returns the use it already created. A ticket seller's use records the
+    seller too (`usage.selectors.seller_for`). Answers that tell a registered number from
+    an unregistered one count against the guessing limit (`guessing`).
     """
+    require(scope, Perm.RECORD_USES, site)
     number = parse_number(card_number)
-    with guessing.resolving(scope or _scope_of(actor, actor_label), number) as resolution:
+    with guessing.resolving(scope, number) as resolution:
         return use_record_resolved(
-            actor=actor, site=site, card_number=number, event_date=event_date, offer=offer,
-            category=category, children=children, companion=companion, seller=seller,
-            source=source, request_token=request_token, actor_label=actor_label,
-            resolution=resolution)
+            scope=scope, site=site, card_number=number, event_date=event_date, offer=offer,
+            category=category, children=children, companion=companion, source=source,
+            request_token=request_token, resolution=resolution)
 
 
-def use_record_resolved(*, actor, site, card_number: str, event_date: datetime.date,
+def use_record_resolved(*, scope: Scope, site, card_number: str, event_date: datetime.date,
                         offer: Offer | None, category: str | None, children: int,
-                        companion: bool, seller, source: str, request_token: str | None,
-                        actor_label: str, resolution: guessing.Resolution) -> Use:
+                        companion: bool, source: str, request_token: str | None,
+                        resolution: guessing.Resolution) -> Use:
     """`use_record` for a caller that does the guessing accounting itself (a file upload
-    notes all its rows at once): `resolution.found` tells whether the card was found."""
+    notes all its rows at once; the desk form notes its look-up): `resolution.found`
+    tells whether the card was found."""
+    require(scope, Perm.RECORD_USES, site)
     resolution.number = parse_number(card_number)
     if request_token:
         existing = Use.objects.filter(request_token=request_token).first()
@@ -214,10 +208,9 @@ def use_record_resolved(*, actor, site, card_number: str, event_date: datetime.d
     number = resolution.number
     try:
         with transaction.atomic():
-            use = _record(actor=actor, site=site, number=number, event_date=event_date,
+            use = _record(scope=scope, site=site, number=number, event_date=event_date,
                           offer=offer, category=category, children=children,
-                          companion=companion, seller=seller, source=source,
-                          request_token=request_token, actor_label=actor_label,
+                          companion=companion, source=source, request_token=request_token,
                           resolution=resolution)
     except IntegrityError:
         if request_token:
@@ -228,12 +221,13 @@ def use_record_resolved(*, actor, site, card_number: str, event_date: datetime.d
     return use
 
 
-def _record(*, actor, site, number, event_date, offer, category, children, companion,
-            seller, source, request_token, actor_label, resolution) -> Use:
+def _record(*, scope, site, number, event_date, offer, category, children, companion,
+            source, request_token, resolution) -> Use:
     children = int(children or 0)
     if children < 0:
         raise errors.TooManyChildren(max=0)
     venue = site.organisation
+    seller = seller_for(scope, venue)
     if offer is not None:
         if not offer_is_available(offer, site, event_date):
             raise errors.OfferNotAvailable()
@@ -255,8 +249,6 @@ def _record(*, actor, site, number, event_date, offer, category, children, compa
     if children:
         if is_course or (offer is not None and not offer.children_allowed):
             raise errors.ChildrenNotAllowed()
-        from kaikukanta.usage.selectors import children_max
-
         most = children_max(card)
         if children > most:
             raise errors.TooManyChildren(max=most)
@@ -267,18 +259,17 @@ def _record(*, actor, site, number, event_date, offer, category, children, compa
         raise errors.AlreadyRecorded()
     if offer is not None:
         _take_places(offer, event_date, _tickets(children))
-    user = actor if getattr(actor, "is_authenticated", False) else None
     use = Use.objects.create(
         card=card, offer=offer, venue=venue, site=site, seller=seller,
         area_id=venue.home_area_id, card_area_id=card.area_id, category=category,
         event_date=event_date, children=children, companion=bool(companion),
         source=source, backfilled=backfilled or source in (UseSource.BACKFILL,
                                                            UseSource.IMPORT),
-        recorded_by=user, request_token=request_token or None,
+        recorded_by_id=scope.user_id, request_token=request_token or None,
     )
     stats_hooks.on_use_recorded(use)
     audit_log(
-        action="use.recorded", actor=actor, actor_label=actor_label, target=use,
+        action="use.recorded", scope=scope, target=use,
         target_label=f"{card.display_number} {event_date.isoformat()}",
         area=venue.home_area, organisation=venue,
         changes={"card": card.display_number, "site": site.name,
@@ -291,24 +282,26 @@ def _record(*, actor, site, number, event_date, offer, category, children, compa
     return use
 
 
-def use_cancel(*, actor, use: Use, actor_label: str = "") -> Use:
-    """Cancel a use recorded by mistake, within CANCEL_DAYS of recording. The row stays
-    (status cancelled) so the log and the statistics can follow it."""
+def use_cancel(*, scope: Scope, use: Use) -> Use:
+    """Cancel a use recorded by mistake, within CANCEL_DAYS of recording, where the actor
+    records uses. The row stays (status cancelled) so the log and the statistics can
+    follow it."""
     with transaction.atomic():
         use = (Use.objects.select_for_update(of=("self",))
-               .select_related("venue__home_area", "card").get(pk=use.pk))
+               .select_related("venue__home_area", "card", "site__organisation").get(pk=use.pk))
+        require(scope, Perm.RECORD_USES, use.site)
         if use.status == UseStatus.CANCELLED:
             raise errors.AlreadyCancelled()
         if use.recorded_at < timezone.now() - timedelta(days=CANCEL_DAYS):
             raise errors.CancelWindowPassed(days=CANCEL_DAYS)
         use.status = UseStatus.CANCELLED
         use.cancelled_at = timezone.now()
-        use.cancelled_by = actor if getattr(actor, "is_authenticated", False) else None
+        use.cancelled_by_id = scope.user_id
         use.save(update_fields=["status", "cancelled_at", "cancelled_by"])
         _release_places(use)
         stats_hooks.on_use_cancelled(use)
         audit_log(
-            action="use.cancelled", actor=actor, actor_label=actor_label, target=use,
+            action="use.cancelled", scope=scope, target=use,
             target_label=f"{use.card.display_number} {use.event_date.isoformat()}",
             area=use.venue.home_area, organisation=use.venue,
             changes={"event_date": use.event_date.isoformat(), "children": use.children},
@@ -333,7 +326,7 @@ def _clean_offer(offer: Offer) -> None:
 
 def offer_create(
     *,
-    actor,
+    scope: Scope,
     venue,
     site,
     title_fi: str,
@@ -347,6 +340,7 @@ def offer_create(
     cap_per_date: int | None = None,
     restrictions: str = "",
 ) -> Offer:
+    require(scope, Perm.MANAGE_OFFERS, venue)
     with transaction.atomic():
         offer = Offer(venue=venue, site=site, title_fi=title_fi, title_sv=title_sv,
                       title_en=title_en, category=category, kind=kind, starts_on=starts_on,
@@ -354,19 +348,20 @@ def offer_create(
                       cap_per_date=cap_per_date, restrictions=restrictions)
         _clean_offer(offer)
         offer.save()
-        audit_log(action="offer.created", actor=actor, target=offer, area=venue.home_area,
+        audit_log(action="offer.created", scope=scope, target=offer, area=venue.home_area,
                   organisation=venue,
                   changes={f: getattr(offer, f) for f in OFFER_FIELDS})
     return offer
 
 
-def offer_update(*, actor, offer: Offer, **fields) -> Offer:
+def offer_update(*, scope: Scope, offer: Offer, **fields) -> Offer:
     """Change an offer's fields (any of OFFER_FIELDS)."""
     unknown = set(fields) - set(OFFER_FIELDS)
     if unknown:
         raise TypeError(f"unknown offer fields: {sorted(unknown)}")
     with transaction.atomic():
         offer = Offer.objects.select_for_update().get(pk=offer.pk)
+        require(scope, Perm.MANAGE_OFFERS, offer.venue)
         changes = {}
         for name, value in fields.items():
             if getattr(offer, name) != value:
@@ -375,20 +370,21 @@ def offer_update(*, actor, offer: Offer, **fields) -> Offer:
         _clean_offer(offer)
         offer.save()
         if changes:
-            audit_log(action="offer.updated", actor=actor, target=offer,
+            audit_log(action="offer.updated", scope=scope, target=offer,
                       area=offer.venue.home_area, organisation=offer.venue, changes=changes)
     return offer
 
 
-def offer_set_status(*, actor, offer: Offer, status: str) -> Offer:
+def offer_set_status(*, scope: Scope, offer: Offer, status: str) -> Offer:
     if status not in OfferStatus.values:
         raise errors.OfferStatusInvalid()
     with transaction.atomic():
         offer = Offer.objects.select_for_update().get(pk=offer.pk)
+        require(scope, Perm.MANAGE_OFFERS, offer.venue)
         old = offer.status
         offer.status = status
         offer.save(update_fields=["status"])
-        audit_log(action="offer.status_changed", actor=actor, target=offer,
+        audit_log(action="offer.status_changed", scope=scope, target=offer,
                   area=offer.venue.home_area, organisation=offer.venue,
                   changes={"status": [old, status]})
     return offer
