@@ -97,7 +97,8 @@ def test_issue11_one_allowance_per_organisation_people_and_keys(cast, card):
         r = ApiClient(key).get(f"/cards/{card.number}")
         assert r.status_code == 429 and r.json()["code"] == "lookup_throttled"
     # another organisation is counted apart
-    assert services.card_lookup(scope=scope_for_user(cast.b.venue), number_text=card.number).is_valid
+    assert services.card_lookup(scope=scope_for_user(cast.b.venue),
+                                number_text=card.number).is_valid
 
 
 def test_issue11_api_guesses_count_for_the_organisation_and_are_logged_with_its_area(
