@@ -181,3 +181,11 @@ def test_issue11_a_file_with_few_unknown_numbers_still_lists_every_bad_row(cast,
     r = upload(client, cast, f"{unknown};{day};kulttuuri;0\n{card.number};{day};kulttuuri;5")
     assert [e.code for e in r.context["result"].errors] == ["card_unknown",
                                                            "too_many_children"]
+
+
+@pytest.mark.django_db
+def test_issue11_the_registry_itself_is_not_counted():
+    for _ in range(LIMIT + 2):
+        guessing.note(SYSTEM, [(numbers.generate(), False)])
+    guessing.check(SYSTEM)  # loaders and commands are not guessing
+    assert not LookupLog.objects.exists()

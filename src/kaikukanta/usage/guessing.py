@@ -74,6 +74,8 @@ def _log(scope: Scope, rows: list[tuple[str, bool, bool]]) -> None:
 def check(scope: Scope, numbers: Iterable[str] = ()) -> None:
     """Refuse (429) when the person or one of their organisations has used up the
     window's unknown numbers; the refused numbers are logged as slowed down."""
+    if scope.is_system:  # the registry itself (loaders, commands) is not guessing
+        return
     most, minutes = limit()
     counts = cache.get_many(_counter_keys(scope))
     if any(n >= most for n in counts.values()):
@@ -86,7 +88,7 @@ def note(scope: Scope, results: Iterable[tuple[str, bool]]) -> int:
     """Log resolved numbers (number, found) and count the unknown ones. Returns how many
     were unknown. Call it outside a transaction that may roll back (the log must stay)."""
     results = list(results)
-    if not results:
+    if not results or scope.is_system:
         return 0
     _log(scope, [(number, found, False) for number, found in results])
     unknown = sum(1 for _number, found in results if not found)
