@@ -130,6 +130,8 @@ def test_issue11_api_recording_counts_unknown_numbers(cast, card):
                                "event_date": datetime.date.today().isoformat()},
                      **{"Idempotency-Key": uuid.uuid4().hex})
         assert r.json()["code"] == "card_unknown"
+    # logged (the refused writes are rolled back, the log is not) with the venue's area
+    assert LookupLog.objects.filter(found=False, area=cast.a.area).count() == LIMIT
     r = api.post("/uses", {"card": card.number, "site": cast.a.site.pk, "category": "culture",
                            "event_date": datetime.date.today().isoformat(), "children": 5},
                  **{"Idempotency-Key": uuid.uuid4().hex})
