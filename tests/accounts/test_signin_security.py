@@ -131,6 +131,19 @@ def test_national_admin_sees_and_opens_locks(cast, client, settings):
     assert "Choose a lock to open." in response.content.decode()
 
 
+def test_a_password_reset_by_email_link_ends_the_account_lock(cast, client, mailoutbox):
+    _fail(client, "venue@espoo.test", 10)
+    assert _attempt(client, "venue@espoo.test", PASSWORD).status_code == 429
+    client.post(reverse("accounts:password_reset"), {"email": "venue@espoo.test"})
+    link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", mailoutbox[-1].body)
+    response = client.get(link.group(1), follow=True)
+    new = "Uusi-salasana-2026"
+    response = client.post(response.redirect_chain[-1][0],
+                           {"new_password1": new, "new_password2": new})
+    assert response.status_code == 302
+    assert _attempt(Client(), "venue@espoo.test", new).status_code == 302
+
+
 def test_password_resets_are_limited_per_account_and_per_address(cast, client, mailoutbox):
     url = reverse("accounts:password_reset")
     for _ in range(5):

@@ -38,6 +38,9 @@ def test_reference_page_lists_every_operation(client, db):
     for path, method in documented():
         assert f"{method.upper()} /api/v1{path}" in body
     assert "<script>" not in body and "style=" not in body
+    # body fields are listed, also those of an optional body (renew's `on`)
+    for field in ("card", "event_date", "unit", "birth_year", "on"):
+        assert f"<td><code>{field}</code></td>" in body, field
 
 
 def test_every_documented_error_code_exists():

@@ -111,7 +111,7 @@ def _resolve(doc: dict[str, Any], obj: Any) -> Any:
     return obj
 
 
-def _type_label(doc: dict[str, Any], schema: dict[str, Any]) -> str:
+def _type_label(doc: dict[str, Any], schema: dict[str, Any], nullable: bool = True) -> str:
     schema = _resolve(doc, schema)
     options = [_resolve(doc, s) for s in schema.get("anyOf", [schema])]
     labels = []
@@ -122,7 +122,7 @@ def _type_label(doc: dict[str, Any], schema: dict[str, Any]) -> str:
         if "enum" in option:
             label += ": " + ", ".join(str(v) for v in option["enum"])
         labels.append(label)
-    return " | ".join(labels) + (", null" if len(labels) < len(options) else "")
+    return " | ".join(labels) + (", null" if nullable and len(labels) < len(options) else "")
 
 
 def reference(doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -132,7 +132,7 @@ def reference(doc: dict[str, Any]) -> list[dict[str, Any]]:
         for method, op in methods.items():
             params = [
                 {"name": p["name"], "where": p["in"], "required": p.get("required", False),
-                 "type": _type_label(doc, p["schema"]),
+                 "type": _type_label(doc, p["schema"], nullable=False),
                  "description": _html(p.get("description", ""))}
                 for p in op.get("parameters", [])
             ]
@@ -140,6 +140,8 @@ def reference(doc: dict[str, Any]) -> list[dict[str, Any]]:
             if "requestBody" in op:
                 schema = _resolve(doc, op["requestBody"]["content"]["application/json"]
                                   ["schema"])
+                schema = next((_resolve(doc, s) for s in schema.get("anyOf", [])
+                               if s.get("type") != "null"), schema)  # an optional body
                 for name, prop in schema.get("properties", {}).items():
                     body.append({"name": name, "required": name in schema.get("required", []),
                                  "type": _type_label(doc, prop),
