@@ -381,3 +381,16 @@ def test_national_admin_resets_a_lost_second_factor(cast, client):
     # the person's open session no longer counts as verified: a new app is set up first
     response = person.get(HOME)
     assert response.status_code == 302 and response["Location"].startswith(SETUP)
+
+
+@pytest.mark.parametrize(("extra", "expected"), [
+    ({}, "1"),  # production sits behind the TLS proxy: count addresses per client
+    ({"BEHIND_TLS_PROXY": "0"}, "0"),
+    ({"TRUSTED_PROXY_COUNT": "2"}, "2"),
+])
+def test_production_counts_addresses_behind_the_tls_proxy(tmp_path, extra, expected):
+    from tests.ops.production import manage, production_env
+
+    result = manage(production_env(tmp_path, **extra), "shell", "-c",
+                    "from django.conf import settings; print(settings.TRUSTED_PROXY_COUNT)")
+    assert result.stdout.strip().splitlines()[-1] == expected
