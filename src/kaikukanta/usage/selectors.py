@@ -66,10 +66,15 @@ def children_max(card: Card) -> int:
     return card.children
 
 
+def is_registered(card: Card | None) -> bool:
+    """Does the number answer as a card at all (any other answer than "unknown")?"""
+    return card is not None and card.status in (CardStatus.ACTIVE, CardStatus.INACTIVE)
+
+
 def answer_for_card(card: Card | None, number: str, *, on: datetime.date) -> DeskAnswer:
     """The desk answer for a card row (or None) on a day."""
     shown = numbers.display(number)
-    if card is None or card.status not in (CardStatus.ACTIVE, CardStatus.INACTIVE):
+    if not is_registered(card):
         return DeskAnswer(number=shown, status=UNKNOWN,
                           reason=_("No card has this number. Check the number on the card."))
     common = {"number": numbers.display(card.number), "valid_until": card.valid_until,

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
@@ -26,10 +25,9 @@ from kaikukanta.lib.errors import DomainError
 from kaikukanta.lib.permissions import Perm, require
 from kaikukanta.lib.scope import Scope
 from kaikukanta.stats import hooks as stats_hooks
-from kaikukanta.usage import errors
+from kaikukanta.usage import errors, guessing
 from kaikukanta.usage.models import (
     COURSE_KINDS,
-    LookupLog,
     Offer,
     OfferDateCount,
     OfferStatus,
@@ -45,6 +43,7 @@ from kaikukanta.usage.selectors import (
     DeskAnswer,
     answer_for_card,
     children_max,
+    is_registered,
     offer_is_available,
     seller_for,
 )
@@ -59,56 +58,28 @@ DAYS_AHEAD = 365
 CANCEL_DAYS = 7
 
 
-def lookup_limit() -> tuple[int, int]:
-    """(unknown numbers allowed, window in minutes) before look-ups are slowed down."""
-    return (getattr(settings, "KAIKUKANTA_LOOKUP_UNKNOWN_LIMIT", 10),
-            getattr(settings, "KAIKUKANTA_LOOKUP_WINDOW_MINUTES", 15))
-
-
-def _actor_filter(scope: Scope) -> dict:
-    if scope.user_id is not None:
-        return {"user_id": scope.user_id}
-    return {"user__isnull": True, "actor_label": scope.label}
-
-
-def _actor_area_id(scope: Scope) -> int | None:
-    ids = sorted(scope.staff_area_ids)
-    return ids[0] if ids else None
+lookup_limit = guessing.limit
 
 
 # --- look-up ---------------------------------------------------------------------------
 
 def card_lookup(*, scope: Scope, number_text: str,
                 on: datetime.date | None = None) -> DeskAnswer:
-    """Look a card up for the desk, log the look-up, and slow down number guessing.
-
-    More than the allowed number of unknown numbers by one person (or API key)
-    within the window raises `LookupThrottled`; the refused look-up is logged with
-    `throttled=True` so the area's culture coordinator sees it. Malformed numbers raise
-    CardNumberInvalid / CardCheckCharacter (a guess must get the check character right
-    first, so only well-formed unknown numbers count as guesses).
-    """
+    """Look a card up for the desk. The look-up is logged and limited like every other
+    resolution of a number (`guessing`): after too many unknown numbers by the person or
+    their organisation it raises `LookupThrottled`. Malformed numbers raise
+    CardNumberInvalid / CardCheckCharacter first (a guess must get the check character
+    right, so only well-formed unknown numbers count as guesses)."""
     on = on or timezone.localdate()
     number = parse_number(number_text)
-    label = scope.label
-    limit, minutes = lookup_limit()
-    since = timezone.now() - timedelta(minutes=minutes)
-    area_id = _actor_area_id(scope)
-    unknown_recent = LookupLog.objects.filter(
-        found=False, at__gte=since, **_actor_filter(scope)
-    ).count()
-    if unknown_recent >= limit:
-        LookupLog.objects.create(user_id=scope.user_id, actor_label=label, area_id=area_id,
-                                 number=number, found=False, throttled=True)
-        raise errors.LookupThrottled(minutes=minutes)
-    card = (
-        Card.objects.only("number", "kind", "status", "issued_on", "valid_until", "children",
-                          "inactivated_on")
-        .filter(number=number).first()
-    )
-    answer = answer_for_card(card, number, on=on)
-    LookupLog.objects.create(user_id=scope.user_id, actor_label=label, area_id=area_id,
-                             number=number, found=answer.status != UNKNOWN)
+    with guessing.resolving(scope, number) as resolution:
+        card = (
+            Card.objects.only("number", "kind", "status", "issued_on", "valid_until",
+                              "children", "inactivated_on")
+            .filter(number=number).first()
+        )
+        answer = answer_for_card(card, number, on=on)
+        resolution.found = answer.status != UNKNOWN
     return answer
 
 
@@ -218,19 +189,38 @@ def use_record(
     children_not_allowed); the offer's cap per date (offer_cap_reached, race-safe); the
     same card once per offer (or site admission) and date (already_recorded). The same
     `request_token` returns the use it already created. A ticket seller's use records the
-    seller too (`usage.selectors.seller_for`).
+    seller too (`usage.selectors.seller_for`). Answers that tell a registered number from
+    an unregistered one count against the guessing limit (`guessing`).
     """
     require(scope, Perm.RECORD_USES, site)
+    number = parse_number(card_number)
+    with guessing.resolving(scope, number) as resolution:
+        return use_record_resolved(
+            scope=scope, site=site, card_number=number, event_date=event_date, offer=offer,
+            category=category, children=children, companion=companion, source=source,
+            request_token=request_token, resolution=resolution)
+
+
+def use_record_resolved(*, scope: Scope, site, card_number: str, event_date: datetime.date,
+                        offer: Offer | None, category: str | None, children: int,
+                        companion: bool, source: str, request_token: str | None,
+                        resolution: guessing.Resolution) -> Use:
+    """`use_record` for a caller that does the guessing accounting itself (a file upload
+    notes all its rows at once; the desk form notes its look-up): `resolution.found`
+    tells whether the card was found."""
+    require(scope, Perm.RECORD_USES, site)
+    resolution.number = parse_number(card_number)
     if request_token:
         existing = Use.objects.filter(request_token=request_token).first()
         if existing is not None:
             return existing
-    number = parse_number(card_number)
+    number = resolution.number
     try:
         with transaction.atomic():
             use = _record(scope=scope, site=site, number=number, event_date=event_date,
                           offer=offer, category=category, children=children,
-                          companion=companion, source=source, request_token=request_token)
+                          companion=companion, source=source, request_token=request_token,
+                          resolution=resolution)
     except IntegrityError:
         if request_token:
             existing = Use.objects.filter(request_token=request_token).first()
@@ -306,7 +296,7 @@ def use_audit(use: Use, *, site, seller) -> dict:
 
 
 def _record(*, scope, site, number, event_date, offer, category, children, companion,
-            source, request_token) -> Use:
+            source, request_token, resolution) -> Use:
     children = int(children or 0)
     seller = seller_for(scope, site.organisation)
     category, backfilled = check_use_before_card(
@@ -319,6 +309,7 @@ def _record(*, scope, site, number, event_date, offer, category, children, compa
         existing = Use.objects.filter(request_token=request_token).first()
         if existing is not None:
             return existing
+    resolution.found = is_registered(card)
 
     def recorded(card: Card) -> bool:
         same = Use.objects.filter(card=card, event_date=event_date,
@@ -408,17 +399,19 @@ def _over_cap(rows: list[tuple[int, UseRow]], start: int) -> dict[int, errors.Of
 
 
 def uses_record_many(*, scope: Scope, site, rows: list[UseRow], source: str = UseSource.IMPORT,
-                     check_only: bool = False) -> tuple[int, dict[int, DomainError]]:
+                     check_only: bool = False,
+                     ) -> tuple[int, dict[int, DomainError], list[tuple[str, bool]]]:
     """Record many uses at one site, all or nothing, by `use_record`'s rules.
 
-    Returns (uses created, {row index: the row's error}); when any row is bad nothing is
-    written (nor with `check_only`). Set-based: the cards (locked, as `use_record` locks
-    its card), their uses on the rows' dates and the offers' ticket counters are read
-    with a few queries; each row is checked in order by the same checks as `use_record`
-    (earlier rows count as recorded and take their places, as if the rows were recorded
-    one by one); then the places are taken with one conditional UPDATE per offer and
-    date (race-safe as the desk's), and the uses, their audit entries and the statistics
-    are written in bulk.
+    Returns (uses created, {row index: the row's error}, the (number, found) pairs of the
+    rows whose card was looked for, for `guessing.note`, which the caller does outside
+    this transaction); when any row is bad nothing is written (nor with `check_only`).
+    Set-based: the cards (locked, as `use_record` locks its card), their uses on the
+    rows' dates and the offers' ticket counters are read with a few queries; each row is
+    checked in order by the same checks as `use_record` (earlier rows count as recorded
+    and take their places, as if the rows were recorded one by one); then the places are
+    taken with one conditional UPDATE per offer and date (race-safe as the desk's), and
+    the uses, their audit entries and the statistics are written in bulk.
     """
     require(scope, Perm.RECORD_USES, site)
     failed: dict[int, DomainError] = {}
@@ -439,12 +432,14 @@ def uses_record_many(*, scope: Scope, site, rows: list[UseRow], source: str = Us
                     recorded.add((card_id, offer_id, day))
         counts = _ticket_counts({(r.offer, r.event_date) for r in rows if r.offer})
         accepted: list[tuple[int, UseRow, Card, str, bool]] = []
+        resolved: list[tuple[str, bool]] = []
         for i, row in enumerate(rows):
             offer_id = row.offer.pk if row.offer is not None else None
             try:
                 category, backfilled = check_use_before_card(
                     site=site, offer=row.offer, category=row.category, children=row.children,
                     event_date=row.event_date)
+                resolved.append((row.number, is_registered(cards.get(row.number))))
                 card = check_use_with_card(
                     card=cards.get(row.number), number=row.number, offer=row.offer,
                     children=row.children, event_date=row.event_date,
@@ -464,7 +459,7 @@ def uses_record_many(*, scope: Scope, site, rows: list[UseRow], source: str = Us
             failed = _take_places_many(accepted)
         if failed or check_only:
             transaction.set_rollback(True)
-            return 0, failed
+            return 0, failed, resolved
         uses = [new_use(scope=scope, site=site, card=card, offer=row.offer, category=category,
                         seller=seller, event_date=row.event_date, children=row.children,
                         companion=False, source=source, backfilled=backfilled)
@@ -473,7 +468,7 @@ def uses_record_many(*, scope: Scope, site, rows: list[UseRow], source: str = Us
         stats_hooks.on_uses_recorded(uses)
         audit_log_many(scope=scope, entries=[use_audit(u, site=site, seller=seller)
                                              for u in uses])
-    return len(uses), {}
+    return len(uses), {}, resolved
 
 
 def _take_places_many(accepted: list) -> dict[int, DomainError]:
