@@ -158,3 +158,14 @@ def test_public_pages_take_few_queries(cast, client, offers, django_assert_max_n
         client.get("/fi/offers/?text=Tarjous")
     with django_assert_max_num_queries(5):
         client.get("/fi/")
+
+
+def test_sitemap_and_robots_for_search_engines(cast, client):
+    sitemap = client.get("/sitemap.xml")
+    assert sitemap["Content-Type"] == "application/xml"
+    body = sitemap.content.decode()
+    for lang in ("fi", "sv", "en"):
+        assert f"<loc>http://testserver/{lang}/areas/{cast.a.area.pk}/</loc>" in body
+        assert f"<loc>http://testserver/{lang}/offers/</loc>" in body
+    robots = client.get("/robots.txt").content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in robots and "Disallow: /accounts/" in robots

@@ -87,8 +87,8 @@ def public_offers(*, today: datetime.date | None = None) -> QuerySet[Offer]:
         )
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
         .exclude(public_listing__is_public=False)
-        .select_related("venue", "venue__home_area", "site", "site__municipality",
-                        "site__public_listing")
+        .select_related("venue", "venue__home_area", "site", "site__organisation",
+                        "site__municipality", "site__public_listing")
         .order_by("title_fi", "pk")
     )
 
