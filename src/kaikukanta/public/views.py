@@ -5,6 +5,7 @@ Nothing here is cached: a change a coordinator or a venue saves shows on the nex
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from functools import wraps
 from xml.sax.saxutils import escape
@@ -104,12 +105,16 @@ def front(request):
 def offers(request):
     form = OfferSearchForm(request.GET or None)
     f = form.to_filter() if request.GET else selectors.OfferFilter()
+    area = selectors.public_area_or_none(request.GET.get("area")) if request.GET.get(
+        "area", "").isdigit() else None
+    if area is not None:  # from an area page's "more offers" link
+        f = dataclasses.replace(f, area=area.pk)
     paginator = Paginator(selectors.offer_search(f), selectors.PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "public/offers.html", _frame(
-        request, form=form, page=page, query=query.urlencode(),
+        request, form=form, page=page, query=query.urlencode(), area=area,
         noindex=bool(request.GET)))
 
 
@@ -122,7 +127,7 @@ def area(request, pk: int):
         page=selectors.area_page(area),
         municipalities=list(area.municipalities.all()),
         distributors=selectors.area_distributors(area),
-        venues=selectors.area_venues(area),
+        venues=selectors.area_venues(area, limit=selectors.AREA_PAGE_OFFERS),
         is_operating=area.is_operating))
 
 
