@@ -30,6 +30,19 @@ if not SECRET_KEY:
             "only DEBUG=1 or KAIKUKANTA_DEMO=1 may run without one."
         )
 
+# Mobile-card tokens (OmaKaiku): the base64 of a 32-byte Ed25519 private key. Make one
+# with `manage.py card_signing_key`. Without it only DEBUG, the demo and the tests run,
+# with a demo-only key everybody knows.
+KAIKUKANTA_CARD_SIGNING_KEY = env_str("KAIKUKANTA_CARD_SIGNING_KEY", "")
+if not KAIKUKANTA_CARD_SIGNING_KEY and not (DEBUG or DEMO or TESTING):
+    raise ImproperlyConfigured(
+        "KAIKUKANTA_CARD_SIGNING_KEY is not set (see .env.example); only DEBUG=1, "
+        "KAIKUKANTA_DEMO=1 and the tests may run with the demo-only key."
+    )
+# Earlier public keys (base64, raw 32 bytes) still accepted after a key change.
+KAIKUKANTA_CARD_PREVIOUS_PUBLIC_KEYS = env_list("KAIKUKANTA_CARD_PREVIOUS_PUBLIC_KEYS", [])
+KAIKUKANTA_CARD_TOKEN_MINUTES = env_int("KAIKUKANTA_CARD_TOKEN_MINUTES", 5)
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -44,6 +57,7 @@ INSTALLED_APPS = [
     "kaikukanta.coordination",
     "kaikukanta.stats",
     "kaikukanta.api",
+    "kaikukanta.oma",
     "kaikukanta.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kaikukanta.accounts import views as account_views
+from kaikukanta.oma import wellknown as oma_wellknown
 
 urlpatterns = [
     path("", account_views.root, name="root"),
@@ -12,6 +13,9 @@ urlpatterns = [
     path("coordination/", include("kaikukanta.coordination.urls")),
     path("stats/", include("kaikukanta.stats.urls")),
     path("api/v1/", include("kaikukanta.api.urls")),
+    path("oma/", include("kaikukanta.oma.urls")),
+    path(".well-known/kaikukanta-card-keys.json", oma_wellknown.card_keys,
+         name="card_keys"),
     path("admin/", admin.site.urls),
 ]
 

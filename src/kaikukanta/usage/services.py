@@ -7,6 +7,7 @@ the views; these functions trust the caller on who may act, never on the data.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from datetime import timedelta
 
@@ -17,9 +18,11 @@ from django.utils import timezone
 
 from kaikukanta.accounts.scope import scope_for
 from kaikukanta.audit.services import audit_log
+from kaikukanta.cards import cardtoken, token_errors, token_signing
 from kaikukanta.cards.errors import CardUnknown
 from kaikukanta.cards.models import Card, CardKind
 from kaikukanta.cards.selectors import parse_number
+from kaikukanta.lib.errors import DomainError
 from kaikukanta.stats import hooks as stats_hooks
 from kaikukanta.usage import errors
 from kaikukanta.usage.models import (
@@ -76,34 +79,59 @@ def card_lookup(*, user=None, actor_label: str = "", number_text: str,
                 on: datetime.date | None = None) -> DeskAnswer:
     """Look a card up for the desk, log the look-up, and slow down number guessing.
 
+    `number_text` is a typed or scanned number, or a scanned mobile-card token: a token
+    goes through the same log and slow-down, its signature is checked before anything in
+    it is believed, and the answer says when it was signed.
+
     More than the allowed number of unknown numbers by one user (or API client label)
     within the window raises `LookupThrottled`; the refused look-up is logged with
     `throttled=True` so the area's culture coordinator sees it. Malformed numbers raise
     CardNumberInvalid / CardCheckCharacter (a guess must get the check character right
-    first, so only well-formed unknown numbers count as guesses).
+    first, so only well-formed unknown numbers count as guesses). A token that was not
+    signed by the registry counts as a guess.
     """
     on = on or timezone.localdate()
-    number = parse_number(number_text)
+    is_token = cardtoken.looks_like_token(number_text)
+    number = "" if is_token else parse_number(number_text)
     user_obj = user if getattr(user, "is_authenticated", False) else None
     label = actor_label or (user_obj.email if user_obj else "")
     limit, minutes = lookup_limit()
     since = timezone.now() - timedelta(minutes=minutes)
     area_id = _actor_area_id(user_obj)
+
+    def log(found: bool, **extra) -> None:
+        LookupLog.objects.create(user=user_obj, actor_label=label, area_id=area_id,
+                                 number=number, found=found, **extra)
+
     unknown_recent = LookupLog.objects.filter(
         found=False, at__gte=since, **_actor_filter(user_obj, label)
     ).count()
     if unknown_recent >= limit:
-        LookupLog.objects.create(user=user_obj, actor_label=label, area_id=area_id,
-                                 number=number, found=False, throttled=True)
+        log(False, throttled=True)
         raise errors.LookupThrottled(minutes=minutes)
+    claims = None
+    if is_token:
+        try:
+            claims = token_signing.desk_claims(number_text)
+        except token_errors.TokenExpired:
+            log(True)  # genuine, only old: not a guess
+            raise
+        except DomainError:
+            log(False)
+            raise
+        number = claims.number
     card = (
         Card.objects.only("number", "kind", "status", "issued_on", "valid_until", "children",
                           "inactivated_on")
         .filter(number=number).first()
     )
+    if claims is not None and card is not None and card.kind != claims.kind:
+        log(True)
+        raise token_errors.TokenWrongKind()
     answer = answer_for_card(card, number, on=on)
-    LookupLog.objects.create(user=user_obj, actor_label=label, area_id=area_id,
-                             number=number, found=answer.status != UNKNOWN)
+    log(answer.status != UNKNOWN)
+    if claims is not None:
+        answer = dataclasses.replace(answer, signed_at=claims.issued_at)
     return answer
 
 
