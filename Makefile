@@ -6,23 +6,41 @@ PY ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 	&& echo $$p && break; done)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-stamp
+RUNTIME_STAMP := $(VENV)/.runtime-stamp
+DEV_STAMP := $(VENV)/.dev-stamp
 MANAGE := $(BIN)/python manage.py
 APP_DIRS := $(sort $(dir $(wildcard src/kaikukanta/*/apps.py)))
 
-.PHONY: setup run test lint messages bench clean
+.PHONY: setup setup-runtime run serve test lint messages bench clean
 
-$(STAMP): pyproject.toml requirements/lock.txt
+# Production installs requirements/runtime.txt only; development adds requirements/dev.txt.
+$(RUNTIME_STAMP): pyproject.toml requirements/runtime.txt
 	@test -n "$(PY)" || { echo "Python 3.11 or newer is needed"; exit 1; }
-	$(PY) -m venv $(VENV)
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -r requirements/lock.txt
+	$(BIN)/python -m pip install -q -r requirements/runtime.txt
 	$(BIN)/python -m pip install -q --no-deps -e .
-	touch $(STAMP)
+	touch $(RUNTIME_STAMP)
 
-setup: $(STAMP)
+$(DEV_STAMP): $(RUNTIME_STAMP) requirements/dev.txt
+	$(BIN)/python -m pip install -q -r requirements/dev.txt
+	touch $(DEV_STAMP)
 
-run: setup
+setup-runtime: $(RUNTIME_STAMP)
+
+setup: $(DEV_STAMP)
+
+# Production: gunicorn with deploy/gunicorn.conf.py. Needs SECRET_KEY, ALLOWED_HOSTS,
+# DATABASE_URL and KAIKUKANTA_CARD_SIGNING_KEY in the environment (see docs/deploy.md);
+# refuses to start without them.
+serve: setup-runtime
+	$(MANAGE) compiletranslations
+	$(MANAGE) check --deploy --fail-level WARNING
+	$(MANAGE) collectstatic --noinput -v 0
+	$(MANAGE) migrate --noinput
+	exec $(BIN)/gunicorn --config deploy/gunicorn.conf.py kaikukanta.wsgi
+
+run: setup-runtime
 	KAIKUKANTA_DEMO=1 $(MANAGE) compiletranslations
 	KAIKUKANTA_DEMO=1 $(MANAGE) migrate --noinput
 	KAIKUKANTA_DEMO=1 $(MANAGE) load_demo

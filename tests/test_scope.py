@@ -3,8 +3,11 @@
 import pytest
 from django.urls import reverse
 
-from kaikukanta.accounts.permissions import Perm, can
+from kaikukanta.accounts.scope import scope_for_user
+from kaikukanta.lib.permissions import Perm, can
 from kaikukanta.network.models import Area, Organisation, Unit
+
+S = scope_for_user  # the person's scope, read fresh
 
 
 def names(qs):
@@ -12,38 +15,38 @@ def names(qs):
 
 
 def test_national_admin_sees_everything(cast):
-    assert Organisation.objects.visible_to(cast.national).count() == 6
-    assert Area.objects.visible_to(cast.national).count() == 2
+    assert Organisation.objects.for_scope(S(cast.national)).count() == 6
+    assert Area.objects.for_scope(S(cast.national)).count() == 2
 
 
 def test_outsider_sees_nothing(cast):
-    assert not Organisation.objects.visible_to(cast.outsider).exists()
-    assert not Area.objects.visible_to(cast.outsider).exists()
-    assert not Unit.objects.visible_to(cast.outsider).exists()
+    assert not Organisation.objects.for_scope(S(cast.outsider)).exists()
+    assert not Area.objects.for_scope(S(cast.outsider)).exists()
+    assert not Unit.objects.for_scope(S(cast.outsider)).exists()
 
 
 def test_culture_coordinator_sees_own_areas_venues_and_sellers_only(cast):
     a, b = cast.a, cast.b
-    assert names(Organisation.objects.visible_to(a.culture)) == sorted(
+    assert names(Organisation.objects.for_scope(S(a.culture))) == sorted(
         [a.venue_org.name, a.seller_org.name])
-    assert list(Area.objects.visible_to(a.culture)) == [a.area]
-    assert not can(a.culture, Perm.MANAGE_ORGANISATION, a.distributor_org)
-    assert can(a.culture, Perm.MANAGE_ORGANISATION, a.venue_org)
-    assert not can(a.culture, Perm.MANAGE_ORGANISATION, b.venue_org)
+    assert list(Area.objects.for_scope(S(a.culture))) == [a.area]
+    assert not can(S(a.culture), Perm.MANAGE_ORGANISATION, a.distributor_org)
+    assert can(S(a.culture), Perm.MANAGE_ORGANISATION, a.venue_org)
+    assert not can(S(a.culture), Perm.MANAGE_ORGANISATION, b.venue_org)
 
 
 def test_welfare_coordinator_sees_own_areas_distributors_only(cast):
     a, b = cast.a, cast.b
-    assert names(Organisation.objects.visible_to(a.welfare)) == [a.distributor_org.name]
-    assert can(a.welfare, Perm.MANAGE_ORGANISATION, a.distributor_org)
-    assert not can(a.welfare, Perm.MANAGE_ORGANISATION, b.distributor_org)
-    assert not can(a.welfare, Perm.MANAGE_ORGANISATION, a.venue_org)
+    assert names(Organisation.objects.for_scope(S(a.welfare))) == [a.distributor_org.name]
+    assert can(S(a.welfare), Perm.MANAGE_ORGANISATION, a.distributor_org)
+    assert not can(S(a.welfare), Perm.MANAGE_ORGANISATION, b.distributor_org)
+    assert not can(S(a.welfare), Perm.MANAGE_ORGANISATION, a.venue_org)
 
 
 def test_coordinator_of_one_area_cannot_see_another_areas_organisations(cast):
     b_orgs = {cast.b.distributor_org.pk, cast.b.venue_org.pk, cast.b.seller_org.pk}
     for user in (cast.a.culture, cast.a.welfare):
-        seen = set(Organisation.objects.visible_to(user).values_list("pk", flat=True))
+        seen = set(Organisation.objects.for_scope(S(user)).values_list("pk", flat=True))
         assert not seen & b_orgs
 
 
@@ -51,55 +54,55 @@ def test_culture_coordinator_sees_a_seller_from_elsewhere_linked_to_its_venue(ca
     from kaikukanta.network.services import seller_link_request
 
     seller_link_request(actor=None, seller=cast.b.seller_org, venue=cast.a.venue_org)
-    assert cast.b.seller_org in Organisation.objects.visible_to(cast.a.culture)
-    assert cast.b.seller_org not in Organisation.objects.visible_to(cast.a.welfare)
+    assert cast.b.seller_org in Organisation.objects.for_scope(S(cast.a.culture))
+    assert cast.b.seller_org not in Organisation.objects.for_scope(S(cast.a.welfare))
 
 
 def test_distributor_sees_own_organisation_and_unit(cast):
     a = cast.a
-    assert list(Organisation.objects.visible_to(a.distributor)) == [a.distributor_org]
-    assert list(Unit.objects.visible_to(a.distributor)) == [a.unit]
-    assert can(a.distributor, Perm.ISSUE_CARDS, a.unit)
-    assert not can(a.distributor, Perm.ISSUE_CARDS, cast.b.unit)
-    assert not can(a.venue, Perm.ISSUE_CARDS, a.unit)
+    assert list(Organisation.objects.for_scope(S(a.distributor))) == [a.distributor_org]
+    assert list(Unit.objects.for_scope(S(a.distributor))) == [a.unit]
+    assert can(S(a.distributor), Perm.ISSUE_CARDS, a.unit)
+    assert not can(S(a.distributor), Perm.ISSUE_CARDS, cast.b.unit)
+    assert not can(S(a.venue), Perm.ISSUE_CARDS, a.unit)
 
 
 def test_venue_staff_sees_its_organisation_and_all_sites(cast):
     a = cast.a
-    assert list(Organisation.objects.visible_to(a.venue)) == [a.venue_org]
-    assert set(Unit.objects.visible_to(a.venue)) == {a.site, a.site2}
-    assert can(a.venue, Perm.RECORD_USES, a.site)
-    assert not can(a.venue, Perm.RECORD_USES, cast.b.site)
+    assert list(Organisation.objects.for_scope(S(a.venue))) == [a.venue_org]
+    assert set(Unit.objects.for_scope(S(a.venue))) == {a.site, a.site2}
+    assert can(S(a.venue), Perm.RECORD_USES, a.site)
+    assert not can(S(a.venue), Perm.RECORD_USES, cast.b.site)
 
 
 def test_site_staff_sees_only_its_site(cast):
     a = cast.a
-    assert list(Unit.objects.visible_to(a.site_staff)) == [a.site2]
-    assert can(a.site_staff, Perm.RECORD_USES, a.site2)
-    assert not can(a.site_staff, Perm.RECORD_USES, a.site)
-    assert not can(a.site_staff, Perm.MANAGE_OFFERS, a.venue_org)
+    assert list(Unit.objects.for_scope(S(a.site_staff))) == [a.site2]
+    assert can(S(a.site_staff), Perm.RECORD_USES, a.site2)
+    assert not can(S(a.site_staff), Perm.RECORD_USES, a.site)
+    assert not can(S(a.site_staff), Perm.MANAGE_OFFERS, a.venue_org)
 
 
 def test_seller_sees_linked_venues_only_after_approval(cast):
     from kaikukanta.network.services import seller_link_decide, seller_link_request
 
     a, b = cast.a, cast.b
-    assert set(Organisation.objects.visible_to(a.seller)) == {a.seller_org, a.venue_org}
-    assert can(a.seller, Perm.RECORD_USES, a.site)
+    assert set(Organisation.objects.for_scope(S(a.seller))) == {a.seller_org, a.venue_org}
+    assert can(S(a.seller), Perm.RECORD_USES, a.site)
     link = seller_link_request(actor=None, seller=a.seller_org, venue=b.venue_org)
-    assert b.venue_org not in Organisation.objects.visible_to(a.seller)
-    assert not can(a.seller, Perm.RECORD_USES, b.site)
-    assert can(b.culture, Perm.APPROVE_SELLER_LINK, link)
-    assert not can(a.culture, Perm.APPROVE_SELLER_LINK, link)
+    assert b.venue_org not in Organisation.objects.for_scope(S(a.seller))
+    assert not can(S(a.seller), Perm.RECORD_USES, b.site)
+    assert can(S(b.culture), Perm.APPROVE_SELLER_LINK, link)
+    assert not can(S(a.culture), Perm.APPROVE_SELLER_LINK, link)
     seller_link_decide(actor=b.culture, link=link, approve=True)
-    assert b.venue_org in Organisation.objects.visible_to(a.seller)
-    assert can(a.seller, Perm.RECORD_USES, b.site)
+    assert b.venue_org in Organisation.objects.for_scope(S(a.seller))
+    assert can(S(a.seller), Perm.RECORD_USES, b.site)
 
 
 def test_inactive_user_sees_nothing(cast):
     cast.a.culture.is_active = False
     cast.a.culture.save()
-    assert not Organisation.objects.visible_to(cast.a.culture).exists()
+    assert not Organisation.objects.for_scope(S(cast.a.culture)).exists()
 
 
 # (user attribute path, url builder, expected status)

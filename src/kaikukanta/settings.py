@@ -1,7 +1,9 @@
 """Kaikukanta settings: one module, configured only from environment variables.
 
-See `.env.example` for every variable. DEBUG is off unless asked for; outside DEBUG and
-the demo (KAIKUKANTA_DEMO=1, set by `make run`) a missing SECRET_KEY stops the start.
+See `.env.example` and `docs/deploy.md` for every variable. DEBUG is off unless asked for.
+Production is whatever is neither DEBUG, the demo (KAIKUKANTA_DEMO=1, set by `make run`)
+nor the test suite: there a missing SECRET_KEY, ALLOWED_HOSTS or DATABASE_URL stops the
+start, static files get hashed names, and HTTPS is enforced behind the TLS proxy.
 """
 
 from pathlib import Path
@@ -10,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from kaikukanta.lib.env import env_bool, env_int, env_list, env_str
+from kaikukanta.lib.env import cache_settings, env_bool, env_int, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent.parent
@@ -19,26 +21,25 @@ VAR_DIR = Path(env_str("KAIKUKANTA_VAR_DIR", str(BASE_DIR / "var")))
 DEBUG = env_bool("DEBUG", False)
 DEMO = env_bool("KAIKUKANTA_DEMO", False)
 TESTING = env_bool("KAIKUKANTA_TESTING", False)
+PRODUCTION = not (DEBUG or DEMO or TESTING)
 
-SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if DEBUG or DEMO or TESTING:
-        SECRET_KEY = "insecure-local-only-key-never-use-in-production"  # noqa: S105
-    else:
+if PRODUCTION:
+    _missing = [name for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL",
+                                  "KAIKUKANTA_CARD_SIGNING_KEY")
+                if not (env_str(name) or "").strip()]
+    if _missing:
         raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set it in the environment (see .env.example); "
-            "only DEBUG=1 or KAIKUKANTA_DEMO=1 may run without one."
+            f"{', '.join(_missing)} not set. Production needs SECRET_KEY, ALLOWED_HOSTS, "
+            "DATABASE_URL and KAIKUKANTA_CARD_SIGNING_KEY in the environment (see "
+            "docs/deploy.md); only DEBUG=1 or KAIKUKANTA_DEMO=1 may run without them."
         )
 
+SECRET_KEY = env_str("SECRET_KEY") or "insecure-local-only-key-never-use-in-production"
+
 # Mobile-card tokens (OmaKaiku): the base64 of a 32-byte Ed25519 private key. Make one
-# with `manage.py card_signing_key`. Without it only DEBUG, the demo and the tests run,
-# with a demo-only key everybody knows.
+# with `manage.py card_signing_key`. Production refuses to start without it (above);
+# DEBUG, the demo and the tests use a demo-only key everybody knows.
 KAIKUKANTA_CARD_SIGNING_KEY = env_str("KAIKUKANTA_CARD_SIGNING_KEY", "")
-if not KAIKUKANTA_CARD_SIGNING_KEY and not (DEBUG or DEMO or TESTING):
-    raise ImproperlyConfigured(
-        "KAIKUKANTA_CARD_SIGNING_KEY is not set (see .env.example); only DEBUG=1, "
-        "KAIKUKANTA_DEMO=1 and the tests may run with the demo-only key."
-    )
 # Earlier public keys (base64, raw 32 bytes) still accepted after a key change.
 KAIKUKANTA_CARD_PREVIOUS_PUBLIC_KEYS = env_list("KAIKUKANTA_CARD_PREVIOUS_PUBLIC_KEYS", [])
 KAIKUKANTA_CARD_TOKEN_MINUTES = env_int("KAIKUKANTA_CARD_TOKEN_MINUTES", 5)
@@ -59,6 +60,9 @@ INSTALLED_APPS = [
     "kaikukanta.api",
     "kaikukanta.oma",
     "kaikukanta.demo",
+    "kaikukanta.ops",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -76,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kaikukanta.accounts.middleware.UserLanguageMiddleware",
+    "kaikukanta.accounts.middleware.ScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kaikukanta.lib.middleware.SecurityHeadersMiddleware",
@@ -101,12 +106,25 @@ TEMPLATES = [
     },
 ]
 
+# Connections are bounded by the process count: a gunicorn sync worker serves one request
+# at a time and keeps at most one connection (CONN_MAX_AGE), so one app server holds at most
+# WEB_CONCURRENCY + 1 (the task worker) connections. See docs/deploy.md.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'kaikukanta.sqlite3'}",
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
+if env_str("DATABASE_REPLICA_URL"):
+    # Dashboards read from a PostgreSQL replica (kaikukanta.ops.routers); writes never go there.
+    DATABASES["replica"] = dj_database_url.parse(
+        env_str("DATABASE_REPLICA_URL"),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["kaikukanta.ops.routers.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {
@@ -154,13 +172,57 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Production: `collectstatic` writes compressed files with hashed names, which WhiteNoise
+# serves with a one-year, immutable cache header. Elsewhere files come from the apps as is.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage" if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = not PRODUCTION
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+# Cache: Redis (Django's built-in backend) when REDIS_URL is set, else this process's memory.
+# The test suite always uses local memory.
+CACHES = cache_settings(None if TESTING else env_str("REDIS_URL"))
+
+# Background work (email, card-batch PDFs, the daily retention) runs in `manage.py
+# run_worker`, which takes tasks from the database: no broker beyond PostgreSQL.
+# TASKS_IMMEDIATE=1 runs them inside the request instead (the demo and the tests).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if env_bool("TASKS_IMMEDIATE", DEMO or TESTING)
+        else "django_tasks_db.DatabaseBackend",
+    }
+}
+
+# Behind the TLS proxy (on by default in production): the proxy sets X-Forwarded-Proto,
+# plain HTTP is redirected (except the load balancer's /healthz) and HSTS is sent.
+if env_bool("BEHIND_TLS_PROXY", PRODUCTION):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
+
+# Retention (docs/privacy.md; `manage.py apply_retention`, run daily by the worker).
+RETENTION_LOOKUP_LOG_DAYS = env_int("RETENTION_LOOKUP_LOG_DAYS", 365)
+RETENTION_API_ANSWER_DAYS = env_int("RETENTION_API_ANSWER_DAYS", 30)
+RETENTION_INVITATION_DAYS = env_int("RETENTION_INVITATION_DAYS", 90)
+RETENTION_AUDIT_YEARS = env_int("RETENTION_AUDIT_YEARS", 5)
+RETENTION_CARD_COARSEN_YEARS = env_int("RETENTION_CARD_COARSEN_YEARS", 3)
+RETENTION_TASK_RESULT_DAYS = env_int("RETENTION_TASK_RESULT_DAYS", 30)
+# The hour (local time) at which the worker starts the daily retention run.
+RETENTION_HOUR = env_int("RETENTION_HOUR", 3)
+
+# Backups (`manage.py backup`): where they go.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -6,6 +6,7 @@ from kaikukanta.oma import wellknown as oma_wellknown
 
 urlpatterns = [
     path("", account_views.root, name="root"),
+    path("", include("kaikukanta.ops.urls")),
     path("accounts/", include("kaikukanta.accounts.urls")),
     path("network/", include("kaikukanta.network.urls")),
     path("cards/", include("kaikukanta.cards.urls")),

@@ -10,8 +10,8 @@ from kaikukanta.audit.models import AuditEntry
 from kaikukanta.audit.services import audit_log
 from kaikukanta.cards.models import CardBatch
 from kaikukanta.coordination import services
-from kaikukanta.coordination.errors import NotAllowed
 from kaikukanta.coordination.models import STEP_ORDER, AreaChecklistStep, ChecklistStep
+from kaikukanta.lib.errors import NotAllowed
 from kaikukanta.network.errors import AlreadyCommitted
 from kaikukanta.network.models import Commitment, OperatingModelVersion
 

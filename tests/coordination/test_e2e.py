@@ -5,10 +5,11 @@ from django.test import Client
 from django.urls import reverse
 
 from kaikukanta.accounts.models import Membership, Role, User
-from kaikukanta.accounts.permissions import Perm, can
+from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.cards.models import Card
 from kaikukanta.cards.services import batch_create
 from kaikukanta.coordination.models import DistributorReview
+from kaikukanta.lib.permissions import Perm, can
 from kaikukanta.network.models import Area, Organisation
 
 PASSWORD = "Kulttuuria-kaikille-2026"
@@ -92,8 +93,8 @@ def test_new_area_from_national_admin_to_signed_in_distributor(cast, geo, postal
                            {"username": "jonna@pohjoinen.test", "password": PASSWORD})
     assert response.status_code == 302
     jonna = User.objects.get(email="jonna@pohjoinen.test")
-    assert can(jonna, Perm.ISSUE_CARDS, unit)
-    assert not can(jonna, Perm.ISSUE_CARDS, cast.a.unit)
+    assert can(scope_for_user(jonna), Perm.ISSUE_CARDS, unit)
+    assert not can(scope_for_user(jonna), Perm.ISSUE_CARDS, cast.a.unit)
 
     # the area's card stock is printed and the trial starts; Jonna registers a card from
     # the new area's stock at her desk

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from kaikukanta.accounts.models import Membership, Role, User
 from kaikukanta.coordination import services
-from kaikukanta.coordination.errors import NotAllowed, RoleScopeInvalid
+from kaikukanta.coordination.errors import RoleScopeInvalid
 from kaikukanta.coordination.models import Invitation, InvitationStatus, hash_token
+from kaikukanta.lib.errors import NotAllowed
 from tests.conftest import PASSWORD
 
 NEW_PASSWORD = "Kulttuuria-kaikille-2026"

@@ -2,7 +2,8 @@
 
 from django.urls import reverse
 
-from kaikukanta.accounts.permissions import Perm, can
+from kaikukanta.accounts.scope import scope_for_user
+from kaikukanta.lib.permissions import Perm, can
 from kaikukanta.network.models import SellerLink, SellerLinkStatus
 
 
@@ -17,7 +18,7 @@ def test_seller_asks_and_the_venues_coordinator_approves(cast, client):
     assert response.status_code == 302
     link = SellerLink.objects.get(seller=a.seller_org, venue=b.venue_org)
     assert link.status == SellerLinkStatus.PENDING
-    assert not can(a.seller, Perm.RECORD_USES, b.site)
+    assert not can(scope_for_user(a.seller), Perm.RECORD_USES, b.site)
     # the seller sees its request but cannot decide on it
     body = client.get(reverse("coordination:seller_link_list")).content.decode()
     assert b.venue_org.name in body and "approve" not in body.split("<tbody>")[1]
@@ -34,7 +35,7 @@ def test_seller_asks_and_the_venues_coordinator_approves(cast, client):
     client.post(reverse("coordination:seller_link_decide", args=[link.pk]), {"approve": "1"})
     link.refresh_from_db()
     assert link.status == SellerLinkStatus.APPROVED
-    assert can(a.seller, Perm.RECORD_USES, b.site)
+    assert can(scope_for_user(a.seller), Perm.RECORD_USES, b.site)
 
 
 def test_seller_cannot_ask_for_another_seller(cast, client):

@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from kaikukanta.accounts import navigation as nav
+        from kaikukanta.lib import navigation as nav
 
         nav.register_nav(nav.NavItem(
             key="home", label=_("Home"), url_name="accounts:home",

@@ -10,19 +10,13 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from kaikukanta.accounts.scope import scope_for_user
+from kaikukanta.lib.roles import COORDINATOR_ROLES, Role
 
-class Role(models.TextChoices):
-    NATIONAL_ADMIN = "national_admin", _("National admin (Kaikukeskus)")
-    CULTURE_COORDINATOR = "culture_coordinator", _("Area coordinator, culture side")
-    WELFARE_COORDINATOR = "welfare_coordinator", _("Area coordinator, welfare side")
-    DISTRIBUTOR_STAFF = "distributor_staff", _("Distributor staff")
-    VENUE_STAFF = "venue_staff", _("Venue staff")
-    SELLER_STAFF = "seller_staff", _("Ticket seller staff")
-
-
-COORDINATOR_ROLES = (Role.CULTURE_COORDINATOR, Role.WELFARE_COORDINATOR)
+__all__ = ["COORDINATOR_ROLES", "Membership", "Role", "User", "UserManager"]
 
 
 class UserManager(BaseUserManager):
@@ -76,11 +70,9 @@ class User(AbstractBaseUser):
         return self.name
 
     # Django admin asks these; only national admins get in (see kaikukanta.accounts.admin).
-    @property
+    @cached_property
     def is_staff(self) -> bool:
-        from kaikukanta.accounts.scope import scope_for
-
-        return self.is_active and scope_for(self).is_national
+        return self.is_active and scope_for_user(self).is_national
 
     @property
     def is_superuser(self) -> bool:

@@ -1,119 +1,36 @@
-"""What a user may see: computed once per user object from their memberships.
-
-Every QuerySet's `visible_to(user)` starts from `scope_for(user)`, so the answer to
-"which areas, organisations and units does this person see?" lives here only.
+"""The two ways a `Scope` (`kaikukanta.lib.scope`) is built: from a person's memberships
+or from an API key's organisation. Nothing else builds one, so "what does this actor
+see?" is answered here only; `ScopeMiddleware` puts the answer on `request.scope`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from django.db.models import Q
-
-from kaikukanta.accounts.models import Role
+from kaikukanta.lib.roles import OrganisationKind, Role
+from kaikukanta.lib.scope import EMPTY, Scope
+from kaikukanta.network.models import Organisation, SellerLink, Unit
 
 
-@dataclass(frozen=True)
-class Scope:
-    is_national: bool = False
-    culture_area_ids: frozenset[int] = field(default_factory=frozenset)
-    welfare_area_ids: frozenset[int] = field(default_factory=frozenset)
-    # distributor staff: the units they work at (and their organisations)
-    distributor_unit_ids: frozenset[int] = field(default_factory=frozenset)
-    distributor_org_ids: frozenset[int] = field(default_factory=frozenset)
-    # venue staff: whole organisations, or single sites
-    venue_org_ids: frozenset[int] = field(default_factory=frozenset)
-    venue_site_ids: frozenset[int] = field(default_factory=frozenset)
-    venue_site_org_ids: frozenset[int] = field(default_factory=frozenset)
-    # ticket seller staff
-    seller_org_ids: frozenset[int] = field(default_factory=frozenset)
-    # areas shown to staff for orientation (their organisation's home area)
-    staff_area_ids: frozenset[int] = field(default_factory=frozenset)
-
-    @property
-    def coordinator_area_ids(self) -> frozenset[int]:
-        return self.culture_area_ids | self.welfare_area_ids
-
-    @property
-    def visible_area_ids(self) -> frozenset[int]:
-        return self.coordinator_area_ids | self.staff_area_ids
-
-    @property
-    def is_anonymous(self) -> bool:
-        return not (
-            self.is_national or self.coordinator_area_ids or self.distributor_unit_ids
-            or self.venue_org_ids or self.venue_site_ids or self.seller_org_ids
-        )
-
-    def organisation_q(self, prefix: str = "") -> Q:
-        """Organisations this scope sees (prefix e.g. 'organisation__')."""
-        from kaikukanta.network.models import OrganisationKind, SellerLink
-
-        p = prefix
-        q = Q(**{f"{p}pk__in": []})
-        if self.culture_area_ids:
-            q |= Q(**{f"{p}home_area__in": self.culture_area_ids,
-                      f"{p}kind__in": [OrganisationKind.VENUE, OrganisationKind.TICKET_SELLER]})
-            # ticket sellers from elsewhere that sell (or ask to sell) for this area's venues
-            q |= Q(**{f"{p}pk__in": SellerLink.objects.filter(
-                venue__home_area__in=self.culture_area_ids).values("seller_id")})
-        if self.welfare_area_ids:
-            q |= Q(**{f"{p}home_area__in": self.welfare_area_ids,
-                      f"{p}kind": OrganisationKind.DISTRIBUTOR})
-        own = self.distributor_org_ids | self.venue_org_ids | self.venue_site_org_ids
-        own |= self.seller_org_ids
-        if own:
-            q |= Q(**{f"{p}pk__in": own})
-        if self.seller_org_ids:
-            q |= Q(**{f"{p}pk__in": self._linked_venue_ids()})
-        return q
-
-    def _linked_venue_ids(self):
-        from kaikukanta.network.models import SellerLink
-
-        return SellerLink.objects.approved().filter(seller__in=self.seller_org_ids).values(
-            "venue_id"
-        )
-
-    def unit_q(self) -> Q:
-        from kaikukanta.network.models import OrganisationKind
-
-        q = Q(pk__in=[])
-        if self.culture_area_ids:
-            q |= Q(organisation__home_area__in=self.culture_area_ids,
-                   organisation__kind__in=[OrganisationKind.VENUE, OrganisationKind.TICKET_SELLER])
-        if self.welfare_area_ids:
-            q |= Q(organisation__home_area__in=self.welfare_area_ids,
-                   organisation__kind=OrganisationKind.DISTRIBUTOR)
-        if self.distributor_unit_ids:
-            q |= Q(pk__in=self.distributor_unit_ids)
-        if self.venue_org_ids or self.seller_org_ids:
-            q |= Q(organisation__in=self.venue_org_ids | self.seller_org_ids)
-        if self.venue_site_ids:
-            q |= Q(pk__in=self.venue_site_ids)
-        if self.seller_org_ids:
-            q |= Q(organisation__in=self._linked_venue_ids())
-        return q
+def _seller_venues(seller_ids: set[int]) -> tuple[frozenset[int], frozenset[int]]:
+    """(venues that approved these sellers, those of them where an active seller may
+    record): one query, only for ticket sellers."""
+    if not seller_ids:
+        return frozenset(), frozenset()
+    rows = list(SellerLink.objects.approved().filter(seller__in=seller_ids)
+                .values_list("venue_id", "seller__is_active"))
+    return (frozenset(v for v, _ in rows), frozenset(v for v, active in rows if active))
 
 
-EMPTY = Scope()
-_CACHE_ATTR = "_kaikukanta_scope"
-
-
-def scope_for(user) -> Scope:
-    """The user's scope; inactive and anonymous users see nothing."""
+def scope_for_user(user) -> Scope:
+    """A person's scope, read fresh (requests keep theirs as `request.scope`); inactive
+    and anonymous users see nothing."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return EMPTY
-    cached = getattr(user, _CACHE_ATTR, None)
-    if cached is not None:
-        return cached
     sets: dict[str, set[int]] = {
         k: set() for k in ("culture", "welfare", "dunit", "dorg", "vorg", "vsite", "vsiteorg",
                            "seller", "staffarea")
     }
     is_national = False
-    rows = user.memberships.select_related("organisation").all()
-    for m in rows:
+    for m in user.memberships.select_related("organisation").all():
         if m.role == Role.NATIONAL_ADMIN:
             is_national = True
         elif m.role == Role.CULTURE_COORDINATOR:
@@ -133,7 +50,10 @@ def scope_for(user) -> Scope:
             sets["seller"].add(m.organisation_id)
         if m.organisation_id:
             sets["staffarea"].add(m.organisation.home_area_id)
-    scope = Scope(
+    seller_venues, selling_venues = _seller_venues(sets["seller"])
+    return Scope(
+        user_id=user.pk,
+        label=user.email,
         is_national=is_national,
         culture_area_ids=frozenset(sets["culture"]),
         welfare_area_ids=frozenset(sets["welfare"]),
@@ -143,13 +63,25 @@ def scope_for(user) -> Scope:
         venue_site_ids=frozenset(sets["vsite"]),
         venue_site_org_ids=frozenset(sets["vsiteorg"]),
         seller_org_ids=frozenset(sets["seller"]),
+        seller_venue_ids=seller_venues,
+        selling_venue_ids=selling_venues,
         staff_area_ids=frozenset(sets["staffarea"]),
     )
-    setattr(user, _CACHE_ATTR, scope)
-    return scope
 
 
-def forget_scope(user) -> None:
-    """Call after changing a user's memberships in the same request."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+def scope_for_organisation(org: Organisation, *, label: str = "") -> Scope:
+    """What an organisation's API key may see and do, as the organisation's whole staff
+    would: a venue its sites; a ticket seller the venues that approved it; a distributor
+    its active units. An inactive organisation sees nothing."""
+    if org is None or not org.is_active:
+        return Scope(label=label)
+    common = {"label": label, "staff_area_ids": frozenset({org.home_area_id})}
+    if org.kind == OrganisationKind.VENUE:
+        return Scope(venue_org_ids=frozenset({org.pk}), **common)
+    if org.kind == OrganisationKind.TICKET_SELLER:
+        venues, selling = _seller_venues({org.pk})
+        return Scope(seller_org_ids=frozenset({org.pk}), seller_venue_ids=venues,
+                     selling_venue_ids=selling, **common)
+    units = frozenset(Unit.objects.filter(organisation=org, is_active=True)
+                      .values_list("pk", flat=True))
+    return Scope(distributor_org_ids=frozenset({org.pk}), distributor_unit_ids=units, **common)

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from kaikukanta.accounts.forms import LoginForm
 from kaikukanta.accounts.models import Membership
-from kaikukanta.accounts.navigation import navigation_for
 from kaikukanta.lib.context_processors import TEXT_SIZE_COOKIE, TEXT_SIZES
+from kaikukanta.lib.navigation import navigation_for
 
 
 class LoginView(auth_views.LoginView):
@@ -71,7 +71,7 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("area", "organisation__home_area", "unit")
         .order_by("role")
     )
-    tasks = [item for item in navigation_for(request.user) if item["key"] != "home"]
+    tasks = [item for item in navigation_for(request.scope) if item["key"] != "home"]
     return render(request, "accounts/home.html", {"memberships": memberships, "tasks": tasks})
 
 

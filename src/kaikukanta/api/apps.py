@@ -7,7 +7,7 @@ class ApiConfig(AppConfig):
     verbose_name = _("Partner API")
 
     def ready(self) -> None:
-        from kaikukanta.accounts import navigation as nav
+        from kaikukanta.lib import navigation as nav
 
         nav.register_nav(nav.NavItem(
             key="api_keys", label=_("API keys"), url_name="api:key_list",

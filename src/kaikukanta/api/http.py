@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, JsonResponse
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 
+from kaikukanta.accounts.scope import scope_for_organisation
 from kaikukanta.api import services
 from kaikukanta.api.errors import (
     IdempotencyConflict,
@@ -140,6 +141,7 @@ def _dispatch(request, methods: dict[str, Handler], allowed: list[str], kwargs) 
         reply.headers = {"WWW-Authenticate": 'Bearer realm="kaikukanta"'}
         return reply
     request.api_key = key
+    request.scope = scope_for_organisation(key.organisation, label=key.actor_label)
     try:
         limit, window = rate_limit()
         used, retry_after = services.rate_window_hit(api_key=key, bucket="all",

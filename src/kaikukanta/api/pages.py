@@ -9,24 +9,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kaikukanta.accounts.permissions import Perm, can, get_visible_or_404
 from kaikukanta.api import services
 from kaikukanta.api.errors import KeyLabelTaken
 from kaikukanta.api.forms import ApiKeyForm
 from kaikukanta.api.models import ApiKey
 from kaikukanta.api.openapi import document, reference
+from kaikukanta.lib.permissions import Perm, can
+from kaikukanta.lib.scope import get_visible_or_404
 from kaikukanta.network.models import Organisation
 
 
-def _manageable(user):
-    orgs = Organisation.objects.visible_to(user).select_related("home_area").order_by(
+def _manageable(scope):
+    orgs = Organisation.objects.for_scope(scope).select_related("home_area").order_by(
         "home_area__name", "kind", "name")
-    return [org for org in orgs if can(user, Perm.MANAGE_ORGANISATION, org)]
+    return [org for org in orgs if can(scope, Perm.MANAGE_ORGANISATION, org)]
 
 
 @login_required
 def key_list(request):
-    orgs = _manageable(request.user)
+    orgs = _manageable(request.scope)
     if not orgs:
         raise PermissionDenied
     counts: dict[int, int] = {}
@@ -38,9 +39,9 @@ def key_list(request):
 
 
 def _organisation_for(request, pk: int) -> Organisation:
-    org = get_visible_or_404(Organisation.objects.select_related("home_area"), request.user,
+    org = get_visible_or_404(Organisation.objects.select_related("home_area"), request.scope,
                              pk=pk)
-    if not can(request.user, Perm.MANAGE_ORGANISATION, org):
+    if not can(request.scope, Perm.MANAGE_ORGANISATION, org):
         raise PermissionDenied
     return org
 

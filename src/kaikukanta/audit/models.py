@@ -6,12 +6,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kaikukanta.lib.scope import Scope
+
 
 class AuditEntryQuerySet(models.QuerySet):
-    def visible_to(self, user) -> AuditEntryQuerySet:
-        from kaikukanta.accounts.scope import scope_for
-
-        scope = scope_for(user)
+    def for_scope(self, scope: Scope) -> AuditEntryQuerySet:
+        """Coordinators see what was done in their areas, the national team everything."""
         if scope.is_national:
             return self
         return self.filter(area__in=scope.coordinator_area_ids)

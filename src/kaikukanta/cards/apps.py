@@ -7,7 +7,7 @@ class CardsConfig(AppConfig):
     verbose_name = _("Cards")
 
     def ready(self) -> None:
-        from kaikukanta.accounts import navigation as nav
+        from kaikukanta.lib import navigation as nav
 
         nav.register_nav(nav.NavItem(
             key="card_register", label=_("Register a card"), url_name="cards:register",

@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kaikukanta.cards import numbers
+from kaikukanta.lib.roles import WELFARE_KINDS
+from kaikukanta.lib.scope import Scope
 
 
 class CardKind(models.TextChoices):
@@ -68,11 +70,8 @@ HOLDER_FIELDS = ("birth_year", "postal_code", "municipality", "children", "gende
 
 
 class CardBatchQuerySet(models.QuerySet):
-    def visible_to(self, user) -> CardBatchQuerySet:
+    def for_scope(self, scope: Scope) -> CardBatchQuerySet:
         """Batches of the areas a coordinator (either side) runs; national admins see all."""
-        from kaikukanta.accounts.scope import scope_for
-
-        scope = scope_for(user)
         if scope.is_national:
             return self
         return self.filter(area__in=scope.coordinator_area_ids)
@@ -105,13 +104,9 @@ class CardBatch(models.Model):
 
 
 class CardQuerySet(models.QuerySet):
-    def visible_to(self, user) -> CardQuerySet:
+    def for_scope(self, scope: Scope) -> CardQuerySet:
         """Cards a distributor or coordinator may see. Venues see none (they use the desk
         look-up, which shows validity only)."""
-        from kaikukanta.accounts.scope import scope_for
-        from kaikukanta.network.models import OrganisationKind
-
-        scope = scope_for(user)
         if scope.is_national:
             return self
         q = Q(pk__in=[])
@@ -119,7 +114,7 @@ class CardQuerySet(models.QuerySet):
             q |= Q(unit__in=scope.distributor_unit_ids)
         if scope.welfare_area_ids:
             q |= Q(unit__organisation__home_area__in=scope.welfare_area_ids,
-                   unit__organisation__kind=OrganisationKind.DISTRIBUTOR)
+                   unit__organisation__kind__in=WELFARE_KINDS)
             q |= Q(unit__isnull=True, batch__area__in=scope.welfare_area_ids)
         if scope.culture_area_ids:
             q |= Q(unit__isnull=True, batch__area__in=scope.culture_area_ids)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from kaikukanta.cards import numbers
 from kaikukanta.cards.errors import CardCheckCharacter, CardNumberInvalid, CardUnknown
 from kaikukanta.cards.models import Card
+from kaikukanta.lib.scope import Scope
 
 
 def parse_number(text: str) -> str:
@@ -32,7 +33,7 @@ def card_by_number(text: str, *, for_update: bool = False) -> Card:
 EXPIRED = "expired"  # a list filter: registered and active, but its validity has ended
 
 
-def card_list(user, *, query: str = "", status: str = "", expiring: bool = False,
+def card_list(scope: Scope, *, query: str = "", status: str = "", expiring: bool = False,
               unit_id: int | None = None):
     """Registered cards the user may see, filtered for the card list."""
     import datetime
@@ -42,7 +43,7 @@ def card_list(user, *, query: str = "", status: str = "", expiring: bool = False
     from kaikukanta.cards.models import CardStatus
     from kaikukanta.cards.validity import EXPIRING_DAYS
 
-    qs = (Card.objects.visible_to(user).registered()
+    qs = (Card.objects.for_scope(scope).registered()
           .select_related("unit__organisation").order_by("valid_until", "number"))
     text = numbers.normalise(query)
     if text:

@@ -1,5 +1,5 @@
 """Pages of the card registry. Views parse input, check permissions and call the card
-services; every list starts from `visible_to(request.user)` and anything outside it is 404.
+services; every list starts from `for_scope(request.scope)` and anything outside it is 404.
 """
 
 from __future__ import annotations
@@ -14,27 +14,26 @@ from django.shortcuts import redirect, render
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
-from kaikukanta.accounts.permissions import Perm, can, get_visible_or_404
-from kaikukanta.accounts.scope import scope_for
 from kaikukanta.cards import forms, printing, selectors, services
 from kaikukanta.cards.errors import CardUnknown
 from kaikukanta.cards.models import Card, CardBatch, CardKind, CardStatus
 from kaikukanta.cards.selectors import card_uses
 from kaikukanta.cards.validity import RULE_TEXT
 from kaikukanta.lib.errors import DomainError
+from kaikukanta.lib.permissions import Perm, can
+from kaikukanta.lib.scope import get_visible_or_404
 from kaikukanta.network.models import Area, OrganisationKind, Unit
 
 MOBILE_PERSON = "X"
 MOBILE_ORGANISATION = "Z"
 
 
-def _issuing_units(user):
-    """The distributor units where the user may issue cards."""
-    scope = scope_for(user)
+def _issuing_units(scope):
+    """The distributor units where the scope may issue cards."""
     units = Unit.objects.filter(pk__in=scope.distributor_unit_ids).select_related(
         "organisation__home_area"
     )
-    return [u for u in units if can(user, Perm.ISSUE_CARDS, u)]
+    return [u for u in units if can(scope, Perm.ISSUE_CARDS, u)]
 
 
 def _unit_queryset(units):
@@ -44,12 +43,12 @@ def _unit_queryset(units):
 def _card(request, number: str) -> Card:
     return get_visible_or_404(
         Card.objects.select_related("unit__organisation", "area", "batch", "replaces"),
-        request.user, number=number,
+        request.scope, number=number,
     )
 
 
 def _require_issuer(request, card: Card) -> None:
-    if card.unit is None or not can(request.user, Perm.ISSUE_CARDS, card.unit):
+    if card.unit is None or not can(request.scope, Perm.ISSUE_CARDS, card.unit):
         raise PermissionDenied
 
 
@@ -58,25 +57,25 @@ def _require_issuer(request, card: Card) -> None:
 
 @login_required
 def card_list(request):
-    scope = scope_for(request.user)
+    scope = request.scope
     if not (scope.is_national or scope.distributor_unit_ids or scope.welfare_area_ids):
         raise PermissionDenied
     query = request.GET.get("q", "").strip()
     status = request.GET.get("status", "")
     expiring = request.GET.get("expiring") == "1"
-    units = list(Unit.objects.visible_to(request.user)
+    units = list(Unit.objects.for_scope(request.scope)
                  .filter(organisation__kind=OrganisationKind.DISTRIBUTOR)
                  .select_related("organisation"))
     unit_id = request.GET.get("unit", "")
     unit_id = int(unit_id) if unit_id.isdigit() and int(unit_id) in {u.pk for u in units} else None
-    cards = selectors.card_list(request.user, query=query, status=status, expiring=expiring,
+    cards = selectors.card_list(request.scope, query=query, status=status, expiring=expiring,
                                 unit_id=unit_id)
     page = Paginator(cards, 50).get_page(request.GET.get("page"))
     statuses = [(CardStatus.ACTIVE, _("Valid")), (selectors.EXPIRED, _("Expired")),
                 (CardStatus.INACTIVE, _("Inactivated"))]
     return render(request, "cards/card_list.html", {
         "page": page, "q": query, "status": status, "expiring": expiring,
-        "statuses": statuses, "can_issue": bool(_issuing_units(request.user)),
+        "statuses": statuses, "can_issue": bool(_issuing_units(request.scope)),
         "units": units if len(units) > 1 else [], "unit_id": unit_id,
     })
 
@@ -88,7 +87,7 @@ def card_detail(request, number: str):
     card = _card(request, number)
     events = card.events.select_related("unit__organisation", "by")
     successor = Card.objects.filter(replaces=card).first()
-    can_issue = card.unit is not None and can(request.user, Perm.ISSUE_CARDS, card.unit)
+    can_issue = card.unit is not None and can(request.scope, Perm.ISSUE_CARDS, card.unit)
     return render(request, "cards/card_detail.html", {
         "card": card, "events": events, "successor": successor,
         "uses": card_uses(card)[:USES_SHOWN], "uses_shown": USES_SHOWN,
@@ -97,9 +96,9 @@ def card_detail(request, number: str):
         "can_issue": can_issue,
         "can_replace": can_issue and successor is None
         and card.status in (CardStatus.ACTIVE, CardStatus.INACTIVE),
-        "can_move": card.unit is not None and can(request.user, Perm.MOVE_CARD, card),
+        "can_move": card.unit is not None and can(request.scope, Perm.MOVE_CARD, card),
         "can_void": card.status == CardStatus.UNUSED and card.batch is not None
-        and can(request.user, Perm.MANAGE_CARD_STOCK, card.batch.area),
+        and can(request.scope, Perm.MANAGE_CARD_STOCK, card.batch.area),
     })
 
 
@@ -111,7 +110,7 @@ USES_SHOWN = 50
 
 @login_required
 def card_register(request):
-    units = _issuing_units(request.user)
+    units = _issuing_units(request.scope)
     if not units:
         raise PermissionDenied
     form = forms.RegisterForm(request.POST or None, units=_unit_queryset(units))
@@ -146,7 +145,7 @@ def card_register(request):
 
 @login_required
 def community_card_issue(request):
-    units = _issuing_units(request.user)
+    units = _issuing_units(request.scope)
     if not units:
         raise PermissionDenied
     form = forms.CommunityCardForm(request.POST or None, units=_unit_queryset(units))
@@ -175,7 +174,7 @@ def _action(request, number: str, *, form_class, title: str, call, done: str,
     card = _card(request, number)
     if permission == "issue":
         _require_issuer(request, card)
-    elif not can(request.user, Perm.MOVE_CARD, card):
+    elif not can(request.scope, Perm.MOVE_CARD, card):
         raise PermissionDenied
     kwargs = form_kwargs(card) if form_kwargs else {}
     form = form_class(request.POST or None, initial=initial(card) if initial else None,
@@ -241,7 +240,7 @@ def card_replace(request, number: str):
 @login_required
 def card_void(request, number: str):
     card = _card(request, number)
-    if card.batch is None or not can(request.user, Perm.MANAGE_CARD_STOCK, card.batch.area):
+    if card.batch is None or not can(request.scope, Perm.MANAGE_CARD_STOCK, card.batch.area):
         raise PermissionDenied
     form = forms.VoidForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -260,13 +259,12 @@ def card_void(request, number: str):
 @login_required
 def card_move(request, number: str):
     def form_kwargs(card):
-        units = (Unit.objects.visible_to(request.user)
+        units = (Unit.objects.for_scope(request.scope)
                  .filter(organisation__kind=OrganisationKind.DISTRIBUTOR, is_active=True,
                          organisation__is_active=True)
                  .exclude(pk=card.unit_id).select_related("organisation"))
-        if not scope_for(request.user).is_national:
-            units = units.filter(
-                organisation__home_area__in=scope_for(request.user).welfare_area_ids)
+        if not request.scope.is_national:
+            units = units.filter(organisation__home_area__in=request.scope.welfare_area_ids)
         return {"units": units}
 
     return _action(
@@ -281,8 +279,7 @@ def card_move(request, number: str):
 # --- card stock -----------------------------------------------------------------------
 
 
-def _stock_areas(user):
-    scope = scope_for(user)
+def _stock_areas(scope):
     if scope.is_national:
         return Area.objects.all()
     return Area.objects.filter(pk__in=scope.coordinator_area_ids)
@@ -290,7 +287,7 @@ def _stock_areas(user):
 
 @login_required
 def batch_list(request):
-    areas = _stock_areas(request.user)
+    areas = _stock_areas(request.scope)
     if not areas.exists():
         raise PermissionDenied
     find = forms.FindNumberForm(request.GET if "number" in request.GET else None)
@@ -300,11 +297,11 @@ def batch_list(request):
         except DomainError as error:
             find.add_domain_error(error)
         else:
-            card = Card.objects.visible_to(request.user).filter(number=wanted).first()
+            card = Card.objects.for_scope(request.scope).filter(number=wanted).first()
             if card is not None:
                 return redirect("cards:card_detail", number=card.number)
             find.add_error("number", str(CardUnknown()))
-    batches = (CardBatch.objects.visible_to(request.user).select_related("area", "created_by")
+    batches = (CardBatch.objects.for_scope(request.scope).select_related("area", "created_by")
                .annotate(unused=Count("cards", filter=Q(cards__status=CardStatus.UNUSED)))
                .order_by("-created_at", "-id"))
     page = Paginator(batches, 50).get_page(request.GET.get("page"))
@@ -315,13 +312,13 @@ def batch_list(request):
 
 @login_required
 def batch_create(request):
-    areas = _stock_areas(request.user)
+    areas = _stock_areas(request.scope)
     if not areas.exists():
         raise PermissionDenied
     form = forms.BatchForm(request.POST or None, areas=areas)
     if request.method == "POST" and form.is_valid():
         area = form.cleaned_data["area"]
-        if not can(request.user, Perm.MANAGE_CARD_STOCK, area):
+        if not can(request.scope, Perm.MANAGE_CARD_STOCK, area):
             raise PermissionDenied
         try:
             batch = services.batch_create(actor=request.user, area=area,
@@ -338,7 +335,7 @@ def batch_create(request):
 
 @login_required
 def batch_pdf(request, pk: int):
-    batch = get_visible_or_404(CardBatch.objects.select_related("area"), request.user, pk=pk)
+    batch = get_visible_or_404(CardBatch.objects.select_related("area"), request.scope, pk=pk)
     try:
         part = int(request.GET.get("part", "1"))
     except ValueError:

@@ -7,7 +7,7 @@ class CoordinationConfig(AppConfig):
     verbose_name = _("Coordination")
 
     def ready(self) -> None:
-        from kaikukanta.accounts import navigation as nav
+        from kaikukanta.lib import navigation as nav
 
         items = [
             ("coordination", _("Coordination"), "coordination:dashboard",

@@ -3,12 +3,6 @@ from django.utils.translation import gettext_lazy as _
 from kaikukanta.lib.errors import DomainError
 
 
-class NotAllowed(DomainError):
-    code = "coordination_not_allowed"
-    message = _("Your role does not allow this.")
-    http_status = 403
-
-
 class RoleScopeInvalid(DomainError):
     code = "invitation_scope_invalid"
     message = _("This role needs a matching area, organisation or unit.")

@@ -10,7 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kaikukanta.accounts.models import Role
+from kaikukanta.lib.roles import Role
+from kaikukanta.lib.scope import Scope
 
 LANGUAGE_CHOICES = [("fi", "suomi"), ("sv", "svenska"), ("en", "English")]
 
@@ -28,18 +29,13 @@ class InvitationStatus(models.TextChoices):
 
 
 class InvitationQuerySet(models.QuerySet):
-    def visible_to(self, user) -> InvitationQuerySet:
-        from kaikukanta.accounts.scope import scope_for
-        from kaikukanta.coordination.selectors import managed_organisation_q
-
-        scope = scope_for(user)
+    def for_scope(self, scope: Scope) -> InvitationQuerySet:
+        """Invitations to the organisations a coordinator runs (national: all)."""
         if scope.is_national:
             return self
         if not scope.coordinator_area_ids:
             return self.none()
-        return self.filter(organisation__isnull=False).filter(
-            managed_organisation_q(scope, prefix="organisation__")
-        )
+        return self.filter(organisation__isnull=False).filter(scope.runs_q("organisation__"))
 
 
 class Invitation(models.Model):
@@ -129,10 +125,7 @@ class StepStatus(models.TextChoices):
 
 
 class AreaChecklistStepQuerySet(models.QuerySet):
-    def visible_to(self, user) -> AreaChecklistStepQuerySet:
-        from kaikukanta.accounts.scope import scope_for
-
-        scope = scope_for(user)
+    def for_scope(self, scope: Scope) -> AreaChecklistStepQuerySet:
         if scope.is_national:
             return self
         return self.filter(area__in=scope.coordinator_area_ids)
@@ -176,10 +169,7 @@ class DistributorReviewQuerySet(models.QuerySet):
     def pending(self) -> DistributorReviewQuerySet:
         return self.filter(reviewed_at__isnull=True)
 
-    def visible_to(self, user) -> DistributorReviewQuerySet:
-        from kaikukanta.accounts.scope import scope_for
-
-        scope = scope_for(user)
+    def for_scope(self, scope: Scope) -> DistributorReviewQuerySet:
         if scope.is_national:
             return self
         return self.filter(organisation__home_area__in=scope.welfare_area_ids)

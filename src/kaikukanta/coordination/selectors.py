@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from kaikukanta.accounts.models import COORDINATOR_ROLES, Membership, Role, User
-from kaikukanta.accounts.scope import Scope, scope_for
 from kaikukanta.coordination.models import (
     STEP_ORDER,
     AreaChecklistStep,
     StepStatus,
 )
+from kaikukanta.lib.scope import Scope
 from kaikukanta.network.models import (
     Area,
     Commitment,
@@ -20,68 +20,43 @@ from kaikukanta.network.models import (
     Unit,
 )
 
-CULTURE_KINDS = (OrganisationKind.VENUE, OrganisationKind.TICKET_SELLER)
 
-
-def managed_organisation_q(scope: Scope, prefix: str = "") -> Q:
-    """Organisations a coordinator runs: their area(s) AND their side only."""
-    p = prefix
-    q = Q(**{f"{p}pk__in": []})
-    if scope.culture_area_ids:
-        q |= Q(**{f"{p}home_area__in": scope.culture_area_ids, f"{p}kind__in": CULTURE_KINDS})
-    if scope.welfare_area_ids:
-        q |= Q(**{f"{p}home_area__in": scope.welfare_area_ids,
-                  f"{p}kind": OrganisationKind.DISTRIBUTOR})
-    return q
-
-
-def managed_organisations(user) -> QuerySet[Organisation]:
-    """What the user sees, narrowed to what they run (ticket sellers from other areas that
+def managed_organisations(scope: Scope) -> QuerySet[Organisation]:
+    """What the scope sees, narrowed to what it runs (ticket sellers from other areas that
     sell for this area's venues are seen but not run)."""
-    scope = scope_for(user)
-    qs = Organisation.objects.visible_to(user).select_related("home_area")
+    qs = Organisation.objects.for_scope(scope).select_related("home_area")
     if scope.is_national:
         return qs
-    return qs.filter(managed_organisation_q(scope))
+    return qs.filter(scope.runs_q())
 
 
-def managed_units(user) -> QuerySet[Unit]:
-    scope = scope_for(user)
-    qs = Unit.objects.visible_to(user).select_related("organisation__home_area")
+def managed_units(scope: Scope) -> QuerySet[Unit]:
+    qs = Unit.objects.for_scope(scope).select_related("organisation__home_area")
     if scope.is_national:
         return qs
-    return qs.filter(managed_organisation_q(scope, prefix="organisation__"))
+    return qs.filter(scope.runs_q("organisation__"))
 
 
-def coordinated_areas(user) -> QuerySet[Area]:
-    scope = scope_for(user)
+def coordinated_areas(scope: Scope) -> QuerySet[Area]:
     if scope.is_national:
         return Area.objects.all()
     return Area.objects.filter(pk__in=scope.coordinator_area_ids)
 
 
-def kinds_for(user, area: Area) -> list[str]:
-    """The organisation kinds the user may create in an area."""
-    scope = scope_for(user)
-    if scope.is_national:
-        return list(OrganisationKind.values)
-    kinds = []
-    if area.pk in scope.welfare_area_ids:
-        kinds.append(OrganisationKind.DISTRIBUTOR)
-    if area.pk in scope.culture_area_ids:
-        kinds.extend(CULTURE_KINDS)
-    return kinds
+def kinds_for(scope: Scope, area: Area) -> list[str]:
+    """The organisation kinds the scope may create in an area, in menu order."""
+    kinds = set(OrganisationKind.values) if scope.is_national else scope.kinds_run_in(area.pk)
+    return [k for k in OrganisationKind.values if k in kinds]
 
 
-def users_in_scope(user) -> QuerySet[User]:
-    """Staff accounts whose roles lie in what the user manages (national: everyone)."""
-    scope = scope_for(user)
+def users_in_scope(scope: Scope) -> QuerySet[User]:
+    """Staff accounts whose roles lie in what the scope manages (national: everyone)."""
     qs = User.objects.all()
     if scope.is_national:
         return qs
     if not scope.coordinator_area_ids:
         return qs.none()
-    staff = Membership.objects.filter(managed_organisation_q(scope, prefix="organisation__"))
+    staff = Membership.objects.filter(scope.runs_q("organisation__"))
     return qs.filter(pk__in=staff.values("user_id"))
 
 
@@ -102,11 +77,11 @@ def checklist_for(area: Area) -> list[AreaChecklistStep]:
     return [saved.get(step) or AreaChecklistStep(area=area, step=step) for step in STEP_ORDER]
 
 
-def areas_at_a_glance(user) -> list[dict]:
+def areas_at_a_glance(scope: Scope) -> list[dict]:
     """Areas with their status, municipalities, organisation counts and checklist
     progress; a fixed number of queries."""
     areas = list(
-        coordinated_areas(user).select_related("wellbeing_county").prefetch_related(
+        coordinated_areas(scope).select_related("wellbeing_county").prefetch_related(
             "municipalities"
         ).annotate(
             n_distributors=Count("organisations", filter=Q(
@@ -153,12 +128,9 @@ def commitment_overview(organisations) -> list[dict]:
     ]
 
 
-def staff_organisations(user) -> QuerySet[Organisation]:
+def staff_organisations(scope: Scope) -> QuerySet[Organisation]:
     """Organisations the user works for (any staff role)."""
-    scope = scope_for(user)
-    ids = (scope.distributor_org_ids | scope.venue_org_ids | scope.venue_site_org_ids
-           | scope.seller_org_ids)
-    return Organisation.objects.filter(pk__in=ids).select_related("home_area")
+    return Organisation.objects.filter(pk__in=scope.staff_org_ids).select_related("home_area")
 
 
 def is_coordinator_role(role: str) -> bool:

@@ -21,8 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from kaikukanta.accounts.models import COORDINATOR_ROLES, Membership, Role, User
-from kaikukanta.accounts.permissions import Perm, can
-from kaikukanta.accounts.scope import forget_scope
+from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.audit.services import audit_log
 from kaikukanta.coordination.errors import (
     AlreadyReviewed,
@@ -35,7 +34,6 @@ from kaikukanta.coordination.errors import (
     InvitationUnknown,
     InvitationUsed,
     NoOperatingModel,
-    NotAllowed,
     RoleScopeInvalid,
 )
 from kaikukanta.coordination.models import (
@@ -49,7 +47,8 @@ from kaikukanta.coordination.models import (
 )
 from kaikukanta.coordination.selectors import current_operating_model
 from kaikukanta.geo.models import Municipality, WellbeingCounty
-from kaikukanta.lib.errors import InvalidInput
+from kaikukanta.lib.errors import InvalidInput, NotAllowed
+from kaikukanta.lib.permissions import Perm, can
 from kaikukanta.network import services as network
 from kaikukanta.network.models import (
     Area,
@@ -70,7 +69,7 @@ ROLE_FOR_KIND = {
 
 
 def _require(actor, perm: Perm, obj=None) -> None:
-    if not can(actor, perm, obj):
+    if not can(scope_for_user(actor), perm, obj):
         raise NotAllowed()
 
 
@@ -226,7 +225,6 @@ def invitation_accept(*, token: str, name: str, password: str) -> User:
     user.save()
     Membership.objects.get_or_create(user=user, role=invitation.role, area=invitation.area,
                                      organisation=invitation.organisation, unit=invitation.unit)
-    forget_scope(user)
     invitation.status, invitation.closed_at = InvitationStatus.ACCEPTED, timezone.now()
     invitation.user = user
     invitation.save(update_fields=["status", "closed_at", "user"])
@@ -313,7 +311,7 @@ def organisation_add(
         contact_name=contact_name, contact_email=contact_email, contact_phone=contact_phone,
         first_unit_name=first_unit_name, first_unit_municipality=first_unit_municipality,
     )
-    if kind == OrganisationKind.DISTRIBUTOR and not can(actor, Perm.ADMIN_SITE):
+    if kind == OrganisationKind.DISTRIBUTOR and not can(scope_for_user(actor), Perm.ADMIN_SITE):
         DistributorReview.objects.create(organisation=org)
         audit_log(action="distributor.flagged_for_review", actor=actor, target=org,
                   area=area, organisation=org)

@@ -15,8 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaikukanta.accounts.models import User
-from kaikukanta.accounts.permissions import Perm, can
-from kaikukanta.accounts.scope import scope_for
 from kaikukanta.audit.models import AuditEntry
 from kaikukanta.coordination import selectors, services
 from kaikukanta.coordination.forms import (
@@ -38,6 +36,7 @@ from kaikukanta.coordination.models import (
     InvitationStatus,
 )
 from kaikukanta.lib.errors import DomainError
+from kaikukanta.lib.permissions import Perm, can
 from kaikukanta.network.models import (
     Area,
     OperatingModelVersion,
@@ -60,13 +59,13 @@ def _shown_changes(entry: AuditEntry) -> dict:
 
 
 def _require_coordinator(request: HttpRequest) -> None:
-    scope = scope_for(request.user)
+    scope = request.scope
     if not (scope.is_national or scope.coordinator_area_ids):
         raise PermissionDenied
 
 
 def _require_national(request: HttpRequest) -> None:
-    if not scope_for(request.user).is_national:
+    if not request.scope.is_national:
         raise PermissionDenied
 
 
@@ -80,11 +79,11 @@ def _form_error(form, error: DomainError) -> None:
 
 
 def _area(request, pk: int) -> Area:
-    return get_object_or_404(selectors.coordinated_areas(request.user), pk=pk)
+    return get_object_or_404(selectors.coordinated_areas(request.scope), pk=pk)
 
 
 def _org(request, pk: int):
-    return get_object_or_404(selectors.managed_organisations(request.user), pk=pk)
+    return get_object_or_404(selectors.managed_organisations(request.scope), pk=pk)
 
 
 # --- overview and areas --------------------------------------------------------------
@@ -92,13 +91,13 @@ def _org(request, pk: int):
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     _require_coordinator(request)
-    reviews = (DistributorReview.objects.visible_to(request.user).pending()
+    reviews = (DistributorReview.objects.for_scope(request.scope).pending()
                .select_related("organisation__home_area"))
-    pending_links = _seller_links(request.user).filter(status=SellerLinkStatus.PENDING).count()
+    pending_links = _seller_links(request.scope).filter(status=SellerLinkStatus.PENDING).count()
     return render(request, "coordination/dashboard.html", {
-        "rows": selectors.areas_at_a_glance(request.user),
+        "rows": selectors.areas_at_a_glance(request.scope),
         "reviews": reviews,
-        "is_national": scope_for(request.user).is_national,
+        "is_national": request.scope.is_national,
         "pending_links": pending_links,
     })
 
@@ -145,7 +144,7 @@ def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
     area = _area(request, pk)
     from kaikukanta.cards.models import CardBatch
 
-    organisations = selectors.managed_organisations(request.user).filter(home_area=area)
+    organisations = selectors.managed_organisations(request.scope).filter(home_area=area)
     coordinators = (User.objects.filter(memberships__area=area)
                     .prefetch_related("memberships").distinct())
     return render(request, "coordination/area_detail.html", {
@@ -154,12 +153,12 @@ def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "steps": selectors.checklist_for(area),
         "organisations": selectors.commitment_overview(organisations),
         "coordinators": coordinators,
-        "invitations": Invitation.objects.visible_to(request.user).filter(
+        "invitations": Invitation.objects.for_scope(request.scope).filter(
             area=area, status=InvitationStatus.PENDING),
         "user_count": selectors.area_user_count(area),
         "batches": CardBatch.objects.filter(area=area),
-        "kinds": selectors.kinds_for(request.user, area),
-        "is_national": scope_for(request.user).is_national,
+        "kinds": selectors.kinds_for(request.scope, area),
+        "is_national": request.scope.is_national,
         "USERS": ChecklistStep.USERS, "CARDS": ChecklistStep.CARDS,
     })
 
@@ -199,7 +198,7 @@ def invite_coordinator(request: HttpRequest, pk: int) -> HttpResponse:
 def organisation_create(request: HttpRequest, pk: int) -> HttpResponse:
     _require_coordinator(request)
     area = _area(request, pk)
-    kinds = selectors.kinds_for(request.user, area)
+    kinds = selectors.kinds_for(request.scope, area)
     if not kinds:
         raise PermissionDenied
     form = OrganisationCreateForm(request.POST or None, kinds=kinds, area=area)
@@ -227,7 +226,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "staff": User.objects.filter(memberships__organisation=org).distinct(),
         "invitations": Invitation.objects.filter(organisation=org,
                                                  status=InvitationStatus.PENDING),
-        "links": [link for link in links if can(request.user, Perm.APPROVE_SELLER_LINK, link)
+        "links": [link for link in links if can(request.scope, Perm.APPROVE_SELLER_LINK, link)
                   or link.seller_id == org.pk],
         "commitment": selectors.commitment_overview([org])[0],
         "current": selectors.current_operating_model(),
@@ -276,7 +275,7 @@ def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_coordinator(request)
-    unit = get_object_or_404(selectors.managed_units(request.user), pk=pk)
+    unit = get_object_or_404(selectors.managed_units(request.scope), pk=pk)
     form = UnitForm(request.POST or None, area=unit.organisation.home_area, initial={
         "name": unit.name, "municipality": unit.municipality, "is_active": unit.is_active})
     if request.method == "POST" and form.is_valid():
@@ -340,7 +339,7 @@ def _invite(request: HttpRequest, *, area=None, organisation=None, back) -> Http
 @login_required
 def invitation_list(request: HttpRequest) -> HttpResponse:
     _require_coordinator(request)
-    invitations = (Invitation.objects.visible_to(request.user)
+    invitations = (Invitation.objects.for_scope(request.scope)
                    .select_related("area", "organisation", "unit", "created_by"))
     show = request.GET.get("show", "open")
     if show != "all":
@@ -350,7 +349,7 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
 
 
 def _invitation(request, pk: int) -> Invitation:
-    return get_object_or_404(Invitation.objects.visible_to(request.user), pk=pk)
+    return get_object_or_404(Invitation.objects.for_scope(request.scope), pk=pk)
 
 
 @login_required
@@ -410,14 +409,14 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
     _require_coordinator(request)
-    users = selectors.users_in_scope(request.user).prefetch_related(
+    users = selectors.users_in_scope(request.scope).prefetch_related(
         "memberships__organisation", "memberships__unit", "memberships__area")
     area = None
     if request.GET.get("area"):
-        area = get_object_or_404(selectors.coordinated_areas(request.user),
+        area = get_object_or_404(selectors.coordinated_areas(request.scope),
                                  pk=request.GET["area"] if request.GET["area"].isdigit() else 0)
         users = users.filter(pk__in=selectors.area_user_ids(area))
-    rows = [{"user": u, "manageable": can(request.user, Perm.MANAGE_USER, u)
+    rows = [{"user": u, "manageable": can(request.scope, Perm.MANAGE_USER, u)
              and u.pk != request.user.pk} for u in users[:500]]
     return render(request, "coordination/user_list.html", {"rows": rows, "area": area})
 
@@ -426,7 +425,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     _require_coordinator(request)
-    user = get_object_or_404(selectors.users_in_scope(request.user), pk=pk)
+    user = get_object_or_404(selectors.users_in_scope(request.scope), pk=pk)
     active = request.POST.get("active") == "1"
     try:
         services.user_set_active(actor=request.user, user=user, is_active=active)
@@ -443,20 +442,20 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- seller links --------------------------------------------------------------------
 
-def _seller_links(user):
-    return SellerLink.objects.visible_to(user).select_related("seller__home_area",
+def _seller_links(scope):
+    return SellerLink.objects.for_scope(scope).select_related("seller__home_area",
                                                               "venue__home_area")
 
 
 @login_required
 def seller_link_list(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
+    scope = request.scope
     if not (scope.is_national or scope.culture_area_ids or scope.venue_org_ids
             or scope.seller_org_ids):
         raise PermissionDenied
-    links = list(_seller_links(request.user).order_by("status", "-requested_at"))
+    links = list(_seller_links(request.scope).order_by("status", "-requested_at"))
     for link in links:
-        link.may_decide = can(request.user, Perm.APPROVE_SELLER_LINK, link)
+        link.may_decide = can(request.scope, Perm.APPROVE_SELLER_LINK, link)
     return render(request, "coordination/seller_link_list.html", {
         "links": links, "may_request": scope.is_national or bool(scope.seller_org_ids),
     })
@@ -464,7 +463,7 @@ def seller_link_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def seller_link_request(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
+    scope = request.scope
     if not (scope.is_national or scope.seller_org_ids):
         raise PermissionDenied
     sellers = Organisation.objects.ticket_sellers().filter(is_active=True)
@@ -490,7 +489,7 @@ def seller_link_request(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def seller_link_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    link = get_object_or_404(_seller_links(request.user), pk=pk)
+    link = get_object_or_404(_seller_links(request.scope), pk=pk)
     try:
         services.seller_link_decide(actor=request.user, link=link,
                                     approve=request.POST.get("approve") == "1")
@@ -504,17 +503,17 @@ def seller_link_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def commitment_list(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
+    scope = request.scope
     if scope.is_anonymous:
         raise PermissionDenied
     if scope.is_national or scope.coordinator_area_ids:
-        organisations = selectors.managed_organisations(request.user).filter(is_active=True)
+        organisations = selectors.managed_organisations(request.scope).filter(is_active=True)
     else:
-        organisations = selectors.staff_organisations(request.user)
+        organisations = selectors.staff_organisations(request.scope)
     rows = selectors.commitment_overview(organisations.order_by("home_area__name", "name"))
     for row in rows:
         row["can_acknowledge"] = (not row["current"] and can(
-            request.user, Perm.ACKNOWLEDGE_COMMITMENT, row["org"]))
+            request.scope, Perm.ACKNOWLEDGE_COMMITMENT, row["org"]))
     return render(request, "coordination/commitment_list.html", {
         "rows": rows, "current": selectors.current_operating_model(),
         "missing": sum(1 for r in rows if not r["current"])})
@@ -524,8 +523,8 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def commitment_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(
-        selectors.managed_organisations(request.user)
-        | selectors.staff_organisations(request.user), pk=pk)
+        selectors.managed_organisations(request.scope)
+        | selectors.staff_organisations(request.scope), pk=pk)
     try:
         services.commitment_acknowledge_current(actor=request.user, organisation=org)
     except DomainError as error:
@@ -558,11 +557,11 @@ def operating_model(request: HttpRequest) -> HttpResponse:
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
     _require_coordinator(request)
-    entries = AuditEntry.objects.visible_to(request.user)
+    entries = AuditEntry.objects.for_scope(request.scope)
     people = (User.objects.filter(pk__in=entries.values("actor_id"))
               .values_list("pk", "name").order_by("name"))
     actions = entries.order_by("action").values_list("action", flat=True).distinct()
-    organisations = (selectors.managed_organisations(request.user)
+    organisations = (selectors.managed_organisations(request.scope)
                      .filter(pk__in=entries.values("organisation_id"))
                      .values_list("pk", "name").order_by("name"))
     form = AuditFilterForm(request.GET or None, people=list(people), actions=list(actions),

@@ -2,6 +2,8 @@
 
 from django.http import HttpRequest
 
+from kaikukanta.lib.navigation import navigation_for
+
 TEXT_SIZES = ("normal", "large", "largest")
 TEXT_SIZE_COOKIE = "kaiku_textsize"
 
@@ -12,10 +14,8 @@ def text_size(request: HttpRequest) -> str:
 
 
 def page_frame(request: HttpRequest) -> dict:
-    from kaikukanta.accounts.navigation import navigation_for
-
     return {
         "text_size": text_size(request),
         "text_sizes": TEXT_SIZES,
-        "nav_items": navigation_for(request.user) if hasattr(request, "user") else [],
+        "nav_items": navigation_for(request.scope) if hasattr(request, "scope") else [],
     }

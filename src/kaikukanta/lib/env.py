@@ -39,3 +39,28 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def cache_settings(redis_url: str | None) -> dict:
+    """Django's CACHES: the built-in Redis backend for a URL, else this process's memory.
+
+    Redis is shared by every app server (dashboard results, rate-limit counters); local
+    memory is per process and fits one machine's development and the test suite.
+    """
+    if redis_url:
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": redis_url,
+                "KEY_PREFIX": "kaikukanta",
+                "TIMEOUT": 60 * 60,
+                "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            }
+        }
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "kaikukanta",
+            "TIMEOUT": 60 * 60,
+        }
+    }

@@ -56,3 +56,11 @@ class NotInScope(DomainError):
 class InvalidInput(DomainError):
     code = "invalid"
     message = _("Check this value.")
+
+
+class NotAllowed(DomainError):
+    """The object is in the actor's scope, but their role does not allow the change."""
+
+    code = "not_allowed"
+    message = _("Your role does not allow this.")
+    http_status = 403

@@ -7,7 +7,7 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Network")
 
     def ready(self) -> None:
-        from kaikukanta.accounts import navigation as nav
+        from kaikukanta.lib import navigation as nav
 
         nav.register_nav(nav.NavItem(
             key="areas", label=_("Areas"), url_name="network:area_list",

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-if TYPE_CHECKING:
-    from kaikukanta.accounts.models import User
+from kaikukanta.lib.roles import OrganisationKind
+from kaikukanta.lib.scope import Scope
+
+__all__ = ["OrganisationKind"]  # defined with the roles, at the bottom layer
 
 
 class AreaStatus(models.TextChoices):
@@ -27,10 +27,8 @@ HOLDING_STATUSES = (AreaStatus.PREPARING, AreaStatus.TRIAL, AreaStatus.PERMANENT
 
 
 class AreaQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> AreaQuerySet:
-        from kaikukanta.accounts.scope import scope_for
-
-        scope = scope_for(user)
+    def for_scope(self, scope: Scope) -> AreaQuerySet:
+        """Areas a coordinator runs, and their organisations' home areas for staff."""
         if scope.is_national:
             return self
         return self.filter(pk__in=scope.visible_area_ids)
@@ -78,12 +76,6 @@ class Area(models.Model):
         return self.status in OPERATING_STATUSES
 
 
-class OrganisationKind(models.TextChoices):
-    DISTRIBUTOR = "distributor", _("Distributor")
-    VENUE = "venue", _("Venue")
-    TICKET_SELLER = "ticket_seller", _("Ticket seller")
-
-
 class Sector(models.TextChoices):
     PUBLIC = "public", _("Public sector")
     THIRD = "third", _("Third sector")
@@ -91,13 +83,17 @@ class Sector(models.TextChoices):
 
 
 class OrganisationQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> OrganisationQuerySet:
-        from kaikukanta.accounts.scope import scope_for
-
-        scope = scope_for(user)
+    def for_scope(self, scope: Scope) -> OrganisationQuerySet:
+        """Organisations a coordinator runs (plus ticket sellers from elsewhere that sell,
+        or ask to sell, for their venues); staff their own, and ticket sellers the venues
+        that approved them."""
         if scope.is_national:
             return self
-        return self.filter(scope.organisation_q())
+        q = scope.runs_q() | Q(pk__in=scope.staff_org_ids | scope.seller_venue_ids)
+        if scope.culture_area_ids:
+            q |= Q(pk__in=SellerLink.objects.filter(
+                venue__home_area__in=scope.culture_area_ids).values("seller_id"))
+        return self.filter(q)
 
     def distributors(self) -> OrganisationQuerySet:
         return self.filter(kind=OrganisationKind.DISTRIBUTOR)
@@ -141,13 +137,22 @@ class Organisation(models.Model):
 
 
 class UnitQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> UnitQuerySet:
-        from kaikukanta.accounts.scope import scope_for
-
-        scope = scope_for(user)
+    def for_scope(self, scope: Scope) -> UnitQuerySet:
+        """Units of the organisations a coordinator runs; staff's own units (a
+        distributor's or a site's staff only theirs) and the sites of the venues that
+        approved their ticket seller."""
         if scope.is_national:
             return self
-        return self.filter(scope.unit_q())
+        return self.filter(
+            scope.runs_q("organisation__")
+            | Q(pk__in=scope.distributor_unit_ids | scope.venue_site_ids)
+            | Q(organisation__in=scope.venue_org_ids | scope.seller_org_ids
+                | scope.seller_venue_ids)
+        )
+
+    def recording_for(self, scope: Scope) -> UnitQuerySet:
+        """The sites where the scope records uses (`Scope.may_record_at` as a query)."""
+        return self.filter(scope.recording_sites_q())
 
 
 class Unit(models.Model):
@@ -244,11 +249,8 @@ class SellerLinkStatus(models.TextChoices):
 
 
 class SellerLinkQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> SellerLinkQuerySet:
-        """Links of the user's area's or own venues, and of their own ticket seller."""
-        from kaikukanta.accounts.scope import scope_for
-
-        scope = scope_for(user)
+    def for_scope(self, scope: Scope) -> SellerLinkQuerySet:
+        """Links of the scope's area's or own venues, and of their own ticket seller."""
         if scope.is_national:
             return self
         return self.filter(Q(venue__home_area__in=scope.culture_area_ids)

@@ -13,17 +13,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from kaikukanta.accounts.permissions import Perm, can, get_visible_or_404
 from kaikukanta.cards.models import Card
 from kaikukanta.lib.errors import DomainError
+from kaikukanta.lib.permissions import Perm, can
+from kaikukanta.lib.scope import get_visible_or_404
 from kaikukanta.oma import qr, services
 from kaikukanta.oma.forms import StartForm
 
 
 def _card_for_issuer(request, number: str) -> Card:
     card = get_visible_or_404(Card.objects.select_related("unit__organisation", "area"),
-                              request.user, number=number)
-    if card.unit is None or not can(request.user, Perm.ISSUE_CARDS, card.unit):
+                              request.scope, number=number)
+    if card.unit is None or not can(request.scope, Perm.ISSUE_CARDS, card.unit):
         raise PermissionDenied
     return card
 

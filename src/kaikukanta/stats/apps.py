@@ -7,7 +7,7 @@ class StatsConfig(AppConfig):
     verbose_name = _("Stats")
 
     def ready(self) -> None:
-        from kaikukanta.accounts import navigation as nav
+        from kaikukanta.lib import navigation as nav
 
         nav.register_nav(nav.NavItem(
             key="stats", label=_("Statistics"), url_name="stats:index",

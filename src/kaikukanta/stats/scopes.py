@@ -15,8 +15,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from kaikukanta.accounts.permissions import Perm, can
-from kaikukanta.accounts.scope import scope_for
+from kaikukanta.lib.permissions import Perm, can
+from kaikukanta.lib.scope import Scope
 from kaikukanta.stats.errors import PeriodInvalid
 
 KIND_LABELS = {
@@ -37,6 +37,8 @@ USE_KINDS = ("venue", "site", "seller")
 class Target:
     kind: str
     obj: Any = None
+    # a municipality's areas (read when the target is made, so the permission is pure)
+    area_ids: frozenset[int] = frozenset()
 
     @property
     def pk(self) -> int | None:
@@ -118,7 +120,7 @@ class Target:
         return Q(**{prefix + k: v for k, v in f.items()})
 
 
-def target_for(user, kind: str, pk: int | str | None = None) -> Target:
+def target_for(scope: Scope, kind: str, pk: int | str | None = None) -> Target:
     """The dashboard target, or 404 when it does not exist or is outside the user's scope."""
     from kaikukanta.geo.models import Municipality
     from kaikukanta.network.models import Area, Organisation, OrganisationKind, Unit
@@ -142,17 +144,19 @@ def target_for(user, kind: str, pk: int | str | None = None) -> Target:
         obj = qs.filter(pk=pk).first()
         if obj is None:
             raise Http404
-        target = Target(kind, obj)
-    if not can(user, Perm.VIEW_STATS, target):
+        area_ids = (frozenset(obj.areas.values_list("pk", flat=True))
+                    if kind == "municipality" else frozenset())
+        target = Target(kind, obj, area_ids)
+    if not can(scope, Perm.VIEW_STATS, target):
         raise Http404
     return target
 
 
-def targets_for(user) -> list[Target]:
+def targets_for(scope: Scope) -> list[Target]:
     """Every dashboard the user may open, for the statistics start page."""
     from kaikukanta.network.models import Area, Organisation, OrganisationKind, Unit
 
-    s = scope_for(user)
+    s = scope
     out: list[Target] = []
     if s.is_national:
         out.append(Target("national"))
@@ -162,8 +166,13 @@ def targets_for(user) -> list[Target]:
         "municipalities"))
     out += [Target("area", a) for a in areas]
     munis = {m.pk: m for a in areas for m in a.municipalities.all()}
+    muni_areas: dict[int, set[int]] = {}
+    for a in areas:
+        for m in a.municipalities.all():
+            muni_areas.setdefault(m.pk, set()).add(a.pk)
     if any(len(a.municipalities.all()) > 1 for a in areas):
-        out += [Target("municipality", m) for m in sorted(munis.values(), key=str)]
+        out += [Target("municipality", m, frozenset(muni_areas[m.pk]))
+                for m in sorted(munis.values(), key=str)]
     orgs = Organisation.objects.filter(
         Q(home_area__in=s.welfare_area_ids, kind=OrganisationKind.DISTRIBUTOR)
         | Q(home_area__in=s.culture_area_ids,

@@ -9,9 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaikukanta.accounts.permissions import Perm, can
-from kaikukanta.accounts.scope import scope_for
 from kaikukanta.lib.errors import DomainError
+from kaikukanta.lib.permissions import Perm, can
 from kaikukanta.stats import exports, reports, selectors, services
 from kaikukanta.stats.forms import CostShareForm, YearsForm, period_from
 from kaikukanta.stats.models import CostShare
@@ -32,8 +31,8 @@ def _download(data: bytes, name: str, fmt: str) -> HttpResponse:
     return response
 
 
-def _national_only(user) -> None:
-    if not scope_for(user).is_national:
+def _national_only(request) -> None:
+    if not request.scope.is_national:
         raise Http404
 
 
@@ -43,18 +42,18 @@ def _rule() -> dict:
 
 @login_required
 def index(request):
-    targets = targets_for(request.user)
+    targets = targets_for(request.scope)
     if len(targets) == 1:  # one dashboard only: show it here
         return dashboard(request, targets[0].kind, targets[0].pk)
     return render(request, "stats/index.html", {
-        "targets": targets, "is_national": scope_for(request.user).is_national,
+        "targets": targets, "is_national": request.scope.is_national,
     })
 
 
 def _dashboard_data(request, kind: str, pk: int | None):
-    target = target_for(request.user, kind, pk)
+    target = target_for(request.scope, kind, pk)
     period, form = period_from(request.GET, timezone.localdate())
-    exact = scope_for(request.user).is_national
+    exact = request.scope.is_national
     return selectors.dashboard(target=target, period=period, exact=exact), form
 
 
@@ -96,9 +95,9 @@ def report_pdf(request, year: int, kind: str = "national", pk: int | None = None
     """The yearly report of an area (or the whole network) as a PDF."""
     if kind not in ("national", "area", "municipality") or not 2000 <= year <= 2100:
         raise Http404
-    target = target_for(request.user, kind, pk)
+    target = target_for(request.scope, kind, pk)
     d = selectors.dashboard(target=target, period=Period.year(year),
-                            exact=scope_for(request.user).is_national)
+                            exact=request.scope.is_national)
     heading = _("Kaikukortti in %(year)s: %(name)s") % {"year": year, "name": target.label}
     sub = _("Figures from Kaikukanta, compared with %(previous)s. Made %(today)s.") % {
         "previous": year - 1, "today": timezone.localdate().strftime("%-d.%-m.%Y")}
@@ -118,7 +117,7 @@ def _years(request) -> tuple[int, int, YearsForm]:
 
 @login_required
 def annual(request):
-    _national_only(request.user)
+    _national_only(request)
     first, last, form = _years(request)
     table = reports.annual_table(first, last)
     return render(request, "stats/annual.html", {"table": table, "form": form,
@@ -127,7 +126,7 @@ def annual(request):
 
 @login_required
 def annual_export(request, fmt: str):
-    _national_only(request.user)
+    _national_only(request)
     first, last, _form = _years(request)
     table = reports.annual_table(first, last)
     heading = _("Kaikukortti national annual table %(first)s–%(last)s") % {
@@ -143,10 +142,10 @@ def _cost_year(request) -> int:
 
 @login_required
 def costs(request):
-    _national_only(request.user)
+    _national_only(request)
     year = _cost_year(request)
     if request.method == "POST":
-        if not can(request.user, Perm.MANAGE_AREAS):
+        if not can(request.scope, Perm.MANAGE_AREAS):
             raise Http404
         form = CostShareForm(request.POST)
         if form.is_valid():
@@ -176,7 +175,7 @@ def costs(request):
 
 @login_required
 def costs_export(request, fmt: str):
-    _national_only(request.user)
+    _national_only(request)
     year = _cost_year(request)
     share = CostShare.objects.filter(year=year).first()
     if share is None:

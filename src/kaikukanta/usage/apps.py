@@ -7,7 +7,7 @@ class UsageConfig(AppConfig):
     verbose_name = _("Usage")
 
     def ready(self) -> None:
-        from kaikukanta.accounts.navigation import (
+        from kaikukanta.lib.navigation import (
             NavItem,
             is_culture_coordinator,
             is_venue,

@@ -8,6 +8,9 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kaikukanta.lib.scope import Scope
+from kaikukanta.network.models import Unit
+
 
 class Category(models.TextChoices):
     """The columns of the national statistics."""
@@ -35,15 +38,11 @@ class OfferStatus(models.TextChoices):
 
 
 class OfferQuerySet(models.QuerySet):
-    def visible_to(self, user) -> OfferQuerySet:
-        from kaikukanta.accounts.scope import scope_for
-
-        scope = scope_for(user)
+    def for_scope(self, scope: Scope) -> OfferQuerySet:
+        """Offers at the sites the scope sees."""
         if scope.is_national:
             return self
-        from kaikukanta.network.models import Unit
-
-        return self.filter(site__in=Unit.objects.visible_to(user).values("pk"))
+        return self.filter(site__in=Unit.objects.for_scope(scope).values("pk"))
 
 
 class Offer(models.Model):
@@ -106,12 +105,9 @@ class UseSource(models.TextChoices):
 
 
 class UseQuerySet(models.QuerySet):
-    def visible_to(self, user) -> UseQuerySet:
-        """Uses at the user's venues and sites, or recorded by their ticket seller;
+    def for_scope(self, scope: Scope) -> UseQuerySet:
+        """Uses at the scope's venues and sites, or recorded by their ticket seller;
         coordinators see the uses at their area's venues and of their area's cards."""
-        from kaikukanta.accounts.scope import scope_for
-
-        scope = scope_for(user)
         if scope.is_national:
             return self
         q = Q(pk__in=[])
@@ -233,11 +229,8 @@ class OfferDateCount(models.Model):
 
 
 class LookupLogQuerySet(models.QuerySet):
-    def visible_to(self, user) -> LookupLogQuerySet:
+    def for_scope(self, scope: Scope) -> LookupLogQuerySet:
         """National admins see every look-up; culture coordinators their area's."""
-        from kaikukanta.accounts.scope import scope_for
-
-        scope = scope_for(user)
         if scope.is_national:
             return self
         return self.filter(area__in=scope.culture_area_ids)

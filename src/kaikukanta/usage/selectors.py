@@ -14,11 +14,11 @@ from django.db.models.functions import TruncMonth
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from kaikukanta.accounts.scope import scope_for
 from kaikukanta.cards import numbers
 from kaikukanta.cards.models import Card, CardKind, CardStatus
 from kaikukanta.cards.selectors import parse_number
-from kaikukanta.network.models import OrganisationKind, SellerLink, Unit
+from kaikukanta.lib.scope import Scope
+from kaikukanta.network.models import SellerLink, Unit
 from kaikukanta.usage.models import Offer, OfferStatus, Use, UseStatus
 
 # A community card's staff member may bring this many clients under 16 on one visit.
@@ -124,30 +124,16 @@ def card_desk_status(number_text: str, *, on: datetime.date) -> DeskAnswer:
 
 # --- where a user records uses ---------------------------------------------------------
 
-def recording_sites_for(user) -> QuerySet[Unit]:
-    """Active venue sites where the user may record uses: their venue's sites, their own
-    site, and for ticket sellers the sites of the venues that approved them."""
-    scope = scope_for(user)
-    q = Q(pk__in=[])
-    if scope.venue_org_ids:
-        q |= Q(organisation__in=scope.venue_org_ids)
-    if scope.venue_site_ids:
-        q |= Q(pk__in=scope.venue_site_ids)
-    if scope.seller_org_ids:
-        q |= Q(organisation__in=SellerLink.objects.approved().filter(
-            seller__in=scope.seller_org_ids, seller__is_active=True).values("venue_id"))
-    return (
-        Unit.objects.filter(q, is_active=True, organisation__kind=OrganisationKind.VENUE,
-                            organisation__is_active=True)
-        .select_related("organisation__home_area").order_by("organisation__name", "name")
-    )
+def recording_sites_for(scope: Scope) -> QuerySet[Unit]:
+    """Active venue sites where the scope may record uses (`Scope.may_record_at`)."""
+    return (Unit.objects.recording_for(scope).select_related("organisation__home_area")
+            .order_by("organisation__name", "name"))
 
 
-def seller_for(user, venue):
-    """The user's ticket-seller organisation when they record for `venue` as a seller
-    (None when they are the venue's own staff)."""
-    scope = scope_for(user)
-    if venue.id in scope.venue_org_ids or venue.id in scope.venue_site_org_ids:
+def seller_for(scope: Scope, venue):
+    """The scope's ticket-seller organisation when it records for `venue` as a seller
+    (None when it is the venue's own staff)."""
+    if not scope.records_as_seller_for(venue.id):
         return None
     link = (
         SellerLink.objects.approved()
@@ -179,8 +165,8 @@ def offer_is_available(offer: Offer, site: Unit, on: datetime.date) -> bool:
 
 # --- lists and counts ------------------------------------------------------------------
 
-def uses_for_venue_pages(user) -> QuerySet[Use]:
-    return Use.objects.visible_to(user).select_related("card", "offer", "site", "venue",
+def uses_for_venue_pages(scope: Scope) -> QuerySet[Use]:
+    return Use.objects.for_scope(scope).select_related("card", "offer", "site", "venue",
                                                        "seller")
 
 

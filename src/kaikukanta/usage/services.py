@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
-from kaikukanta.accounts.scope import scope_for
+from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.audit.services import audit_log
 from kaikukanta.cards import cardtoken, token_errors, token_signing
 from kaikukanta.cards.errors import CardUnknown
@@ -68,7 +68,7 @@ def _actor_filter(user, actor_label: str) -> dict:
 
 
 def _actor_area_id(user) -> int | None:
-    scope = scope_for(user)
+    scope = scope_for_user(user)
     ids = sorted(scope.staff_area_ids)
     return ids[0] if ids else None
 

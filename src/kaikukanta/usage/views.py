@@ -1,6 +1,6 @@
 """Venue pages: the ticket desk, uses, monthly counts, offers, paper backfill and the
 coordinators' list of look-ups that were slowed down. Views parse input, check
-`can(...)` and call services; every list starts from `visible_to(request.user)`."""
+`can(...)` and call services; every list starts from `for_scope(request.scope)`."""
 
 from __future__ import annotations
 
@@ -20,8 +20,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kaikukanta.accounts.permissions import Perm, can, get_visible_or_404
 from kaikukanta.lib.errors import DomainError
+from kaikukanta.lib.permissions import Perm, can
+from kaikukanta.lib.scope import get_visible_or_404
 from kaikukanta.network.models import Organisation, Unit
 from kaikukanta.usage import selectors, services
 from kaikukanta.usage.forms import LookupForm, OfferForm, RecordForm, UploadForm, UseFilterForm
@@ -35,8 +36,8 @@ def _site_or_none(request, sites: list[Unit]) -> Unit | None:
     raw = request.POST.get("site") or request.GET.get("site")
     if raw:
         site = get_visible_or_404(Unit.objects.select_related("organisation__home_area"),
-                                  request.user, pk=raw)
-        if not can(request.user, Perm.RECORD_USES, site):
+                                  request.scope, pk=raw)
+        if not can(request.scope, Perm.RECORD_USES, site):
             raise PermissionDenied
         return site
     if len(sites) == 1:
@@ -45,7 +46,7 @@ def _site_or_none(request, sites: list[Unit]) -> Unit | None:
 
 
 def _sites_or_403(request) -> list[Unit]:
-    sites = list(selectors.recording_sites_for(request.user))
+    sites = list(selectors.recording_sites_for(request.scope))
     if not sites:
         raise PermissionDenied
     return sites
@@ -69,7 +70,7 @@ def _record_from_form(request, site, d: dict, source: str):
         actor=request.user, site=site, card_number=d["number"],
         event_date=d["event_date"], offer=d["offer"], category=d["category"] or None,
         children=d["children"] or 0, companion=d["companion"],
-        seller=selectors.seller_for(request.user, site.organisation),
+        seller=selectors.seller_for(request.scope, site.organisation),
         source=source, request_token=d["token"],
     )
 
@@ -113,7 +114,7 @@ def _render_desk(request, site, sites, lookup, answer, form, error=None, status=
     return render(request, "usage/desk.html", {
         "site": site, "many_sites": len(sites) > 1, "lookup": lookup, "answer": answer,
         "form": form, "error": error, "recent": recent,
-        "seller": selectors.seller_for(request.user, site.organisation),
+        "seller": selectors.seller_for(request.scope, site.organisation),
     }, status=status)
 
 
@@ -151,10 +152,10 @@ def desk_record(request):
 # --- uses ------------------------------------------------------------------------------
 
 def _filtered_uses(request):
-    uses = selectors.uses_for_venue_pages(request.user)
-    sites = Unit.objects.visible_to(request.user).filter(
-        pk__in=Use.objects.visible_to(request.user).values("site")).order_by("name")
-    offers = Offer.objects.visible_to(request.user).order_by("title_fi")
+    uses = selectors.uses_for_venue_pages(request.scope)
+    sites = Unit.objects.for_scope(request.scope).filter(
+        pk__in=Use.objects.for_scope(request.scope).values("site")).order_by("name")
+    offers = Offer.objects.for_scope(request.scope).order_by("title_fi")
     form = UseFilterForm(request.GET or None, sites=sites, offers=offers)
     if form.is_valid():
         d = form.cleaned_data
@@ -174,7 +175,7 @@ def use_list(request):
     uses, form = _filtered_uses(request)
     page = Paginator(uses, 50).get_page(request.GET.get("page"))
     cancel_after = timezone.now() - timedelta(days=services.CANCEL_DAYS)
-    recordable = {s.pk for s in selectors.recording_sites_for(request.user)}
+    recordable = {s.pk for s in selectors.recording_sites_for(request.scope)}
     rows = [{"use": u, "can_cancel": u.status == UseStatus.RECORDED
              and u.recorded_at >= cancel_after and u.site_id in recordable}
             for u in page]
@@ -196,9 +197,9 @@ def use_months(request):
 @login_required
 @require_POST
 def use_cancel(request, pk: int):
-    use = get_visible_or_404(Use.objects.select_related("site__organisation"), request.user,
+    use = get_visible_or_404(Use.objects.select_related("site__organisation"), request.scope,
                              pk=pk)
-    if not can(request.user, Perm.RECORD_USES, use.site):
+    if not can(request.scope, Perm.RECORD_USES, use.site):
         raise PermissionDenied
     try:
         services.use_cancel(actor=request.user, use=use)
@@ -215,13 +216,13 @@ def use_cancel(request, pk: int):
 # --- offers ----------------------------------------------------------------------------
 
 def _managed_venues(request):
-    venues = Organisation.objects.visible_to(request.user).venues().order_by("name")
-    return [v for v in venues if can(request.user, Perm.MANAGE_OFFERS, v)]
+    venues = Organisation.objects.for_scope(request.scope).venues().order_by("name")
+    return [v for v in venues if can(request.scope, Perm.MANAGE_OFFERS, v)]
 
 
 @login_required
 def offer_list(request):
-    offers = (Offer.objects.visible_to(request.user).select_related("site", "venue")
+    offers = (Offer.objects.for_scope(request.scope).select_related("site", "venue")
               .order_by("venue__name", "status", "title_fi"))
     return render(request, "usage/offer_list.html", {
         "offers": offers, "venues": _managed_venues(request),
@@ -233,8 +234,8 @@ def offer_create(request):
     venues = _managed_venues(request)
     raw = request.GET.get("venue")
     if raw:
-        venue = get_visible_or_404(Organisation.objects.venues(), request.user, pk=raw)
-        if not can(request.user, Perm.MANAGE_OFFERS, venue):
+        venue = get_visible_or_404(Organisation.objects.venues(), request.scope, pk=raw)
+        if not can(request.scope, Perm.MANAGE_OFFERS, venue):
             raise PermissionDenied
     elif len(venues) == 1:
         venue = venues[0]
@@ -256,9 +257,9 @@ def offer_create(request):
 
 @login_required
 def offer_edit(request, pk: int):
-    offer = get_visible_or_404(Offer.objects.select_related("venue", "site"), request.user,
+    offer = get_visible_or_404(Offer.objects.select_related("venue", "site"), request.scope,
                                pk=pk)
-    if not can(request.user, Perm.MANAGE_OFFERS, offer.venue):
+    if not can(request.scope, Perm.MANAGE_OFFERS, offer.venue):
         raise PermissionDenied
     form = OfferForm(request.POST or None, instance=offer, venue=offer.venue)
     if request.method == "POST" and form.is_valid():
@@ -277,8 +278,8 @@ def offer_edit(request, pk: int):
 @login_required
 @require_POST
 def offer_status(request, pk: int):
-    offer = get_visible_or_404(Offer.objects.select_related("venue"), request.user, pk=pk)
-    if not can(request.user, Perm.MANAGE_OFFERS, offer.venue):
+    offer = get_visible_or_404(Offer.objects.select_related("venue"), request.scope, pk=pk)
+    if not can(request.scope, Perm.MANAGE_OFFERS, offer.venue):
         raise PermissionDenied
     try:
         services.offer_set_status(actor=request.user, offer=offer,
@@ -332,7 +333,7 @@ def backfill_upload(request):
         try:
             result = uses_upload(actor=request.user, site=site, name=upload.name,
                                  data=upload.read(),
-                                 seller=selectors.seller_for(request.user, site.organisation))
+                                 seller=selectors.seller_for(request.scope, site.organisation))
         except DomainError as exc:
             _add_error(form, exc)
     return render(request, "usage/backfill_upload.html", {
@@ -345,10 +346,10 @@ def backfill_upload(request):
 
 @login_required
 def lookup_review(request):
-    if not can(request.user, Perm.REVIEW_LOOKUPS):
+    if not can(request.scope, Perm.REVIEW_LOOKUPS):
         raise PermissionDenied
     since = timezone.now() - timedelta(days=30)
-    logs = LookupLog.objects.visible_to(request.user).filter(at__gte=since)
+    logs = LookupLog.objects.for_scope(request.scope).filter(at__gte=since)
     throttled = logs.filter(throttled=True).select_related("user")[:200]
     guessers = (
         logs.filter(found=False).values("user__name", "user__email", "actor_label")

@@ -2,7 +2,7 @@
 
 from django import template
 
-from kaikukanta.accounts.permissions import Perm, can
+from kaikukanta.lib.permissions import Perm, can
 from kaikukanta.oma.selectors import staff_status
 
 register = template.Library()
@@ -13,7 +13,7 @@ def oma_card_section(context, card):
     request = context["request"]
     if card.status not in ("active", "inactive"):
         return {"show": False}
-    can_start = card.unit is not None and can(request.user, Perm.ISSUE_CARDS, card.unit)
+    can_start = card.unit is not None and can(request.scope, Perm.ISSUE_CARDS, card.unit)
     from kaikukanta.oma.forms import StartForm
 
     language = card.preferred_language if card.preferred_language in ("fi", "sv") else ""

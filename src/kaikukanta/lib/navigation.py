@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 
-from kaikukanta.accounts.scope import Scope, scope_for
+from kaikukanta.lib.scope import Scope
 
 
 @dataclass(frozen=True)
@@ -32,10 +32,10 @@ def register_nav(item: NavItem) -> None:
     _ITEMS[item.key] = item
 
 
-def navigation_for(user) -> list[dict]:
-    if not getattr(user, "is_authenticated", False):
+def navigation_for(scope: Scope) -> list[dict]:
+    """The entries this scope sees, in menu order (none for an anonymous visitor)."""
+    if scope.user_id is None:
         return []
-    scope = scope_for(user)
     out = []
     for item in sorted(_ITEMS.values(), key=lambda i: (i.order, i.key)):
         if not item.visible(scope):

@@ -1,0 +1,55 @@
+"""The health check in the process, and the cache configuration."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import caches
+
+from kaikukanta.lib.env import cache_settings
+
+pytestmark = pytest.mark.django_db
+
+REDIS_TEST_URL = "redis://127.0.0.1:6379/3"  # this project's test DB number on the shared Redis
+
+
+def test_healthz_is_public_and_says_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+    assert response.json()["checks"]["database:default"] == "ok"
+
+
+def test_healthz_fails_when_the_cache_does_not_answer(client, settings):
+    # nothing listens there (the settings fixture resets Django's cache handler)
+    settings.CACHES = cache_settings("redis://127.0.0.1:1/0")
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable",
+                               "checks": {"database:default": "ok", "cache": "failed"}}
+
+
+def test_healthz_refuses_writes(client):
+    assert client.post("/healthz").status_code == 405
+
+
+def test_tests_run_on_local_memory():
+    assert caches["default"].__class__.__name__ == "LocMemCache"
+
+
+@pytest.mark.redis
+def test_redis_url_selects_djangos_redis_backend_and_it_answers():
+    config = cache_settings(REDIS_TEST_URL)["default"]
+    assert config["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = RedisCache(config["LOCATION"], {k: v for k, v in config.items()
+                                            if k not in {"BACKEND", "LOCATION"}})
+    cache.set("ops-test", 41)
+    cache.incr("ops-test")
+    assert cache.get("ops-test") == 42
+    cache.delete("ops-test")
+
+
+def test_without_redis_url_the_cache_is_local_memory():
+    assert cache_settings(None)["default"]["BACKEND"].endswith("LocMemCache")
+    assert cache_settings("")["default"]["BACKEND"].endswith("LocMemCache")
