@@ -131,9 +131,13 @@ def account_activate(*, code: ActivationCode, password: str = "", email: str = "
         _check_card_usable(row.card)
         if account_for_card(row.card) is not None:
             raise errors.ActivationCodeUsed()
-        account = HolderAccount.objects.create(
-            card=row.card, password=make_password(password) if password else "",
-            session_salt=_new_salt(), language=language)
+        try:
+            with transaction.atomic():
+                account = HolderAccount.objects.create(
+                    card=row.card, password=make_password(password) if password else "",
+                    session_salt=_new_salt(), language=language)
+        except IntegrityError as exc:  # another code of the same card won a race
+            raise errors.ActivationCodeUsed() from exc
         if email:
             email_set(account=account, email=email)
         row.used_at = timezone.now()
