@@ -89,7 +89,9 @@ def test_same_figures_suppressed_for_coordinator(data):
                             "Science": ["<5", 0], "Sports": [0, 0]}
     assert total(cat) == [9, "<5"]
     s = figures(d.table("summary"))
-    assert s["Cards used at least once"] == [6, "<5"]
+    # a count of holders: perturbed by the cell key method (6 ± 2; 1 card -> 0 … 3)
+    assert s["Cards used at least once"][0] in ("<5", 5, 6, 7, 8)
+    assert s["Cards used at least once"][1] in ("<5", 0)
 
 
 def test_venue_sees_uses_only(data):

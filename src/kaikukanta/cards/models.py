@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kaikukanta.cards import numbers
+from kaikukanta.lib.cellkey import new_record_key
 from kaikukanta.lib.roles import WELFARE_KINDS
 from kaikukanta.lib.scope import Scope
 
@@ -172,6 +173,10 @@ class Card(models.Model):
         blank=True, related_name="replaced_by",
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The record key of the statistics' cell key method (`lib/cellkey.py`): random, fixed,
+    # never shown. Published holder counts are perturbed by the keys of the cards counted.
+    stats_key = models.PositiveIntegerField(_("statistics key"), default=new_record_key,
+                                            editable=False)
 
     objects = CardQuerySet.as_manager()
 

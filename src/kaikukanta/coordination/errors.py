@@ -42,6 +42,20 @@ class InvitationReplaced(DomainError):
     http_status = 410
 
 
+class InvitationAccountDeactivated(DomainError):
+    code = "invitation_account_deactivated"
+    message = _("The account of this email address has been deactivated, so the invitation "
+                "cannot be used. Ask your coordinator to reactivate the account.")
+    http_status = 403
+
+
+class InvitationNeedsSignIn(DomainError):
+    code = "invitation_needs_sign_in"
+    message = _("You already have an account with this email address. Sign in with your own "
+                "password to accept the invitation.")
+    http_status = 403
+
+
 class InvitationClosed(DomainError):
     code = "invitation_closed"
     message = _("This invitation can no longer be changed.")

@@ -27,8 +27,10 @@ from kaikukanta.coordination.errors import (
     AlreadyReviewed,
     CannotDeactivateSelf,
     EmailNotSent,
+    InvitationAccountDeactivated,
     InvitationClosed,
     InvitationExpired,
+    InvitationNeedsSignIn,
     InvitationReplaced,
     InvitationRevoked,
     InvitationUnknown,
@@ -208,21 +210,7 @@ def invitation_open(token: str, *, for_update: bool = False) -> Invitation:
     return invitation
 
 
-@transaction.atomic
-def invitation_accept(*, token: str, name: str, password: str) -> User:
-    """Create (or reuse) the account, set its password and give it the role. Raises
-    ValidationError for a weak password."""
-    invitation = invitation_open(token, for_update=True)
-    user = User.objects.select_for_update().filter(email=invitation.email).first()
-    created = user is None
-    if created:
-        user = User(email=invitation.email, language=invitation.language)
-    user.name = name.strip() or invitation.name
-    password_validation.validate_password(password, user)
-    reactivated = not created and not user.is_active
-    user.is_active = True
-    user.set_password(password)
-    user.save()
+def _grant_invited_role(invitation: Invitation, user: User, *, created: bool) -> None:
     Membership.objects.get_or_create(user=user, role=invitation.role, area=invitation.area,
                                      organisation=invitation.organisation, unit=invitation.unit)
     invitation.status, invitation.closed_at = InvitationStatus.ACCEPTED, timezone.now()
@@ -230,9 +218,45 @@ def invitation_accept(*, token: str, name: str, password: str) -> User:
     invitation.save(update_fields=["status", "closed_at", "user"])
     audit_log(action="invitation.accepted", actor=user, target=invitation,
               area=invitation.scope_area, organisation=invitation.organisation,
-              changes={"role": invitation.role, "new_account": created,
-                       "reactivated": reactivated})
+              changes={"role": invitation.role, "new_account": created})
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, name: str, password: str) -> User:
+    """Create the account, set its password and give it the role. Raises ValidationError
+    for a weak password. An invitation never touches an existing account's password or
+    brings a deactivated account back: an existing active account accepts by signing in
+    (`invitation_accept_signed_in`)."""
+    invitation = invitation_open(token, for_update=True)
+    existing = User.objects.select_for_update().filter(email=invitation.email).first()
+    if existing is not None:
+        raise (InvitationNeedsSignIn if existing.is_active else InvitationAccountDeactivated)()
+    user = User(email=invitation.email, language=invitation.language,
+                name=name.strip() or invitation.name)
+    password_validation.validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    _grant_invited_role(invitation, user, created=True)
     return user
+
+
+@transaction.atomic
+def invitation_accept_signed_in(*, token: str, user: User) -> User:
+    """An existing account accepts an invitation to its own email address after signing in
+    with its own password: it gets the role; nothing else about the account changes."""
+    invitation = invitation_open(token, for_update=True)
+    account = User.objects.select_for_update().filter(email=invitation.email).first()
+    if account is None or account.pk != user.pk:
+        raise InvitationNeedsSignIn()
+    if not account.is_active:
+        raise InvitationAccountDeactivated()
+    _grant_invited_role(invitation, account, created=False)
+    return account
+
+
+def invitation_account(invitation: Invitation) -> User | None:
+    """The existing account of an invitation's email address, if there is one."""
+    return User.objects.filter(email=invitation.email).first()
 
 
 # --- accounts ------------------------------------------------------------------------
@@ -245,7 +269,13 @@ def user_set_active(*, actor, user: User, is_active: bool) -> User:
         raise CannotDeactivateSelf()
     _require(actor, Perm.MANAGE_USER, user)
     target = User.objects.select_for_update().get(pk=user.pk)
-    if target.is_active != is_active:
+    revoked = 0
+    if not is_active:
+        # pending invitations to the same address would bring the account back
+        revoked = Invitation.objects.filter(
+            email=target.email, status=InvitationStatus.PENDING).update(
+            status=InvitationStatus.REVOKED, closed_at=timezone.now())
+    if target.is_active != is_active or revoked:
         target.is_active = is_active
         target.save(update_fields=["is_active"])
         first = target.memberships.select_related("organisation", "area").first()
@@ -254,7 +284,8 @@ def user_set_active(*, actor, user: User, is_active: bool) -> User:
             area = first.area or (first.organisation.home_area if first.organisation else None)
         audit_log(action="user.activated" if is_active else "user.deactivated", actor=actor,
                   target=target, area=area,
-                  organisation=first.organisation if first is not None else None)
+                  organisation=first.organisation if first is not None else None,
+                  changes={"invitations_revoked": revoked} if revoked else None)
     user.is_active = target.is_active
     return target
 

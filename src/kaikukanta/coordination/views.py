@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -10,13 +13,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaikukanta.accounts.models import User
 from kaikukanta.audit.models import AuditEntry
 from kaikukanta.coordination import selectors, services
+from kaikukanta.coordination.errors import InvitationAccountDeactivated
 from kaikukanta.coordination.forms import (
     AcceptForm,
     AreaForm,
@@ -382,12 +386,19 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    """The public page behind an invitation link."""
+    """The public page behind an invitation link. A new person sets a password; a person
+    who already has an account signs in with it first and then accepts (the invitation
+    never sets an existing account's password nor reactivates a deactivated one)."""
     try:
         invitation = services.invitation_open(token)
+        account = services.invitation_account(invitation)
+        if account is not None and not account.is_active:
+            raise InvitationAccountDeactivated()
     except DomainError as error:
         return render(request, "coordination/invitation_refused.html", {"error": error},
                       status=error.http_status)
+    if account is not None:
+        return _invitation_accept_existing(request, token, invitation, account)
     form = AcceptForm(request.POST or None, initial={"name": invitation.name})
     if request.method == "POST" and form.is_valid():
         try:
@@ -404,6 +415,24 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("accounts:home")
     return render(request, "coordination/invitation_accept.html", {
         "form": form, "invitation": invitation})
+
+
+def _invitation_accept_existing(request, token, invitation, account) -> HttpResponse:
+    signed_in_as_account = request.user.is_authenticated and request.user.pk == account.pk
+    if request.method == "POST" and signed_in_as_account:
+        try:
+            services.invitation_accept_signed_in(token=token, user=request.user)
+        except DomainError as error:
+            return render(request, "coordination/invitation_refused.html", {"error": error},
+                          status=error.http_status)
+        messages.success(request, _("You now have the new role: %(role)s.")
+                         % {"role": invitation.get_role_display()})
+        return redirect("accounts:home")
+    sign_in = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': request.path})}"
+    return render(request, "coordination/invitation_existing.html", {
+        "invitation": invitation, "signed_in_as_account": signed_in_as_account,
+        "signed_in_as_other": request.user.is_authenticated and not signed_in_as_account,
+        "sign_in": sign_in}, status=200)
 
 
 @login_required

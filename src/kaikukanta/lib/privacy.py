@@ -9,7 +9,8 @@ PERSONAL_DATA: dict[str, str] = {
     "accounts.user": "staff account: work email, name, language (needed to sign in)",
     "network.organisation": "the organisation's contact person: name, work email and phone",
     "cards.card": "pseudonymous holder facts: birth year, postal code, municipality, number "
-                  "of children and optional gender, life situation and language; no identity",
+                  "of children and optional gender, life situation and language; a random "
+                  "statistics key (cell key method, never shown); no identity",
     "audit.auditentry": "who (staff) did what; never holder fields",
     "usage.lookuplog": "which staff account (or API client label) looked up which card "
                        "number and when; never holder fields",

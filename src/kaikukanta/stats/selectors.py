@@ -27,6 +27,7 @@ from kaikukanta.cards.models import (
     Gender,
     LifeSituation,
 )
+from kaikukanta.lib.cellkey import perturb, perturb_all
 from kaikukanta.stats.holders import capped_holders
 from kaikukanta.stats.models import (
     CardsUsedYear,
@@ -190,9 +191,13 @@ def _card_years(target: Target):
     return CardYearUse.objects.filter(card_area_id=target.pk)
 
 
-def cards_used(target: Target, p: Period, q: Period) -> dict:
+def cards_used(target: Target, p: Period, q: Period, exact: bool = True) -> dict:
     """Cards of the target used at least once in each period. Whole calendar years of the
-    national and area dashboards come from `CardsUsedYear`; other periods are counted."""
+    national and area dashboards come from `CardsUsedYear`; other periods are counted.
+    Unless exact, the counts are published ones (perturbed by the cards' record keys)."""
+    if not exact:
+        got = {w: _cards_of(_used_card_ids(target, per)) for w, per in (("p", p), ("q", q))}
+        return {w: perturb(g["n"], g["k"]) for w, g in got.items()}
     if target.kind in AREA_KINDS and p.is_year and q.is_year:
         f = Q(card_area_id=target.pk) if target.kind == "area" else Q()
         rows = dict(CardsUsedYear.objects.filter(f, year__in=[p.start.year, q.start.year])
@@ -215,6 +220,34 @@ def cards_used(target: Target, p: Period, q: Period) -> dict:
 CARD_FIGURES = ("reg_p", "reg_q", "in_p", "in_q", "ina_p", "ina_q", "on_p", "on_q")
 
 
+def holder_count(n: int | None, key_sum: int | None, exact: bool) -> int:
+    """A count of holders (cards) as published: exact for the national admin, perturbed by
+    the cell key method (`lib/cellkey.py`) for everyone else."""
+    return int(n or 0) if exact else perturb(n or 0, key_sum)
+
+
+def holder_column(title, counts: list[int], key_sums: list[int | None], exact: bool) -> tuple:
+    """A `column_table` column of holder counts; unless exact, each cell and the total (a
+    cell of its own, so the column need not add up) are perturbed by their cards' keys."""
+    if exact:
+        return (title, counts, None, None)
+    total = perturb(sum(counts), sum(k or 0 for k in key_sums))
+    return (title, perturb_all(counts, key_sums), None, total, total)
+
+
+def _used_card_ids(target: Target, p: Period):
+    """The ids of the target's cards used at least once in the period (a sub-query)."""
+    if p.is_year and target.kind in AREA_KINDS + UNIT_KINDS:
+        rows = CardYearUse.objects.all() if target.kind == "national" else _card_years(target)
+        return rows.filter(year=p.start.year).values("card_id")
+    return _uses().filter(target.used_cards_q(), _in(p, "event_date")).values("card_id")
+
+
+def _cards_of(ids) -> dict:
+    """How many cards and the sum of their record keys."""
+    return Card.objects.filter(pk__in=ids).aggregate(n=Count("pk"), k=Sum("stats_key"))
+
+
 def last_days(p: Period, q: Period) -> tuple[datetime.date, datetime.date]:
     """"Active on a date": the period's last day, or today for a period still running."""
     last_p = min(p.end, timezone.localdate())
@@ -230,17 +263,17 @@ def card_counts(target: Target, p: Period, q: Period) -> list[dict]:
     # their issue day; an inactivated one until its inactivation)
     relevant = Q(issued_on__lte=p.end) & (Q(valid_until__gte=q.start)
                                           | Q(inactivated_on__gte=q.start))
+    figures = {
+        "reg_p": _in(p, "issued_on"), "reg_q": _in(q, "issued_on"),
+        "in_p": valid_in(p), "in_q": valid_in(q),
+        "ina_p": _in(p, "inactivated_on"), "ina_q": _in(q, "inactivated_on"),
+        "on_p": valid_on(last_p), "on_q": valid_on(last_q),
+    }
+    # each count with the sum of its cards' record keys (the cell key method's input)
+    measures = {k: Count("pk", filter=f) for k, f in figures.items()}
+    measures |= {f"k_{k}": Sum("stats_key", filter=f) for k, f in figures.items()}
     return list(Card.objects.filter(_registered(), target.card_q(), relevant).values(
-        group).annotate(
-        reg_p=Count("pk", filter=_in(p, "issued_on")),
-        reg_q=Count("pk", filter=_in(q, "issued_on")),
-        in_p=Count("pk", filter=valid_in(p)),
-        in_q=Count("pk", filter=valid_in(q)),
-        ina_p=Count("pk", filter=_in(p, "inactivated_on")),
-        ina_q=Count("pk", filter=_in(q, "inactivated_on")),
-        on_p=Count("pk", filter=valid_on(last_p)),
-        on_q=Count("pk", filter=valid_on(last_q)),
-    ).order_by())
+        group).annotate(**measures).order_by())
 
 
 def summary_table(target: Target, p: Period, q: Period, exact: bool,
@@ -253,15 +286,20 @@ def summary_table(target: Target, p: Period, q: Period, exact: bool,
     if target.has_cards:
         last_p, _last_q = last_days(p, q)
         rows_by = card_counts(target, p, q) if counts is None else counts
-        agg = {k: sum(r[k] for r in rows_by) for k in CARD_FIGURES}
+        agg = {k: sum(r[k] or 0 for r in rows_by) for k in CARD_FIGURES}
+        for k in CARD_FIGURES:  # the published counts (perturbed unless exact)
+            agg[k] = holder_count(agg[k], sum(r[f"k_{k}"] or 0 for r in rows_by), exact)
         # renewals by the renewing unit (its area or organisation), read from the events
         renew_q = {
             "national": Q(), "area": Q(unit__organisation__home_area_id=target.pk),
             "distributor": Q(unit__organisation_id=target.pk), "unit": Q(unit_id=target.pk),
         }.get(target.kind, target.card_q("card__"))
         ren = CardEvent.objects.filter(kind=CardEventKind.RENEWED).filter(renew_q).aggregate(
-            p=Count("pk", filter=_in(p, "on")), q=Count("pk", filter=_in(q, "on")))
-        used = cards_used(target, p, q)
+            p=Count("pk", filter=_in(p, "on")), q=Count("pk", filter=_in(q, "on")),
+            kp=Sum("card__stats_key", filter=_in(p, "on")),
+            kq=Sum("card__stats_key", filter=_in(q, "on")))
+        ren = {w: holder_count(ren[w], ren[f"k{w}"], exact) for w in ("p", "q")}
+        used = cards_used(target, p, q, exact)
         in_p, in_q = one(agg["in_p"]), one(agg["in_q"])
         used_p, used_q = one(used["p"]), one(used["q"])
         rows += [
@@ -289,11 +327,18 @@ def summary_table(target: Target, p: Period, q: Period, exact: bool,
     uses_p, uses_q = one(sums["u_p"], h["p"]), one(sums["u_q"], h["q"])
     if not target.has_cards:
         # a venue's, site's or seller's own figure: the different cards used there
-        n = _uses().filter(target.use_q()).filter(
-            Q(event_date__gte=q.start, event_date__lte=q.end)
-            | Q(event_date__gte=p.start, event_date__lte=p.end)
-        ).aggregate(p=Count("card_id", distinct=True, filter=_in(p, "event_date")),
-                    q=Count("card_id", distinct=True, filter=_in(q, "event_date")))
+        if exact:
+            n = _uses().filter(target.use_q()).filter(
+                Q(event_date__gte=q.start, event_date__lte=q.end)
+                | Q(event_date__gte=p.start, event_date__lte=p.end)
+            ).aggregate(p=Count("card_id", distinct=True, filter=_in(p, "event_date")),
+                        q=Count("card_id", distinct=True, filter=_in(q, "event_date")))
+        else:  # a count of holders: perturbed like the others
+            n = {}
+            for w, per in (("p", p), ("q", q)):
+                got = _cards_of(_uses().filter(target.use_q(), _in(per, "event_date"))
+                                .values("card_id"))
+                n[w] = perturb(got["n"], got["k"])
         rows.append((_("Different cards used here"), [one(n["p"]), one(n["q"])]))
     rows += [
         (_("Uses (holders' tickets)"), [uses_p, uses_q]),
@@ -385,8 +430,14 @@ def units_table(target: Target, p: Period, exact: bool,
     units = list(units)
     if counts is None:
         counts = card_counts(target, p, p.previous())
-    cards = {r["unit_id"]: {"issued": r["reg_p"], "valid": r["in_p"]} for r in counts}
-    if p.is_year:  # from the yearly card rows
+    cards = {r["unit_id"]: r for r in counts}
+    used_keys: dict = {}
+    if not exact:  # counted from the cards, with their record keys
+        rows = Card.objects.filter(pk__in=_used_card_ids(target, p)).values("unit_id").annotate(
+            n=Count("pk"), k=Sum("stats_key")).order_by()
+        used = {r["unit_id"]: r["n"] for r in rows}
+        used_keys = {r["unit_id"]: r["k"] for r in rows}
+    elif p.is_year:  # from the yearly card rows
         used = dict(_card_years(target).filter(year=p.start.year).values("unit_id").annotate(
             n=Count("card_id", distinct=True)).order_by().values_list("unit_id", "n"))
     else:
@@ -394,14 +445,18 @@ def units_table(target: Target, p: Period, exact: bool,
                 .filter(_in(p, "event_date")).values("card__unit_id")
                 .annotate(n=Count("card_id", distinct=True))}
     ids = [u.pk for u in units]
+
+    def col(title, figure):
+        return holder_column(title, [cards.get(i, {}).get(figure) or 0 for i in ids],
+                             [cards.get(i, {}).get(f"k_{figure}") for i in ids], exact)
+
     return column_table("units", _("Cards by distributor unit"), _("Distributor unit"),
                         [str(u) for u in units], [
-                            (_("Cards issued in the period"),
-                             [cards.get(i, {}).get("issued", 0) for i in ids], None, None),
-                            (_("Cards valid during the period"),
-                             [cards.get(i, {}).get("valid", 0) for i in ids], None, None),
-                            (_("Cards used at least once"), [used.get(i, 0) for i in ids],
-                             None, None),
+                            col(_("Cards issued in the period"), "reg_p"),
+                            col(_("Cards valid during the period"), "in_p"),
+                            holder_column(_("Cards used at least once"),
+                                          [used.get(i, 0) for i in ids],
+                                          [used_keys.get(i) for i in ids], exact),
                         ], exact=exact)
 
 
@@ -520,39 +575,63 @@ def _band(age: int) -> str:
     return _("Not recorded")
 
 
+def closed_months(p: Period, today: datetime.date) -> Period | None:
+    """The whole calendar months that the period touches and that have already ended, or
+    None. Tables of holder characteristics for anyone but the national admin cover these,
+    so two periods a few days apart, or today's registrations, never change them."""
+    start = p.start.replace(day=1)
+    month_end = (p.end.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    end = min(month_end, today.replace(day=1)) - datetime.timedelta(days=1)
+    return Period(start, end) if start <= end else None
+
+
 def holder_tables(target: Target, p: Period, exact: bool) -> list[Table]:
     """Holders of cards valid during the period, by age band, children, gender and life
-    situation (personal cards only; counts, never rows)."""
-    cards = Card.objects.filter(_registered(), target.card_q(), valid_in(p),
-                                kind=CardKind.PERSONAL)
+    situation (personal cards only; counts, never rows). Unless exact: over the period's
+    ended whole months (`closed_months`), each count perturbed by the cell key method."""
+    note = ""
+    if not exact:
+        closed = closed_months(p, timezone.localdate())
+        if closed is None:
+            note = _("Holder figures are published for whole months that have ended; this "
+                     "period has none yet.")
+        else:
+            note = _("Holders of cards valid in %(period)s (whole months that have ended). "
+                     "The figures are perturbed slightly to protect privacy.") % {
+                "period": closed}
+    cards = Card.objects.none() if not exact and closed is None else Card.objects.filter(
+        _registered(), target.card_q(), valid_in(p if exact else closed),
+        kind=CardKind.PERSONAL)
+    year_end = (p if exact or closed is None else closed).end.year
     out = []
-    ages: dict = defaultdict(int)
-    kids: dict = defaultdict(int)
-    gender: dict = defaultdict(int)
-    life: dict = defaultdict(int)
-    # one pass over the cards, folded here
+    counts = {t: defaultdict(int) for t in ("age", "children", "gender", "life")}
+    keys = {t: defaultdict(int) for t in ("age", "children", "gender", "life")}
+    # one pass over the cards, folded here (with their record keys)
     for r in cards.values("birth_year", "children", "gender", "life_situation").annotate(
-            n=Count("pk")).order_by():
-        band = _band(p.end.year - r["birth_year"]) if r["birth_year"] else _("Not recorded")
-        ages[band] += r["n"]
-        kids[min(r["children"], 4)] += r["n"]
-        gender[r["gender"]] += r["n"]
-        life[r["life_situation"]] += r["n"]
+            n=Count("pk"), k=Sum("stats_key")).order_by():
+        band = _band(year_end - r["birth_year"]) if r["birth_year"] else _("Not recorded")
+        for t, value in (("age", band), ("children", min(r["children"], 4)),
+                         ("gender", r["gender"]), ("life", r["life_situation"])):
+            counts[t][value] += r["n"]
+            keys[t][value] += r["k"] or 0
     band_labels = [_band(lo) for lo, _hi in AGE_BANDS] + [_("Not recorded")]
+    genders = [v for v, _l in Gender.choices] + [""]
+    lives = [v for v, _l in LifeSituation.choices] + [""]
     specs = [
-        ("age", _("Holders by age"), _("Age band"), band_labels, [ages[b] for b in band_labels]),
+        ("age", _("Holders by age"), _("Age band"), band_labels, band_labels),
         ("children", _("Holders by number of children"), _("Children under 18"),
-         ["0", "1", "2", "3", "4+"], [kids[i] for i in range(5)]),
+         ["0", "1", "2", "3", "4+"], list(range(5))),
         ("gender", _("Holders by gender"), _("Gender"),
-         [str(lbl) for _v, lbl in Gender.choices] + [_("Not recorded")],
-         [gender.get(v, 0) for v, _l in Gender.choices] + [gender.get("", 0)]),
+         [str(lbl) for _v, lbl in Gender.choices] + [_("Not recorded")], genders),
         ("life_situation", _("Holders by life situation"), _("Life situation"),
-         [str(lbl) for _v, lbl in LifeSituation.choices] + [_("Not recorded")],
-         [life.get(v, 0) for v, _l in LifeSituation.choices] + [life.get("", 0)]),
+         [str(lbl) for _v, lbl in LifeSituation.choices] + [_("Not recorded")], lives),
     ]
     for key, title, col, labels, values in specs:
-        out.append(column_table(key, title, col, labels, [(_("Holders"), values, None, None)],
-                                exact=exact, chart=key == "age"))
+        t = {"life_situation": "life"}.get(key, key)
+        column = holder_column(_("Holders"), [counts[t][v] for v in values],
+                               [keys[t][v] for v in values], exact)
+        out.append(column_table(key, title, col, labels, [column], exact=exact,
+                                chart=key == "age", note=note))
     return out
 
 

@@ -30,16 +30,18 @@ class Table:
 
 
 def column_table(key: str, title: str, label_col: str, labels: Sequence[str],
-                 columns: Sequence[tuple[str, Sequence[int], Sequence[int] | None, int | None]],
+                 columns: Sequence[tuple],
                  *, exact: bool, total: bool = True, chart: bool = False,
                  note: str = "") -> Table:
     """Build a table column by column. Each column is (title, values, holders behind each
     value or None when the values count holders, the distinct holders of the whole column
-    or None)."""
+    or None) and optionally the column's total when it is not the sum of the values (a
+    perturbed count, `selectors.holder_column`)."""
     cols: list[list[Cell]] = []
     totals: list[Cell] = []
-    for _title, values, holders, total_holders in columns:
-        cells, tot = protect(values, holders, total_holders=total_holders, exact=exact)
+    for _title, values, holders, total_holders, *given in columns:
+        cells, tot = protect(values, holders, total=given[0] if given else None,
+                             total_holders=total_holders, exact=exact)
         cols.append(cells)
         totals.append(tot)
     rows = [(str(label), [col[i] for col in cols]) for i, label in enumerate(labels)]
