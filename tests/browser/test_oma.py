@@ -50,7 +50,8 @@ def test_activation_password_card_offers_data_and_closing(live_server, phone, st
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scroll
     # Large tap targets: every button and link in the main content is at least 44 px high.
     heights = phone.eval_on_selector_all(
-        "main .oma-button, main .oma-tiles a", "els => els.map(e => e.getBoundingClientRect().height)")
+        "main .oma-button, main .oma-tiles a",
+        "els => els.map(e => e.getBoundingClientRect().height)")
     assert heights and min(heights) >= 44
     # Sign out and in again with the password.
     phone.get_by_role("button", name="Kirjaudu ulos").click()

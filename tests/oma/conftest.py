@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from kaikukanta.oma import services
+from tests.api.conftest import api, keys  # noqa: F401 (the API fixtures, for the email test)
 from tests.usage.conftest import mk
 
 HOLDER_PASSWORD = "kulttuuria kaikille 7"

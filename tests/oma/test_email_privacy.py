@@ -15,7 +15,6 @@ from django.urls import reverse
 from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.lib.navigation import navigation_for
 from kaikukanta.oma import services
-from tests.api.conftest import api, keys  # noqa: F401 (fixtures)
 from tests.oma.conftest import HOLDER_EMAIL
 
 ROLES = ["national", "a.culture", "a.welfare", "a.distributor", "a.venue", "a.seller"]
