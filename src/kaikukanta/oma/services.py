@@ -86,6 +86,13 @@ def code_check(*, number_text: str, code_text: str, client: str) -> ActivationCo
     if row is None or row.card.number != number:
         attempts.fail(card=number, client=client)
         raise errors.ActivationCodeWrong()
+    _check_code_open(row)
+    attempts.clear(card=number)
+    return row
+
+
+def _check_code_open(row: ActivationCode) -> None:
+    """Each reason a right code cannot be used has its own answer."""
     if row.used_at is not None:
         raise errors.ActivationCodeUsed()
     if row.cancelled_at is not None:
@@ -93,8 +100,6 @@ def code_check(*, number_text: str, code_text: str, client: str) -> ActivationCo
     if row.expires_at <= timezone.now():
         raise errors.ActivationCodeExpired()
     _check_card_usable(row.card)
-    attempts.clear(card=number)
-    return row
 
 
 def _check_card_usable(card: Card) -> None:
@@ -122,13 +127,7 @@ def account_activate(*, code: ActivationCode, password: str = "", email: str = "
     passkey follows at once)."""
     with transaction.atomic():
         row = ActivationCode.objects.select_for_update().select_related("card").get(pk=code.pk)
-        if row.used_at is not None:
-            raise errors.ActivationCodeUsed()
-        if row.cancelled_at is not None:
-            raise errors.ActivationCodeCancelled()
-        if row.expires_at <= timezone.now():
-            raise errors.ActivationCodeExpired()
-        _check_card_usable(row.card)
+        _check_code_open(row)
         if account_for_card(row.card) is not None:
             raise errors.ActivationCodeUsed()
         try:
