@@ -26,6 +26,14 @@ def _english_by_default(settings):
     settings.LANGUAGE_CODE = "en"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Counters kept in the cache (password resets, rate limits) start at zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def pytest_collection_modifyitems(config, items):
     if connection.vendor != "postgresql":
         skip = pytest.mark.skip(reason="needs PostgreSQL (runs in `make test` with DATABASE_URL)")
@@ -143,10 +151,50 @@ def cast(geo):
     )
 
 
+def sign_in(client, user, *, second_factor: bool = True):
+    """Sign `user` in on the test `client`, the way every test should.
+
+    With `second_factor` (the default) the session is also marked as verified the way
+    django-otp does it (`django_otp.login`): the user gets a confirmed TOTP app if they
+    have none, and its id is stored in the session. National admins and coordinators
+    reach no page without it. `second_factor=False` signs in with the password only.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user, backend="kaikukanta.accounts.backends.EmailBackend")
+    if second_factor:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Test app", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+def totp_code(user, *, confirmed: bool = True) -> str:
+    """The code the user's authenticator app would show now (for passing the second
+    factor through the real forms). Never the step already used: the app's next code
+    is accepted too (one step of tolerance)."""
+    import time
+
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=confirmed).latest("pk")
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if totp.t() <= device.last_t:
+        totp.time += device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
 @pytest.fixture
 def login(client):
-    def _login(user):
-        client.force_login(user)
-        return client
+    """`login(user)` signs in on the test client with the second factor (see sign_in)."""
+
+    def _login(user, **kwargs):
+        return sign_in(client, user, **kwargs)
 
     return _login

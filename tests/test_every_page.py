@@ -8,6 +8,7 @@ import pytest
 
 from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.lib.navigation import navigation_for
+from tests.conftest import sign_in
 
 ROLES = ["national", "a.culture", "a.welfare", "a.distributor", "a.venue", "a.site_staff",
          "a.seller", "outsider"]
@@ -57,7 +58,7 @@ def _user(cast, path):
 @pytest.mark.parametrize("who", ROLES)
 def test_every_navigation_page_is_well_formed(cast, client, who):
     user = _user(cast, who)
-    client.force_login(user)
+    sign_in(client, user)
     items = navigation_for(scope_for_user(user))
     assert items, "every role has at least its home page"
     for item in items:

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sign_in
 
 
 @pytest.mark.django_db
@@ -38,7 +38,7 @@ def test_page_frame_is_accessible_markup(cast, client):
 
 def test_login_with_email_and_wrong_password(cast, client):
     response = client.post(reverse("accounts:login"),
-                           {"username": "CULTURE@espoo.test", "password": PASSWORD})
+                           {"username": "VENUE@espoo.test", "password": PASSWORD})
     assert response.status_code == 302 and response["Location"] == reverse("accounts:home")
     client.logout()
     response = client.post(reverse("accounts:login"),
@@ -62,7 +62,7 @@ def test_every_role_lands_on_its_home_page(cast, client, who, expected):
     user = cast
     for part in who.split("."):
         user = getattr(user, part)
-    client.force_login(user)
+    sign_in(client, user)
     body = client.get(reverse("accounts:home")).content.decode()
     for text in expected:
         assert text in body
@@ -71,14 +71,14 @@ def test_every_role_lands_on_its_home_page(cast, client, who, expected):
 
 
 def test_admin_only_for_national_admins(cast, client):
-    client.force_login(cast.national)
+    sign_in(client, cast.national)
     assert client.get("/admin/").status_code == 200
-    client.force_login(cast.a.culture)
+    sign_in(client, cast.a.culture)
     assert client.get("/admin/").status_code == 302  # to admin login: not allowed
 
 
 def test_language_choice_is_remembered_on_the_account(cast, client, settings):
-    client.force_login(cast.a.venue)
+    sign_in(client, cast.a.venue)
     response = client.post(reverse("accounts:language"), {"language": "sv", "next": "/x/"})
     assert response.status_code == 302 and response["Location"] == "/x/"
     cast.a.venue.refresh_from_db()
@@ -105,7 +105,7 @@ def test_text_size_control(client):
 
 
 def test_deactivated_user_loses_session_and_cannot_sign_in(cast, client):
-    client.force_login(cast.a.venue)
+    sign_in(client, cast.a.venue)
     assert client.get(reverse("accounts:home")).status_code == 200
     cast.a.venue.is_active = False
     cast.a.venue.save()

@@ -6,6 +6,7 @@ from django.urls import reverse
 from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.lib.permissions import Perm, can
 from kaikukanta.network.models import Area, Organisation, Unit
+from tests.conftest import sign_in
 
 S = scope_for_user  # the person's scope, read fresh
 
@@ -146,7 +147,7 @@ def _get(cast, path):
 
 @pytest.mark.parametrize(("who", "what", "status"), MATRIX)
 def test_organisation_page_matrix(cast, client, who, what, status):
-    client.force_login(_get(cast, who))
+    sign_in(client, _get(cast, who))
     assert client.get(_org_url(_get(cast, what))).status_code == status
 
 
@@ -160,12 +161,12 @@ def test_organisation_page_matrix(cast, client, who, what, status):
     ("outsider", "a.area", 404),
 ])
 def test_area_page_matrix(cast, client, who, what, status):
-    client.force_login(_get(cast, who))
+    sign_in(client, _get(cast, who))
     assert client.get(_area_url(_get(cast, what))).status_code == status
 
 
 def test_organisation_list_shows_only_visible(cast, client):
-    client.force_login(cast.a.welfare)
+    sign_in(client, cast.a.welfare)
     body = client.get(reverse("network:organisation_list")).content.decode()
     assert cast.a.distributor_org.name in body
     assert cast.b.distributor_org.name not in body

@@ -6,6 +6,7 @@ nor the test suite: there a missing SECRET_KEY, ALLOWED_HOSTS or DATABASE_URL st
 start, static files get hashed names, and HTTPS is enforced behind the TLS proxy.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -69,6 +70,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -79,11 +84,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "kaikukanta.accounts.middleware.UserLanguageMiddleware",
     "kaikukanta.accounts.middleware.ScopeMiddleware",
+    "kaikukanta.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kaikukanta.lib.middleware.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a lockout into our "locked" page (429)
 ]
 
 ROOT_URLCONF = "kaikukanta.urls"
@@ -137,7 +145,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["kaikukanta.accounts.backends.EmailBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked accounts and addresses first
+    "kaikukanta.accounts.backends.EmailBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -152,6 +163,28 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Sign-in security (README "Sign-in security"). django-axes counts failed sign-ins per
+# account and, separately, per address; at the limit both are locked for the cool-off
+# (counted from the last failure), or until a national admin unlocks them.
+AXES_FAILURE_LIMIT = env_int("SIGNIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SIGNIN_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "kaikukanta.accounts.security.axes_username"
+AXES_CLIENT_IP_CALLABLE = "kaikukanta.accounts.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "kaikukanta.accounts.two_factor.locked_out"
+AXES_RESET_ON_SUCCESS = False  # a success must not clear the address counter
+AXES_DISABLE_ACCESS_LOG = True  # no log of successful sign-ins (staff data kept minimal)
+AXES_VERBOSE = False
+# Behind N reverse proxies that append to X-Forwarded-For, the client is the N-th address
+# from the right; 0 (default) uses the connection's own address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Password-reset requests: at most this many per account and per address in the window.
+KAIKUKANTA_PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5)
+KAIKUKANTA_PASSWORD_RESET_WINDOW_MINUTES = env_int("PASSWORD_RESET_WINDOW_MINUTES", 60)
+# Second factor (django-otp): TOTP apps and one-time recovery codes.
+OTP_TOTP_ISSUER = "Kaikukanta"
+KAIKUKANTA_RECOVERY_CODE_COUNT = 10
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 10)
 SESSION_COOKIE_HTTPONLY = True

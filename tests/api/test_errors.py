@@ -3,6 +3,7 @@
 import pytest
 
 from kaikukanta.api.models import RateWindow
+from tests.conftest import sign_in
 
 
 @pytest.mark.parametrize(("header", "language", "message"), [
@@ -37,7 +38,7 @@ def test_unknown_route_and_method(keys, api):
 
 
 def test_session_login_is_not_an_api_key(cast, client):
-    client.force_login(cast.national)
+    sign_in(client, cast.national)
     response = client.get("/api/v1/offers")
     assert response.status_code == 401 and response.json()["code"] == "unauthorized"
 

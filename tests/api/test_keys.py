@@ -10,6 +10,7 @@ from django.urls import reverse
 from kaikukanta.api.models import ApiKey
 from kaikukanta.api.services import api_key_create, hash_secret
 from kaikukanta.audit.models import AuditEntry
+from tests.conftest import sign_in
 
 
 def test_key_is_shown_once_and_stored_hashed(cast):
@@ -42,7 +43,7 @@ def test_key_page_permissions(cast, client, who, org, status):
     target = cast
     for part in org.split("."):
         target = getattr(target, part)
-    client.force_login(user)
+    sign_in(client, user)
     url = reverse("api:key_organisation", args=[target.pk])
     assert client.get(url).status_code == status
     response = client.post(url, {"label": "Lippujärjestelmä", "access": "write"})
@@ -51,7 +52,7 @@ def test_key_page_permissions(cast, client, who, org, status):
 
 
 def test_coordinator_makes_and_revokes_a_key(cast, client, api):
-    client.force_login(cast.a.culture)
+    sign_in(client, cast.a.culture)
     assert client.get(reverse("api:key_list")).status_code == 200
     url = reverse("api:key_organisation", args=[cast.a.venue_org.pk])
     response = client.post(url, {"label": "Lippujärjestelmä", "access": "read"})
@@ -66,9 +67,9 @@ def test_coordinator_makes_and_revokes_a_key(cast, client, api):
     # same label twice is refused with a message
     response = client.post(url, {"label": "lippujärjestelmä", "access": "read"})
     assert "already has an active key" in response.content.decode()
-    client.force_login(cast.b.culture)
+    sign_in(client, cast.b.culture)
     assert client.post(reverse("api:key_revoke", args=[key.pk])).status_code == 404
-    client.force_login(cast.a.culture)
+    sign_in(client, cast.a.culture)
     response = client.post(reverse("api:key_revoke", args=[key.pk]))
     assert response.status_code == 302
     assert api(raw).get("/offers").status_code == 401
@@ -76,9 +77,9 @@ def test_coordinator_makes_and_revokes_a_key(cast, client, api):
 
 
 def test_key_list_is_for_coordinators(cast, client):
-    client.force_login(cast.a.venue)
+    sign_in(client, cast.a.venue)
     assert client.get(reverse("api:key_list")).status_code == 403
-    client.force_login(cast.a.welfare)
+    sign_in(client, cast.a.welfare)
     body = client.get(reverse("api:key_list")).content.decode()
     assert cast.a.distributor_org.name in body and cast.a.venue_org.name not in body
 
@@ -130,9 +131,9 @@ def test_last_used_is_noted(cast, keys, api):
 
 
 def test_nav_shows_api_keys_to_coordinators_only(cast, client):
-    client.force_login(cast.a.culture)
+    sign_in(client, cast.a.culture)
     assert reverse("api:key_list") in client.get(reverse("accounts:home")).content.decode()
-    client.force_login(cast.a.venue)
+    sign_in(client, cast.a.venue)
     assert reverse("api:key_list") not in client.get(reverse("accounts:home")).content.decode()
 
 

@@ -9,6 +9,7 @@ from kaikukanta.cards import numbers
 from kaikukanta.cards.models import Card, CardStatus
 from kaikukanta.cards.services import card_replace
 from kaikukanta.usage.models import Category, Use
+from tests.conftest import sign_in
 from tests.factories import make_card
 
 
@@ -27,7 +28,7 @@ def test_card_page_lists_uses_of_the_card_and_the_card_it_replaced(cast, client)
     stock = Card.objects.create(number=numbers.generate(), status=CardStatus.UNUSED)
     new = card_replace(actor=a.distributor, card=old, new_number=stock.number)
     _use(new, a.site2, today)
-    client.force_login(a.distributor)
+    sign_in(client, a.distributor)
     body = client.get(reverse("cards:card_detail", args=[new.number])).content.decode()
     assert a.site.name in body and a.site2.name in body
     assert old.display_number in body
@@ -35,5 +36,5 @@ def test_card_page_lists_uses_of_the_card_and_the_card_it_replaced(cast, client)
     assert "<" not in title and new.display_number in title
     assert body.count(a.site2.name) == 1  # the uses table is in the page once, not in <head>
     # another unit's staff still gets 404 for the page
-    client.force_login(cast.b.distributor)
+    sign_in(client, cast.b.distributor)
     assert client.get(reverse("cards:card_detail", args=[new.number])).status_code == 404

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from kaikukanta.accounts.models import User
 from kaikukanta.cards.models import Card, CardBatch, CardKind, CardStatus
+from tests.conftest import sign_in
 
 
 @pytest.mark.django_db
@@ -22,7 +23,7 @@ def test_demo_cards_and_the_distributor_round(client):
     assert Card.objects.filter(kind=CardKind.COMMUNITY, status=CardStatus.ACTIVE).exists()
 
     user = User.objects.get(email="jakaja.espoo@demo.kaikukanta.fi")
-    client.force_login(user)
+    sign_in(client, user)
     number = (Card.objects.filter(status=CardStatus.UNUSED, kind=CardKind.PERSONAL,
                                   batch__area__name="Espoo").values_list("number", flat=True)
               .first())

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from kaikukanta.cards import services
 from kaikukanta.cards.urls import urlpatterns
+from tests.conftest import sign_in
 from tests.factories import make_card
 
 ROLES = ["a.distributor", "b.distributor", "a.welfare", "a.culture", "b.welfare", "a.venue",
@@ -58,7 +59,7 @@ def test_permission_matrix(cast, client, page):
     url = reverse(f"cards:{page}", args=args)
     got = []
     for role in ROLES:
-        client.force_login(_user(cast, role))
+        sign_in(client, _user(cast, role))
         got.append(client.get(url).status_code)
         client.logout()
     assert dict(zip(ROLES, got, strict=True)) == dict(zip(ROLES, MATRIX[page], strict=True))

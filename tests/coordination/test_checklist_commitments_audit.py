@@ -14,6 +14,7 @@ from kaikukanta.coordination.models import STEP_ORDER, AreaChecklistStep, Checkl
 from kaikukanta.lib.errors import NotAllowed
 from kaikukanta.network.errors import AlreadyCommitted
 from kaikukanta.network.models import Commitment, OperatingModelVersion
+from tests.conftest import sign_in
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def test_area_page_shows_ten_steps_with_real_records(cast, login):
 
 
 def test_coordinator_updates_a_step_and_national_sees_progress(cast, client):
-    client.force_login(cast.a.welfare)
+    sign_in(client, cast.a.welfare)
     url = reverse("coordination:checklist_step", args=[cast.a.area.pk, ChecklistStep.WORKSHOP])
     assert client.get(url).status_code == 200
     response = client.post(url, {"status": "done", "on": "2026-10-01",
@@ -56,14 +57,14 @@ def test_coordinator_updates_a_step_and_national_sees_progress(cast, client):
     assert entry.area == cast.a.area and entry.changes["note_changed"] is True
     assert "library" not in str(entry.changes)  # the note stays out of the log
 
-    client.force_login(cast.national)
+    sign_in(client, cast.national)
     rows = client.get(reverse("coordination:dashboard")).context["rows"]
     progress = {r["area"].name: r["steps_done"] for r in rows}
     assert progress == {"Espoo": 1, "Kainuu": 0}
 
 
 def test_checklist_of_other_area_is_404_and_bad_input_refused(cast, client):
-    client.force_login(cast.a.culture)
+    sign_in(client, cast.a.culture)
     url = reverse("coordination:checklist_step", args=[cast.b.area.pk, "workshop"])
     assert client.post(url, {"status": "done"}).status_code == 404
     url = reverse("coordination:checklist_step", args=[cast.a.area.pk, "workshop"])
@@ -91,7 +92,7 @@ def test_dashboard_queries_do_not_grow_with_areas(cast, login, django_assert_max
 # --- commitments --------------------------------------------------------------------------
 
 def test_staff_acknowledges_and_coordinator_sees_who(cast, client, model_v1):
-    client.force_login(cast.a.distributor)
+    sign_in(client, cast.a.distributor)
     response = client.get(reverse("coordination:commitment_list"))
     rows = response.context["rows"]
     assert [r["org"] for r in rows] == [cast.a.distributor_org]
@@ -105,17 +106,17 @@ def test_staff_acknowledges_and_coordinator_sees_who(cast, client, model_v1):
                                    args=[cast.a.venue_org.pk]))
     assert response.status_code == 404
 
-    client.force_login(cast.a.welfare)
+    sign_in(client, cast.a.welfare)
     rows = client.get(reverse("coordination:commitment_list")).context["rows"]
     assert [(r["org"], r["current"]) for r in rows] == [(cast.a.distributor_org, True)]
     assert rows[0]["latest"].acknowledged_by == cast.a.distributor
 
     # a new version: the organisation shows as behind until it acknowledges again
-    client.force_login(cast.national)
+    sign_in(client, cast.national)
     client.post(reverse("coordination:operating_model"), {
         "version": "2027-01", "published_on": "2027-01-01", "summary_fi": "Uusi malli"})
     assert OperatingModelVersion.objects.first().version == "2027-01"
-    client.force_login(cast.a.welfare)
+    sign_in(client, cast.a.welfare)
     rows = client.get(reverse("coordination:commitment_list")).context["rows"]
     assert rows[0]["current"] is False and rows[0]["latest"].version == model_v1
     assert rows[0]["can_acknowledge"]

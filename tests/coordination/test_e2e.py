@@ -11,13 +11,14 @@ from kaikukanta.cards.services import batch_create
 from kaikukanta.coordination.models import DistributorReview
 from kaikukanta.lib.permissions import Perm, can
 from kaikukanta.network.models import Area, Organisation
+from tests.conftest import sign_in, totp_code
 
 PASSWORD = "Kulttuuria-kaikille-2026"
 
 
 def test_new_area_from_national_admin_to_signed_in_distributor(cast, geo, postal_codes, client,
                                                                 mailoutbox, last_token):
-    client.force_login(cast.national)
+    sign_in(client, cast.national)
     oulu = geo.municipalities["564"]
     # Oulu is free; Espoo belongs to area a, so adding it is refused in the form first
     response = client.post(reverse("coordination:area_create"), {
@@ -62,6 +63,13 @@ def test_new_area_from_national_admin_to_signed_in_distributor(cast, geo, postal
     assert hanna.language == "sv"
     assert Membership.objects.filter(user=hanna, role=Role.WELFARE_COORDINATOR,
                                      area=area).exists()
+    # as a coordinator she first sets up the second factor, then reaches her pages
+    response = client.get(reverse("accounts:home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:two_factor_setup"))
+    assert client.get(response["Location"]).status_code == 200
+    response = client.post(response["Location"], {"code": totp_code(hanna, confirmed=False)})
+    assert response.status_code == 200 and len(response.context["codes"]) == 10
     assert client.get(reverse("accounts:home")).status_code == 200
 
     # she adds a distributor with a unit: it is flagged for the national team
@@ -100,7 +108,7 @@ def test_new_area_from_national_admin_to_signed_in_distributor(cast, geo, postal
     # the new area's stock at her desk
     batch = batch_create(actor=hanna, area=area, count=5)
     national = Client()
-    national.force_login(cast.national)
+    sign_in(national, cast.national)
     response = national.post(reverse("coordination:area_edit", args=[area.pk]), {
         "name": "Pohjoinen", "municipalities": [oulu.pk, sotkamo.pk], "status": "trial",
         "status_since": "2026-11-20"})
@@ -115,7 +123,7 @@ def test_new_area_from_national_admin_to_signed_in_distributor(cast, geo, postal
     assert card.registered_at is not None
 
     # the national dashboard lists the new distributor until it is reviewed
-    client.force_login(cast.national)
+    sign_in(client, cast.national)
     body = client.get(reverse("coordination:dashboard")).content.decode()
     assert "Oulun sosiaalitoimisto" in body
     review = DistributorReview.objects.get(organisation=org)

@@ -13,7 +13,7 @@ from kaikukanta.coordination import services
 from kaikukanta.coordination.errors import RoleScopeInvalid
 from kaikukanta.coordination.models import Invitation, InvitationStatus, hash_token
 from kaikukanta.lib.errors import NotAllowed
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sign_in
 
 NEW_PASSWORD = "Kulttuuria-kaikille-2026"
 
@@ -75,7 +75,7 @@ def test_expired_link_is_refused(cast, client):
 
 def test_revoked_link_is_refused_in_the_users_language(cast, client, settings):
     inv = invite(cast)
-    client.force_login(cast.a.welfare)
+    sign_in(client, cast.a.welfare)
     response = client.post(reverse("coordination:invitation_revoke", args=[inv.pk]))
     assert response.status_code == 302
     client.logout()
@@ -90,7 +90,7 @@ def test_revoked_link_is_refused_in_the_users_language(cast, client, settings):
 def test_resend_sends_a_new_link_and_the_old_one_stops(cast, client, mailoutbox, last_token):
     inv = invite(cast)
     old = inv.link_token
-    client.force_login(cast.a.welfare)
+    sign_in(client, cast.a.welfare)
     client.post(reverse("coordination:invitation_resend", args=[inv.pk]))
     new = last_token()
     assert new != old and len(mailoutbox) == 2
@@ -99,7 +99,7 @@ def test_resend_sends_a_new_link_and_the_old_one_stops(cast, client, mailoutbox,
     assert response.status_code == 410 and "newer invitation" in response.content.decode()
     assert accept(client, new).status_code == 302
     # a closed invitation cannot be resent or revoked
-    client.force_login(cast.a.welfare)
+    sign_in(client, cast.a.welfare)
     client.post(reverse("coordination:invitation_resend", args=[inv.pk]))
     assert len(mailoutbox) == 2
 
@@ -127,7 +127,7 @@ def test_existing_account_gets_the_new_role(cast, client):
     accept(client, inv.link_token)  # a password set through the link is ignored
     venue = User.objects.get(email="venue@espoo.test")
     assert venue.check_password(PASSWORD)
-    client.force_login(venue)  # signs in with the account's own password
+    sign_in(client, venue)  # signs in with the account's own password
     client.post(reverse("coordination:invitation_accept", args=[inv.link_token]))
     assert set(venue.memberships.values_list("role", flat=True)) == {
         Role.VENUE_STAFF, Role.DISTRIBUTOR_STAFF}
@@ -214,10 +214,10 @@ def test_coordinator_deactivates_staff_who_loses_session_and_sign_in(cast, clien
     from django.test import Client
 
     staff_client = Client()
-    staff_client.force_login(cast.a.distributor)
+    sign_in(staff_client, cast.a.distributor)
     assert staff_client.get(reverse("accounts:home")).status_code == 200
 
-    client.force_login(cast.a.welfare)
+    sign_in(client, cast.a.welfare)
     response = client.post(reverse("coordination:user_set_active",
                                    args=[cast.a.distributor.pk]), {"active": "0"})
     assert response.status_code == 302
@@ -244,7 +244,7 @@ def test_deactivation_scope(cast, client, actor, target, status):
     def who(v):
         return cast.national if v == "national" else getattr(getattr(cast, v[0]), v[2:])
 
-    client.force_login(who(actor))
+    sign_in(client, who(actor))
     response = client.post(reverse("coordination:user_set_active", args=[who(target).pk]),
                            {"active": "0"})
     assert response.status_code == status
@@ -254,7 +254,7 @@ def test_deactivation_scope(cast, client, actor, target, status):
 def test_user_with_roles_in_two_areas_is_not_deactivated_by_one_coordinator(cast, client):
     Membership.objects.create(user=cast.a.distributor, role=Role.DISTRIBUTOR_STAFF,
                               organisation=cast.b.distributor_org, unit=cast.b.unit)
-    client.force_login(cast.a.welfare)
+    sign_in(client, cast.a.welfare)
     response = client.post(reverse("coordination:user_set_active",
                                    args=[cast.a.distributor.pk]), {"active": "0"})
     assert response.status_code == 403
@@ -349,7 +349,7 @@ def test_only_the_national_team_marks_reviews(cast, client, who):
         actor=cast.a.welfare, area=cast.a.area, name="New NGO", kind="distributor",
         sector="third", contact_name="C", contact_email="c@espoo.test")
     review = DistributorReview.objects.get(organisation=org)
-    client.force_login(getattr(cast.a, who[2:]))
+    sign_in(client, getattr(cast.a, who[2:]))
     response = client.post(reverse("coordination:review_done", args=[review.pk]))
     assert response.status_code == 403
     review.refresh_from_db()
@@ -361,6 +361,6 @@ def test_only_the_national_team_marks_reviews(cast, client, who):
 
 
 def test_staff_cannot_change_the_checklist(cast, client):
-    client.force_login(cast.a.distributor)
+    sign_in(client, cast.a.distributor)
     url = reverse("coordination:checklist_step", args=[cast.a.area.pk, "workshop"])
     assert client.post(url, {"status": "done"}).status_code == 403

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from kaikukanta.network import services as network_services
 from kaikukanta.network.models import Organisation, Unit
+from tests.conftest import sign_in
 
 # (url name, object key or None); object keys: area_a, area_b, dist_a, venue_a, seller_a,
 # dist_b, venue_b, seller_b_linked (b's seller linked to a's venue), unit_a, site_a, unit_b
@@ -81,7 +82,7 @@ def objects(cast):
 def test_every_route_for_every_role(cast, objects, client, role):
     user = cast.national if role in ("national",) else (
         cast.outsider if role == "outsider" else getattr(cast.a, role))
-    client.force_login(user)
+    sign_in(client, user)
     failures = []
     for name, key in ROUTES:
         args = [objects[key].pk] if key else []
@@ -173,7 +174,7 @@ def test_seller_link_decisions(cast, client, who, link_of, status):
     seller = cast.b.seller_org
     link = network_services.seller_link_request(actor=None, seller=seller, venue=venue)
     user = cast.national if who == "national" else getattr(getattr(cast, who[0]), who[2:])
-    client.force_login(user)
+    sign_in(client, user)
     response = client.post(reverse("coordination:seller_link_decide", args=[link.pk]),
                            {"approve": "1"})
     link.refresh_from_db()

@@ -5,11 +5,12 @@ from django.urls import reverse
 from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.lib.permissions import Perm, can
 from kaikukanta.network.models import SellerLink, SellerLinkStatus
+from tests.conftest import sign_in
 
 
 def test_seller_asks_and_the_venues_coordinator_approves(cast, client):
     a, b = cast.a, cast.b
-    client.force_login(a.seller)
+    sign_in(client, a.seller)
     form = client.get(reverse("coordination:seller_link_request")).content.decode()
     assert b.venue_org.name in form  # venue names are public
     assert b.distributor_org.name not in form
@@ -28,10 +29,10 @@ def test_seller_asks_and_the_venues_coordinator_approves(cast, client):
     link.refresh_from_db()
     assert link.status == SellerLinkStatus.PENDING
     # area a's coordinator does not see it; area b's decides
-    client.force_login(a.culture)
+    sign_in(client, a.culture)
     assert client.post(reverse("coordination:seller_link_decide", args=[link.pk]),
                        {"approve": "1"}).status_code == 404
-    client.force_login(b.culture)
+    sign_in(client, b.culture)
     client.post(reverse("coordination:seller_link_decide", args=[link.pk]), {"approve": "1"})
     link.refresh_from_db()
     assert link.status == SellerLinkStatus.APPROVED
@@ -39,7 +40,7 @@ def test_seller_asks_and_the_venues_coordinator_approves(cast, client):
 
 
 def test_seller_cannot_ask_for_another_seller(cast, client):
-    client.force_login(cast.a.seller)
+    sign_in(client, cast.a.seller)
     response = client.post(reverse("coordination:seller_link_request"),
                            {"seller": cast.b.seller_org.pk, "venue": cast.b.venue_org.pk})
     assert response.status_code == 200  # the form refuses the choice
@@ -48,15 +49,15 @@ def test_seller_cannot_ask_for_another_seller(cast, client):
 
 def test_asking_again_after_rejection_goes_back_to_pending(cast, client):
     a, b = cast.a, cast.b
-    client.force_login(a.seller)
+    sign_in(client, a.seller)
     client.post(reverse("coordination:seller_link_request"),
                 {"seller": a.seller_org.pk, "venue": b.venue_org.pk})
     link = SellerLink.objects.get(seller=a.seller_org, venue=b.venue_org)
-    client.force_login(b.culture)
+    sign_in(client, b.culture)
     client.post(reverse("coordination:seller_link_decide", args=[link.pk]), {"approve": "0"})
     link.refresh_from_db()
     assert link.status == SellerLinkStatus.REJECTED
-    client.force_login(a.seller)
+    sign_in(client, a.seller)
     client.post(reverse("coordination:seller_link_request"),
                 {"seller": a.seller_org.pk, "venue": b.venue_org.pk})
     link.refresh_from_db()

@@ -17,6 +17,7 @@ from kaikukanta.cards.models import CardStatus
 from kaikukanta.oma import errors, services
 from kaikukanta.oma.models import ActivationCode, HolderAccount, HolderEmail, Passkey
 from kaikukanta.usage.models import Category, Offer, OfferKind, Use
+from tests.conftest import sign_in
 from tests.oma.conftest import HOLDER_EMAIL, HOLDER_PASSWORD
 from tests.usage.conftest import mk
 
@@ -146,7 +147,7 @@ def test_holder_pages_need_a_holder_session(client, cast, holder_card, account):
                  "show_token", "close", "password_change"):
         r = client.get(reverse(f"oma:{name}"))
         assert r.status_code == 302 and r["Location"] == reverse("oma:sign_in"), name
-    client.force_login(cast.a.distributor)  # a staff session is not a holder session
+    sign_in(client, cast.a.distributor)  # a staff session is not a holder session
     assert client.get(reverse("oma:home")).status_code == 302
 
 

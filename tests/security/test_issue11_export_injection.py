@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from kaikukanta.cards import services as card_services
 from kaikukanta.lib.untrusted import FORMULA_LEADS, pdf_text, spreadsheet_cell
 from kaikukanta.usage.models import Offer
+from tests.conftest import sign_in
 from tests.factories import make_card
 from tests.stats.conftest import make_use
 
@@ -88,7 +89,7 @@ def test_issue11_spreadsheet_cell_neutralises_every_formula_lead():
 def test_issue11_no_csv_cell_starts_a_formula(hostile, login, client):
     seen = ""
     for user, url in _exports(hostile):
-        client.force_login(user)
+        sign_in(client, user)
         r = client.get(url.format(fmt="csv") + f"?year={Y}")
         assert r.status_code == 200, url
         text = r.content.decode("utf-8-sig")
@@ -104,7 +105,7 @@ def test_issue11_no_csv_cell_starts_a_formula(hostile, login, client):
 def test_issue11_no_xlsx_cell_is_a_formula(hostile, client):
     seen = []
     for user, url in _exports(hostile):
-        client.force_login(user)
+        sign_in(client, user)
         r = client.get(url.format(fmt="xlsx") + f"?year={Y}")
         assert r.status_code == 200, url
         wb = load_workbook(io.BytesIO(r.content))
@@ -132,7 +133,7 @@ def _pdf_text(pdf: bytes) -> str:
 def test_issue11_hostile_names_cannot_change_or_break_the_yearly_report(hostile, client, who,
                                                                         url):
     user = hostile.national if who == "national" else hostile.a.welfare
-    client.force_login(user)
+    sign_in(client, user)
     r = client.get(url.format(area=hostile.a.area.pk, y=Y))
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
     assert b"/URI" not in r.content and b"evil.example/\"" not in r.content  # no live link
@@ -149,7 +150,7 @@ def test_issue11_pdf_text_escapes_markup():
 
 def test_issue11_card_batch_pdf_with_a_hostile_area_name(hostile, client):
     batch = card_services.batch_create(actor=None, area=hostile.a.area, count=2)
-    client.force_login(hostile.a.welfare)
+    sign_in(client, hostile.a.welfare)
     r = client.get(f"/cards/stock/{batch.pk}/print.pdf")
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
     doc = pdfium.PdfDocument(r.content)

@@ -15,7 +15,7 @@ from kaikukanta.accounts.models import Membership, Role, User
 from kaikukanta.coordination import services
 from kaikukanta.coordination.errors import InvitationAccountDeactivated, InvitationNeedsSignIn
 from kaikukanta.coordination.models import Invitation, InvitationStatus
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sign_in
 
 NEW_PASSWORD = "Attacker-chosen-2026"
 
@@ -110,7 +110,7 @@ def test_issue11_existing_account_gets_the_role_after_signing_in_with_its_passwo
 
 def test_issue11_another_signed_in_account_cannot_take_the_invitation(cast, client):
     inv = invite(cast, email="venue@espoo.test")
-    client.force_login(cast.a.seller)
+    sign_in(client, cast.a.seller)
     r = client.post(url(inv))
     assert r.status_code == 200 and "another account" in r.content.decode()
     assert not Membership.objects.filter(user=cast.a.seller,

@@ -10,6 +10,7 @@ from django.urls import reverse
 from kaikukanta.cards.models import HOLDER_FIELDS, CardStatus
 from kaikukanta.usage import services
 from kaikukanta.usage.models import Category, Offer, OfferKind, Use, UseStatus
+from tests.conftest import sign_in
 from tests.usage.conftest import days, mk
 
 DESK = reverse("usage:desk")
@@ -25,7 +26,7 @@ def look_up(client, site, number):
 
 
 def test_desk_flow_record_two_children_refuse_third(cast, card, offer, client, today):
-    client.force_login(cast.a.venue)
+    sign_in(client, cast.a.venue)
     r = client.get(DESK)
     assert r.status_code == 200 and "Choose the site" in r.content.decode()  # two sites
     r = look_up(client, cast.a.site, card.display_number)
@@ -58,7 +59,7 @@ def test_desk_refuses_expired_and_inactive_cards_distinctly(cast, client, today,
         c = mk(cast.a.unit, status=CardStatus.INACTIVE)
         c.inactivated_on = today - days(2)
         c.save()
-    client.force_login(cast.a.venue)
+    sign_in(client, cast.a.venue)
     body = look_up(client, cast.a.site, c.number).content.decode()
     assert "NOT VALID" in body and text in body and 'name="token"' not in body
     # posting anyway is refused by the service
@@ -68,7 +69,7 @@ def test_desk_refuses_expired_and_inactive_cards_distinctly(cast, client, today,
 
 
 def test_desk_never_shows_holder_fields(cast, card, offer, client):
-    client.force_login(cast.a.venue)
+    sign_in(client, cast.a.venue)
     body = look_up(client, cast.a.site, card.number).content.decode()
     assert "1937" not in body and "88600" not in body
     lowered = body.lower()
@@ -80,14 +81,14 @@ def test_desk_never_shows_holder_fields(cast, card, offer, client):
 
 
 def test_desk_page_is_small(cast, card, client):
-    client.force_login(cast.a.venue)
+    sign_in(client, cast.a.venue)
     r = look_up(client, cast.a.site, card.number)
     assert len(r.content) < 12_000  # HTML of the answer page, before compression
     assert "<script>" not in r.content.decode() and "style=" not in r.content.decode()
 
 
 def test_site_staff_record_at_own_site_only_and_cannot_manage_offers(cast, card, client):
-    client.force_login(cast.a.site_staff)
+    sign_in(client, cast.a.site_staff)
     r = client.get(DESK)  # one site: straight to the desk
     assert r.status_code == 200 and cast.a.site2.name in r.content.decode()
     assert look_up(client, cast.a.site, card.number).status_code == 404
@@ -100,7 +101,7 @@ def test_site_staff_record_at_own_site_only_and_cannot_manage_offers(cast, card,
 
 
 def test_whole_organisation_staff_manage_offers(cast, client):
-    client.force_login(cast.a.venue)
+    sign_in(client, cast.a.venue)
     url = reverse("usage:offer_create")
     r = client.post(url, {"site": cast.a.site.pk, "title_fi": "Kurssi", "category": "education",
                           "kind": "course", "children_allowed": "on"})
@@ -111,18 +112,18 @@ def test_whole_organisation_staff_manage_offers(cast, client):
     offer.refresh_from_db()
     assert offer.status == "ended"
     # another venue's offer is out of scope
-    client.force_login(cast.b.venue)
+    sign_in(client, cast.b.venue)
     assert client.get(reverse("usage:offer_edit", args=[offer.pk])).status_code == 404
     assert client.get(url, {"venue": cast.a.venue_org.pk}).status_code == 404
     # a site of another venue cannot be chosen
-    client.force_login(cast.a.venue)
+    sign_in(client, cast.a.venue)
     r = client.post(url, {"site": cast.b.site.pk, "title_fi": "X", "category": "culture",
                           "kind": "event"})
     assert r.status_code == 200 and Offer.objects.count() == 1
 
 
 def test_seller_records_for_linked_venues_only(cast, card, offer, client, today):
-    client.force_login(cast.a.seller)
+    sign_in(client, cast.a.seller)
     body = client.get(DESK).content.decode()
     assert cast.a.site.name in body and cast.b.site.name not in body
     body = look_up(client, cast.a.site, card.number).content.decode()
@@ -136,7 +137,7 @@ def test_seller_records_for_linked_venues_only(cast, card, offer, client, today)
     assert client.post(RECORD, {"site": cast.b.site.pk}).status_code == 404
     # the seller sees the use in its list and the venue sees who sold it
     assert card.display_number in client.get(reverse("usage:uses")).content.decode()
-    client.force_login(cast.a.venue)
+    sign_in(client, cast.a.venue)
     assert "by Tickets Espoo" in client.get(reverse("usage:uses")).content.decode()
 
 
@@ -148,7 +149,7 @@ def test_desk_by_role(cast, client, who, status):
     user = cast
     for part in who.split("."):
         user = getattr(user, part)
-    client.force_login(user)
+    sign_in(client, user)
     assert client.get(DESK).status_code == status
     assert client.get(reverse("usage:backfill")).status_code == status
 
@@ -160,11 +161,11 @@ def test_venue_sees_only_its_uses_and_cancels_within_scope(cast, card, card_b, o
     other = services.use_record(actor=cast.b.venue, site=cast.b.site,
                                 card_number=card_b.number, event_date=today,
                                 category=Category.CULTURE)
-    client.force_login(cast.b.venue)
+    sign_in(client, cast.b.venue)
     body = client.get(reverse("usage:uses")).content.decode()
     assert card_b.display_number in body and card.display_number not in body
     assert client.post(reverse("usage:use_cancel", args=[use.pk])).status_code == 404
-    client.force_login(cast.a.venue)
+    sign_in(client, cast.a.venue)
     body = client.get(reverse("usage:uses")).content.decode()
     assert card.display_number in body and card_b.display_number not in body
     assert "1937" not in body and "88600" not in body
@@ -174,7 +175,7 @@ def test_venue_sees_only_its_uses_and_cancels_within_scope(cast, card, card_b, o
     other.refresh_from_db()
     assert use.status == UseStatus.CANCELLED and other.status == UseStatus.RECORDED
     # the area's culture coordinator sees the use but cannot cancel it
-    client.force_login(cast.a.culture)
+    sign_in(client, cast.a.culture)
     assert card.display_number in client.get(reverse("usage:uses")).content.decode()
 
 
@@ -183,14 +184,14 @@ def test_month_counts(cast, card, offer, client, today):
                         event_date=today, offer=offer, children=2)
     services.use_record(actor=cast.a.venue, site=cast.a.site, card_number=card.number,
                         event_date=today, category=Category.CULTURE, children=1)
-    client.force_login(cast.a.venue)
+    sign_in(client, cast.a.venue)
     r = client.get(reverse("usage:use_months"))
     body = r.content.decode()
     assert '<td class="num">2</td><td class="num">3</td>' in body
 
 
 def test_backfill_one_by_one(cast, card, offer, client, today):
-    client.force_login(cast.a.venue)
+    sign_in(client, cast.a.venue)
     url = reverse("usage:backfill")
     body = client.get(url, {"site": cast.a.site.pk}).content.decode()
     data = {"site": cast.a.site.pk, "number": card.number, "token": token_of(body),
@@ -208,7 +209,7 @@ def test_query_counts_stay_flat(cast, offer, client, today, django_assert_max_nu
         c = mk(cast.a.unit, children=1)
         services.use_record(actor=cast.a.venue, site=cast.a.site, card_number=c.number,
                             event_date=today, offer=offer, children=1)
-    client.force_login(cast.a.venue)
+    sign_in(client, cast.a.venue)
     client.get(DESK, {"site": cast.a.site.pk})
     with django_assert_max_num_queries(16):
         assert look_up(client, cast.a.site, c.number).status_code == 200
@@ -222,7 +223,7 @@ def test_community_card_at_the_desk(cast, offer, client, today):
     from kaikukanta.cards.models import CardKind
 
     community = mk(cast.a.unit, kind=CardKind.COMMUNITY)
-    client.force_login(cast.a.venue)
+    sign_in(client, cast.a.venue)
     body = look_up(client, cast.a.site, community.number).content.decode()
     assert "Community card" in body and "staff member&#x27;s ticket" in body
     assert "Accompanying clients under 16" in body and '<option value="10">' in body
@@ -237,7 +238,7 @@ def test_community_card_at_the_desk(cast, offer, client, today):
     ("en", "VALID", "NOT VALID"),
 ])
 def test_desk_answer_in_three_languages(cast, card, client, settings, lang, valid, not_valid):
-    client.force_login(cast.a.venue)
+    sign_in(client, cast.a.venue)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
     body = look_up(client, cast.a.site, card.number).content.decode()
     assert valid in body and not_valid not in body

@@ -10,6 +10,7 @@ from kaikukanta.cards.errors import CardCheckCharacter, CardNumberInvalid
 from kaikukanta.cards.models import CardKind, CardStatus
 from kaikukanta.usage import errors, selectors, services
 from kaikukanta.usage.models import LookupLog
+from tests.conftest import sign_in
 from tests.usage.conftest import days, mk
 
 
@@ -77,7 +78,7 @@ def test_guessing_is_slowed_down(cast, card, settings):
 
 def test_desk_page_answers_429_and_coordinator_sees_it(cast, card, settings, client):
     settings.KAIKUKANTA_LOOKUP_UNKNOWN_LIMIT = 2
-    client.force_login(cast.a.venue)
+    sign_in(client, cast.a.venue)
     url = reverse("usage:desk")
     for _ in range(2):
         r = client.get(url, {"site": cast.a.site.pk, "number": numbers.generate()})
@@ -86,14 +87,14 @@ def test_desk_page_answers_429_and_coordinator_sees_it(cast, card, settings, cli
     assert r.status_code == 429
     assert "Too many unknown card numbers" in r.content.decode()
     assert "VALID" not in r.content.decode()
-    client.force_login(cast.a.culture)
+    sign_in(client, cast.a.culture)
     body = client.get(reverse("usage:lookups")).content.decode()
     assert card.number in body and "venue" in body
-    client.force_login(cast.b.culture)
+    sign_in(client, cast.b.culture)
     body = client.get(reverse("usage:lookups")).content.decode()
     assert card.number not in body
-    client.force_login(cast.national)
+    sign_in(client, cast.national)
     assert card.number in client.get(reverse("usage:lookups")).content.decode()
     for user in (cast.a.venue, cast.a.welfare, cast.outsider):
-        client.force_login(user)
+        sign_in(client, user)
         assert client.get(reverse("usage:lookups")).status_code == 403

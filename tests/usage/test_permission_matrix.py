@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from kaikukanta.usage.models import Category, Offer, OfferKind
 from kaikukanta.usage.services import use_record
+from tests.conftest import sign_in
 from tests.usage.conftest import mk
 
 ROLES = ["national", "a.culture", "a.welfare", "a.distributor", "a.venue", "a.site_staff",
@@ -61,7 +62,7 @@ def test_matrix_covers_every_route():
 def test_route_by_role(cast, objs, client, name, key, method, with_site, expected):
     url = reverse(name, args=[objs[key].pk] if key else [])
     for role, status in zip(ROLES, expected, strict=True):
-        client.force_login(who(cast, role))
+        sign_in(client, who(cast, role))
         data = {"site": objs["site"].pk} if with_site else {}
         if name == "usage:offer_status":
             data = {"status": "active"}

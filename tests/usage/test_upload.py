@@ -10,6 +10,7 @@ from openpyxl import Workbook
 
 from kaikukanta.cards import numbers
 from kaikukanta.usage.models import Use, UseSource
+from tests.conftest import sign_in
 from tests.usage.conftest import days, mk
 
 URL = reverse("usage:backfill_upload")
@@ -27,7 +28,7 @@ def test_good_csv_is_committed_at_once(cast, card, offer, client, today):
         f"{other.number.lower()};{(today - days(2)).isoformat()};kulttuuri;0\n"
         f"{card.number};{(today - days(2)).isoformat()};liikunta;\n"
     )
-    client.force_login(cast.a.venue)
+    sign_in(client, cast.a.venue)
     r = post(client, cast.a.site, "uses.csv", text.encode())
     assert r.status_code == 200 and "3 uses were saved" in r.content.decode()
     uses = Use.objects.order_by("event_date", "id")
@@ -48,7 +49,7 @@ def test_file_with_bad_rows_commits_nothing_and_lists_each(cast, card, offer, cl
         f"ABC,{today.isoformat()},culture,0",  # malformed number
         f"{card.number},{today.isoformat()},theatre,0",  # no such category
     ])
-    client.force_login(cast.a.venue)
+    sign_in(client, cast.a.venue)
     r = post(client, cast.a.site, "uses.csv", text.encode())
     body = r.content.decode()
     assert r.status_code == 400 and Use.objects.count() == 0
@@ -68,14 +69,14 @@ def test_good_xlsx_file(cast, card, offer, client, today):
     sheet.append([card.display_number, today - days(4), "sports", None])
     data = io.BytesIO()
     book.save(data)
-    client.force_login(cast.a.venue)
+    sign_in(client, cast.a.venue)
     r = post(client, cast.a.site, "paperi.xlsx", data.getvalue())
     assert "2 uses were saved" in r.content.decode()
     assert sorted(Use.objects.values_list("children", flat=True)) == [0, 2]
 
 
 def test_unreadable_and_empty_files(cast, client):
-    client.force_login(cast.a.venue)
+    sign_in(client, cast.a.venue)
     r = post(client, cast.a.site, "x.xlsx", b"PK\x03\x04 broken")
     assert "could not be read" in r.content.decode()
     r = post(client, cast.a.site, "x.csv", b"card number;date;offer;children\n")
@@ -83,5 +84,5 @@ def test_unreadable_and_empty_files(cast, client):
 
 
 def test_upload_scope(cast, client):
-    client.force_login(cast.b.venue)
+    sign_in(client, cast.b.venue)
     assert post(client, cast.a.site, "x.csv", b"x").status_code == 404

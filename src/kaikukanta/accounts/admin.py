@@ -1,6 +1,24 @@
 from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
+from django_otp.admin import OTPAdminSite
 
 from kaikukanta.accounts.models import Membership, User
+
+
+class SecondFactorAdminSite(OTPAdminSite):
+    """The Django admin: national admins who have given their second factor only.
+
+    Signing in happens on Kaikukanta's own page (with its lockouts and the second factor);
+    the admin's own login form is not used.
+    """
+
+    def login(self, request, extra_context=None):
+        return redirect_to_login(request.GET.get("next") or reverse("admin:index"),
+                                 reverse("accounts:login"))
+
+
+admin.site.__class__ = SecondFactorAdminSite
 
 
 class MembershipInline(admin.TabularInline):

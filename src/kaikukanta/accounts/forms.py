@@ -12,3 +12,23 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("The email or password is wrong. Check both and try again."),
         "inactive": _("This account is not in use."),
     }
+
+
+class SecondFactorCodeForm(forms.Form):
+    """A code from the authenticator app (or, where allowed, a recovery code)."""
+
+    code = forms.CharField(
+        label=_("Code"), max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True,
+                                      "autocapitalize": "none", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, recovery: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["code"]
+        if recovery:
+            field.help_text = _("The six digits your authenticator app shows for Kaikukanta, "
+                                "or one of your recovery codes.")
+        else:
+            field.help_text = _("The six digits your authenticator app shows for Kaikukanta.")
+            field.widget.attrs["inputmode"] = "numeric"

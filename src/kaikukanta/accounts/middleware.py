@@ -1,6 +1,11 @@
-"""Per-request state of the signed-in person: their saved language and their scope."""
+"""Per-request state of the signed-in person: their saved language, their scope, and
+the second factor required before any page."""
+
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
@@ -34,3 +39,38 @@ class ScopeMiddleware:
     def __call__(self, request):
         request.scope = SimpleLazyObject(lambda: scope_for_user(request.user))
         return self.get_response(request)
+
+
+def second_factor_exempt(view):
+    """Mark a view that a person may open before giving their second factor (signing out,
+    the second-factor pages themselves, language and text size)."""
+    view.second_factor_exempt = True
+    return view
+
+
+class SecondFactorMiddleware:
+    """National admins, coordinators and anyone who has set up an app reach no page (and
+    no data) until they have given the second factor: they are sent to set it up or to
+    give a code, and come back afterwards. `request.second_factor_pending` tells the page
+    frame to show no tasks meanwhile."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from kaikukanta.accounts import security
+
+        request.second_factor_pending = security.second_factor_pending(request)
+        if not request.second_factor_pending:
+            return None
+        if getattr(view_func, "second_factor_exempt", False):
+            return None
+        name = ("accounts:two_factor_verify" if security.has_second_factor(request.user)
+                else "accounts:two_factor_setup")
+        url = reverse(name)
+        if request.method == "GET":
+            url += "?" + urlencode({"next": request.get_full_path()})
+        return HttpResponseRedirect(url)

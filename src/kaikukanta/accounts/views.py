@@ -22,6 +22,12 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_success_url(self):
+        from kaikukanta.accounts.two_factor import pending_redirect
+
+        url = super().get_success_url()
+        return pending_redirect(self.request, url) or url
+
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
@@ -49,6 +55,14 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        from kaikukanta.accounts.security import password_reset_allowed
+
+        if not password_reset_allowed(self.request, form.cleaned_data["email"]):
+            return render(self.request, "accounts/reset_limited.html", {
+                "minutes": settings.KAIKUKANTA_PASSWORD_RESET_WINDOW_MINUTES}, status=429)
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

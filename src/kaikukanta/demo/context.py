@@ -13,6 +13,7 @@ DEMO_PASSWORD = "kaikukortti-demo"  # noqa: S105  (printed by `make run`, demo o
 class DemoContext:
     objects: dict[str, Any] = field(default_factory=dict)
     logins: list[tuple[str, str]] = field(default_factory=list)  # (role description, email)
+    notes: list[str] = field(default_factory=list)  # printed after the logins
 
     def __getitem__(self, key: str) -> Any:
         return self.objects[key]

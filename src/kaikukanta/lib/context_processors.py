@@ -14,8 +14,10 @@ def text_size(request: HttpRequest) -> str:
 
 
 def page_frame(request: HttpRequest) -> dict:
+    # Before the second factor is given (accounts.middleware), the frame shows no tasks.
+    show_nav = hasattr(request, "scope") and not getattr(request, "second_factor_pending", False)
     return {
         "text_size": text_size(request),
         "text_sizes": TEXT_SIZES,
-        "nav_items": navigation_for(request.scope) if hasattr(request, "scope") else [],
+        "nav_items": navigation_for(request.scope) if show_nav else [],
     }

@@ -55,4 +55,7 @@ def clear(*, card: str) -> None:
 
 
 def client_of(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client's address as staff sign-in sees it (behind trusted proxies too)."""
+    from kaikukanta.accounts.security import client_ip
+
+    return client_ip(request) or "unknown"

@@ -10,7 +10,7 @@ from kaikukanta.demo import network
 from kaikukanta.demo.context import DEMO_PASSWORD, DemoContext
 
 # Each app may add to the demo in `kaikukanta/<app>/demo.py` with `load(ctx)`, in this order.
-APP_LOADERS = ["cards", "usage", "coordination", "stats", "api", "oma"]
+APP_LOADERS = ["cards", "usage", "coordination", "stats", "api", "accounts", "oma"]
 
 
 class Command(BaseCommand):
@@ -34,4 +34,6 @@ class Command(BaseCommand):
         width = max((len(email) for _, email in ctx.logins), default=0)
         for label, email in ctx.logins:
             self.stdout.write(f"  {email:<{width}}  {label}")
+        for note in ctx.notes:
+            self.stdout.write(note)
         self.stdout.write("Open http://127.0.0.1:8000/ and sign in.")
