@@ -10,6 +10,7 @@ from kaikukanta.audit.models import AuditEntry
 from kaikukanta.cards.models import CardStatus
 from kaikukanta.oma import services
 from kaikukanta.oma.models import ActivationCode
+from tests.conftest import sign_in
 from tests.oma.conftest import HOLDER_EMAIL, code_from_slip
 
 
@@ -79,5 +80,5 @@ def test_no_code_for_an_inactivated_card(login, cast, holder_card):
 def test_staff_pages_need_sign_in_and_post(client, cast, holder_card):
     r = client.post(reverse("oma:staff_start", args=[holder_card.number]), {"language": "fi"})
     assert r.status_code == 302 and "/accounts/login/" in r["Location"]
-    client.force_login(cast.a.distributor)
+    sign_in(client, cast.a.distributor)
     assert client.get(reverse("oma:staff_start", args=[holder_card.number])).status_code == 405
