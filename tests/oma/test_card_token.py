@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.cards import cardtoken, numbers, token_errors, token_signing
 from kaikukanta.cards.models import CardKind, CardStatus
 from kaikukanta.usage import errors, services
@@ -82,8 +83,8 @@ def test_token_of_another_type_is_refused(card):
 
 
 def test_desk_lookup_of_a_token_is_the_same_answer_and_logged(cast, card):
-    by_number = services.card_lookup(user=cast.a.venue, number_text=card.number)
-    by_token = services.card_lookup(user=cast.a.venue, number_text=_sign(card))
+    by_number = services.card_lookup(scope=scope_for_user(cast.a.venue), number_text=card.number)
+    by_token = services.card_lookup(scope=scope_for_user(cast.a.venue), number_text=_sign(card))
     assert by_token.status == by_number.status == "valid"
     assert by_token.children_max == by_number.children_max == 2
     assert by_token.signed_at is not None and by_number.signed_at is None
@@ -130,7 +131,7 @@ def test_each_bad_token_has_its_own_message(login, cast, card, case):
         token = "eyJ" + "A" * 40 + "." + "B" * 40 + "." + "C" * 86
         expected = token_errors.TokenMalformed
     with pytest.raises(expected):
-        services.card_lookup(user=cast.a.venue, number_text=token)
+        services.card_lookup(scope=scope_for_user(cast.a.venue), number_text=token)
     r = login(cast.a.venue).get(reverse("usage:desk"), {"site": cast.a.site.pk,
                                                          "number": token})
     html = r.content.decode()
@@ -145,7 +146,7 @@ def test_forged_token_for_a_number_that_does_not_exist_says_the_same(cast, card)
     messages = []
     for token in (real, fake):
         with pytest.raises(token_errors.TokenBadSignature) as exc:
-            services.card_lookup(user=cast.a.venue, number_text=token)
+            services.card_lookup(scope=scope_for_user(cast.a.venue), number_text=token)
         messages.append(str(exc.value))
     assert messages[0] == messages[1]
 
@@ -155,7 +156,7 @@ def test_forged_tokens_count_as_guesses_and_are_slowed_down(cast, card, settings
     forged = _tamper(_sign(card), children=5)
     for _ in range(3):
         with pytest.raises(token_errors.TokenBadSignature):
-            services.card_lookup(user=cast.a.venue, number_text=forged)
+            services.card_lookup(scope=scope_for_user(cast.a.venue), number_text=forged)
     with pytest.raises(errors.LookupThrottled):
-        services.card_lookup(user=cast.a.venue, number_text=_sign(card))
+        services.card_lookup(scope=scope_for_user(cast.a.venue), number_text=_sign(card))
     assert LookupLog.objects.filter(throttled=True).count() == 1
