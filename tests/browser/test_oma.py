@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.oma import services
 from kaikukanta.oma.models import HolderAccount, Passkey
 from kaikukanta.usage.models import Category, Offer, OfferKind
@@ -29,7 +30,8 @@ def started(cast, geo):
     Offer.objects.create(venue=cast.a.venue_org, site=cast.a.site, title_fi="Taidenäyttely",
                          title_en="Art exhibition", category=Category.CULTURE,
                          kind=OfferKind.ADMISSION, restrictions="Not on Mondays")
-    _row, code = services.oma_start(actor=cast.a.distributor, card=card, language="en")
+    _row, code = services.oma_start(
+        scope=scope_for_user(cast.a.distributor), card=card, language="en")
     return card, code
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.oma import services
 from tests.api.conftest import api, keys  # noqa: F401 (the API fixtures, for the email test)
 from tests.usage.conftest import mk
@@ -36,7 +37,8 @@ def holder_card(cast, geo):
 @pytest.fixture
 def code(cast, holder_card):
     """(row, code text) of a fresh activation code."""
-    return services.oma_start(actor=cast.a.distributor, card=holder_card, language="fi")
+    return services.oma_start(
+        scope=scope_for_user(cast.a.distributor), card=holder_card, language="fi")
 
 
 @pytest.fixture

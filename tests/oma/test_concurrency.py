@@ -8,6 +8,7 @@ import threading
 import pytest
 from django.db import connection
 
+from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.lib.errors import DomainError
 from kaikukanta.oma import services
 from kaikukanta.oma.models import HolderAccount
@@ -17,7 +18,8 @@ from tests.oma.conftest import HOLDER_PASSWORD
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_one_code_activated_twice_at_once(cast, holder_card):
-    row, _text = services.oma_start(actor=cast.a.distributor, card=holder_card, language="fi")
+    row, _text = services.oma_start(
+        scope=scope_for_user(cast.a.distributor), card=holder_card, language="fi")
     barrier = threading.Barrier(2)
     results: list[str] = []
 

@@ -12,6 +12,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.cards import numbers, token_signing
 from kaikukanta.cards.models import CardStatus
 from kaikukanta.oma import errors, services
@@ -80,7 +81,7 @@ def test_bad_codes_each_have_their_own_answer(client, cast, holder_card, code, c
     elif case == "used":
         services.account_activate(code=row, password=HOLDER_PASSWORD)
     elif case == "cancelled":
-        services.oma_code_cancel(actor=cast.a.distributor, card=holder_card)
+        services.oma_code_cancel(scope=scope_for_user(cast.a.distributor), card=holder_card)
     else:
         holder_card.status = CardStatus.INACTIVE
         holder_card.inactivated_on = timezone.localdate()

@@ -21,10 +21,14 @@ from django.utils import timezone
 from kaikukanta.audit.services import audit_log
 from kaikukanta.cards import numbers
 from kaikukanta.cards.models import Card, CardStatus
+from kaikukanta.lib.permissions import Perm, require
+from kaikukanta.lib.scope import Scope, system_scope
 from kaikukanta.oma import attempts, errors
 from kaikukanta.oma.models import ActivationCode, HolderAccount, HolderEmail, Passkey
 from kaikukanta.oma.selectors import account_for_card
 
+# The holder acts without identity; the audit log says "OmaKaiku".
+HOLDER = system_scope("OmaKaiku")
 CODE_LENGTH = 10  # 31^10 ≈ 8·10^14 possible codes, from the card-number alphabet
 CODE_DAYS = 14
 
@@ -44,9 +48,11 @@ def display_code(code: str) -> str:
     return f"{code[:5]}-{code[5:]}"
 
 
-def oma_start(*, actor, card: Card, language: str) -> tuple[ActivationCode, str]:
+def oma_start(*, scope: Scope, card: Card, language: str) -> tuple[ActivationCode, str]:
     """Make a new one-time activation code for a card (any earlier open code stops
-    working). Returns the code row and the code itself, which is never stored."""
+    working). Returns the code row and the code itself, which is never stored. Only the
+    card's issuing unit may."""
+    require(scope, Perm.ISSUE_CARDS, card.unit)
     if card.status != CardStatus.ACTIVE:
         raise errors.OmaCardNotActive()
     with transaction.atomic():
@@ -57,19 +63,21 @@ def oma_start(*, actor, card: Card, language: str) -> tuple[ActivationCode, str]
         ActivationCode.objects.open().filter(card=card).update(cancelled_at=now)
         code = "".join(secrets.choice(numbers.ALPHABET) for _ in range(CODE_LENGTH))
         row = ActivationCode.objects.create(
-            card=card, code_hash=code_hash(code), language=language, created_by=actor,
+            card=card, code_hash=code_hash(code), language=language,
+            created_by_id=scope.user_id,
             expires_at=now + datetime.timedelta(days=CODE_DAYS))
-        audit_log(action="oma.code_created", actor=actor, target=card, area=card.area,
+        audit_log(action="oma.code_created", scope=scope, target=card, area=card.area,
                   organisation=card.unit.organisation if card.unit else None,
                   changes={"valid_until": row.expires_at.date().isoformat()})
     return row, code
 
 
-def oma_code_cancel(*, actor, card: Card) -> int:
+def oma_code_cancel(*, scope: Scope, card: Card) -> int:
+    require(scope, Perm.ISSUE_CARDS, card.unit)
     with transaction.atomic():
         n = ActivationCode.objects.open().filter(card=card).update(cancelled_at=timezone.now())
         if n:
-            audit_log(action="oma.code_cancelled", actor=actor, target=card, area=card.area,
+            audit_log(action="oma.code_cancelled", scope=scope, target=card, area=card.area,
                       organisation=card.unit.organisation if card.unit else None)
     return n
 
@@ -141,7 +149,7 @@ def account_activate(*, code: ActivationCode, password: str = "", email: str = "
             email_set(account=account, email=email)
         row.used_at = timezone.now()
         row.save(update_fields=["used_at"])
-        audit_log(action="oma.activated", actor_label="OmaKaiku", target=row.card,
+        audit_log(action="oma.activated", scope=HOLDER, target=row.card,
                   area=row.card.area)
     return account
 
@@ -170,7 +178,7 @@ def account_close(*, account: HolderAccount) -> None:
     card = account.card
     with transaction.atomic():
         account.delete()  # cascades to HolderEmail and Passkey
-        audit_log(action="oma.closed", actor_label="OmaKaiku", target=card, area=card.area)
+        audit_log(action="oma.closed", scope=HOLDER, target=card, area=card.area)
 
 
 # --- sign-in ----------------------------------------------------------------------------

@@ -45,7 +45,7 @@ def start(request, number: str):
         return redirect("cards:card_detail", number=card.number)
     language = form.cleaned_data["language"]
     try:
-        row, code = services.oma_start(actor=request.user, card=card, language=language)
+        row, code = services.oma_start(scope=request.scope, card=card, language=language)
     except DomainError as exc:
         messages.error(request, str(exc))
         return redirect("cards:card_detail", number=card.number)
@@ -62,6 +62,6 @@ def start(request, number: str):
 @require_POST
 def cancel(request, number: str):
     card = _card_for_issuer(request, number)
-    if services.oma_code_cancel(actor=request.user, card=card):
+    if services.oma_code_cancel(scope=request.scope, card=card):
         messages.success(request, _("The OmaKaiku code was cancelled. It no longer works."))
     return redirect("cards:card_detail", number=card.number)
