@@ -53,5 +53,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "stats.cardsusedyear": "counts of cards used per year and area",
     "oma.activationcode": "a one-time code's keyed hash, its card and times; the staff "
                           "user who made it",
+    "stats.retiredholders": "counts of retired cards by unit, municipality, dates and holder "
+                            "facts; no card, number or use",
     "stats.costshare": "a year's cost-sharing rate; the acting staff user only",
 }
