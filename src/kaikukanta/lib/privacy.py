@@ -42,7 +42,6 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "usage.use": "card number, date, place and ticket counts",
     "api.apikey": "an organisation's key (hashed); the staff user who made or revoked it",
     "api.idempotentresponse": "a stored API answer: card numbers, dates, codes; no holder data",
-    "api.ratewindow": "a request counter per key",
     "usage.offerdatecount": "ticket counts per offer and date",
     "coordination.distributorreview": "organisational; the reviewing staff user only",
     "stats.useareaday": "counts of uses per day and area; no card or holder",
