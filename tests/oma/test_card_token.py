@@ -160,3 +160,19 @@ def test_forged_tokens_count_as_guesses_and_are_slowed_down(cast, card, settings
     with pytest.raises(errors.LookupThrottled):
         services.card_lookup(scope=scope_for_user(cast.a.venue), number_text=_sign(card))
     assert LookupLog.objects.filter(throttled=True).count() == 1
+
+
+def test_api_card_look_up_accepts_a_token(cast, card, keys, api):
+    token = _sign(card)
+    answer = api(keys.venue).get(f"/cards/{token}")
+    by_number = api(keys.venue).get(f"/cards/{card.number}").json()
+    data = answer.json()
+    assert answer.status_code == 200 and data["status"] == by_number["status"] == "valid"
+    assert data["number"] == card.display_number and data["signed_at"]
+    assert by_number["signed_at"] is None
+    bad = api(keys.venue).get(f"/cards/{_tamper(token, children=7)}")
+    assert bad.status_code == 400 and bad.json()["code"] == "card_token_bad_signature"
+    old = _sign(card, now=timezone.now() - datetime.timedelta(minutes=10))
+    expired = api(keys.venue).get(f"/cards/{old}")
+    assert expired.status_code == 400 and expired.json()["code"] == "card_token_expired"
+    assert LookupLog.objects.filter(number=card.number).count() == 3

@@ -98,7 +98,8 @@ def desk_claims(text: str, *, now: datetime.datetime | None = None) -> cardtoken
         return verify(text, now=now)
     except cardtoken.TokenExpired as exc:
         signed = timezone.localtime(exc.claims.issued_at)
-        raise token_errors.TokenExpired(time=time_format(signed, "H:i")) from exc
+        raise token_errors.TokenExpired(time=time_format(signed, "H:i"),
+                                        number=exc.claims.number) from exc
     except cardtoken.TokenBadSignature as exc:
         raise token_errors.TokenBadSignature() from exc
     except cardtoken.TokenWrongType as exc:

@@ -114,7 +114,8 @@ def card_lookup(*, scope: Scope, number_text: str,
     if is_token:
         try:
             claims = token_signing.desk_claims(number_text)
-        except token_errors.TokenExpired:
+        except token_errors.TokenExpired as exc:
+            number = exc.params["number"]
             log(True)  # genuine, only old: not a guess
             raise
         except DomainError:
