@@ -235,6 +235,7 @@ def sitemap(request):
 def robots(request):
     sitemap_url = request.build_absolute_uri(reverse("public_sitemap"))
     text = ("User-agent: *\nDisallow: /accounts/\nDisallow: /admin/\nDisallow: /api/v1/\n"
+            "Disallow: /oma/\n"
             f"Sitemap: {sitemap_url}\n")
     return HttpResponse(text, content_type="text/plain")
 
