@@ -5,7 +5,6 @@ from kaikukanta.accounts import views as account_views
 
 urlpatterns = [
     path("", account_views.root, name="root"),
-    path("", include("kaikukanta.ops.urls")),
     path("accounts/", include("kaikukanta.accounts.urls")),
     path("network/", include("kaikukanta.network.urls")),
     path("cards/", include("kaikukanta.cards.urls")),

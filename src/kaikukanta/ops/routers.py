@@ -1,15 +1,21 @@
 """Dashboard reads may go to a PostgreSQL replica (DATABASE_REPLICA_URL).
 
-Only code that asks for it reads from the replica: `replica_alias()` names the database
-the statistics pages read from. Writes, and every other read, stay on the primary, so a
-page never misses a row it has just written. Without a replica everything is "default".
+Only code inside `with replica_reads():` reads from the replica (the statistics
+dashboards). Writes, and every other read, stay on the primary, so a page never misses a
+row it has just written. Without a replica everything is "default".
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.conf import settings
 
 REPLICA = "replica"
+
+_replica_reads: ContextVar[bool] = ContextVar("replica_reads", default=False)
 
 
 def replica_alias() -> str:
@@ -17,11 +23,24 @@ def replica_alias() -> str:
     return REPLICA if REPLICA in settings.DATABASES else "default"
 
 
+@contextmanager
+def replica_reads() -> Iterator[str]:
+    """Reads inside go to the replica (when configured); yields the alias used."""
+    reset = _replica_reads.set(True)
+    try:
+        yield replica_alias()
+    finally:
+        _replica_reads.reset(reset)
+
+
 class ReplicaRouter:
-    """Migrations and writes only on the primary; both aliases hold the same rows."""
+    """Reads inside `replica_reads()` go to the replica; writes and migrations only to the
+    primary; both aliases hold the same rows."""
 
     def db_for_read(self, model, **hints):
-        return None  # the primary, unless a query asks for the replica with .using()
+        if _replica_reads.get():
+            return replica_alias()
+        return None  # the primary
 
     def db_for_write(self, model, **hints):
         return "default"
