@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import collections
 import json
 import os
@@ -155,6 +156,7 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items()
            if k not in {"KAIKUKANTA_TESTING", "KAIKUKANTA_DEMO", "DEBUG"}}
     env.update(SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="127.0.0.1",
+               KAIKUKANTA_CARD_SIGNING_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
                KAIKUKANTA_VAR_DIR=str(var_dir), BIND=f"{HOST}:{port}",
                PYTHONPATH=str(ROOT / "src"), GUNICORN_ACCESS_LOG=str(var_dir / "access.log"))
     env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/3")

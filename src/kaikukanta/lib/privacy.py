@@ -15,6 +15,12 @@ PERSONAL_DATA: dict[str, str] = {
     "usage.lookuplog": "which staff account (or API client label) looked up which card "
                        "number and when; never holder fields",
     "coordination.invitation": "invited staff member's name, work email and language",
+    "oma.holderaccount": "a holder's OmaKaiku sign-in: the card it belongs to, a password "
+                         "hash and the interface language; no identity",
+    "oma.holderemail": "the holder's own email address, only if they chose to give one; "
+                       "kept apart from the card, never shown to staff, in statistics, "
+                       "exports or the API, deleted with the account",
+    "oma.passkey": "a holder's passkey (WebAuthn public key and counter)",
     "coordination.areacheckliststep": "a short free-text note about the area's work; the "
                                       "form tells not to write about people",
     "public.feedback": "a public message (free text) and an optional reply address, which "
@@ -54,6 +60,8 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "ops.dailyrun": "which daily job started on which day",
     "cards.batchprint": "a card batch's print PDF (card numbers) and the staff user who "
                         "asked for it",
+    "oma.activationcode": "a one-time code's keyed hash, its card and times; the staff "
+                          "user who made it",
     "stats.retiredholders": "counts of retired cards by unit, municipality, dates and holder "
                             "facts; no card, number or use",
     "stats.costshare": "a year's cost-sharing rate; the acting staff user only",
