@@ -204,8 +204,12 @@ def main() -> None:
         if any(status >= 500 for status in result["statuses"]):
             sys.exit("server errors (5xx) were answered")
     finally:
-        server.terminate()
-        server.wait(timeout=60)
+        server.terminate()  # graceful: workers finish the requests in hand
+        try:
+            server.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 if __name__ == "__main__":
