@@ -14,8 +14,8 @@ PERSONAL_DATA: dict[str, str] = {
     "audit.auditentry": "who (staff) did what; never holder fields",
     "usage.lookuplog": "which staff account (or API client label) looked up which card "
                        "number and when; never holder fields",
-    "coordination.invitation": "invited staff member's name, work email and language",
-    "coordination.areacheckliststep": "a short free-text note about the area's work; the "
+    "accounts.invitation": "invited staff member's name, work email and language",
+    "network.areacheckliststep": "a short free-text note about the area's work; the "
                                       "form tells not to write about people",
 }
 
@@ -38,7 +38,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "api.idempotentresponse": "a stored API answer: card numbers, dates, codes; no holder data",
     "api.ratewindow": "a request counter per key",
     "usage.offerdatecount": "ticket counts per offer and date",
-    "coordination.distributorreview": "organisational; the reviewing staff user only",
+    "network.distributorreview": "organisational; the reviewing staff user only",
     "stats.useareaday": "counts of uses per day and area; no card or holder",
     "stats.usecrossday": "counts of uses per day and pair of areas; no card or holder",
     "stats.usesiteday": "counts of uses per day, site and offer; no card or holder",
