@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
@@ -20,8 +21,10 @@ from kaikukanta.cards.models import Card, CardBatch, CardKind, CardStatus
 from kaikukanta.cards.selectors import card_uses
 from kaikukanta.cards.validity import RULE_TEXT
 from kaikukanta.lib.errors import DomainError
+from kaikukanta.lib.forms import add_domain_error
 from kaikukanta.lib.permissions import Perm, can
 from kaikukanta.lib.scope import get_visible_or_404
+from kaikukanta.lib.views import form_page
 from kaikukanta.network.models import Area, OrganisationKind, Unit
 
 MOBILE_PERSON = "X"
@@ -133,7 +136,7 @@ def card_register(request):
                 number=None if mobile else data["number"],
                 issued_on=None if mobile else data["issued_on"], **holder)
             for problem in problems or [error]:
-                form.add_domain_error(problem)
+                add_domain_error(form, problem)
         else:
             valid_until = dateformat.format(card.valid_until, "j.n.Y")
             messages.success(request, _("Card %(number)s is registered and valid until "
@@ -148,25 +151,25 @@ def community_card_issue(request):
     units = _issuing_units(request.scope)
     if not units:
         raise PermissionDenied
-    form = forms.CommunityCardForm(request.POST or None, units=_unit_queryset(units))
-    if request.method == "POST" and form.is_valid():
-        number = form.cleaned_data["number"].strip()
-        if number.upper() == MOBILE_ORGANISATION:
-            number = ""
-        try:
-            card = services.community_card_issue(scope=request.scope,
-                                                 unit=form.cleaned_data["unit"],
-                                                 number=number or None)
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
-            messages.success(request, _("Community card %(number)s is issued.") % {
-                "number": card.display_number})
-            return redirect("cards:card_detail", number=card.number)
-    return render(request, "cards/community_form.html", {"form": form})
+    def issue(d):
+        number = d["number"].strip()
+        return services.community_card_issue(
+            scope=request.scope, unit=d["unit"],
+            number=None if number.upper() in ("", MOBILE_ORGANISATION) else number)
+
+    return form_page(
+        request, forms.CommunityCardForm(request.POST or None, units=_unit_queryset(units)),
+        call=issue,
+        done=lambda card: _("Community card %(number)s is issued.") % {
+            "number": card.display_number},
+        redirect_to=_card_page, template="cards/community_form.html")
 
 
 # --- the card's life ------------------------------------------------------------------
+
+
+def _card_page(card: Card) -> str:
+    return reverse("cards:card_detail", kwargs={"number": card.number})
 
 
 def _action(request, number: str, *, form_class, title: str, call, done: str,
@@ -179,16 +182,11 @@ def _action(request, number: str, *, form_class, title: str, call, done: str,
     kwargs = form_kwargs(card) if form_kwargs else {}
     form = form_class(request.POST or None, initial=initial(card) if initial else None,
                       **kwargs)
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = call(card, form.cleaned_data)
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
-            messages.success(request, done % {"number": result.display_number})
-            return redirect("cards:card_detail", number=result.number)
-    return render(request, "cards/card_action.html", {"card": card, "form": form,
-                                                      "title": title, "rule": RULE_TEXT})
+    return form_page(
+        request, form, call=lambda d: call(card, d),
+        done=lambda result: done % {"number": result.display_number},
+        redirect_to=_card_page, template="cards/card_action.html",
+        context={"card": card, "title": title, "rule": RULE_TEXT})
 
 
 @login_required
@@ -242,18 +240,12 @@ def card_void(request, number: str):
     card = _card(request, number)
     if card.batch is None or not can(request.scope, Perm.MANAGE_CARD_STOCK, card.batch.area):
         raise PermissionDenied
-    form = forms.VoidForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.card_void(scope=request.scope, card=card)
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
-            messages.success(request, _("Number %(number)s is voided.") % {
-                "number": card.display_number})
-            return redirect("cards:card_detail", number=card.number)
-    return render(request, "cards/card_action.html", {
-        "card": card, "form": form, "title": _("Void the number"), "rule": RULE_TEXT})
+    return form_page(
+        request, forms.VoidForm(request.POST or None),
+        call=lambda d: services.card_void(scope=request.scope, card=card),
+        done=_("Number %(number)s is voided.") % {"number": card.display_number},
+        redirect_to=_card_page, template="cards/card_action.html",
+        context={"card": card, "title": _("Void the number"), "rule": RULE_TEXT})
 
 
 @login_required
@@ -295,7 +287,7 @@ def batch_list(request):
         try:
             wanted = selectors.parse_number(find.cleaned_data["number"])
         except DomainError as error:
-            find.add_domain_error(error)
+            add_domain_error(find, error)
         else:
             card = Card.objects.for_scope(request.scope).filter(number=wanted).first()
             if card is not None:
@@ -315,22 +307,13 @@ def batch_create(request):
     areas = _stock_areas(request.scope)
     if not areas.exists():
         raise PermissionDenied
-    form = forms.BatchForm(request.POST or None, areas=areas)
-    if request.method == "POST" and form.is_valid():
-        area = form.cleaned_data["area"]
-        if not can(request.scope, Perm.MANAGE_CARD_STOCK, area):
-            raise PermissionDenied
-        try:
-            batch = services.batch_create(scope=request.scope, area=area,
-                                          count=form.cleaned_data["count"],
-                                          kind=form.cleaned_data["kind"])
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
-            messages.success(request, _("A batch of %(count)s card numbers is made. Download "
-                                        "it for printing below.") % {"count": batch.size})
-            return redirect("cards:batch_list")
-    return render(request, "cards/batch_form.html", {"form": form})
+    return form_page(
+        request, forms.BatchForm(request.POST or None, areas=areas),
+        call=lambda d: services.batch_create(scope=request.scope, area=d["area"],
+                                             count=d["count"], kind=d["kind"]),
+        done=lambda batch: _("A batch of %(count)s card numbers is made. Download it for "
+                             "printing below.") % {"count": batch.size},
+        redirect_to="cards:batch_list", template="cards/batch_form.html")
 
 
 @login_required

@@ -12,9 +12,9 @@ class DateInput(forms.DateInput):
 
 
 def add_domain_error(form: forms.Form, error: DomainError) -> None:
-    """Show a service's domain error on the field it concerns, or above the form when
-    the form has no such visible field."""
-    field = error.field
+    """Show a service's domain error on the field it concerns (a form may rename fields in
+    `domain_error_fields`), or above the form when it has no such visible field."""
+    field = getattr(form, "domain_error_fields", {}).get(error.field, error.field)
     if field not in form.fields or form.fields[field].widget.is_hidden:
         field = None
     form.add_error(field, str(error))
