@@ -12,18 +12,20 @@ from django.shortcuts import render
 from kaikukanta.accounts.models import User
 from kaikukanta.audit.forms import AuditFilterForm
 from kaikukanta.audit.models import AuditEntry
+from kaikukanta.cards.models import HOLDER_FIELDS
 from kaikukanta.network.selectors import managed_organisations
 
-# Cardholder fields are never shown, even if an entry were ever written with one.
-HOLDER_FIELDS = {"birth_year", "postal_code", "gender", "life_situation",
-                 "preferred_language", "date_of_birth", "address", "phone"}
-# On card and use entries, where they describe the holder, these are hidden too.
-CARD_HOLDER_FIELDS = HOLDER_FIELDS | {"municipality", "children", "name"}
+# Cardholder fields (the one list is cards.models.HOLDER_FIELDS) are never shown, even if
+# an entry were ever written with one, nor anything that would identify a person. A
+# municipality and a number of children describe units and offers too: they are hidden on
+# card and use entries only, where they would describe the holder.
+IDENTIFYING = {"date_of_birth", "address", "phone"}
+HIDDEN = (set(HOLDER_FIELDS) - {"municipality", "children"}) | IDENTIFYING
+CARD_HIDDEN = set(HOLDER_FIELDS) | IDENTIFYING | {"name"}
 
 
 def _shown_changes(entry: AuditEntry) -> dict:
-    hidden = (CARD_HOLDER_FIELDS if entry.target_type.startswith(("cards.", "usage."))
-              else HOLDER_FIELDS)
+    hidden = CARD_HIDDEN if entry.target_type.startswith(("cards.", "usage.")) else HIDDEN
     return {k: v for k, v in (entry.changes or {}).items() if k not in hidden}
 
 

@@ -17,15 +17,16 @@ from django.utils.translation import gettext as _
 
 from kaikukanta.cards import forms, printing, selectors, services
 from kaikukanta.cards.errors import CardUnknown
-from kaikukanta.cards.models import Card, CardBatch, CardKind, CardStatus
-from kaikukanta.cards.selectors import card_uses
+from kaikukanta.cards.models import HOLDER_FIELDS, Card, CardBatch, CardKind, CardStatus
 from kaikukanta.cards.validity import RULE_TEXT
 from kaikukanta.lib.errors import DomainError
 from kaikukanta.lib.forms import add_domain_error
 from kaikukanta.lib.permissions import Perm, can
 from kaikukanta.lib.scope import get_visible_or_404
 from kaikukanta.lib.views import form_page
-from kaikukanta.network.models import Area, OrganisationKind, Unit
+from kaikukanta.network.models import OrganisationKind, Unit
+from kaikukanta.network.selectors import coordinated_areas
+from kaikukanta.usage.selectors import uses_of_card
 
 MOBILE_PERSON = "X"
 MOBILE_ORGANISATION = "Z"
@@ -33,14 +34,14 @@ MOBILE_ORGANISATION = "Z"
 
 def _issuing_units(scope):
     """The distributor units where the scope may issue cards."""
-    units = Unit.objects.filter(pk__in=scope.distributor_unit_ids).select_related(
-        "organisation__home_area"
-    )
+    units = (Unit.objects.for_scope(scope).filter(pk__in=scope.distributor_unit_ids)
+             .select_related("organisation__home_area"))
     return [u for u in units if can(scope, Perm.ISSUE_CARDS, u)]
 
 
-def _unit_queryset(units):
-    return Unit.objects.filter(pk__in=[u.pk for u in units]).select_related("organisation")
+def _unit_queryset(scope, units):
+    return (Unit.objects.for_scope(scope).filter(pk__in=[u.pk for u in units])
+            .select_related("organisation"))
 
 
 def _card(request, number: str) -> Card:
@@ -93,7 +94,7 @@ def card_detail(request, number: str):
     can_issue = card.unit is not None and can(request.scope, Perm.ISSUE_CARDS, card.unit)
     return render(request, "cards/card_detail.html", {
         "card": card, "events": events, "successor": successor,
-        "uses": card_uses(card)[:USES_SHOWN], "uses_shown": USES_SHOWN,
+        "uses": uses_of_card(card)[:USES_SHOWN], "uses_shown": USES_SHOWN,
         "rule": RULE_TEXT,
         "valid_today": card.is_valid_on(timezone.localdate()),
         "can_issue": can_issue,
@@ -116,11 +117,11 @@ def card_register(request):
     units = _issuing_units(request.scope)
     if not units:
         raise PermissionDenied
-    form = forms.RegisterForm(request.POST or None, units=_unit_queryset(units))
+    form = forms.RegisterForm(request.POST or None, units=_unit_queryset(request.scope, units))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        holder = {k: data[k] for k in ("birth_year", "postal_code", "children", "gender",
-                                        "life_situation", "preferred_language")}
+        # what the holder told (the municipality follows from the postal code)
+        holder = {k: data[k] for k in HOLDER_FIELDS if k != "municipality"}
         mobile = data["number"].strip().upper() == MOBILE_PERSON
         try:
             if mobile:
@@ -158,7 +159,8 @@ def community_card_issue(request):
             number=None if number.upper() in ("", MOBILE_ORGANISATION) else number)
 
     return form_page(
-        request, forms.CommunityCardForm(request.POST or None, units=_unit_queryset(units)),
+        request,
+        forms.CommunityCardForm(request.POST or None, units=_unit_queryset(request.scope, units)),
         call=issue,
         done=lambda card: _("Community card %(number)s is issued.") % {
             "number": card.display_number},
@@ -272,9 +274,7 @@ def card_move(request, number: str):
 
 
 def _stock_areas(scope):
-    if scope.is_national:
-        return Area.objects.all()
-    return Area.objects.filter(pk__in=scope.coordinator_area_ids)
+    return coordinated_areas(scope)
 
 
 @login_required

@@ -95,7 +95,7 @@ def area_detail(request, pk: int, coordinating: bool = False):
             "invitations": Invitation.objects.for_scope(request.scope).filter(
                 area=area, status=InvitationStatus.PENDING),
             "user_count": area_user_count(area),
-            "batches": CardBatch.objects.filter(area=area),
+            "batches": CardBatch.objects.for_scope(request.scope).filter(area=area),
             "kinds": selectors.kinds_for(request.scope, area),
             "is_national": request.scope.is_national,
             "USERS": ChecklistStep.USERS, "CARDS": ChecklistStep.CARDS,
@@ -192,9 +192,10 @@ def organisation_detail(request, pk: int, coordinating: bool = False):
     if can_manage:
         context.update({
             "staff": User.objects.filter(memberships__organisation=org).distinct(),
-            "invitations": Invitation.objects.filter(organisation=org,
-                                                     status=InvitationStatus.PENDING),
-            "review": DistributorReview.objects.filter(organisation=org).first(),
+            "invitations": Invitation.objects.for_scope(request.scope).filter(
+                organisation=org, status=InvitationStatus.PENDING),
+            "review": DistributorReview.objects.for_scope(request.scope)
+            .filter(organisation=org).first(),
         })
     return render(request, "network/organisation_detail.html", context)
 
@@ -294,7 +295,7 @@ def seller_link_request(request: HttpRequest) -> HttpResponse:
     scope = request.scope
     if not (scope.is_national or scope.seller_org_ids):
         raise PermissionDenied
-    sellers = Organisation.objects.ticket_sellers().filter(is_active=True)
+    sellers = Organisation.objects.for_scope(scope).ticket_sellers().filter(is_active=True)
     if not scope.is_national:
         sellers = sellers.filter(pk__in=scope.seller_org_ids)
     venues = (Organisation.objects.venues().filter(is_active=True)
