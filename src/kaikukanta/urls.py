@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kaikukanta.accounts import views as account_views
+from kaikukanta.oma import wellknown as oma_wellknown
+from kaikukanta.public import views as public_views
 
 urlpatterns = [
     path("", account_views.root, name="root"),
@@ -14,8 +16,13 @@ urlpatterns = [
     path("coordination/", include("kaikukanta.coordination.urls")),
     path("stats/", include("kaikukanta.stats.urls")),
     path("api/v1/", include("kaikukanta.api.urls")),
+    path("oma/", include("kaikukanta.oma.urls")),
+    path(".well-known/kaikukanta-card-keys.json", oma_wellknown.card_keys,
+         name="card_keys"),
     path("api/public/v1/", include("kaikukanta.public.api_urls")),
     path("public/", include("kaikukanta.public.staff_urls")),
+    path("sitemap.xml", public_views.sitemap, name="public_sitemap"),
+    path("robots.txt", public_views.robots, name="public_robots"),
     path("admin/", admin.site.urls),
 ]
 # The public pages, without sign-in: /fi/, /sv/ and /en/.

@@ -12,7 +12,8 @@ from kaikukanta.demo.context import DEMO_PASSWORD, DemoContext
 # The demo's parts, in this order; each has `load(ctx)`. The demo sits on top of every app,
 # so its loaders live here (`kaikukanta/demo/<app>.py`); a top-level app may keep its own.
 LOADERS = ["kaikukanta.demo.cards", "kaikukanta.demo.usage", "kaikukanta.demo.coordination",
-           "kaikukanta.demo.stats", "kaikukanta.demo.accounts", "kaikukanta.public.demo"]
+           "kaikukanta.demo.stats", "kaikukanta.demo.accounts", "kaikukanta.public.demo",
+           "kaikukanta.oma.demo"]
 
 
 class Command(BaseCommand):
