@@ -26,6 +26,7 @@ from kaikukanta.lib.scope import get_visible_or_404
 from kaikukanta.lib.views import form_page
 from kaikukanta.network.models import OrganisationKind, Unit
 from kaikukanta.network.selectors import coordinated_areas
+from kaikukanta.usage import guessing
 from kaikukanta.usage.selectors import uses_of_card
 
 MOBILE_PERSON = "X"
@@ -128,14 +129,25 @@ def card_register(request):
                 card = services.card_register_mobile(scope=request.scope, unit=data["unit"],
                                                      **holder)
             else:
-                card = services.card_register(scope=request.scope, unit=data["unit"],
-                                              number=data["number"],
-                                              issued_on=data["issued_on"], **holder)
+                card = guessing.call_resolving(
+                    request.scope, data["number"],
+                    lambda: services.card_register(scope=request.scope, unit=data["unit"],
+                                                   number=data["number"],
+                                                   issued_on=data["issued_on"], **holder))
         except DomainError as error:
-            # Show every broken rule at once, so the form is fixed in one go.
-            problems = services.registration_problems(
-                number=None if mobile else data["number"],
-                issued_on=None if mobile else data["issued_on"], **holder)
+            # Show every broken rule at once, so the form is fixed in one go – but say
+            # something about the number only when the registration resolved it (and so
+            # counted it against the guessing limit, `usage.guessing`).
+            resolved = error.code == "card_unknown" or error.code in guessing.CARD_EXISTS_CODES
+            problems = [] if error.code == "lookup_throttled" else \
+                services.registration_problems(
+                    number=data["number"] if resolved and not mobile else None,
+                    issued_on=None if mobile else data["issued_on"], **holder)
+            if not resolved and not mobile and error.code != "lookup_throttled":
+                try:  # its form can be checked without looking it up
+                    selectors.parse_number(data["number"])
+                except DomainError as format_error:
+                    problems.insert(0, format_error)
             for problem in problems or [error]:
                 add_domain_error(form, problem)
         else:
@@ -154,9 +166,14 @@ def community_card_issue(request):
         raise PermissionDenied
     def issue(d):
         number = d["number"].strip()
-        return services.community_card_issue(
-            scope=request.scope, unit=d["unit"],
-            number=None if number.upper() in ("", MOBILE_ORGANISATION) else number)
+        if number.upper() == MOBILE_ORGANISATION:
+            number = ""
+
+        def run():
+            return services.community_card_issue(scope=request.scope, unit=d["unit"],
+                                                 number=number or None)
+
+        return guessing.call_resolving(request.scope, number, run) if number else run()
 
     return form_page(
         request,
@@ -230,9 +247,10 @@ def card_inactivate(request, number: str):
 def card_replace(request, number: str):
     return _action(
         request, number, form_class=forms.ReplaceForm, title=_("Replace with a new card"),
-        call=lambda card, d: services.card_replace(scope=request.scope, card=card,
-                                                   new_number=d["new_number"],
-                                                   reason=d["reason"]),
+        call=lambda card, d: guessing.call_resolving(
+            request.scope, d["new_number"],
+            lambda: services.card_replace(scope=request.scope, card=card,
+                                          new_number=d["new_number"], reason=d["reason"])),
         done=_("The new card %(number)s replaces the old one."),
     )
 
