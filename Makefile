@@ -53,6 +53,7 @@ run: setup-runtime
 
 test: setup
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	KAIKUKANTA_TESTING=1 $(MANAGE) check --fail-level WARNING
 	KAIKUKANTA_TESTING=1 $(MANAGE) makemigrations --check --dry-run
 	KAIKUKANTA_TESTING=1 $(MANAGE) compiletranslations --check

@@ -9,9 +9,9 @@ import os
 import pytest
 from django.utils import timezone
 
+from kaikukanta.accounts.models import Invitation, InvitationStatus
 from kaikukanta.audit.models import AuditEntry
 from kaikukanta.cards.models import Card, CardKind, CardStatus
-from kaikukanta.coordination.models import Invitation, InvitationStatus
 from kaikukanta.ops.retention import coarse_birth_year, retention_apply
 from kaikukanta.stats.models import RetiredHolders
 from kaikukanta.stats.scopes import Period, Target

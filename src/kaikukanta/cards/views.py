@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 from kaikukanta.cards import forms, printing, selectors, services
 from kaikukanta.cards.errors import CardUnknown
 from kaikukanta.cards.models import (
+    HOLDER_FIELDS,
     BatchPrint,
     Card,
     CardBatch,
@@ -25,13 +27,16 @@ from kaikukanta.cards.models import (
     CardStatus,
     PrintStatus,
 )
-from kaikukanta.cards.selectors import card_uses
 from kaikukanta.cards.validity import RULE_TEXT
 from kaikukanta.lib.errors import DomainError
+from kaikukanta.lib.forms import add_domain_error
 from kaikukanta.lib.permissions import Perm, can
 from kaikukanta.lib.scope import get_visible_or_404
-from kaikukanta.network.models import Area, OrganisationKind, Unit
+from kaikukanta.lib.views import form_page
+from kaikukanta.network.models import OrganisationKind, Unit
+from kaikukanta.network.selectors import coordinated_areas
 from kaikukanta.usage import guessing
+from kaikukanta.usage.selectors import uses_of_card
 
 MOBILE_PERSON = "X"
 MOBILE_ORGANISATION = "Z"
@@ -39,14 +44,14 @@ MOBILE_ORGANISATION = "Z"
 
 def _issuing_units(scope):
     """The distributor units where the scope may issue cards."""
-    units = Unit.objects.filter(pk__in=scope.distributor_unit_ids).select_related(
-        "organisation__home_area"
-    )
+    units = (Unit.objects.for_scope(scope).filter(pk__in=scope.distributor_unit_ids)
+             .select_related("organisation__home_area"))
     return [u for u in units if can(scope, Perm.ISSUE_CARDS, u)]
 
 
-def _unit_queryset(units):
-    return Unit.objects.filter(pk__in=[u.pk for u in units]).select_related("organisation")
+def _unit_queryset(scope, units):
+    return (Unit.objects.for_scope(scope).filter(pk__in=[u.pk for u in units])
+            .select_related("organisation"))
 
 
 def _card(request, number: str) -> Card:
@@ -99,7 +104,7 @@ def card_detail(request, number: str):
     can_issue = card.unit is not None and can(request.scope, Perm.ISSUE_CARDS, card.unit)
     return render(request, "cards/card_detail.html", {
         "card": card, "events": events, "successor": successor,
-        "uses": card_uses(card)[:USES_SHOWN], "uses_shown": USES_SHOWN,
+        "uses": uses_of_card(card)[:USES_SHOWN], "uses_shown": USES_SHOWN,
         "rule": RULE_TEXT,
         "valid_today": card.is_valid_on(timezone.localdate()),
         "can_issue": can_issue,
@@ -122,11 +127,11 @@ def card_register(request):
     units = _issuing_units(request.scope)
     if not units:
         raise PermissionDenied
-    form = forms.RegisterForm(request.POST or None, units=_unit_queryset(units))
+    form = forms.RegisterForm(request.POST or None, units=_unit_queryset(request.scope, units))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        holder = {k: data[k] for k in ("birth_year", "postal_code", "children", "gender",
-                                        "life_situation", "preferred_language")}
+        # what the holder told (the municipality follows from the postal code)
+        holder = {k: data[k] for k in HOLDER_FIELDS if k != "municipality"}
         mobile = data["number"].strip().upper() == MOBILE_PERSON
         try:
             if mobile:
@@ -153,7 +158,7 @@ def card_register(request):
                 except DomainError as format_error:
                     problems.insert(0, format_error)
             for problem in problems or [error]:
-                form.add_domain_error(problem)
+                add_domain_error(form, problem)
         else:
             valid_until = dateformat.format(card.valid_until, "j.n.Y")
             messages.success(request, _("Card %(number)s is registered and valid until "
@@ -168,28 +173,31 @@ def community_card_issue(request):
     units = _issuing_units(request.scope)
     if not units:
         raise PermissionDenied
-    form = forms.CommunityCardForm(request.POST or None, units=_unit_queryset(units))
-    if request.method == "POST" and form.is_valid():
-        number = form.cleaned_data["number"].strip()
+    def issue(d):
+        number = d["number"].strip()
         if number.upper() == MOBILE_ORGANISATION:
             number = ""
-        try:
-            def issue():
-                return services.community_card_issue(scope=request.scope,
-                                                     unit=form.cleaned_data["unit"],
-                                                     number=number or None)
 
-            card = guessing.call_resolving(request.scope, number, issue) if number else issue()
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
-            messages.success(request, _("Community card %(number)s is issued.") % {
-                "number": card.display_number})
-            return redirect("cards:card_detail", number=card.number)
-    return render(request, "cards/community_form.html", {"form": form})
+        def run():
+            return services.community_card_issue(scope=request.scope, unit=d["unit"],
+                                                 number=number or None)
+
+        return guessing.call_resolving(request.scope, number, run) if number else run()
+
+    return form_page(
+        request,
+        forms.CommunityCardForm(request.POST or None, units=_unit_queryset(request.scope, units)),
+        call=issue,
+        done=lambda card: _("Community card %(number)s is issued.") % {
+            "number": card.display_number},
+        redirect_to=_card_page, template="cards/community_form.html")
 
 
 # --- the card's life ------------------------------------------------------------------
+
+
+def _card_page(card: Card) -> str:
+    return reverse("cards:card_detail", kwargs={"number": card.number})
 
 
 def _action(request, number: str, *, form_class, title: str, call, done: str,
@@ -202,16 +210,11 @@ def _action(request, number: str, *, form_class, title: str, call, done: str,
     kwargs = form_kwargs(card) if form_kwargs else {}
     form = form_class(request.POST or None, initial=initial(card) if initial else None,
                       **kwargs)
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = call(card, form.cleaned_data)
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
-            messages.success(request, done % {"number": result.display_number})
-            return redirect("cards:card_detail", number=result.number)
-    return render(request, "cards/card_action.html", {"card": card, "form": form,
-                                                      "title": title, "rule": RULE_TEXT})
+    return form_page(
+        request, form, call=lambda d: call(card, d),
+        done=lambda result: done % {"number": result.display_number},
+        redirect_to=_card_page, template="cards/card_action.html",
+        context={"card": card, "title": title, "rule": RULE_TEXT})
 
 
 @login_required
@@ -266,18 +269,12 @@ def card_void(request, number: str):
     card = _card(request, number)
     if card.batch is None or not can(request.scope, Perm.MANAGE_CARD_STOCK, card.batch.area):
         raise PermissionDenied
-    form = forms.VoidForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.card_void(scope=request.scope, card=card)
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
-            messages.success(request, _("Number %(number)s is voided.") % {
-                "number": card.display_number})
-            return redirect("cards:card_detail", number=card.number)
-    return render(request, "cards/card_action.html", {
-        "card": card, "form": form, "title": _("Void the number"), "rule": RULE_TEXT})
+    return form_page(
+        request, forms.VoidForm(request.POST or None),
+        call=lambda d: services.card_void(scope=request.scope, card=card),
+        done=_("Number %(number)s is voided.") % {"number": card.display_number},
+        redirect_to=_card_page, template="cards/card_action.html",
+        context={"card": card, "title": _("Void the number"), "rule": RULE_TEXT})
 
 
 @login_required
@@ -304,9 +301,7 @@ def card_move(request, number: str):
 
 
 def _stock_areas(scope):
-    if scope.is_national:
-        return Area.objects.all()
-    return Area.objects.filter(pk__in=scope.coordinator_area_ids)
+    return coordinated_areas(scope)
 
 
 @login_required
@@ -319,7 +314,7 @@ def batch_list(request):
         try:
             wanted = selectors.parse_number(find.cleaned_data["number"])
         except DomainError as error:
-            find.add_domain_error(error)
+            add_domain_error(find, error)
         else:
             card = Card.objects.for_scope(request.scope).filter(number=wanted).first()
             if card is not None:
@@ -339,22 +334,13 @@ def batch_create(request):
     areas = _stock_areas(request.scope)
     if not areas.exists():
         raise PermissionDenied
-    form = forms.BatchForm(request.POST or None, areas=areas)
-    if request.method == "POST" and form.is_valid():
-        area = form.cleaned_data["area"]
-        if not can(request.scope, Perm.MANAGE_CARD_STOCK, area):
-            raise PermissionDenied
-        try:
-            batch = services.batch_create(scope=request.scope, area=area,
-                                          count=form.cleaned_data["count"],
-                                          kind=form.cleaned_data["kind"])
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
-            messages.success(request, _("A batch of %(count)s card numbers is made. Download "
-                                        "it for printing below.") % {"count": batch.size})
-            return redirect("cards:batch_list")
-    return render(request, "cards/batch_form.html", {"form": form})
+    return form_page(
+        request, forms.BatchForm(request.POST or None, areas=areas),
+        call=lambda d: services.batch_create(scope=request.scope, area=d["area"],
+                                             count=d["count"], kind=d["kind"]),
+        done=lambda batch: _("A batch of %(count)s card numbers is made. Download it for "
+                             "printing below.") % {"count": batch.size},
+        redirect_to="cards:batch_list", template="cards/batch_form.html")
 
 
 @login_required

@@ -67,7 +67,7 @@ def _delete_api_answers() -> int:
 
 
 def _delete_invitations(now: datetime.datetime) -> int:
-    from kaikukanta.coordination.models import Invitation, InvitationStatus
+    from kaikukanta.accounts.models import Invitation, InvitationStatus
 
     cutoff = now - datetime.timedelta(days=settings.RETENTION_INVITATION_DAYS)
     closed = ~Q(status=InvitationStatus.PENDING) & (

@@ -1,7 +1,8 @@
 """Where the statistics keep their pre-aggregated figures correct.
 
-The card and usage services call these inside the same transaction as the write they
-report, so a figure can never disagree with the rows it counts. Bulk loads that bypass the
+They subscribe to the events the card and usage services publish (`lib.events`, see
+`StatsConfig.ready`), inside the same transaction as the write they report, so a figure
+can never disagree with the rows it counts. Bulk loads that bypass the
 services (demo data, imports, the benchmark) call `services.rollup_rebuild()` afterwards.
 
 A recorded use is counted by its event date, venue's area, card's area, category, children

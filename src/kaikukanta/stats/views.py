@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaikukanta.lib.errors import DomainError
+from kaikukanta.lib.forms import add_domain_error
 from kaikukanta.lib.permissions import Perm, can
 from kaikukanta.stats import cache as stats_cache
 from kaikukanta.stats import exports, reports, services
@@ -153,7 +154,7 @@ def costs(request):
             try:
                 share = services.cost_share_save(scope=request.scope, **form.cleaned_data)
             except DomainError as exc:
-                form.add_error(exc.field, str(exc))
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("The cost sharing for %(year)s was saved.")
                                  % {"year": share.year})

@@ -20,10 +20,10 @@ from kaikukanta.cards import cardtoken, token_errors, token_signing
 from kaikukanta.cards.errors import CardUnknown
 from kaikukanta.cards.models import Card, CardKind
 from kaikukanta.cards.selectors import parse_number
+from kaikukanta.lib import events
 from kaikukanta.lib.errors import DomainError
 from kaikukanta.lib.permissions import Perm, require
 from kaikukanta.lib.scope import Scope
-from kaikukanta.stats import hooks as stats_hooks
 from kaikukanta.usage import errors, guessing
 from kaikukanta.usage.models import (
     COURSE_KINDS,
@@ -299,7 +299,7 @@ def _record(*, scope, site, number, event_date, offer, category, children, compa
                                                            UseSource.IMPORT),
         recorded_by_id=scope.user_id, request_token=request_token or None,
     )
-    stats_hooks.on_use_recorded(use)
+    events.publish("use.recorded", use=use)
     audit_log(
         action="use.recorded", scope=scope, target=use,
         target_label=f"{card.display_number} {event_date.isoformat()}",
@@ -331,7 +331,7 @@ def use_cancel(*, scope: Scope, use: Use) -> Use:
         use.cancelled_by_id = scope.user_id
         use.save(update_fields=["status", "cancelled_at", "cancelled_by"])
         _release_places(use)
-        stats_hooks.on_use_cancelled(use)
+        events.publish("use.cancelled", use=use)
         audit_log(
             action="use.cancelled", scope=scope, target=use,
             target_label=f"{use.card.display_number} {use.event_date.isoformat()}",
