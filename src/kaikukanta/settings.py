@@ -128,14 +128,14 @@ DATABASES = {
     )
 }
 if env_str("DATABASE_REPLICA_URL"):
-    # Dashboards read from a PostgreSQL replica (kaikukanta.ops.routers); writes never go there.
+    # Dashboards read from a PostgreSQL replica (kaikukanta.lib.routers); writes never go there.
     DATABASES["replica"] = dj_database_url.parse(
         env_str("DATABASE_REPLICA_URL"),
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-DATABASE_ROUTERS = ["kaikukanta.ops.routers.ReplicaRouter"]
+DATABASE_ROUTERS = ["kaikukanta.lib.routers.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {

@@ -9,7 +9,7 @@ from django.db import connections, router
 from django.test.utils import CaptureQueriesContext
 
 from kaikukanta.cards.models import Card
-from kaikukanta.ops.routers import replica_reads
+from kaikukanta.lib.routers import replica_reads
 from kaikukanta.stats import hooks
 from kaikukanta.stats.cache import dashboard_cached
 from kaikukanta.stats.scopes import Period, Target

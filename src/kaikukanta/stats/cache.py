@@ -97,7 +97,7 @@ def dashboard_key(*, target, period, exact: bool) -> str:
 
 def dashboard_cached(*, target, period, exact: bool):
     """`selectors.dashboard`, from the cache when fresh, reading from the replica if any."""
-    from kaikukanta.ops.routers import replica_reads
+    from kaikukanta.lib.routers import replica_reads
     from kaikukanta.stats import selectors
 
     seconds = settings.STATS_CACHE_SECONDS
