@@ -8,6 +8,7 @@ BENCHES = {
     "stats_bench": "time every dashboard through the real views (after stats_data)",
     "import_bench": "the file import end to end against COPY + INSERT … SELECT",
     "dash_bench": "dashboards for a period against DuckDB over the same uses",
+    "serve_load": "200 clients for a minute against gunicorn; PostgreSQL connections, 5xx",
     "public_bench": "public pages and open data at demo scale and with 5,000 offers",
 }
 

@@ -10,12 +10,16 @@ from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.audit.models import AuditEntry
 from kaikukanta.audit.services import audit_log
 from kaikukanta.cards.models import CardBatch
-from kaikukanta.coordination import services
-from kaikukanta.coordination.models import STEP_ORDER, AreaChecklistStep, ChecklistStep
 from kaikukanta.lib.errors import NotAllowed
 from kaikukanta.network import services as network_services
 from kaikukanta.network.errors import AlreadyCommitted
-from kaikukanta.network.models import Commitment, OperatingModelVersion
+from kaikukanta.network.models import (
+    STEP_ORDER,
+    AreaChecklistStep,
+    ChecklistStep,
+    Commitment,
+    OperatingModelVersion,
+)
 from tests.conftest import sign_in
 
 
@@ -77,7 +81,8 @@ def test_checklist_of_other_area_is_404_and_bad_input_refused(cast, client):
     assert client.get(bad).status_code == 403
     assert not AreaChecklistStep.objects.exists()
     with pytest.raises(NotAllowed):
-        services.checklist_step_set(scope=scope_for_user(cast.a.distributor), area=cast.a.area,
+        network_services.checklist_step_set(scope=scope_for_user(cast.a.distributor),
+                                            area=cast.a.area,
                                     step="workshop", status="done")
 
 

@@ -1,13 +1,8 @@
 import pytest
 from django.core.management import call_command
 
-from kaikukanta.coordination.models import (
-    AreaChecklistStep,
-    DistributorReview,
-    Invitation,
-    InvitationStatus,
-)
-from kaikukanta.network.models import Commitment
+from kaikukanta.accounts.models import Invitation, InvitationStatus
+from kaikukanta.network.models import AreaChecklistStep, Commitment, DistributorReview
 
 
 @pytest.mark.django_db

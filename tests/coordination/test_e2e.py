@@ -8,9 +8,8 @@ from kaikukanta.accounts.models import Membership, Role, User
 from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.cards.models import Card
 from kaikukanta.cards.services import batch_create
-from kaikukanta.coordination.models import DistributorReview
 from kaikukanta.lib.permissions import Perm, can
-from kaikukanta.network.models import Area, Organisation
+from kaikukanta.network.models import Area, DistributorReview, Organisation
 from tests.conftest import sign_in, totp_code
 
 PASSWORD = "Kulttuuria-kaikille-2026"

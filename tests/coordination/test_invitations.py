@@ -8,12 +8,19 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from kaikukanta.accounts.models import Membership, Role, User
+from kaikukanta.accounts import services as account_services
+from kaikukanta.accounts.errors import RoleScopeInvalid
+from kaikukanta.accounts.models import (
+    Invitation,
+    InvitationStatus,
+    Membership,
+    Role,
+    User,
+    hash_token,
+)
 from kaikukanta.accounts.scope import scope_for_user
-from kaikukanta.coordination import services
-from kaikukanta.coordination.errors import RoleScopeInvalid
-from kaikukanta.coordination.models import Invitation, InvitationStatus, hash_token
 from kaikukanta.lib.errors import NotAllowed
+from kaikukanta.network import services as network_services
 from tests.conftest import PASSWORD, sign_in
 
 NEW_PASSWORD = "Kulttuuria-kaikille-2026"
@@ -25,7 +32,7 @@ def invite(cast, **kw):
               "role": Role.DISTRIBUTOR_STAFF, "organisation": cast.a.distributor_org,
               "unit": cast.a.unit, "language": "en"}
     fields.update(kw)
-    return services.invitation_create(**fields)
+    return account_services.invitation_create(**fields)
 
 
 def accept(client, token, password=NEW_PASSWORD):
@@ -267,10 +274,10 @@ def test_user_with_roles_in_two_areas_is_not_deactivated_by_one_coordinator(cast
 
 
 def test_national_admin_cannot_deactivate_self(cast):
-    from kaikukanta.coordination.errors import CannotDeactivateSelf
+    from kaikukanta.accounts.errors import CannotDeactivateSelf
 
     with pytest.raises(CannotDeactivateSelf):
-        services.user_set_active(scope=scope_for_user(cast.national), user=cast.national,
+        account_services.user_set_active(scope=scope_for_user(cast.national), user=cast.national,
                                  is_active=False)
 
 
@@ -303,7 +310,7 @@ def test_one_link_accepted_twice_at_once_gives_one_account(cast):
     def run(password):
         try:
             barrier.wait()
-            services.invitation_accept(token=inv.link_token, name="N", password=password)
+            account_services.invitation_accept(token=inv.link_token, name="N", password=password)
             results.append("ok")
         except Exception as exc:  # noqa: BLE001
             results.append(type(exc).__name__)
@@ -324,7 +331,7 @@ def test_failed_email_saves_nothing_and_says_so(cast, login, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("connection refused")
 
-    monkeypatch.setattr("kaikukanta.coordination.services.send_mail", broken)
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", broken)  # the email task sends
     client = login(cast.a.welfare)
     response = client.post(
         reverse("coordination:organisation_invite", args=[cast.a.distributor_org.pk]),
@@ -349,10 +356,11 @@ def test_an_expired_invitation_can_be_resent(cast, login, last_token):
 
 @pytest.mark.parametrize("who", ["a.welfare", "a.culture", "a.distributor"])
 def test_only_the_national_team_marks_reviews(cast, client, who):
-    from kaikukanta.coordination.models import DistributorReview
+    from kaikukanta.network.models import DistributorReview
 
-    org = services.organisation_add(
-        scope=scope_for_user(cast.a.welfare), area=cast.a.area, name="New NGO", kind="distributor",
+    org = network_services.organisation_create(
+        scope=scope_for_user(cast.a.welfare), home_area=cast.a.area, name="New NGO",
+                             kind="distributor",
         sector="third", contact_name="C", contact_email="c@espoo.test")
     review = DistributorReview.objects.get(organisation=org)
     sign_in(client, getattr(cast.a, who[2:]))

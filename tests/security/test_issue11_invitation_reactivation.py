@@ -11,18 +11,17 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from kaikukanta.accounts.models import Membership, Role, User
+from kaikukanta.accounts import services as account_services
+from kaikukanta.accounts.errors import InvitationAccountDeactivated, InvitationNeedsSignIn
+from kaikukanta.accounts.models import Invitation, InvitationStatus, Membership, Role, User
 from kaikukanta.accounts.scope import scope_for_user
-from kaikukanta.coordination import services
-from kaikukanta.coordination.errors import InvitationAccountDeactivated, InvitationNeedsSignIn
-from kaikukanta.coordination.models import Invitation, InvitationStatus
 from tests.conftest import PASSWORD, sign_in
 
 NEW_PASSWORD = "Attacker-chosen-2026"
 
 
 def invite(cast, email="distributor@espoo.test"):
-    return services.invitation_create(
+    return account_services.invitation_create(
         scope=scope_for_user(cast.a.welfare), email=email, name="Someone",
                              role=Role.DISTRIBUTOR_STAFF,
         organisation=cast.a.distributor_org, unit=cast.a.unit, language="en")
@@ -41,7 +40,8 @@ def test_issue11_deactivation_revokes_pending_invitations(cast, client):
     staff = cast.a.distributor
     before = invite(cast)
     other_address = invite(cast, email="someone.else@espoo.test")
-    services.user_set_active(scope=scope_for_user(cast.a.welfare), user=staff, is_active=False)
+    account_services.user_set_active(scope=scope_for_user(cast.a.welfare), user=staff,
+                                     is_active=False)
     before.refresh_from_db()
     other_address.refresh_from_db()
     assert before.status == InvitationStatus.REVOKED
@@ -56,7 +56,8 @@ def test_issue11_deactivation_revokes_pending_invitations(cast, client):
 def test_issue11_an_invitation_sent_after_deactivation_does_not_reactivate(cast, client, how):
     staff = cast.a.distributor
     roles_before = set(staff.memberships.values_list("pk", flat=True))
-    services.user_set_active(scope=scope_for_user(cast.a.welfare), user=staff, is_active=False)
+    account_services.user_set_active(scope=scope_for_user(cast.a.welfare), user=staff,
+                                     is_active=False)
     inv = invite(cast)
     if how == "form":
         r = post_password(client, inv)
@@ -66,10 +67,11 @@ def test_issue11_an_invitation_sent_after_deactivation_does_not_reactivate(cast,
         assert not r.wsgi_request.user.is_authenticated
     else:
         with pytest.raises(InvitationAccountDeactivated):
-            services.invitation_accept(token=inv.link_token, name="x", password=NEW_PASSWORD)
+            account_services.invitation_accept(token=inv.link_token, name="x",
+                                               password=NEW_PASSWORD)
         # even signed in somehow (an old session): still refused
         with pytest.raises(InvitationAccountDeactivated):
-            services.invitation_accept_signed_in(token=inv.link_token, user=staff)
+            account_services.invitation_accept_signed_in(token=inv.link_token, user=staff)
     staff.refresh_from_db()
     assert not staff.is_active
     assert staff.check_password(PASSWORD) and not staff.check_password(NEW_PASSWORD)
@@ -88,7 +90,7 @@ def test_issue11_accepting_never_resets_an_existing_accounts_password(cast, clie
     assert venue.check_password(PASSWORD) and not venue.check_password(NEW_PASSWORD)
     assert not Membership.objects.filter(user=venue, role=Role.DISTRIBUTOR_STAFF).exists()
     with pytest.raises(InvitationNeedsSignIn):
-        services.invitation_accept(token=inv.link_token, name="x", password=NEW_PASSWORD)
+        account_services.invitation_accept(token=inv.link_token, name="x", password=NEW_PASSWORD)
     assert Invitation.objects.get(pk=inv.pk).status == InvitationStatus.PENDING
 
 
@@ -118,5 +120,5 @@ def test_issue11_another_signed_in_account_cannot_take_the_invitation(cast, clie
     assert not Membership.objects.filter(user=cast.a.seller,
                                          role=Role.DISTRIBUTOR_STAFF).exists()
     with pytest.raises(InvitationNeedsSignIn):
-        services.invitation_accept_signed_in(token=inv.link_token, user=cast.a.seller)
+        account_services.invitation_accept_signed_in(token=inv.link_token, user=cast.a.seller)
     assert Invitation.objects.get(pk=inv.pk).status == InvitationStatus.PENDING

@@ -191,3 +191,23 @@ def test_issue11_the_registry_itself_is_not_counted():
         guessing.note(SYSTEM, [(numbers.generate(), False)])
     guessing.check(SYSTEM)  # loaders and commands are not guessing
     assert not LookupLog.objects.exists()
+
+
+def test_issue11_registering_typed_numbers_counts_too(cast, postal_codes, client):
+    """A distributor's registration form told "no card has this number" from "already
+    registered": it is a resolution like the others."""
+    registered = mk(cast.a.unit)
+    sign_in(client, cast.a.distributor)
+
+    def register(number):
+        return client.post(reverse("cards:register"), {
+            "unit": cast.a.unit.pk, "number": number, "birth_year": "1985",
+            "postal_code": "02100", "children": "0", "issued_on": ""})
+
+    for number in guesses(LIMIT):
+        assert "No card has this number" in register(number).content.decode()
+    body = register(registered.number).content.decode()
+    assert "Too many unknown card numbers" in body and "already registered" not in body
+    logs = LookupLog.objects.filter(user=cast.a.distributor)
+    assert logs.filter(found=False, throttled=False).count() == LIMIT
+    assert logs.filter(throttled=True).count() == 1

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django_otp.admin import OTPAdminSite
 
 from kaikukanta.accounts.models import Membership, User
+from kaikukanta.lib.admin import ReadOnlyAdminMixin, ReadOnlyInline
 
 
 class SecondFactorAdminSite(OTPAdminSite):
@@ -21,16 +22,22 @@ class SecondFactorAdminSite(OTPAdminSite):
 admin.site.__class__ = SecondFactorAdminSite
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyInline):
     model = Membership
-    extra = 0
-    raw_id_fields = ["area", "organisation", "unit"]
 
 
+# Read-only: accounts and roles change through invitations and the coordinators' pages
+# (`accounts.services`), which check the permission and write the audit log.
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):
+class UserAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["email", "name", "language", "is_active", "last_login"]
     search_fields = ["email", "name"]
     list_filter = ["is_active"]
     exclude = ["password"]
     inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["user", "role", "area", "organisation", "unit", "created_at"]
+    list_filter = ["role"]

@@ -6,6 +6,9 @@ the person needs: work email, name and preferred language.
 
 from __future__ import annotations
 
+import hashlib
+
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
@@ -15,8 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.lib.roles import COORDINATOR_ROLES, Role
+from kaikukanta.lib.scope import Scope
 
-__all__ = ["COORDINATOR_ROLES", "Membership", "Role", "User", "UserManager"]
+__all__ = ["COORDINATOR_ROLES", "Invitation", "InvitationStatus", "Membership", "Role", "User",
+           "UserManager", "hash_token"]
 
 
 class UserManager(BaseUserManager):
@@ -133,3 +138,92 @@ class Membership(models.Model):
         target = self.unit or self.organisation or self.area
         label = self.get_role_display()
         return f"{label}: {target}" if target else str(label)
+
+
+# --- invitations: how a person gets an account and a role ------------------------------
+
+LANGUAGE_CHOICES = [("fi", "suomi"), ("sv", "svenska"), ("en", "English")]
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    ACCEPTED = "accepted", _("Accepted")
+    REVOKED = "revoked", _("Revoked")
+    REPLACED = "replaced", _("Replaced by a new link")
+    EXPIRED = "expired", _("Expired")
+
+
+class InvitationQuerySet(models.QuerySet):
+    def for_scope(self, scope: Scope) -> InvitationQuerySet:
+        """Invitations to the organisations a coordinator runs (national: all)."""
+        if scope.is_national:
+            return self
+        if not scope.coordinator_area_ids:
+            return self.none()
+        return self.filter(organisation__isnull=False).filter(scope.runs_q("organisation__"))
+
+
+class Invitation(models.Model):
+    """A one-time link that lets a person set a password and get one role. Only a hash
+    of the link's token is stored."""
+
+    email = models.EmailField(_("work email"))
+    name = models.CharField(_("name"), max_length=120)
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES,
+                                default="fi")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    area = models.ForeignKey("network.Area", verbose_name=_("area"), on_delete=models.CASCADE,
+                             null=True, blank=True, related_name="+")
+    organisation = models.ForeignKey(
+        "network.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE,
+        null=True, blank=True, related_name="+",
+    )
+    unit = models.ForeignKey("network.Unit", verbose_name=_("unit or site"),
+                             on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    status = models.CharField(_("status"), max_length=16, choices=InvitationStatus.choices,
+                              default=InvitationStatus.PENDING)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("invited by"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+    expires_at = models.DateTimeField(_("expires"))
+    closed_at = models.DateTimeField(_("accepted or closed"), null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+    replaced_by = models.OneToOneField("self", on_delete=models.SET_NULL, null=True,
+                                       blank=True, related_name="replaces")
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_role_display()})"
+
+    @property
+    def scope_area(self):
+        return self.area or (self.organisation.home_area if self.organisation else None)
+
+    @property
+    def current_status(self) -> str:
+        if self.status == InvitationStatus.PENDING and self.expires_at <= timezone.now():
+            return InvitationStatus.EXPIRED
+        return self.status
+
+    def get_current_status_display(self) -> str:
+        return str(InvitationStatus(self.current_status).label)
+
+    @property
+    def is_open(self) -> bool:
+        return self.current_status in (InvitationStatus.PENDING, InvitationStatus.EXPIRED)

@@ -7,7 +7,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kaikukanta.cards.models import Gender, InactiveReason, LifeSituation, PreferredLanguage
-from kaikukanta.lib.errors import DomainError
 
 
 def _optional_choices(choices):
@@ -32,12 +31,6 @@ def number_field(**kwargs) -> forms.CharField:
     )
 
 
-class ServiceErrorsMixin:
-    def add_domain_error(self, error: DomainError) -> None:
-        field = error.field if error.field in self.fields else None
-        self.add_error(field, str(error))
-
-
 class HolderFieldsMixin(forms.Form):
     children = forms.IntegerField(
         label=_("Children under 18"),
@@ -54,7 +47,7 @@ class HolderFieldsMixin(forms.Form):
                                            widget=forms.RadioSelect)
 
 
-class RegisterForm(ServiceErrorsMixin, HolderFieldsMixin, forms.Form):
+class RegisterForm(HolderFieldsMixin, forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, empty_label=None)
     number = number_field(
         help_text=_("Type or scan the number on the card. For a mobile-only card type X."),
@@ -82,7 +75,7 @@ class RegisterForm(ServiceErrorsMixin, HolderFieldsMixin, forms.Form):
             self.fields["unit"].initial = units[0].pk
 
 
-class CommunityCardForm(ServiceErrorsMixin, forms.Form):
+class CommunityCardForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, empty_label=None)
     number = number_field(
         required=False, attrs={"autofocus": True},
@@ -98,11 +91,11 @@ class CommunityCardForm(ServiceErrorsMixin, forms.Form):
             self.fields["unit"].initial = units[0].pk
 
 
-class UpdateForm(ServiceErrorsMixin, HolderFieldsMixin, forms.Form):
+class UpdateForm(HolderFieldsMixin, forms.Form):
     pass
 
 
-class RenewForm(ServiceErrorsMixin, forms.Form):
+class RenewForm(forms.Form):
     confirmed = forms.BooleanField(
         label=_("I have checked the holder's data with the holder."), required=True,
     )
@@ -113,14 +106,14 @@ class RenewForm(ServiceErrorsMixin, forms.Form):
     )
 
 
-class InactivateForm(ServiceErrorsMixin, forms.Form):
+class InactivateForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("Reason"), widget=forms.RadioSelect,
         choices=[c for c in InactiveReason.choices if c[0] != InactiveReason.REPLACED],
     )
 
 
-class ReplaceForm(ServiceErrorsMixin, forms.Form):
+class ReplaceForm(forms.Form):
     new_number = number_field(label=_("Number of the new card"), attrs={"autofocus": True})
     reason = forms.ChoiceField(
         label=_("Why is the card replaced?"), widget=forms.RadioSelect,
@@ -128,12 +121,11 @@ class ReplaceForm(ServiceErrorsMixin, forms.Form):
         choices=[c for c in InactiveReason.choices if c[0] != InactiveReason.REPLACED],
     )
 
-    def add_domain_error(self, error: DomainError) -> None:
-        field = "new_number" if error.field == "number" else error.field
-        self.add_error(field if field in self.fields else None, str(error))
+    # the services name the number "number"; here it is the new card's
+    domain_error_fields = {"number": "new_number"}
 
 
-class MoveForm(ServiceErrorsMixin, forms.Form):
+class MoveForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("New unit"), queryset=None)
 
     def __init__(self, *args, units, **kwargs):
@@ -141,7 +133,7 @@ class MoveForm(ServiceErrorsMixin, forms.Form):
         self.fields["unit"].queryset = units
 
 
-class BatchForm(ServiceErrorsMixin, forms.Form):
+class BatchForm(forms.Form):
     area = forms.ModelChoiceField(label=_("Area"), queryset=None, empty_label=None)
     count = forms.IntegerField(label=_("Number of cards"),
                                widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
@@ -156,7 +148,7 @@ class BatchForm(ServiceErrorsMixin, forms.Form):
         self.fields["kind"].initial = CardKind.PERSONAL
 
 
-class VoidForm(ServiceErrorsMixin, forms.Form):
+class VoidForm(forms.Form):
     confirmed = forms.BooleanField(
         label=_("This number must never be registered (for example the card was misprinted "
                 "or lost before it was handed out)."),
@@ -164,5 +156,5 @@ class VoidForm(ServiceErrorsMixin, forms.Form):
     )
 
 
-class FindNumberForm(ServiceErrorsMixin, forms.Form):
+class FindNumberForm(forms.Form):
     number = number_field(label=_("Find a number"), required=False)

@@ -63,15 +63,12 @@ def card_list(scope: Scope, *, query: str = "", status: str = "", expiring: bool
     return qs
 
 
-def card_uses(card: Card):
-    """Recorded and cancelled uses of a card and of the cards it replaced, newest first."""
-    from kaikukanta.usage.models import Use
-
+def card_chain_ids(card: Card, *, limit: int = 20) -> list[int]:
+    """The card and the cards it replaced, newest first (a card's history continues
+    through its replacements)."""
     chain = [card.pk]
     current = card
-    while current.replaces_id is not None and len(chain) < 20:
+    while current.replaces_id is not None and len(chain) < limit:
         chain.append(current.replaces_id)
         current = Card.objects.only("pk", "replaces").get(pk=current.replaces_id)
-    return (Use.objects.filter(card__in=chain)
-            .select_related("card", "venue", "site", "offer", "seller")
-            .order_by("-event_date", "-recorded_at"))
+    return chain

@@ -3,7 +3,7 @@
 Every business rule about cards lives here, once, and so does the permission check: each
 function receives the actor's `scope` (a person's, an API key's or the system's) and
 asks `require(scope, Perm.X, obj)` before it writes. Each change runs in one
-transaction, writes a `CardEvent`, tells the statistics (`stats.hooks.on_card_event`)
+transaction, writes a `CardEvent`, publishes it (`lib.events`, "card.changed")
 and writes one audit entry without holder data.
 """
 
@@ -38,6 +38,7 @@ from kaikukanta.cards.errors import (
     PostalCodeUnknown,
 )
 from kaikukanta.cards.models import (
+    HOLDER_FIELDS,
     Card,
     CardBatch,
     CardEvent,
@@ -53,11 +54,11 @@ from kaikukanta.cards.selectors import card_by_number
 from kaikukanta.cards.validity import BACKFILL_DAYS, validity_end
 from kaikukanta.geo.models import Municipality, PostalCode
 from kaikukanta.geo.selectors import foreign_postal_code
+from kaikukanta.lib import events
 from kaikukanta.lib.errors import DomainError, NotAllowed
 from kaikukanta.lib.permissions import Perm, require
 from kaikukanta.lib.scope import Scope
 from kaikukanta.network.models import Area, OrganisationKind, Unit
-from kaikukanta.stats import hooks
 
 MAX_BATCH_SIZE = 10_000
 MIN_AGE = 16  # the holder is 16 or turns 16 in the calendar year of issue
@@ -178,7 +179,7 @@ def _record(card: Card, kind: str, *, scope: Scope, on: datetime.date, action: s
     """The event, the statistics and the audit entry of one change."""
     event = CardEvent.objects.create(card=card, kind=kind, on=on, unit=card.unit,
                                      valid_until=card.valid_until, by_id=scope.user_id)
-    hooks.on_card_event(card, event)
+    events.publish("card.changed", card=card, event=event)
     audit_log(
         action=action, scope=scope, target=card, area=card.area,
         organisation=card.unit.organisation if card.unit_id else None,
@@ -478,8 +479,7 @@ def card_replace(*, scope: Scope, card: Card, new_number: str,
                        else validity_end(today))
     new.registered_at = timezone.now()
     new.replaces = old
-    for name in ("birth_year", "postal_code", "municipality", "children", "gender",
-                 "life_situation", "preferred_language"):
+    for name in HOLDER_FIELDS:
         setattr(new, name, getattr(old, name))
     new.save()
     _record(new, CardEventKind.REPLACED, scope=scope, on=today, action="card.replaced",
@@ -523,8 +523,23 @@ def card_void(*, scope: Scope, card: Card) -> Card:
     card.save(update_fields=["status", "updated_at"])
     event = CardEvent.objects.create(card=card, kind=CardEventKind.VOIDED, on=_today(),
                                      by_id=scope.user_id)
-    hooks.on_card_event(card, event)
+    events.publish("card.changed", card=card, event=event)
     area = card.batch.area if card.batch_id else None
     audit_log(action="card.voided", scope=scope, target=card,
               area=area, changes={"number": card.number})
     return card
+
+
+def batch_print_request(*, scope: Scope, batch: CardBatch):
+    """Ask the background worker for one PDF of the whole batch; returns the job.
+
+    The task is enqueued in the caller's transaction: the worker takes it once the job row
+    has committed (database backend), or it runs at once (TASKS_IMMEDIATE)."""
+    from kaikukanta.cards.models import BatchPrint
+    from kaikukanta.cards.tasks import batch_print_make
+
+    require(scope, Perm.MANAGE_CARD_STOCK, batch.area)
+    job = BatchPrint.objects.create(batch=batch, requested_by_id=scope.user_id,
+                                    total=batch.size)
+    batch_print_make.enqueue(job.pk)
+    return job

@@ -9,20 +9,34 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from kaikukanta.cards import forms, printing, selectors, services
 from kaikukanta.cards.errors import CardUnknown
-from kaikukanta.cards.models import Card, CardBatch, CardKind, CardStatus
-from kaikukanta.cards.selectors import card_uses
+from kaikukanta.cards.models import (
+    HOLDER_FIELDS,
+    BatchPrint,
+    Card,
+    CardBatch,
+    CardKind,
+    CardStatus,
+    PrintStatus,
+)
 from kaikukanta.cards.validity import RULE_TEXT
 from kaikukanta.lib.errors import DomainError
+from kaikukanta.lib.forms import add_domain_error
 from kaikukanta.lib.permissions import Perm, can
 from kaikukanta.lib.scope import get_visible_or_404
-from kaikukanta.network.models import Area, OrganisationKind, Unit
+from kaikukanta.lib.views import form_page
+from kaikukanta.network.models import OrganisationKind, Unit
+from kaikukanta.network.selectors import coordinated_areas
+from kaikukanta.usage import guessing
+from kaikukanta.usage.selectors import uses_of_card
 
 MOBILE_PERSON = "X"
 MOBILE_ORGANISATION = "Z"
@@ -30,14 +44,14 @@ MOBILE_ORGANISATION = "Z"
 
 def _issuing_units(scope):
     """The distributor units where the scope may issue cards."""
-    units = Unit.objects.filter(pk__in=scope.distributor_unit_ids).select_related(
-        "organisation__home_area"
-    )
+    units = (Unit.objects.for_scope(scope).filter(pk__in=scope.distributor_unit_ids)
+             .select_related("organisation__home_area"))
     return [u for u in units if can(scope, Perm.ISSUE_CARDS, u)]
 
 
-def _unit_queryset(units):
-    return Unit.objects.filter(pk__in=[u.pk for u in units]).select_related("organisation")
+def _unit_queryset(scope, units):
+    return (Unit.objects.for_scope(scope).filter(pk__in=[u.pk for u in units])
+            .select_related("organisation"))
 
 
 def _card(request, number: str) -> Card:
@@ -90,7 +104,7 @@ def card_detail(request, number: str):
     can_issue = card.unit is not None and can(request.scope, Perm.ISSUE_CARDS, card.unit)
     return render(request, "cards/card_detail.html", {
         "card": card, "events": events, "successor": successor,
-        "uses": card_uses(card)[:USES_SHOWN], "uses_shown": USES_SHOWN,
+        "uses": uses_of_card(card)[:USES_SHOWN], "uses_shown": USES_SHOWN,
         "rule": RULE_TEXT,
         "valid_today": card.is_valid_on(timezone.localdate()),
         "can_issue": can_issue,
@@ -113,27 +127,38 @@ def card_register(request):
     units = _issuing_units(request.scope)
     if not units:
         raise PermissionDenied
-    form = forms.RegisterForm(request.POST or None, units=_unit_queryset(units))
+    form = forms.RegisterForm(request.POST or None, units=_unit_queryset(request.scope, units))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        holder = {k: data[k] for k in ("birth_year", "postal_code", "children", "gender",
-                                        "life_situation", "preferred_language")}
+        # what the holder told (the municipality follows from the postal code)
+        holder = {k: data[k] for k in HOLDER_FIELDS if k != "municipality"}
         mobile = data["number"].strip().upper() == MOBILE_PERSON
         try:
             if mobile:
                 card = services.card_register_mobile(scope=request.scope, unit=data["unit"],
                                                      **holder)
             else:
-                card = services.card_register(scope=request.scope, unit=data["unit"],
-                                              number=data["number"],
-                                              issued_on=data["issued_on"], **holder)
+                card = guessing.call_resolving(
+                    request.scope, data["number"],
+                    lambda: services.card_register(scope=request.scope, unit=data["unit"],
+                                                   number=data["number"],
+                                                   issued_on=data["issued_on"], **holder))
         except DomainError as error:
-            # Show every broken rule at once, so the form is fixed in one go.
-            problems = services.registration_problems(
-                number=None if mobile else data["number"],
-                issued_on=None if mobile else data["issued_on"], **holder)
+            # Show every broken rule at once, so the form is fixed in one go – but say
+            # something about the number only when the registration resolved it (and so
+            # counted it against the guessing limit, `usage.guessing`).
+            resolved = error.code == "card_unknown" or error.code in guessing.CARD_EXISTS_CODES
+            problems = [] if error.code == "lookup_throttled" else \
+                services.registration_problems(
+                    number=data["number"] if resolved and not mobile else None,
+                    issued_on=None if mobile else data["issued_on"], **holder)
+            if not resolved and not mobile and error.code != "lookup_throttled":
+                try:  # its form can be checked without looking it up
+                    selectors.parse_number(data["number"])
+                except DomainError as format_error:
+                    problems.insert(0, format_error)
             for problem in problems or [error]:
-                form.add_domain_error(problem)
+                add_domain_error(form, problem)
         else:
             valid_until = dateformat.format(card.valid_until, "j.n.Y")
             messages.success(request, _("Card %(number)s is registered and valid until "
@@ -148,25 +173,31 @@ def community_card_issue(request):
     units = _issuing_units(request.scope)
     if not units:
         raise PermissionDenied
-    form = forms.CommunityCardForm(request.POST or None, units=_unit_queryset(units))
-    if request.method == "POST" and form.is_valid():
-        number = form.cleaned_data["number"].strip()
+    def issue(d):
+        number = d["number"].strip()
         if number.upper() == MOBILE_ORGANISATION:
             number = ""
-        try:
-            card = services.community_card_issue(scope=request.scope,
-                                                 unit=form.cleaned_data["unit"],
+
+        def run():
+            return services.community_card_issue(scope=request.scope, unit=d["unit"],
                                                  number=number or None)
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
-            messages.success(request, _("Community card %(number)s is issued.") % {
-                "number": card.display_number})
-            return redirect("cards:card_detail", number=card.number)
-    return render(request, "cards/community_form.html", {"form": form})
+
+        return guessing.call_resolving(request.scope, number, run) if number else run()
+
+    return form_page(
+        request,
+        forms.CommunityCardForm(request.POST or None, units=_unit_queryset(request.scope, units)),
+        call=issue,
+        done=lambda card: _("Community card %(number)s is issued.") % {
+            "number": card.display_number},
+        redirect_to=_card_page, template="cards/community_form.html")
 
 
 # --- the card's life ------------------------------------------------------------------
+
+
+def _card_page(card: Card) -> str:
+    return reverse("cards:card_detail", kwargs={"number": card.number})
 
 
 def _action(request, number: str, *, form_class, title: str, call, done: str,
@@ -179,16 +210,11 @@ def _action(request, number: str, *, form_class, title: str, call, done: str,
     kwargs = form_kwargs(card) if form_kwargs else {}
     form = form_class(request.POST or None, initial=initial(card) if initial else None,
                       **kwargs)
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = call(card, form.cleaned_data)
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
-            messages.success(request, done % {"number": result.display_number})
-            return redirect("cards:card_detail", number=result.number)
-    return render(request, "cards/card_action.html", {"card": card, "form": form,
-                                                      "title": title, "rule": RULE_TEXT})
+    return form_page(
+        request, form, call=lambda d: call(card, d),
+        done=lambda result: done % {"number": result.display_number},
+        redirect_to=_card_page, template="cards/card_action.html",
+        context={"card": card, "title": title, "rule": RULE_TEXT})
 
 
 @login_required
@@ -230,9 +256,10 @@ def card_inactivate(request, number: str):
 def card_replace(request, number: str):
     return _action(
         request, number, form_class=forms.ReplaceForm, title=_("Replace with a new card"),
-        call=lambda card, d: services.card_replace(scope=request.scope, card=card,
-                                                   new_number=d["new_number"],
-                                                   reason=d["reason"]),
+        call=lambda card, d: guessing.call_resolving(
+            request.scope, d["new_number"],
+            lambda: services.card_replace(scope=request.scope, card=card,
+                                          new_number=d["new_number"], reason=d["reason"])),
         done=_("The new card %(number)s replaces the old one."),
     )
 
@@ -242,18 +269,12 @@ def card_void(request, number: str):
     card = _card(request, number)
     if card.batch is None or not can(request.scope, Perm.MANAGE_CARD_STOCK, card.batch.area):
         raise PermissionDenied
-    form = forms.VoidForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.card_void(scope=request.scope, card=card)
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
-            messages.success(request, _("Number %(number)s is voided.") % {
-                "number": card.display_number})
-            return redirect("cards:card_detail", number=card.number)
-    return render(request, "cards/card_action.html", {
-        "card": card, "form": form, "title": _("Void the number"), "rule": RULE_TEXT})
+    return form_page(
+        request, forms.VoidForm(request.POST or None),
+        call=lambda d: services.card_void(scope=request.scope, card=card),
+        done=_("Number %(number)s is voided.") % {"number": card.display_number},
+        redirect_to=_card_page, template="cards/card_action.html",
+        context={"card": card, "title": _("Void the number"), "rule": RULE_TEXT})
 
 
 @login_required
@@ -280,9 +301,7 @@ def card_move(request, number: str):
 
 
 def _stock_areas(scope):
-    if scope.is_national:
-        return Area.objects.all()
-    return Area.objects.filter(pk__in=scope.coordinator_area_ids)
+    return coordinated_areas(scope)
 
 
 @login_required
@@ -295,7 +314,7 @@ def batch_list(request):
         try:
             wanted = selectors.parse_number(find.cleaned_data["number"])
         except DomainError as error:
-            find.add_domain_error(error)
+            add_domain_error(find, error)
         else:
             card = Card.objects.for_scope(request.scope).filter(number=wanted).first()
             if card is not None:
@@ -315,22 +334,13 @@ def batch_create(request):
     areas = _stock_areas(request.scope)
     if not areas.exists():
         raise PermissionDenied
-    form = forms.BatchForm(request.POST or None, areas=areas)
-    if request.method == "POST" and form.is_valid():
-        area = form.cleaned_data["area"]
-        if not can(request.scope, Perm.MANAGE_CARD_STOCK, area):
-            raise PermissionDenied
-        try:
-            batch = services.batch_create(scope=request.scope, area=area,
-                                          count=form.cleaned_data["count"],
-                                          kind=form.cleaned_data["kind"])
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
-            messages.success(request, _("A batch of %(count)s card numbers is made. Download "
-                                        "it for printing below.") % {"count": batch.size})
-            return redirect("cards:batch_list")
-    return render(request, "cards/batch_form.html", {"form": form})
+    return form_page(
+        request, forms.BatchForm(request.POST or None, areas=areas),
+        call=lambda d: services.batch_create(scope=request.scope, area=d["area"],
+                                             count=d["count"], kind=d["kind"]),
+        done=lambda batch: _("A batch of %(count)s card numbers is made. Download it for "
+                             "printing below.") % {"count": batch.size},
+        redirect_to="cards:batch_list", template="cards/batch_form.html")
 
 
 @login_required
@@ -352,3 +362,41 @@ def batch_pdf(request, pk: int):
     response["Content-Disposition"] = (
         f'attachment; filename="kaikukortti-batch-{batch.pk}{suffix}.pdf"')
     return response
+
+
+@login_required
+@require_POST
+def batch_print_request(request, pk: int):
+    """One PDF of the whole batch, made in the background; then its progress page."""
+    batch = get_visible_or_404(CardBatch.objects.select_related("area"), request.scope, pk=pk)
+    if not can(request.scope, Perm.MANAGE_CARD_STOCK, batch.area):
+        raise PermissionDenied
+    job = services.batch_print_request(scope=request.scope, batch=batch)
+    return redirect("cards:batch_print", pk=job.pk)
+
+
+def _visible_print(request, pk: int) -> BatchPrint:
+    job = get_object_or_404(BatchPrint.objects.select_related("batch__area"), pk=pk)
+    if not CardBatch.objects.for_scope(request.scope).filter(pk=job.batch_id).exists():
+        raise Http404
+    return job
+
+
+@login_required
+def batch_print(request, pk: int):
+    """The PDF's progress (the page, or ?format=json for the page's script)."""
+    job = _visible_print(request, pk)
+    if request.GET.get("format") == "json":
+        return JsonResponse({"status": job.status, "status_label": job.get_status_display(),
+                             "done": job.done, "total": job.total, "percent": job.percent,
+                             "finished": job.finished})
+    return render(request, "cards/batch_print.html", {"job": job})
+
+
+@login_required
+def batch_print_download(request, pk: int):
+    job = _visible_print(request, pk)
+    if job.status != PrintStatus.DONE or not job.file:
+        raise Http404
+    return FileResponse(job.file.open("rb"), as_attachment=True, content_type="application/pdf",
+                        filename=f"kaikukortti-batch-{job.batch_id}.pdf")

@@ -16,6 +16,7 @@ from typing import Any
 from kaikukanta.lib.errors import NotAllowed
 from kaikukanta.lib.roles import OrganisationKind, Role
 from kaikukanta.lib.scope import Scope
+from kaikukanta.lib.targets import TargetKind
 
 
 class Perm(StrEnum):
@@ -77,23 +78,23 @@ def _view_stats(s: Scope, target) -> bool:
     """Coordinators see their areas (both sides) and their side's organisations; staff
     see their own unit, site, venue or ticket seller."""
     kind, obj = target.kind, target.obj
-    if kind == "area":
+    if kind == TargetKind.AREA:
         return obj.id in s.coordinator_area_ids
-    if kind == "distributor":
+    if kind == TargetKind.DISTRIBUTOR:
         return obj.home_area_id in s.welfare_area_ids
-    if kind == "unit":
+    if kind == TargetKind.UNIT:
         return (obj.id in s.distributor_unit_ids
                 or obj.organisation.home_area_id in s.welfare_area_ids)
-    if kind == "venue":
+    if kind == TargetKind.VENUE:
         return obj.id in s.venue_org_ids or obj.home_area_id in s.culture_area_ids
-    if kind == "site":
+    if kind == TargetKind.SITE:
         return (obj.id in s.venue_site_ids or obj.organisation_id in s.venue_org_ids
                 or obj.organisation.home_area_id in s.culture_area_ids)
-    if kind == "seller":
+    if kind == TargetKind.SELLER:
         return obj.id in s.seller_org_ids or obj.home_area_id in s.culture_area_ids
-    if kind == "municipality":  # its residents' figures: the coordinators of its areas
+    if kind == TargetKind.MUNICIPALITY:  # its residents' figures: the coordinators of its areas
         return bool(set(target.area_ids) & s.coordinator_area_ids)
-    return False  # "national": national admins only (see `can`)
+    return False  # TargetKind.NATIONAL: national admins only (see `can`)
 
 
 _RULES: dict[Perm, Callable[[Scope, Any], bool]] = {

@@ -14,14 +14,14 @@ PERSONAL_DATA: dict[str, str] = {
     "audit.auditentry": "who (staff) did what; never holder fields",
     "usage.lookuplog": "which staff account (or API client label) looked up which card "
                        "number and when; never holder fields",
-    "coordination.invitation": "invited staff member's name, work email and language",
+    "accounts.invitation": "invited staff member's name, work email and language",
     "oma.holderaccount": "a holder's OmaKaiku sign-in: the card it belongs to, a password "
                          "hash and the interface language; no identity",
     "oma.holderemail": "the holder's own email address, only if they chose to give one; "
                        "kept apart from the card, never shown to staff, in statistics, "
                        "exports or the API, deleted with the account",
     "oma.passkey": "a holder's passkey (WebAuthn public key and counter)",
-    "coordination.areacheckliststep": "a short free-text note about the area's work; the "
+    "network.areacheckliststep": "a short free-text note about the area's work; the "
                                       "form tells not to write about people",
     "public.feedback": "a public message (free text) and an optional reply address, which "
                        "is erased when the item is handled; never used in statistics or "
@@ -50,13 +50,16 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "api.apikey": "an organisation's key (hashed); the staff user who made or revoked it",
     "api.idempotentresponse": "a stored API answer: card numbers, dates, codes; no holder data",
     "usage.offerdatecount": "ticket counts per offer and date",
-    "coordination.distributorreview": "organisational; the reviewing staff user only",
+    "network.distributorreview": "organisational; the reviewing staff user only",
     "stats.useareaday": "counts of uses per day and area; no card or holder",
     "stats.usecrossday": "counts of uses per day and pair of areas; no card or holder",
     "stats.usesiteday": "counts of uses per day, site and offer; no card or holder",
     "stats.useunitday": "counts of uses per day and distributor unit; no card or holder",
     "stats.cardyearuse": "a card's id and its number of uses in a year; no holder fields",
     "stats.cardsusedyear": "counts of cards used per year and area",
+    "ops.dailyrun": "which daily job started on which day",
+    "cards.batchprint": "a card batch's print PDF (card numbers) and the staff user who "
+                        "asked for it",
     "oma.activationcode": "a one-time code's keyed hash, its card and times; the staff "
                           "user who made it",
     "stats.retiredholders": "counts of retired cards by unit, municipality, dates and holder "

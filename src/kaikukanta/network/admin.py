@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from kaikukanta.lib.admin import ReadOnlyAdminMixin
 from kaikukanta.network.models import (
     Area,
     Commitment,
@@ -32,4 +33,10 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 admin.site.register(OperatingModelVersion)
 admin.site.register(Commitment)
-admin.site.register(SellerLink)
+@admin.register(SellerLink)
+class SellerLinkAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: a seller asks and the venue or its coordinator decides on the pages
+    (`network.services`), which check the permission and write the audit log."""
+
+    list_display = ["seller", "venue", "status", "requested_at", "decided_at"]
+    list_filter = ["status"]

@@ -40,3 +40,8 @@ class VersionTaken(DomainError):
 class NoOperatingModel(DomainError):
     code = "no_operating_model"
     message = _("No operating model version has been published yet.")
+
+
+class AlreadyReviewed(DomainError):
+    code = "distributor_already_reviewed"
+    message = _("This distributor has already been reviewed.")

@@ -296,3 +296,106 @@ class SellerLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seller} → {self.venue}"
+
+
+# --- starting a new area, and the national review of new distributors ----------------
+
+class ChecklistStep(models.TextChoices):
+    """The ten steps of starting Kaikukortti in a new area (Kaikukeskus)."""
+
+    PRESENTATION = "presentation", _("Presentation event")
+    WORKING_PAIR = "working_pair", _("Local working pair or group")
+    TRAINING = "training", _("Training by the national team")
+    WORKSHOP = "workshop", _("Local workshop for distributors and venues")
+    COMMITMENTS = "commitments", _("Commitments of the organisations")
+    USERS = "users", _("Users in the registry")
+    CARDS = "cards", _("Card printing and local materials")
+    ORIENTATION = "orientation", _("Orientation of distributor and venue staff")
+    START = "start", _("Start of distribution and registration")
+    FEEDBACK = "feedback", _("Local feedback meetings")
+
+
+STEP_ORDER = list(ChecklistStep.values)
+
+
+class StepStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+
+
+class AreaChecklistStepQuerySet(models.QuerySet):
+    def for_scope(self, scope: Scope) -> AreaChecklistStepQuerySet:
+        if scope.is_national:
+            return self
+        return self.filter(area__in=scope.coordinator_area_ids)
+
+
+class AreaChecklistStep(models.Model):
+    """The state of one step of an area's start. The note is about the area's work,
+    never about people."""
+
+    area = models.ForeignKey("network.Area", verbose_name=_("area"), on_delete=models.CASCADE,
+                             related_name="checklist_steps")
+    step = models.CharField(_("step"), max_length=20, choices=ChecklistStep.choices)
+    status = models.CharField(_("status"), max_length=16, choices=StepStatus.choices,
+                              default=StepStatus.NOT_STARTED)
+    on = models.DateField(_("date"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+
+    objects = AreaChecklistStepQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("checklist step")
+        verbose_name_plural = _("checklist steps")
+        constraints = [
+            models.UniqueConstraint(fields=["area", "step"], name="checklist_step_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} / {self.get_step_display()}"
+
+    @property
+    def number(self) -> int:
+        return STEP_ORDER.index(self.step) + 1
+
+
+class DistributorReviewQuerySet(models.QuerySet):
+    def pending(self) -> DistributorReviewQuerySet:
+        return self.filter(reviewed_at__isnull=True)
+
+    def for_scope(self, scope: Scope) -> DistributorReviewQuerySet:
+        if scope.is_national:
+            return self
+        return self.filter(organisation__home_area__in=scope.welfare_area_ids)
+
+
+class DistributorReview(models.Model):
+    """A new distributor flagged for the national team: new distributors are discussed
+    with Kaikukeskus first."""
+
+    organisation = models.OneToOneField(
+        "network.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE,
+        related_name="national_review",
+    )
+    flagged_at = models.DateTimeField(_("flagged"), auto_now_add=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+
+    objects = DistributorReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-flagged_at"]
+        verbose_name = _("national review of a new distributor")
+        verbose_name_plural = _("national reviews of new distributors")
+
+    def __str__(self) -> str:
+        return str(self.organisation)

@@ -14,10 +14,12 @@ from django.utils import timezone
 
 from kaikukanta.audit.services import audit_log
 from kaikukanta.geo.models import Municipality, WellbeingCounty
-from kaikukanta.lib.permissions import Perm, require
+from kaikukanta.lib.errors import InvalidInput
+from kaikukanta.lib.permissions import Perm, can, require
 from kaikukanta.lib.scope import Scope
 from kaikukanta.network.errors import (
     AlreadyCommitted,
+    AlreadyReviewed,
     AreaNeedsMunicipality,
     MunicipalityInOtherArea,
     NameTaken,
@@ -28,13 +30,17 @@ from kaikukanta.network.errors import (
 from kaikukanta.network.models import (
     HOLDING_STATUSES,
     Area,
+    AreaChecklistStep,
     AreaStatus,
+    ChecklistStep,
     Commitment,
+    DistributorReview,
     OperatingModelVersion,
     Organisation,
     OrganisationKind,
     SellerLink,
     SellerLinkStatus,
+    StepStatus,
     Unit,
 )
 
@@ -131,7 +137,8 @@ def organisation_create(
     first_unit_name: str | None = None,
     first_unit_municipality: Municipality | None = None,
 ) -> Organisation:
-    """Create an organisation together with its first unit/site (every one has one)."""
+    """Create an organisation together with its first unit/site (every one has one). A
+    coordinator's new distributor is flagged for the national team's review."""
     require(scope, Perm.MANAGE_ORGANISATION, Organisation(kind=kind, home_area=home_area))
     if Organisation.objects.filter(home_area=home_area, name=name).exists():
         raise NameTaken(name=name)
@@ -141,6 +148,11 @@ def organisation_create(
     )
     Unit.objects.create(organisation=org, name=first_unit_name or name,
                         municipality=first_unit_municipality)
+    if kind == OrganisationKind.DISTRIBUTOR and not can(scope, Perm.ADMIN_SITE):
+        # new distributors are discussed with the national team first
+        DistributorReview.objects.create(organisation=org)
+        audit_log(action="distributor.flagged_for_review", scope=scope, target=org,
+                  area=home_area, organisation=org)
     audit_log(action="organisation.created", scope=scope, target=org, area=home_area,
               organisation=org, changes={"kind": kind, "sector": sector})
     return org
@@ -288,4 +300,43 @@ def unit_update(*, scope: Scope, unit: Unit, name: str, municipality: Municipali
         audit_log(action="unit.updated", scope=scope, target=obj,
                   area=obj.organisation.home_area, organisation=obj.organisation,
                   changes=changes)
+    return obj
+
+
+# --- the national review of new distributors, and a new area's checklist ------------
+
+@transaction.atomic
+def distributor_review_mark(*, scope: Scope, review: DistributorReview) -> DistributorReview:
+    require(scope, Perm.ADMIN_SITE)
+    review = DistributorReview.objects.select_for_update().get(pk=review.pk)
+    if review.reviewed_at is not None:
+        raise AlreadyReviewed()
+    review.reviewed_at, review.reviewed_by_id = timezone.now(), scope.user_id
+    review.save(update_fields=["reviewed_at", "reviewed_by"])
+    audit_log(action="distributor.reviewed", scope=scope, target=review.organisation,
+              area=review.organisation.home_area, organisation=review.organisation)
+    return review
+
+
+# --- the new-area checklist ---------------------------------------------------------
+
+@transaction.atomic
+def checklist_step_set(*, scope: Scope, area: Area, step: str, status: str,
+                       on: datetime.date | None = None, note: str = "") -> AreaChecklistStep:
+    require(scope, Perm.COORDINATE_AREA, area)
+    if step not in ChecklistStep.values or status not in StepStatus.values:
+        raise InvalidInput(field="status")
+    obj, _created = AreaChecklistStep.objects.select_for_update().get_or_create(
+        area=area, step=step)
+    changes = {}
+    for key, value in (("status", status), ("on", on), ("note", note.strip())):
+        if getattr(obj, key) != value:
+            changes[key] = [getattr(obj, key), value]
+            setattr(obj, key, value)
+    obj.updated_by_id = scope.user_id
+    obj.save()
+    if changes:
+        note_changed = changes.pop("note", None) is not None
+        audit_log(action="checklist.updated", scope=scope, target=obj, area=area,
+                  changes={"step": step, **changes, "note_changed": note_changed})
     return obj

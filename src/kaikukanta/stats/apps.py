@@ -7,7 +7,16 @@ class StatsConfig(AppConfig):
     verbose_name = _("Stats")
 
     def ready(self) -> None:
+        from kaikukanta.lib import events
         from kaikukanta.lib import navigation as nav
+        from kaikukanta.stats import hooks
+
+        # The figures follow what the card and use services record (same transaction).
+        # Looked up at call time, so a test may replace a hook.
+        events.subscribe("card.changed", lambda card, event: hooks.on_card_event(card, event))
+        events.subscribe("use.recorded", lambda use: hooks.on_use_recorded(use))
+        events.subscribe("uses.recorded", lambda uses: hooks.on_uses_recorded(uses))
+        events.subscribe("use.cancelled", lambda use: hooks.on_use_cancelled(use))
 
         nav.register_nav(nav.NavItem(
             key="stats", label=_("Statistics"), url_name="stats:index",

@@ -1,7 +1,8 @@
 """Where the statistics keep their pre-aggregated figures correct.
 
-The card and usage services call these inside the same transaction as the write they
-report, so a figure can never disagree with the rows it counts. Bulk loads that bypass the
+They subscribe to the events the card and usage services publish (`lib.events`, see
+`StatsConfig.ready`), inside the same transaction as the write they report, so a figure
+can never disagree with the rows it counts. Bulk loads that bypass the
 services (demo data, imports, the benchmark) call `services.rollup_rebuild()` afterwards.
 
 A recorded use is counted by its event date, venue's area, card's area, category, children
@@ -11,22 +12,31 @@ the old values followed by a new recording.
 
 from __future__ import annotations
 
-from kaikukanta.stats import services
+from kaikukanta.stats import cache, services
 
 
 def on_use_recorded(use) -> None:
     """A use was recorded (at the desk, from paper, from a file or through the API)."""
     services.rollup_add(use=use, sign=1)
+    cache.on_use_changed(use)
 
 
 def on_uses_recorded(uses) -> None:
     """Many uses were recorded at once (a file import); each has its card loaded."""
     services.rollup_add_many(uses=uses)
+    seen = set()
+    for use in uses:  # one invalidation per distinct set of dashboards
+        key = (use.area_id, use.card_area_id, use.venue_id, use.site_id, use.seller_id,
+               use.card.unit_id, use.card.municipality_id)
+        if key not in seen:
+            seen.add(key)
+            cache.on_use_changed(use)
 
 
 def on_use_cancelled(use) -> None:
     """A recorded use was cancelled."""
     services.rollup_add(use=use, sign=-1)
+    cache.on_use_changed(use)
 
 
 def on_card_event(card, event) -> None:
@@ -39,3 +49,4 @@ def on_card_event(card, event) -> None:
 
     if getattr(event, "kind", None) == CardEventKind.MOVED:
         services.rollup_rebuild_card(card=card)
+    cache.on_card_changed()

@@ -17,28 +17,33 @@ from django.utils.translation import gettext_lazy as _
 
 from kaikukanta.lib.permissions import Perm, can
 from kaikukanta.lib.scope import Scope
+from kaikukanta.lib.targets import TargetKind
 from kaikukanta.stats.errors import PeriodInvalid
 
 KIND_LABELS = {
-    "national": _("Whole network"),
-    "area": _("Area"),
-    "distributor": _("Distributor"),
-    "unit": _("Distributor unit"),
-    "venue": _("Venue"),
-    "site": _("Venue site"),
-    "seller": _("Ticket seller"),
-    "municipality": _("Municipality (residents)"),
+    TargetKind.NATIONAL: _("Whole network"),
+    TargetKind.AREA: _("Area"),
+    TargetKind.DISTRIBUTOR: _("Distributor"),
+    TargetKind.UNIT: _("Distributor unit"),
+    TargetKind.VENUE: _("Venue"),
+    TargetKind.SITE: _("Venue site"),
+    TargetKind.SELLER: _("Ticket seller"),
+    TargetKind.MUNICIPALITY: _("Municipality (residents)"),
 }
-CARD_KINDS = ("national", "area", "distributor", "unit", "municipality")
-USE_KINDS = ("venue", "site", "seller")
+CARD_KINDS = (TargetKind.NATIONAL, TargetKind.AREA, TargetKind.DISTRIBUTOR, TargetKind.UNIT,
+              TargetKind.MUNICIPALITY)
+USE_KINDS = (TargetKind.VENUE, TargetKind.SITE, TargetKind.SELLER)
 
 
 @dataclass(frozen=True)
 class Target:
-    kind: str
+    kind: TargetKind
     obj: Any = None
     # a municipality's areas (read when the target is made, so the permission is pure)
     area_ids: frozenset[int] = frozenset()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", TargetKind(self.kind))
 
     @property
     def pk(self) -> int | None:
@@ -46,7 +51,7 @@ class Target:
 
     @property
     def label(self) -> str:
-        return str(self.obj) if self.obj is not None else str(KIND_LABELS["national"])
+        return str(self.obj) if self.obj is not None else str(KIND_LABELS[TargetKind.NATIONAL])
 
     @property
     def kind_label(self) -> str:
@@ -59,7 +64,7 @@ class Target:
 
     @property
     def has_population(self) -> bool:
-        return self.kind in ("national", "area", "municipality")
+        return self.kind in (TargetKind.NATIONAL, TargetKind.AREA, TargetKind.MUNICIPALITY)
 
     # --- addresses -----------------------------------------------------------------
     def url(self, what: str = "", arg=None) -> str:
@@ -67,9 +72,9 @@ class Target:
         ("report", arg=year)."""
         from django.urls import reverse
 
-        if self.kind in ("national", "municipality"):
+        if self.kind in (TargetKind.NATIONAL, TargetKind.MUNICIPALITY):
             name = self.kind + (f"_{what}" if what else "")
-            args = ([] if self.kind == "national" else [self.pk]) + ([arg] if what else [])
+            args = ([] if self.kind == TargetKind.NATIONAL else [self.pk]) + ([arg] if what else [])
         else:
             name = what or "dashboard"
             args = [self.kind, self.pk] + ([arg] if what else [])
@@ -77,66 +82,70 @@ class Target:
 
     @property
     def has_report(self) -> bool:
-        return self.kind in ("national", "area", "municipality")
+        return self.kind in (TargetKind.NATIONAL, TargetKind.AREA, TargetKind.MUNICIPALITY)
 
     # --- filters -------------------------------------------------------------------
     def _pick(self, table: dict[str, dict]) -> Q:
-        return Q(**table[self.kind]) if self.kind != "national" else Q()
+        return Q(**table[self.kind]) if self.kind != TargetKind.NATIONAL else Q()
 
     def rollup_q(self) -> Q:
         """Filter on UseAreaDay (national and area dashboards only)."""
-        return self._pick({"area": {"area_id": self.pk}})
+        return self._pick({TargetKind.AREA: {"area_id": self.pk}})
 
     def use_q(self) -> Q:
         """Filter on usage.Use: the uses this dashboard counts (a municipality's: the uses
         by its residents' cards, wherever they were)."""
         return self._pick({
-            "municipality": {"card__municipality_id": self.pk},
-            "area": {"area_id": self.pk},
-            "distributor": {"card__unit__organisation_id": self.pk},
-            "unit": {"card__unit_id": self.pk},
-            "venue": {"venue_id": self.pk}, "site": {"site_id": self.pk},
-            "seller": {"seller_id": self.pk},
+            TargetKind.MUNICIPALITY: {"card__municipality_id": self.pk},
+            TargetKind.AREA: {"area_id": self.pk},
+            TargetKind.DISTRIBUTOR: {"card__unit__organisation_id": self.pk},
+            TargetKind.UNIT: {"card__unit_id": self.pk},
+            TargetKind.VENUE: {"venue_id": self.pk}, TargetKind.SITE: {"site_id": self.pk},
+            TargetKind.SELLER: {"seller_id": self.pk},
         })
 
     def used_cards_q(self) -> Q:
         """Filter on usage.Use: uses of the cards this dashboard counts (anywhere)."""
         return self._pick({
-            "municipality": {"card__municipality_id": self.pk},
-            "area": {"card_area_id": self.pk},
-            "distributor": {"card__unit__organisation_id": self.pk},
-            "unit": {"card__unit_id": self.pk},
+            TargetKind.MUNICIPALITY: {"card__municipality_id": self.pk},
+            TargetKind.AREA: {"card_area_id": self.pk},
+            TargetKind.DISTRIBUTOR: {"card__unit__organisation_id": self.pk},
+            TargetKind.UNIT: {"card__unit_id": self.pk},
         })
 
     def card_q(self, prefix: str = "") -> Q:
         """Filter on cards.Card (or a relation to it with `prefix`): the cards counted."""
-        if self.kind == "national":
+        if self.kind == TargetKind.NATIONAL:
             return Q()
         f = {
-            "area": {"area_id": self.pk},
-            "distributor": {"unit__organisation_id": self.pk}, "unit": {"unit_id": self.pk},
-            "municipality": {"municipality_id": self.pk},
+            TargetKind.AREA: {"area_id": self.pk},
+            TargetKind.DISTRIBUTOR: {"unit__organisation_id": self.pk},
+            TargetKind.UNIT: {"unit_id": self.pk},
+            TargetKind.MUNICIPALITY: {"municipality_id": self.pk},
         }[self.kind]
         return Q(**{prefix + k: v for k, v in f.items()})
 
 
 def target_for(scope: Scope, kind: str, pk: int | str | None = None) -> Target:
     """The dashboard target, or 404 when it does not exist or is outside the user's scope."""
+    if kind not in TargetKind.__members__.values():
+        raise Http404
+    kind = TargetKind(kind)
     from kaikukanta.geo.models import Municipality
     from kaikukanta.network.models import Area, Organisation, OrganisationKind, Unit
 
-    if kind == "national":
-        target = Target("national")
+    if kind == TargetKind.NATIONAL:
+        target = Target(TargetKind.NATIONAL)
     else:
         qs = {
-            "area": Area.objects.all(),
-            "distributor": Organisation.objects.filter(kind=OrganisationKind.DISTRIBUTOR),
-            "venue": Organisation.objects.filter(kind=OrganisationKind.VENUE),
-            "seller": Organisation.objects.filter(kind=OrganisationKind.TICKET_SELLER),
-            "municipality": Municipality.objects.filter(areas__isnull=False).distinct(),
-            "unit": Unit.objects.select_related("organisation").filter(
+            TargetKind.AREA: Area.objects.all(),
+            TargetKind.DISTRIBUTOR: Organisation.objects.filter(kind=OrganisationKind.DISTRIBUTOR),
+            TargetKind.VENUE: Organisation.objects.filter(kind=OrganisationKind.VENUE),
+            TargetKind.SELLER: Organisation.objects.filter(kind=OrganisationKind.TICKET_SELLER),
+            TargetKind.MUNICIPALITY: Municipality.objects.filter(areas__isnull=False).distinct(),
+            TargetKind.UNIT: Unit.objects.select_related("organisation").filter(
                 organisation__kind=OrganisationKind.DISTRIBUTOR),
-            "site": Unit.objects.select_related("organisation").filter(
+            TargetKind.SITE: Unit.objects.select_related("organisation").filter(
                 organisation__kind=OrganisationKind.VENUE),
         }.get(kind)
         if qs is None:
@@ -145,7 +154,7 @@ def target_for(scope: Scope, kind: str, pk: int | str | None = None) -> Target:
         if obj is None:
             raise Http404
         area_ids = (frozenset(obj.areas.values_list("pk", flat=True))
-                    if kind == "municipality" else frozenset())
+                    if kind == TargetKind.MUNICIPALITY else frozenset())
         target = Target(kind, obj, area_ids)
     if not can(scope, Perm.VIEW_STATS, target):
         raise Http404
@@ -159,35 +168,33 @@ def targets_for(scope: Scope) -> list[Target]:
     s = scope
     out: list[Target] = []
     if s.is_national:
-        out.append(Target("national"))
-        out += [Target("area", a) for a in Area.objects.operating()]
+        out.append(Target(TargetKind.NATIONAL))
+        out += [Target(TargetKind.AREA, a) for a in Area.objects.operating()]
         return out
     areas = list(Area.objects.filter(pk__in=s.coordinator_area_ids).prefetch_related(
         "municipalities"))
-    out += [Target("area", a) for a in areas]
+    out += [Target(TargetKind.AREA, a) for a in areas]
     munis = {m.pk: m for a in areas for m in a.municipalities.all()}
     muni_areas: dict[int, set[int]] = {}
     for a in areas:
         for m in a.municipalities.all():
             muni_areas.setdefault(m.pk, set()).add(a.pk)
     if any(len(a.municipalities.all()) > 1 for a in areas):
-        out += [Target("municipality", m, frozenset(muni_areas[m.pk]))
+        out += [Target(TargetKind.MUNICIPALITY, m, frozenset(muni_areas[m.pk]))
                 for m in sorted(munis.values(), key=str)]
     orgs = Organisation.objects.filter(
-        Q(home_area__in=s.welfare_area_ids, kind=OrganisationKind.DISTRIBUTOR)
-        | Q(home_area__in=s.culture_area_ids,
-            kind__in=[OrganisationKind.VENUE, OrganisationKind.TICKET_SELLER])
-        | Q(pk__in=s.venue_org_ids | s.seller_org_ids)
+        s.runs_q() | Q(pk__in=s.venue_org_ids | s.seller_org_ids)
     ).order_by("kind", "name")
-    kind_of = {OrganisationKind.DISTRIBUTOR: "distributor", OrganisationKind.VENUE: "venue",
-               OrganisationKind.TICKET_SELLER: "seller"}
+    kind_of = {OrganisationKind.DISTRIBUTOR: TargetKind.DISTRIBUTOR,
+               OrganisationKind.VENUE: TargetKind.VENUE,
+               OrganisationKind.TICKET_SELLER: TargetKind.SELLER}
     out += [Target(kind_of[o.kind], o) for o in orgs]
     units = Unit.objects.select_related("organisation").filter(
         Q(pk__in=s.distributor_unit_ids | s.venue_site_ids)
     )
     for u in units:
-        out.append(Target("unit" if u.organisation.kind == OrganisationKind.DISTRIBUTOR
-                          else "site", u))
+        out.append(Target(TargetKind.UNIT if u.organisation.kind == OrganisationKind.DISTRIBUTOR
+                          else TargetKind.SITE, u))
     return out
 
 

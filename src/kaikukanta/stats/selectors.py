@@ -28,6 +28,7 @@ from kaikukanta.cards.models import (
     LifeSituation,
 )
 from kaikukanta.lib.cellkey import perturb, perturb_all
+from kaikukanta.lib.targets import TargetKind
 from kaikukanta.stats.holders import capped_holders
 from kaikukanta.stats.models import (
     CardsUsedYear,
@@ -80,9 +81,9 @@ def _in(p: Period, field_name: str) -> Q:
     return Q(**{f"{field_name}__gte": p.start, f"{field_name}__lte": p.end})
 
 
-AREA_KINDS = ("national", "area")
-UNIT_KINDS = ("distributor", "unit")
-SITE_KINDS = ("venue", "site", "seller")
+AREA_KINDS = (TargetKind.NATIONAL, TargetKind.AREA)
+UNIT_KINDS = (TargetKind.DISTRIBUTOR, TargetKind.UNIT)
+SITE_KINDS = (TargetKind.VENUE, TargetKind.SITE, TargetKind.SELLER)
 
 
 def rollup_for(target: Target):
@@ -92,9 +93,9 @@ def rollup_for(target: Target):
 
     if target.kind in AREA_KINDS:
         return UseAreaDay.objects.filter(target.rollup_q())
-    if target.kind == "unit":
+    if target.kind == TargetKind.UNIT:
         return UseUnitDay.objects.filter(unit_id=target.pk)
-    if target.kind == "distributor":
+    if target.kind == TargetKind.DISTRIBUTOR:
         return UseUnitDay.objects.filter(
             unit_id__in=Unit.objects.filter(organisation=target.obj).values("pk"))
     if target.kind in SITE_KINDS:
@@ -158,9 +159,9 @@ def _uses() -> object:
 def population(target: Target) -> int:
     from kaikukanta.geo.models import Municipality
 
-    if target.kind == "area":
+    if target.kind == TargetKind.AREA:
         qs = target.obj.municipalities.all()
-    elif target.kind == "municipality":
+    elif target.kind == TargetKind.MUNICIPALITY:
         return target.obj.population
     else:
         qs = Municipality.objects.filter(areas__status__in=["trial", "permanent"]).distinct()
@@ -183,9 +184,9 @@ def _card_years(target: Target):
     """The yearly card rows of a unit's, organisation's or area's cards."""
     from kaikukanta.network.models import Unit
 
-    if target.kind == "unit":
+    if target.kind == TargetKind.UNIT:
         return CardYearUse.objects.filter(unit_id=target.pk)
-    if target.kind == "distributor":
+    if target.kind == TargetKind.DISTRIBUTOR:
         return CardYearUse.objects.filter(
             unit_id__in=list(Unit.objects.filter(organisation=target.obj).values_list(
                 "pk", flat=True)))
@@ -200,7 +201,7 @@ def cards_used(target: Target, p: Period, q: Period, exact: bool = True) -> dict
         got = {w: _cards_of(_used_card_ids(target, per)) for w, per in (("p", p), ("q", q))}
         return {w: perturb(g["n"], g["k"]) for w, g in got.items()}
     if target.kind in AREA_KINDS and p.is_year and q.is_year:
-        f = Q(card_area_id=target.pk) if target.kind == "area" else Q()
+        f = Q(card_area_id=target.pk) if target.kind == TargetKind.AREA else Q()
         rows = dict(CardsUsedYear.objects.filter(f, year__in=[p.start.year, q.start.year])
                     .values("year").annotate(n=Sum("cards")).values_list("year", "n"))
         return {"p": rows.get(p.start.year, 0), "q": rows.get(q.start.year, 0)}
@@ -239,7 +240,8 @@ def holder_column(title, counts: list[int], key_sums: list[int | None], exact: b
 def _used_card_ids(target: Target, p: Period):
     """The ids of the target's cards used at least once in the period (a sub-query)."""
     if p.is_year and target.kind in AREA_KINDS + UNIT_KINDS:
-        rows = CardYearUse.objects.all() if target.kind == "national" else _card_years(target)
+        rows = (CardYearUse.objects.all() if target.kind == TargetKind.NATIONAL
+                else _card_years(target))
         return rows.filter(year=p.start.year).values("card_id")
     return _uses().filter(target.used_cards_q(), _in(p, "event_date")).values("card_id")
 
@@ -258,7 +260,7 @@ def last_days(p: Period, q: Period) -> tuple[datetime.date, datetime.date]:
 def card_counts(target: Target, p: Period, q: Period) -> list[dict]:
     """Cards registered, valid and inactivated in both periods, per area (national) or per
     unit (the others): one pass over the target's cards for the summary and the tables."""
-    group = "area_id" if target.kind == "national" else "unit_id"
+    group = "area_id" if target.kind == TargetKind.NATIONAL else "unit_id"
     last_p, last_q = last_days(p, q)
     # only cards that can count in either period (registered ones are valid until at least
     # their issue day; an inactivated one until its inactivation)
@@ -292,8 +294,10 @@ def summary_table(target: Target, p: Period, q: Period, exact: bool,
             agg[k] = holder_count(agg[k], sum(r[f"k_{k}"] or 0 for r in rows_by), exact)
         # renewals by the renewing unit (its area or organisation), read from the events
         renew_q = {
-            "national": Q(), "area": Q(unit__organisation__home_area_id=target.pk),
-            "distributor": Q(unit__organisation_id=target.pk), "unit": Q(unit_id=target.pk),
+            TargetKind.NATIONAL: Q(),
+                                   TargetKind.AREA: Q(unit__organisation__home_area_id=target.pk),
+            TargetKind.DISTRIBUTOR: Q(unit__organisation_id=target.pk),
+                                      TargetKind.UNIT: Q(unit_id=target.pk),
         }.get(target.kind, target.card_q("card__"))
         ren = CardEvent.objects.filter(kind=CardEventKind.RENEWED).filter(renew_q).aggregate(
             p=Count("pk", filter=_in(p, "on")), q=Count("pk", filter=_in(q, "on")),
@@ -422,9 +426,9 @@ def units_table(target: Target, p: Period, exact: bool,
 
     units = Unit.objects.select_related("organisation").filter(
         organisation__kind=OrganisationKind.DISTRIBUTOR)
-    if target.kind == "area":
+    if target.kind == TargetKind.AREA:
         units = units.filter(organisation__home_area=target.obj)
-    elif target.kind == "distributor":
+    elif target.kind == TargetKind.DISTRIBUTOR:
         units = units.filter(organisation=target.obj)
     else:
         units = units.filter(pk=target.pk)
@@ -466,7 +470,7 @@ def places_table(target: Target, p: Period, exact: bool) -> Table:
     from kaikukanta.network.models import Unit
     from kaikukanta.usage.models import Offer
 
-    if target.kind in SITE_KINDS or target.kind == "area":
+    if target.kind in SITE_KINDS or target.kind == TargetKind.AREA:
         rollup = UseSiteDay.objects.filter(**{f"{target.kind}_id": target.pk})
         rows = list(rollup.filter(_in(p, "day")).values("site_id", "offer_id").annotate(
             u=Sum("uses"), c=Sum("children"), w=Sum("with_children")).order_by(
@@ -548,7 +552,7 @@ def areas_table(p: Period, exact: bool, counts: list[dict] | None = None) -> Tab
 
     areas = list(Area.objects.annotate(pop=Sum("municipalities__population")).order_by("name"))
     if counts is None:
-        counts = card_counts(Target("national"), p, p.previous())
+        counts = card_counts(Target(TargetKind.NATIONAL), p, p.previous())
     cards = {r["area_id"]: r["in_p"] for r in counts}
     uses = dict(UseAreaDay.objects.filter(_in(p, "day")).values("area_id").annotate(
         n=Sum("uses")).values_list("area_id", "n"))
@@ -650,13 +654,13 @@ def dashboard(*, target: Target, period: Period, exact: bool) -> Dashboard:
     counts = card_counts(target, period, prev) if target.has_cards else None
     d.tables.append(summary_table(target, period, prev, exact, counts))
     d.tables += use_tables(target, period, exact)
-    if target.kind in ("area", "distributor", "unit"):
+    if target.kind in (TargetKind.AREA, TargetKind.DISTRIBUTOR, TargetKind.UNIT):
         d.tables.append(units_table(target, period, exact, counts))
-    if target.kind == "national":
+    if target.kind == TargetKind.NATIONAL:
         d.tables.append(areas_table(period, exact, counts))
     elif target.kind not in UNIT_KINDS:
         d.tables.append(places_table(target, period, exact))
-    if target.kind == "area":
+    if target.kind == TargetKind.AREA:
         d.tables += cross_area_tables(target, period, exact)
     if target.has_cards:
         d.tables += holder_tables(target, period, exact)

@@ -128,3 +128,25 @@ def resolving(scope: Scope, number: str):
     finally:
         if resolution.found is not None:
             note(scope, [(number, resolution.found)])
+
+
+# Refusals that tell a typed number is a card (registering, issuing, replacing).
+CARD_EXISTS_CODES = frozenset({"card_already_registered", "card_voided", "card_wrong_kind",
+                               "card_not_in_stock"})
+
+
+def call_resolving(scope: Scope, number: str, call):
+    """Run a service `call` that resolves a typed card number (registering a printed card,
+    issuing a community card, replacing a card with a new number) under the limit: an
+    unknown number counts, a refusal that tells the card exists or a success is found."""
+    from kaikukanta.lib.errors import DomainError
+
+    with resolving(scope, number) as resolution:
+        try:
+            result = call()
+        except DomainError as exc:
+            if exc.code in CARD_EXISTS_CODES:
+                resolution.found = True
+            raise
+        resolution.found = True
+        return result

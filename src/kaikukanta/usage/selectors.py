@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from kaikukanta.cards import numbers
 from kaikukanta.cards.models import Card, CardKind, CardStatus
-from kaikukanta.cards.selectors import parse_number
+from kaikukanta.cards.selectors import card_chain_ids, parse_number
 from kaikukanta.lib.scope import Scope
 from kaikukanta.network.models import SellerLink, Unit
 from kaikukanta.usage.models import Offer, OfferStatus, Use, UseStatus
@@ -185,3 +185,11 @@ def use_month_counts(uses: QuerySet[Use]) -> list[dict]:
         .order_by("-month")
     )
     return [{**r, "children": r["children"] or 0} for r in rows]
+
+
+def uses_of_card(card: Card) -> QuerySet[Use]:
+    """Recorded and cancelled uses of a card and of the cards it replaced, newest first
+    (the card page's list)."""
+    return (Use.objects.filter(card__in=card_chain_ids(card))
+            .select_related("card", "venue", "site", "offer", "seller")
+            .order_by("-event_date", "-recorded_at"))

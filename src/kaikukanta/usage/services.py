@@ -22,11 +22,11 @@ from kaikukanta.cards import cardtoken, token_errors, token_signing
 from kaikukanta.cards.errors import CardUnknown
 from kaikukanta.cards.models import Card, CardKind
 from kaikukanta.cards.selectors import parse_number
+from kaikukanta.lib import events
 from kaikukanta.lib.bulk import insert_many
 from kaikukanta.lib.errors import DomainError
 from kaikukanta.lib.permissions import Perm, require
 from kaikukanta.lib.scope import Scope
-from kaikukanta.stats import hooks as stats_hooks
 from kaikukanta.usage import errors, guessing
 from kaikukanta.usage.models import (
     COURSE_KINDS,
@@ -358,7 +358,7 @@ def _record(*, scope, site, number, event_date, offer, category, children, compa
                   companion=companion, source=source, backfilled=backfilled,
                   request_token=request_token)
     use.save(force_insert=True)
-    stats_hooks.on_use_recorded(use)
+    events.publish("use.recorded", use=use)
     audit_log(scope=scope, **use_audit(use, site=site, seller=seller))
     return use
 
@@ -496,7 +496,7 @@ def uses_record_many(*, scope: Scope, site, rows: list[UseRow], source: str = Us
                         companion=False, source=source, backfilled=backfilled)
                 for _i, row, card, category, backfilled in accepted]
         insert_many(Use, uses)
-        stats_hooks.on_uses_recorded(uses)
+        events.publish("uses.recorded", uses=uses)
         audit_log_many(scope=scope, entries=[use_audit(u, site=site, seller=seller)
                                              for u in uses])
     return len(uses), {}, resolved
@@ -536,7 +536,7 @@ def use_cancel(*, scope: Scope, use: Use) -> Use:
         use.cancelled_by_id = scope.user_id
         use.save(update_fields=["status", "cancelled_at", "cancelled_by"])
         _release_places(use)
-        stats_hooks.on_use_cancelled(use)
+        events.publish("use.cancelled", use=use)
         audit_log(
             action="use.cancelled", scope=scope, target=use,
             target_label=f"{use.card.display_number} {use.event_date.isoformat()}",

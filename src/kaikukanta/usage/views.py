@@ -21,8 +21,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaikukanta.lib.errors import DomainError
+from kaikukanta.lib.forms import add_domain_error
 from kaikukanta.lib.permissions import Perm, can
 from kaikukanta.lib.scope import get_visible_or_404
+from kaikukanta.lib.views import form_page
 from kaikukanta.network.models import Organisation, Unit
 from kaikukanta.usage import guessing, selectors, services
 from kaikukanta.usage.errors import LookupThrottled
@@ -56,13 +58,6 @@ def _sites_or_403(request) -> list[Unit]:
 def _choose_site(request, sites, next_name: str):
     return render(request, "usage/choose_site.html",
                   {"sites": sites, "next_url": reverse(next_name)})
-
-
-def _add_error(form, exc: DomainError) -> None:
-    field = exc.field
-    if field not in form.fields or form.fields[field].widget.is_hidden:
-        field = None
-    form.add_error(field, str(exc))
 
 
 def _record_from_form(request, site, d: dict, source: str, *, looked_up: bool = False):
@@ -144,7 +139,7 @@ def desk_record(request):
         try:
             use = _record_from_form(request, site, d, UseSource.DESK, looked_up=True)
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _(
                 "Recorded: card %(number)s, %(date)s, %(children)s children's tickets.")
@@ -251,16 +246,11 @@ def offer_create(request):
         raise Http404
     else:
         raise PermissionDenied
-    form = OfferForm(request.POST or None, venue=venue)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.offer_create(scope=request.scope, venue=venue, **form.cleaned_data)
-        except DomainError as exc:
-            _add_error(form, exc)
-        else:
-            messages.success(request, _("The offer was saved."))
-            return redirect("usage:offers")
-    return render(request, "usage/offer_form.html", {"form": form, "venue": venue})
+    return form_page(
+        request, OfferForm(request.POST or None, venue=venue),
+        call=lambda d: services.offer_create(scope=request.scope, venue=venue, **d),
+        done=_("The offer was saved."), redirect_to="usage:offers",
+        template="usage/offer_form.html", context={"venue": venue})
 
 
 @login_required
@@ -269,18 +259,12 @@ def offer_edit(request, pk: int):
                                pk=pk)
     if not can(request.scope, Perm.MANAGE_OFFERS, offer.venue):
         raise PermissionDenied
-    form = OfferForm(request.POST or None, instance=offer, venue=offer.venue)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.offer_update(scope=request.scope, offer=offer, **form.cleaned_data)
-        except DomainError as exc:
-            _add_error(form, exc)
-        else:
-            messages.success(request, _("The offer was saved."))
-            return redirect("usage:offers")
-    return render(request, "usage/offer_form.html", {
-        "form": form, "venue": offer.venue, "offer": offer, "statuses": OfferStatus.choices,
-    })
+    return form_page(
+        request, OfferForm(request.POST or None, instance=offer, venue=offer.venue),
+        call=lambda d: services.offer_update(scope=request.scope, offer=offer, **d),
+        done=_("The offer was saved."), redirect_to="usage:offers",
+        template="usage/offer_form.html",
+        context={"venue": offer.venue, "offer": offer, "statuses": OfferStatus.choices})
 
 
 @login_required
@@ -315,7 +299,7 @@ def backfill(request):
         try:
             use = _record_from_form(request, site, d, UseSource.BACKFILL)
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Entered: card %(number)s, %(date)s.") % {
                 "number": use.card.display_number,
@@ -342,7 +326,7 @@ def backfill_upload(request):
             result = uses_upload(scope=request.scope, site=site, name=upload.name,
                                  data=upload.read())
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc)
     return render(request, "usage/backfill_upload.html", {
         "site": site, "form": form, "result": result,
         "offers": selectors.offers_for_site(site),

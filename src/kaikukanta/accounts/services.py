@@ -1,29 +1,23 @@
-"""Writes of the coordinators and the national team.
+"""Writes of people's accounts: invitations (how a person gets an account and a role) and
+deactivating an account.
 
-Each function receives the actor's `scope`, checks that it may do it (`require`),
-changes the data in one transaction and writes the audit log. Network rows themselves are written by
-`kaikukanta.network.services`.
+Each function receives the actor's `scope`, checks that it may do it (`require`), changes
+the data in one transaction and writes the audit log.
 """
 
 from __future__ import annotations
 
 import datetime
 import secrets
-import smtplib
 
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from kaikukanta.accounts.models import COORDINATOR_ROLES, Membership, Role, User
-from kaikukanta.accounts.scope import scope_for_user
-from kaikukanta.audit.services import audit_log
-from kaikukanta.coordination.errors import (
-    AlreadyReviewed,
+from kaikukanta.accounts.errors import (
     CannotDeactivateSelf,
     EmailNotSent,
     InvitationAccountDeactivated,
@@ -36,26 +30,21 @@ from kaikukanta.coordination.errors import (
     InvitationUsed,
     RoleScopeInvalid,
 )
-from kaikukanta.coordination.models import (
-    AreaChecklistStep,
-    ChecklistStep,
-    DistributorReview,
+from kaikukanta.accounts.models import (
+    COORDINATOR_ROLES,
     Invitation,
     InvitationStatus,
-    StepStatus,
+    Membership,
+    Role,
+    User,
     hash_token,
 )
-from kaikukanta.geo.models import Municipality
-from kaikukanta.lib.errors import InvalidInput
-from kaikukanta.lib.permissions import Perm, can, require
+from kaikukanta.accounts.scope import scope_for_user
+from kaikukanta.audit.services import audit_log
+from kaikukanta.lib.email import EmailFailed, email_enqueue
+from kaikukanta.lib.permissions import Perm, require
 from kaikukanta.lib.scope import Scope
-from kaikukanta.network import services as network
-from kaikukanta.network.models import (
-    Area,
-    Organisation,
-    OrganisationKind,
-    Unit,
-)
+from kaikukanta.network.models import Area, Organisation, OrganisationKind, Unit
 
 INVITATION_VALID_HOURS = 72
 ROLE_FOR_KIND = {
@@ -93,13 +82,13 @@ def _send_invitation(invitation: Invitation, token: str, base_url: str) -> None:
         context = {"invitation": invitation, "link": link, "hours": INVITATION_VALID_HOURS,
                    "role": invitation.get_role_display(),
                    "where": invitation.unit or invitation.organisation or invitation.area}
-        subject = render_to_string("coordination/email/invitation_subject.txt", context)
-        body = render_to_string("coordination/email/invitation.txt", context)
+        subject = render_to_string("accounts/email/invitation_subject.txt", context)
+        body = render_to_string("accounts/email/invitation.txt", context)
     try:
-        send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL,
-                  [invitation.email])
-    except (OSError, smtplib.SMTPException) as exc:
-        # raised inside the transaction, so the invitation is not saved either
+        # sent by the worker once the invitation has committed (lib.email)
+        email_enqueue(subject=subject, body=body, to=[invitation.email])
+    except EmailFailed as exc:
+        # sent at once and refused: raised inside the transaction, so nothing is saved
         raise EmailNotSent() from exc
 
 
@@ -278,70 +267,3 @@ def user_set_active(*, scope: Scope, user: User, is_active: bool) -> User:
                   changes={"invitations_revoked": revoked} if revoked else None)
     user.is_active = target.is_active
     return target
-
-
-# --- organisations (coordinators, by side) -----------------------------------------
-
-@transaction.atomic
-def organisation_add(
-    *,
-    scope: Scope,
-    area: Area,
-    name: str,
-    kind: str,
-    sector: str,
-    contact_name: str,
-    contact_email: str,
-    contact_phone: str = "",
-    first_unit_name: str | None = None,
-    first_unit_municipality: Municipality | None = None,
-) -> Organisation:
-    """A coordinator adds an organisation on their side. A new distributor is flagged
-    for the national team, who discuss new distributors first."""
-    org = network.organisation_create(
-        scope=scope, name=name, kind=kind, sector=sector, home_area=area,
-        contact_name=contact_name, contact_email=contact_email, contact_phone=contact_phone,
-        first_unit_name=first_unit_name, first_unit_municipality=first_unit_municipality,
-    )
-    if kind == OrganisationKind.DISTRIBUTOR and not can(scope, Perm.ADMIN_SITE):
-        DistributorReview.objects.create(organisation=org)
-        audit_log(action="distributor.flagged_for_review", scope=scope, target=org,
-                  area=area, organisation=org)
-    return org
-
-
-@transaction.atomic
-def distributor_review_mark(*, scope: Scope, review: DistributorReview) -> DistributorReview:
-    require(scope, Perm.ADMIN_SITE)
-    review = DistributorReview.objects.select_for_update().get(pk=review.pk)
-    if review.reviewed_at is not None:
-        raise AlreadyReviewed()
-    review.reviewed_at, review.reviewed_by_id = timezone.now(), scope.user_id
-    review.save(update_fields=["reviewed_at", "reviewed_by"])
-    audit_log(action="distributor.reviewed", scope=scope, target=review.organisation,
-              area=review.organisation.home_area, organisation=review.organisation)
-    return review
-
-
-# --- the new-area checklist ---------------------------------------------------------
-
-@transaction.atomic
-def checklist_step_set(*, scope: Scope, area: Area, step: str, status: str,
-                       on: datetime.date | None = None, note: str = "") -> AreaChecklistStep:
-    require(scope, Perm.COORDINATE_AREA, area)
-    if step not in ChecklistStep.values or status not in StepStatus.values:
-        raise InvalidInput(field="status")
-    obj, _created = AreaChecklistStep.objects.select_for_update().get_or_create(
-        area=area, step=step)
-    changes = {}
-    for key, value in (("status", status), ("on", on), ("note", note.strip())):
-        if getattr(obj, key) != value:
-            changes[key] = [getattr(obj, key), value]
-            setattr(obj, key, value)
-    obj.updated_by_id = scope.user_id
-    obj.save()
-    if changes:
-        note_changed = changes.pop("note", None) is not None
-        audit_log(action="checklist.updated", scope=scope, target=obj, area=area,
-                  changes={"step": step, **changes, "note_changed": note_changed})
-    return obj

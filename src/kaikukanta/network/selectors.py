@@ -1,22 +1,19 @@
-"""Reads for coordination: what a coordinator manages, and the state of areas."""
+"""Reads of the network: what a coordinator runs, the state of areas and commitments."""
 
 from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from kaikukanta.accounts.models import COORDINATOR_ROLES, Membership, Role, User
-from kaikukanta.coordination.models import (
-    STEP_ORDER,
-    AreaChecklistStep,
-    StepStatus,
-)
 from kaikukanta.lib.scope import Scope
 from kaikukanta.network.models import (
+    STEP_ORDER,
     Area,
+    AreaChecklistStep,
     Commitment,
     OperatingModelVersion,
     Organisation,
     OrganisationKind,
+    StepStatus,
     Unit,
 )
 
@@ -47,28 +44,6 @@ def kinds_for(scope: Scope, area: Area) -> list[str]:
     """The organisation kinds the scope may create in an area, in menu order."""
     kinds = set(OrganisationKind.values) if scope.is_national else scope.kinds_run_in(area.pk)
     return [k for k in OrganisationKind.values if k in kinds]
-
-
-def users_in_scope(scope: Scope) -> QuerySet[User]:
-    """Staff accounts whose roles lie in what the scope manages (national: everyone)."""
-    qs = User.objects.all()
-    if scope.is_national:
-        return qs
-    if not scope.coordinator_area_ids:
-        return qs.none()
-    staff = Membership.objects.filter(scope.runs_q("organisation__"))
-    return qs.filter(pk__in=staff.values("user_id"))
-
-
-def area_user_ids(area: Area) -> QuerySet:
-    return (
-        Membership.objects.filter(Q(area=area) | Q(organisation__home_area=area))
-        .values("user_id").distinct()
-    )
-
-
-def area_user_count(area: Area) -> int:
-    return User.objects.filter(is_active=True, pk__in=area_user_ids(area)).count()
 
 
 def checklist_for(area: Area) -> list[AreaChecklistStep]:
@@ -131,7 +106,3 @@ def commitment_overview(organisations) -> list[dict]:
 def staff_organisations(scope: Scope) -> QuerySet[Organisation]:
     """Organisations the user works for (any staff role)."""
     return Organisation.objects.filter(pk__in=scope.staff_org_ids).select_related("home_area")
-
-
-def is_coordinator_role(role: str) -> bool:
-    return role in COORDINATOR_ROLES or role == Role.NATIONAL_ADMIN

@@ -1,15 +1,12 @@
+"""Forms of the network pages; they parse input, the rules are in `network.services`."""
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kaikukanta.accounts.models import COORDINATOR_ROLES, Role
-from kaikukanta.coordination.models import LANGUAGE_CHOICES, StepStatus
 from kaikukanta.geo.models import Municipality, WellbeingCounty
-from kaikukanta.network.models import AreaStatus, OrganisationKind, Sector, Unit
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
+from kaikukanta.lib.forms import DateInput
+from kaikukanta.network.models import AreaStatus, OrganisationKind, Sector, StepStatus
 
 
 class AreaForm(forms.Form):
@@ -81,48 +78,6 @@ class UnitForm(forms.Form):
         self.fields["municipality"].queryset = area.municipalities.all()
 
 
-class InvitationForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120)
-    email = forms.EmailField(label=_("Work email"))
-    language = forms.ChoiceField(label=_("Language of the email"), choices=LANGUAGE_CHOICES)
-    role = forms.ChoiceField(label=_("Role"))
-    unit = forms.ModelChoiceField(label=_("Unit or site"), queryset=Unit.objects.none(),
-                                  required=False)
-
-    def __init__(self, *args, organisation=None, area=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        labels = dict(Role.choices)
-        if organisation is not None:
-            from kaikukanta.coordination.services import ROLE_FOR_KIND
-
-            role = ROLE_FOR_KIND[organisation.kind]
-            self.fields["role"].choices = [(role, labels[role])]
-            self.fields["unit"].queryset = organisation.units.filter(is_active=True)
-            if organisation.kind == OrganisationKind.DISTRIBUTOR:
-                self.fields["unit"].required = True
-            elif organisation.kind == OrganisationKind.VENUE:
-                self.fields["unit"].empty_label = _("All sites of the organisation")
-            else:
-                del self.fields["unit"]
-        else:
-            self.fields["role"].choices = [(r, labels[r]) for r in COORDINATOR_ROLES]
-            del self.fields["unit"]
-
-
-class AcceptForm(forms.Form):
-    name = forms.CharField(label=_("Your name"), max_length=120)
-    password1 = forms.CharField(label=_("New password"), strip=False,
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    password2 = forms.CharField(label=_("New password again"), strip=False,
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("password1") and data.get("password1") != data.get("password2"):
-            self.add_error("password2", _("The two passwords are not the same."))
-        return data
-
-
 class ChecklistStepForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=StepStatus.choices,
                                widget=forms.RadioSelect)
@@ -131,25 +86,6 @@ class ChecklistStepForm(forms.Form):
         label=_("Note"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("A short note about the area's work. Never write about people."),
     )
-
-
-class AuditFilterForm(forms.Form):
-    person = forms.ChoiceField(label=_("Person"), required=False)
-    action = forms.ChoiceField(label=_("Action"), required=False)
-    organisation = forms.ChoiceField(label=_("Organisation"), required=False)
-    date_from = forms.DateField(label=_("From"), widget=DateInput, required=False)
-    date_to = forms.DateField(label=_("To"), widget=DateInput, required=False)
-
-    def __init__(self, *args, people, actions, organisations, **kwargs):
-        super().__init__(*args, **kwargs)
-        everyone = [("", _("All"))]
-        self.fields["person"].choices = everyone + [(str(pk), label) for pk, label in people]
-        self.fields["action"].choices = everyone + [(a, a) for a in actions]
-        self.fields["organisation"].choices = everyone + [
-            (str(pk), label) for pk, label in organisations]
-
-
-COORDINATOR_ROLE_VALUES = set(COORDINATOR_ROLES)
 
 
 class SellerLinkRequestForm(forms.Form):

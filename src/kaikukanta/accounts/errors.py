@@ -1,3 +1,5 @@
+"""Errors of invitations and accounts, with stable codes."""
+
 from django.utils.translation import gettext_lazy as _
 
 from kaikukanta.lib.errors import DomainError
@@ -65,11 +67,6 @@ class CannotDeactivateSelf(DomainError):
     code = "cannot_deactivate_self"
     message = _("You cannot deactivate your own account.")
 
-
-
-class AlreadyReviewed(DomainError):
-    code = "distributor_already_reviewed"
-    message = _("This distributor has already been reviewed.")
 
 
 class EmailNotSent(DomainError):

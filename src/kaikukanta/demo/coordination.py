@@ -5,19 +5,20 @@ from __future__ import annotations
 
 import datetime
 
-from kaikukanta.accounts.models import Role
+from kaikukanta.accounts import services as account_services
+from kaikukanta.accounts.models import Invitation, InvitationStatus, Role
 from kaikukanta.accounts.scope import scope_for_user
-from kaikukanta.coordination import services
-from kaikukanta.coordination.models import (
-    STEP_ORDER,
-    AreaChecklistStep,
-    Invitation,
-    InvitationStatus,
-    StepStatus,
-)
 from kaikukanta.demo.context import DemoContext
 from kaikukanta.network import services as network_services
-from kaikukanta.network.models import Commitment, Organisation, OrganisationKind, Sector
+from kaikukanta.network.models import (
+    STEP_ORDER,
+    AreaChecklistStep,
+    Commitment,
+    Organisation,
+    OrganisationKind,
+    Sector,
+    StepStatus,
+)
 
 OULU_NOTES = {
     "presentation": "Esittelytilaisuus kaupungintalolla.",
@@ -38,7 +39,7 @@ def _checklist(area, scope, done_until: int, in_progress: int | None, start: dat
             status, on = StepStatus.IN_PROGRESS, None
         else:
             continue
-        services.checklist_step_set(scope=scope, area=area, step=step, status=status, on=on,
+        network_services.checklist_step_set(scope=scope, area=area, step=step, status=status, on=on,
                                     note=OULU_NOTES.get(step, "") if area.name == "Oulu" else "")
 
 
@@ -51,8 +52,8 @@ def load(ctx: DemoContext) -> None:
 
     # A new distributor in Oulu, waiting for the national team's review.
     if not Organisation.objects.filter(name=NEW_DISTRIBUTOR).exists():
-        services.organisation_add(
-            scope=scope_for_user(ctx["user_coordinator_oulu"]), area=ctx["area_oulu"],
+        network_services.organisation_create(
+            scope=scope_for_user(ctx["user_coordinator_oulu"]), home_area=ctx["area_oulu"],
                                  name=NEW_DISTRIBUTOR,
             kind=OrganisationKind.DISTRIBUTOR, sector=Sector.THIRD,
             contact_name="Demo Yhteyshenkilö", contact_email="kriisikeskus@demo.kaikukanta.fi",
@@ -63,7 +64,7 @@ def load(ctx: DemoContext) -> None:
     if not Invitation.objects.filter(email=INVITED_EMAIL,
                                      status=InvitationStatus.PENDING).exists():
         org = ctx["dist_espoo_ngo"]
-        services.invitation_create(
+        account_services.invitation_create(
             scope=scope_for_user(ctx["user_welfare_espoo"]), email=INVITED_EMAIL,
                                  name="Uusi Jakaja",
             role=Role.DISTRIBUTOR_STAFF, language="fi", organisation=org,
