@@ -11,7 +11,7 @@ DEV_STAMP := $(VENV)/.dev-stamp
 MANAGE := $(BIN)/python manage.py
 APP_DIRS := $(sort $(dir $(wildcard src/kaikukanta/*/apps.py)))
 
-.PHONY: setup setup-runtime run serve test lint messages bench clean
+.PHONY: setup setup-runtime run serve worker test lint messages bench clean
 
 # Production installs requirements/runtime.txt only; development adds requirements/dev.txt.
 $(RUNTIME_STAMP): pyproject.toml requirements/runtime.txt
@@ -39,6 +39,11 @@ serve: setup-runtime
 	$(MANAGE) collectstatic --noinput -v 0
 	$(MANAGE) migrate --noinput
 	exec $(BIN)/gunicorn --config deploy/gunicorn.conf.py kaikukanta.wsgi
+
+# The background worker (same environment as serve): sends email, makes card-batch PDFs
+# and starts the daily retention run. Tasks wait in PostgreSQL; no other broker.
+worker: setup-runtime
+	exec $(MANAGE) run_worker
 
 run: setup-runtime
 	KAIKUKANTA_DEMO=1 $(MANAGE) compiletranslations

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kaikukanta.ops.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -127,14 +128,14 @@ DATABASES = {
     )
 }
 if env_str("DATABASE_REPLICA_URL"):
-    # Dashboards read from a PostgreSQL replica (kaikukanta.ops.routers); writes never go there.
+    # Dashboards read from a PostgreSQL replica (kaikukanta.lib.routers); writes never go there.
     DATABASES["replica"] = dj_database_url.parse(
         env_str("DATABASE_REPLICA_URL"),
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-DATABASE_ROUTERS = ["kaikukanta.ops.routers.ReplicaRouter"]
+DATABASE_ROUTERS = ["kaikukanta.lib.routers.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {
@@ -224,12 +225,18 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+MEDIA_URL = "/media/"  # never served directly: generated files go through views
 
 # The partner API reads JSON bodies of at most this many bytes (larger ones answer 413).
 KAIKUKANTA_API_MAX_BODY = env_int("KAIKUKANTA_API_MAX_BODY", 64 * 1024)
 # Cache: Redis (Django's built-in backend) when REDIS_URL is set, else this process's memory.
 # The test suite always uses local memory.
 CACHES = cache_settings(None if TESTING else env_str("REDIS_URL"))
+
+# Dashboard results are cached this many seconds (stats/cache.py); 0 turns it off. Off
+# without Redis: each process's own memory would miss the other processes' changes.
+STATS_CACHE_SECONDS = env_int("STATS_CACHE_SECONDS",
+                              600 if env_str("REDIS_URL") and not TESTING else 0)
 
 # Background work (email, card-batch PDFs, the daily retention) runs in `manage.py
 # run_worker`, which takes tasks from the database: no broker beyond PostgreSQL.
@@ -247,7 +254,6 @@ TASKS = {
 if env_bool("BEHIND_TLS_PROXY", PRODUCTION):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)

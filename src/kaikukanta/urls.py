@@ -8,7 +8,6 @@ from kaikukanta.public import views as public_views
 
 urlpatterns = [
     path("", account_views.root, name="root"),
-    path("", include("kaikukanta.ops.urls")),
     path("accounts/", include("kaikukanta.accounts.urls")),
     path("network/", include("kaikukanta.network.urls")),
     path("cards/", include("kaikukanta.cards.urls")),

@@ -29,6 +29,9 @@ MATRIX = {
     "card_replace":    [200, 404, 403, 404, 404, 404, 404, 404, 403, 404],
     "card_move":       [403, 404, 200, 404, 404, 404, 404, 404, 200, 404],
     "card_void":       [404, 404, 200, 200, 404, 404, 404, 404, 200, 404],  # a stock number
+    "batch_print_request": [405] * 10,  # POST only (tests/cards/test_batch_print.py)
+    "batch_print":     [404, 404, 200, 200, 404, 404, 404, 404, 200, 404],
+    "batch_print_download": [404, 404, 200, 200, 404, 404, 404, 404, 200, 404],
 }
 
 
@@ -45,12 +48,15 @@ def _user(cast, role):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("page", sorted(MATRIX))
-def test_permission_matrix(cast, client, page):
+def test_permission_matrix(cast, client, page, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     card = make_card(cast.a.unit)
     batch = services.batch_create(scope=SYSTEM, area=cast.a.area, count=2)
     stock_number = batch.cards.first().number
-    if page == "batch_pdf":
+    if page in ("batch_pdf", "batch_print_request"):
         args = [batch.pk]
+    elif page.startswith("batch_print"):
+        args = [services.batch_print_request(scope=SYSTEM, batch=batch).pk]
     elif page == "card_void":
         args = [stock_number]
     elif page.startswith("card_") and page != "card_list":

@@ -331,7 +331,7 @@ def test_failed_email_saves_nothing_and_says_so(cast, login, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("connection refused")
 
-    monkeypatch.setattr("kaikukanta.accounts.services.send_mail", broken)
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", broken)  # the email task sends
     client = login(cast.a.welfare)
     response = client.post(
         reverse("coordination:organisation_invite", args=[cast.a.distributor_org.pk]),

@@ -53,3 +53,10 @@ def test_redis_url_selects_djangos_redis_backend_and_it_answers():
 def test_without_redis_url_the_cache_is_local_memory():
     assert cache_settings(None)["default"]["BACKEND"].endswith("LocMemCache")
     assert cache_settings("")["default"]["BACKEND"].endswith("LocMemCache")
+
+
+def test_healthz_answers_a_load_balancer_asking_by_address(client):
+    """It answers before host validation: the balancer may use the server's address."""
+    response = client.get("/healthz", HTTP_HOST="10.0.0.5:8000")
+    assert response.status_code == 200
+    assert client.get("/accounts/login/", HTTP_HOST="10.0.0.5:8000").status_code == 400

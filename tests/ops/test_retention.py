@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import os
 
 import pytest
 from django.utils import timezone
@@ -181,3 +182,24 @@ def test_apply_retention_command_prints_what_it_did(cast, capsys):
     call_command("apply_retention")
     out = capsys.readouterr().out
     assert "look-up logs deleted: 0" in out and "cards coarsened: 0" in out
+
+
+def test_batch_pdfs_are_deleted_with_their_files_after_30_days(cast, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    from kaikukanta.cards import services
+    from kaikukanta.cards.models import BatchPrint
+    from kaikukanta.lib.scope import SYSTEM
+
+    settings.MEDIA_ROOT = tmp_path
+    batch = services.batch_create(scope=SYSTEM, area=cast.a.area, count=1)
+    old, new = (BatchPrint.objects.create(batch=batch, total=1) for _ in range(2))
+    for job in (old, new):
+        job.file.save(f"p{job.pk}.pdf", ContentFile(b"%PDF"))
+    old_path = old.file.path
+    BatchPrint.objects.filter(pk=old.pk).update(created_at=NOW - datetime.timedelta(days=31))
+    BatchPrint.objects.filter(pk=new.pk).update(created_at=NOW - datetime.timedelta(days=29))
+    retention_apply(now=NOW)
+    assert list(BatchPrint.objects.values_list("pk", flat=True)) == [new.pk]
+    assert not os.path.exists(old_path)
+    assert os.path.exists(new.file.path)

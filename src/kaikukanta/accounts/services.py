@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import datetime
 import secrets
-import smtplib
 
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -43,6 +41,7 @@ from kaikukanta.accounts.models import (
 )
 from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.audit.services import audit_log
+from kaikukanta.lib.email import EmailFailed, email_enqueue
 from kaikukanta.lib.permissions import Perm, require
 from kaikukanta.lib.scope import Scope
 from kaikukanta.network.models import Area, Organisation, OrganisationKind, Unit
@@ -86,10 +85,10 @@ def _send_invitation(invitation: Invitation, token: str, base_url: str) -> None:
         subject = render_to_string("accounts/email/invitation_subject.txt", context)
         body = render_to_string("accounts/email/invitation.txt", context)
     try:
-        send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL,
-                  [invitation.email])
-    except (OSError, smtplib.SMTPException) as exc:
-        # raised inside the transaction, so the invitation is not saved either
+        # sent by the worker once the invitation has committed (lib.email)
+        email_enqueue(subject=subject, body=body, to=[invitation.email])
+    except EmailFailed as exc:
+        # sent at once and refused: raised inside the transaction, so nothing is saved
         raise EmailNotSent() from exc
 
 

@@ -1,11 +1,14 @@
 """Signing in and out, the role home page, and the language and text-size choices."""
 
+import logging
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,7 +17,10 @@ from django.views.decorators.http import require_POST
 from kaikukanta.accounts.forms import LoginForm
 from kaikukanta.accounts.models import Membership
 from kaikukanta.lib.context_processors import TEXT_SIZE_COOKIE, TEXT_SIZES
+from kaikukanta.lib.email import EmailFailed, email_enqueue
 from kaikukanta.lib.navigation import navigation_for
+
+logger = logging.getLogger(__name__)
 
 
 class LoginView(auth_views.LoginView):
@@ -39,14 +45,19 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 
 class LocalisedPasswordResetForm(PasswordResetForm):
-    """Sends the reset email in the account's own language, not the page's."""
+    """Sends the reset email in the account's own language, not the page's, through the
+    background worker (lib.email)."""
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email,
                   to_email, html_email_template_name=None):
         user = context.get("user")
         with translation.override(getattr(user, "language", "") or settings.LANGUAGE_CODE):
-            super().send_mail(subject_template_name, email_template_name, context, from_email,
-                              to_email, html_email_template_name)
+            subject = render_to_string(subject_template_name, context)
+            body = render_to_string(email_template_name, context)
+        try:
+            email_enqueue(subject=subject, body=body, to=[to_email])
+        except EmailFailed:
+            logger.exception("the password reset email was not sent")
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -242,3 +242,42 @@ class CardEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.card} {self.kind} {self.on}"
+
+
+class PrintStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Being made")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class BatchPrint(models.Model):
+    """One PDF of a whole card batch, made by the background worker (`cards.tasks`)."""
+
+    batch = models.ForeignKey(CardBatch, verbose_name=_("batch"), on_delete=models.CASCADE,
+                              related_name="prints")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"),
+                                     on_delete=models.SET_NULL, null=True, related_name="+")
+    status = models.CharField(_("status"), max_length=16, choices=PrintStatus.choices,
+                              default=PrintStatus.QUEUED)
+    done = models.PositiveIntegerField(_("cards drawn"), default=0)
+    total = models.PositiveIntegerField(_("cards"), default=0)
+    file = models.FileField(_("file"), upload_to="batch-prints/", blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("batch PDF")
+        verbose_name_plural = _("batch PDFs")
+
+    def __str__(self) -> str:
+        return f"{self.batch} PDF {self.pk}"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (PrintStatus.DONE, PrintStatus.FAILED)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from reportlab.graphics.barcode import qrencoder
 from reportlab.graphics.barcode.code39 import Standard39
@@ -106,8 +106,10 @@ def _face(c: canvas.Canvas, number: str, x: float, y: float, *, community: bool)
 
 
 def batch_pdf(card_numbers: Sequence[str], *, community: bool = False,
-              title: str = "Kaikukortti") -> bytes:
-    """The PDF bytes for these numbers, ten faces per A4 page."""
+              title: str = "Kaikukortti",
+              progress: Callable[[int], None] | None = None) -> bytes:
+    """The PDF bytes for these numbers, ten faces per A4 page. `progress` is told the
+    number of faces drawn after each page."""
     buffer = io.BytesIO()
     c = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
     c.setTitle(title)
@@ -115,6 +117,8 @@ def batch_pdf(card_numbers: Sequence[str], *, community: bool = False,
     for i, number in enumerate(card_numbers):
         if i and i % PER_PAGE == 0:
             c.showPage()
+            if progress:
+                progress(i)
         x, y = _face_origin(i % PER_PAGE)
         _face(c, number, x, y, community=community)
     c.showPage()

@@ -528,3 +528,18 @@ def card_void(*, scope: Scope, card: Card) -> Card:
     audit_log(action="card.voided", scope=scope, target=card,
               area=area, changes={"number": card.number})
     return card
+
+
+def batch_print_request(*, scope: Scope, batch: CardBatch):
+    """Ask the background worker for one PDF of the whole batch; returns the job.
+
+    The task is enqueued in the caller's transaction: the worker takes it once the job row
+    has committed (database backend), or it runs at once (TASKS_IMMEDIATE)."""
+    from kaikukanta.cards.models import BatchPrint
+    from kaikukanta.cards.tasks import batch_print_make
+
+    require(scope, Perm.MANAGE_CARD_STOCK, batch.area)
+    job = BatchPrint.objects.create(batch=batch, requested_by_id=scope.user_id,
+                                    total=batch.size)
+    batch_print_make.enqueue(job.pk)
+    return job

@@ -9,15 +9,24 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from kaikukanta.cards import forms, printing, selectors, services
 from kaikukanta.cards.errors import CardUnknown
-from kaikukanta.cards.models import HOLDER_FIELDS, Card, CardBatch, CardKind, CardStatus
+from kaikukanta.cards.models import (
+    HOLDER_FIELDS,
+    BatchPrint,
+    Card,
+    CardBatch,
+    CardKind,
+    CardStatus,
+    PrintStatus,
+)
 from kaikukanta.cards.validity import RULE_TEXT
 from kaikukanta.lib.errors import DomainError
 from kaikukanta.lib.forms import add_domain_error
@@ -353,3 +362,41 @@ def batch_pdf(request, pk: int):
     response["Content-Disposition"] = (
         f'attachment; filename="kaikukortti-batch-{batch.pk}{suffix}.pdf"')
     return response
+
+
+@login_required
+@require_POST
+def batch_print_request(request, pk: int):
+    """One PDF of the whole batch, made in the background; then its progress page."""
+    batch = get_visible_or_404(CardBatch.objects.select_related("area"), request.scope, pk=pk)
+    if not can(request.scope, Perm.MANAGE_CARD_STOCK, batch.area):
+        raise PermissionDenied
+    job = services.batch_print_request(scope=request.scope, batch=batch)
+    return redirect("cards:batch_print", pk=job.pk)
+
+
+def _visible_print(request, pk: int) -> BatchPrint:
+    job = get_object_or_404(BatchPrint.objects.select_related("batch__area"), pk=pk)
+    if not CardBatch.objects.for_scope(request.scope).filter(pk=job.batch_id).exists():
+        raise Http404
+    return job
+
+
+@login_required
+def batch_print(request, pk: int):
+    """The PDF's progress (the page, or ?format=json for the page's script)."""
+    job = _visible_print(request, pk)
+    if request.GET.get("format") == "json":
+        return JsonResponse({"status": job.status, "status_label": job.get_status_display(),
+                             "done": job.done, "total": job.total, "percent": job.percent,
+                             "finished": job.finished})
+    return render(request, "cards/batch_print.html", {"job": job})
+
+
+@login_required
+def batch_print_download(request, pk: int):
+    job = _visible_print(request, pk)
+    if job.status != PrintStatus.DONE or not job.file:
+        raise Http404
+    return FileResponse(job.file.open("rb"), as_attachment=True, content_type="application/pdf",
+                        filename=f"kaikukortti-batch-{job.batch_id}.pdf")

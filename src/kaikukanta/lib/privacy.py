@@ -57,6 +57,9 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "stats.useunitday": "counts of uses per day and distributor unit; no card or holder",
     "stats.cardyearuse": "a card's id and its number of uses in a year; no holder fields",
     "stats.cardsusedyear": "counts of cards used per year and area",
+    "ops.dailyrun": "which daily job started on which day",
+    "cards.batchprint": "a card batch's print PDF (card numbers) and the staff user who "
+                        "asked for it",
     "oma.activationcode": "a one-time code's keyed hash, its card and times; the staff "
                           "user who made it",
     "stats.retiredholders": "counts of retired cards by unit, municipality, dates and holder "

@@ -84,9 +84,16 @@ def _delete_audit_entries(now: datetime.datetime) -> int:
 
 
 def _delete_task_results(now: datetime.datetime) -> int:
+    """Finished background tasks, and the card-batch PDFs they made (rows and files)."""
     from django_tasks_db.models import DBTaskResult
 
+    from kaikukanta.cards.models import BatchPrint
+
     cutoff = now - datetime.timedelta(days=settings.RETENTION_TASK_RESULT_DAYS)
+    for job in BatchPrint.objects.filter(created_at__lt=cutoff):
+        if job.file:
+            job.file.delete(save=False)
+        job.delete()
     return DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()[0]
 
 

@@ -12,17 +12,19 @@ the old values followed by a new recording.
 
 from __future__ import annotations
 
-from kaikukanta.stats import services
+from kaikukanta.stats import cache, services
 
 
 def on_use_recorded(use) -> None:
     """A use was recorded (at the desk, from paper, from a file or through the API)."""
     services.rollup_add(use=use, sign=1)
+    cache.on_use_changed(use)
 
 
 def on_use_cancelled(use) -> None:
     """A recorded use was cancelled."""
     services.rollup_add(use=use, sign=-1)
+    cache.on_use_changed(use)
 
 
 def on_card_event(card, event) -> None:
@@ -35,3 +37,4 @@ def on_card_event(card, event) -> None:
 
     if getattr(event, "kind", None) == CardEventKind.MOVED:
         services.rollup_rebuild_card(card=card)
+    cache.on_card_changed()

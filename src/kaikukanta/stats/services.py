@@ -136,6 +136,9 @@ def rollup_rebuild(*, start: datetime.date | None = None, end: datetime.date | N
                 n = cur.rowcount
         if card_years:
             _rebuild_card_years(cur, where, params, whole=not lookup)
+    from kaikukanta.stats.cache import on_rebuild
+
+    transaction.on_commit(on_rebuild)  # cached dashboards are stale now
     return n
 
 

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from kaikukanta.lib.errors import DomainError
 from kaikukanta.lib.forms import add_domain_error
 from kaikukanta.lib.permissions import Perm, can
-from kaikukanta.stats import exports, reports, selectors, services
+from kaikukanta.stats import cache as stats_cache
+from kaikukanta.stats import exports, reports, services
 from kaikukanta.stats.forms import CostShareForm, YearsForm, period_from
 from kaikukanta.stats.models import CostShare
 from kaikukanta.stats.privacy import HIDDEN, SMALL, THRESHOLD
@@ -55,7 +56,7 @@ def _dashboard_data(request, kind: str, pk: int | None):
     target = target_for(request.scope, kind, pk)
     period, form = period_from(request.GET, timezone.localdate())
     exact = request.scope.is_national
-    return selectors.dashboard(target=target, period=period, exact=exact), form
+    return stats_cache.dashboard_cached(target=target, period=period, exact=exact), form
 
 
 @login_required
@@ -97,7 +98,7 @@ def report_pdf(request, year: int, kind: str = "national", pk: int | None = None
     if kind not in ("national", "area", "municipality") or not 2000 <= year <= 2100:
         raise Http404
     target = target_for(request.scope, kind, pk)
-    d = selectors.dashboard(target=target, period=Period.year(year),
+    d = stats_cache.dashboard_cached(target=target, period=Period.year(year),
                             exact=request.scope.is_national)
     heading = _("Kaikukortti in %(year)s: %(name)s") % {"year": year, "name": target.label}
     sub = _("Figures from Kaikukanta, compared with %(previous)s. Made %(today)s.") % {

@@ -1,9 +1,0 @@
-from django.urls import path
-
-from kaikukanta.ops import views
-
-app_name = "ops"
-
-urlpatterns = [
-    path("healthz", views.healthz, name="healthz"),
-]
