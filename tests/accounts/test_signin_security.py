@@ -394,3 +394,9 @@ def test_production_counts_addresses_behind_the_tls_proxy(tmp_path, extra, expec
     result = manage(production_env(tmp_path, **extra), "shell", "-c",
                     "from django.conf import settings; print(settings.TRUSTED_PROXY_COUNT)")
     assert result.stdout.strip().splitlines()[-1] == expected
+
+
+def test_demo_code_never_says_zero_seconds_left():
+    """Half a second before the step ends, the code still has (rounded up) 1 second."""
+    assert security.demo_code(at=59.5)[1] == 1
+    assert security.demo_code(at=60.0)[1] == 30

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from base64 import b32encode
 from binascii import unhexlify
 from dataclasses import dataclass
@@ -213,7 +214,7 @@ def demo_code(at: float | None = None) -> tuple[str, int]:
     totp = TOTP(unhexlify(DEMO_TOTP_KEY))
     if at is not None:
         totp.time = at
-    return f"{totp.token():06d}", int(totp.step - (totp.time - totp.t0) % totp.step)
+    return f"{totp.token():06d}", math.ceil(totp.step - (totp.time - totp.t0) % totp.step)
 
 
 def give_demo_device(user) -> None:
