@@ -118,11 +118,11 @@ def test_costs_page(keusote, cast, login):
                                       "population_year": 2022})
     assert r.status_code == 302
     r = client.get(f"/stats/costs/?year={Y}")
-    assert "424.03" in r.content.decode() and "1371.00" in r.content.decode()
+    assert "424.03" in r.content.decode() and "1,371.00" in r.content.decode()
     r = client.post("/stats/costs/", {"year": Y, "rate_per_resident": "0.01", "total": "100",
                                       "population_year": 2022})
     assert r.status_code == 200 and "not both" in r.content.decode()
     r = client.get(f"/stats/costs/export.csv?year={Y}")
-    assert "Tuusula;Municipality;40384;424.03" in r.content.decode("utf-8-sig")
+    assert "Tuusula;Municipality;40384;424,03" in r.content.decode("utf-8-sig")
     assert client.get("/stats/costs/export.csv?year=2031").status_code == 404
     assert login(cast.a.culture).post("/stats/costs/", {"year": Y}).status_code == 404

@@ -169,13 +169,13 @@ def population(target: Target) -> int:
 def _pct(part: Cell, whole: Cell) -> Cell:
     if not (part.visible and whole.visible) or not whole.value:
         return Cell(0, "hidden") if not (part.visible and whole.visible) else Cell(0)
-    return Cell(round(100 * part.value / whole.value, 1))
+    return Cell(round(100 * part.value / whole.value, 1), decimals=1)
 
 
 def _per_1000(value: Cell, pop: int) -> Cell:
     if not value.visible or not pop:
         return Cell(0, value.state if not value.visible else "ok")
-    return Cell(round(1000 * value.value / pop, 2))
+    return Cell(round(1000 * value.value / pop, 2), decimals=2)
 
 
 def _card_years(target: Target):

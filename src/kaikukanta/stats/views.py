@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaikukanta.lib.errors import DomainError
+from kaikukanta.lib.formatting import day
 from kaikukanta.lib.permissions import Perm, can
-from kaikukanta.stats import exports, reports, selectors, services
+from kaikukanta.stats import exports, pdf, reports, selectors, services
 from kaikukanta.stats.forms import CostShareForm, YearsForm, period_from
 from kaikukanta.stats.models import CostShare
 from kaikukanta.stats.privacy import HIDDEN, SMALL, THRESHOLD
@@ -100,8 +101,9 @@ def report_pdf(request, year: int, kind: str = "national", pk: int | None = None
                             exact=request.scope.is_national)
     heading = _("Kaikukortti in %(year)s: %(name)s") % {"year": year, "name": target.label}
     sub = _("Figures from Kaikukanta, compared with %(previous)s. Made %(today)s.") % {
-        "previous": year - 1, "today": timezone.localdate().strftime("%-d.%-m.%Y")}
-    data = exports.to_pdf(d.tables, heading, sub)
+        "previous": year - 1, "today": day(timezone.localdate())}
+    running = f"{target.kind_label}: {target.label} · {d.period}"
+    data = pdf.to_pdf(d.tables, heading, sub, running, exports.rule_text())
     return _download(data, f"kaikukortti-{year}-{kind}-{pk or 'all'}", "pdf")
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaikukanta.lib.errors import DomainError
+from kaikukanta.lib.formatting import day
 from kaikukanta.lib.permissions import Perm, can
 from kaikukanta.lib.scope import get_visible_or_404
 from kaikukanta.network.models import Organisation, Unit
@@ -140,7 +141,7 @@ def desk_record(request):
         else:
             messages.success(request, _(
                 "Recorded: card %(number)s, %(date)s, %(children)s children's tickets.")
-                % {"number": use.card.display_number, "date": use.event_date.strftime("%d.%m.%Y"),
+                % {"number": use.card.display_number, "date": day(use.event_date),
                    "children": use.children})
             return redirect(f"{reverse('usage:desk')}?site={site.pk}")
     elif answer is None:
@@ -311,7 +312,7 @@ def backfill(request):
         else:
             messages.success(request, _("Entered: card %(number)s, %(date)s.") % {
                 "number": use.card.display_number,
-                "date": use.event_date.strftime("%d.%m.%Y")})
+                "date": day(use.event_date)})
             return redirect(f"{reverse('usage:backfill')}?site={site.pk}")
     return render(request, "usage/backfill.html", {
         "site": site, "form": form, "upload": UploadForm(), "many_sites": len(sites) > 1,

@@ -1,0 +1,9 @@
+# Swedish as written in Finland (not Sweden's 2026-11-30): 30.11.2026, 587 643,5.
+DATE_FORMAT = "j.n.Y"
+SHORT_DATE_FORMAT = "j.n.Y"
+DATETIME_FORMAT = "j.n.Y H.i"
+SHORT_DATETIME_FORMAT = "j.n.Y H.i"
+MONTH_DAY_FORMAT = "j.n."
+DECIMAL_SEPARATOR = ","
+THOUSAND_SEPARATOR = "\xa0"
+NUMBER_GROUPING = 3
