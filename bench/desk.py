@@ -34,6 +34,7 @@ def _setup() -> None:
 def _network():
     from kaikukanta.accounts.models import Membership, Role, User
     from kaikukanta.geo.models import Municipality
+    from kaikukanta.lib.scope import SYSTEM
     from kaikukanta.network import services as network
     from kaikukanta.network.models import Area, AreaStatus, OrganisationKind, Sector
     from kaikukanta.usage.models import Category, Offer, OfferKind
@@ -44,7 +45,7 @@ def _network():
             code="998", defaults={"name_fi": "Penkki", "name_sv": "Bänk", "region_code": "99",
                                   "region_name_fi": "Penkki", "population": 1000,
                                   "population_year": 2024})
-        area = network.area_create(actor=None, name="Bench", municipalities=[muni],
+        area = network.area_create(scope=SYSTEM, name="Bench", municipalities=[muni],
                                    status=AreaStatus.PERMANENT,
                                    status_since=datetime.date(2020, 1, 1))
 
@@ -53,7 +54,7 @@ def _network():
 
         found = Organisation.objects.filter(home_area=area, name=name).first()
         return found or network.organisation_create(
-            actor=None, name=name, kind=kind, sector=Sector.PUBLIC, home_area=area,
+            scope=SYSTEM, name=name, kind=kind, sector=Sector.PUBLIC, home_area=area,
             contact_name="Bench", contact_email="bench@example.test")
 
     dist = org(OrganisationKind.DISTRIBUTOR, "Bench distributor")

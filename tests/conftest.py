@@ -15,6 +15,7 @@ from django.db import connection
 
 from kaikukanta.accounts.models import Membership, Role, User
 from kaikukanta.geo.models import Municipality, PostalCode, WellbeingCounty
+from kaikukanta.lib.scope import SYSTEM
 from kaikukanta.network import services as network_services
 from kaikukanta.network.models import AreaStatus, OrganisationKind, Sector
 
@@ -98,20 +99,20 @@ def postal_codes(geo):
 
 def _make_area(name: str, munis: list, county=None) -> AreaCast:
     area = network_services.area_create(
-        actor=None, name=name, municipalities=munis, status=AreaStatus.PERMANENT,
+        scope=SYSTEM, name=name, municipalities=munis, status=AreaStatus.PERMANENT,
         status_since=datetime.date(2020, 1, 1), wellbeing_county=county,
     )
     slug = name.lower()
 
     def org(kind, label, sector=Sector.PUBLIC):
         return network_services.organisation_create(
-            actor=None, name=f"{label} {name}", kind=kind, sector=sector, home_area=area,
+            scope=SYSTEM, name=f"{label} {name}", kind=kind, sector=sector, home_area=area,
             contact_name="Contact", contact_email=f"contact.{kind}@{slug}.test",
         )
 
     dist = org(OrganisationKind.DISTRIBUTOR, "Social office")
     venue = org(OrganisationKind.VENUE, "Museum")
-    site2 = network_services.unit_create(actor=None, organisation=venue, name=f"Pool {name}")
+    site2 = network_services.unit_create(scope=SYSTEM, organisation=venue, name=f"Pool {name}")
     seller = org(OrganisationKind.TICKET_SELLER, "Tickets", Sector.PRIVATE)
     unit = dist.units.get()
     site = venue.units.exclude(pk=site2.pk).get()
@@ -140,9 +141,9 @@ def cast(geo):
     a = _make_area("Espoo", [geo.municipalities["049"]])
     b = _make_area("Kainuu", [geo.municipalities["205"], geo.municipalities["765"]],
                    geo.kainuu_county)
-    link = network_services.seller_link_request(actor=None, seller=a.seller_org,
+    link = network_services.seller_link_request(scope=SYSTEM, seller=a.seller_org,
                                                 venue=a.venue_org)
-    network_services.seller_link_decide(actor=None, link=link, approve=True)
+    network_services.seller_link_decide(scope=SYSTEM, link=link, approve=True)
     return SimpleNamespace(
         a=a,
         b=b,

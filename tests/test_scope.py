@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.lib.permissions import Perm, can
+from kaikukanta.lib.scope import SYSTEM
 from kaikukanta.network.models import Area, Organisation, Unit
 from tests.conftest import sign_in
 
@@ -54,7 +55,7 @@ def test_coordinator_of_one_area_cannot_see_another_areas_organisations(cast):
 def test_culture_coordinator_sees_a_seller_from_elsewhere_linked_to_its_venue(cast):
     from kaikukanta.network.services import seller_link_request
 
-    seller_link_request(actor=None, seller=cast.b.seller_org, venue=cast.a.venue_org)
+    seller_link_request(scope=SYSTEM, seller=cast.b.seller_org, venue=cast.a.venue_org)
     assert cast.b.seller_org in Organisation.objects.for_scope(S(cast.a.culture))
     assert cast.b.seller_org not in Organisation.objects.for_scope(S(cast.a.welfare))
 
@@ -90,12 +91,12 @@ def test_seller_sees_linked_venues_only_after_approval(cast):
     a, b = cast.a, cast.b
     assert set(Organisation.objects.for_scope(S(a.seller))) == {a.seller_org, a.venue_org}
     assert can(S(a.seller), Perm.RECORD_USES, a.site)
-    link = seller_link_request(actor=None, seller=a.seller_org, venue=b.venue_org)
+    link = seller_link_request(scope=SYSTEM, seller=a.seller_org, venue=b.venue_org)
     assert b.venue_org not in Organisation.objects.for_scope(S(a.seller))
     assert not can(S(a.seller), Perm.RECORD_USES, b.site)
     assert can(S(b.culture), Perm.APPROVE_SELLER_LINK, link)
     assert not can(S(a.culture), Perm.APPROVE_SELLER_LINK, link)
-    seller_link_decide(actor=b.culture, link=link, approve=True)
+    seller_link_decide(scope=scope_for_user(b.culture), link=link, approve=True)
     assert b.venue_org in Organisation.objects.for_scope(S(a.seller))
     assert can(S(a.seller), Perm.RECORD_USES, b.site)
 

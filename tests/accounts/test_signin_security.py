@@ -334,3 +334,24 @@ def test_the_demo_secret_works_only_in_demo_mode(cast, client, settings):
     TOTPDevice.objects.filter(user=user).update(throttling_failure_count=0)
     response = client.post(VERIFY, {"code": security.demo_code()[0]})
     assert response.status_code == 302 and client.get(HOME).status_code == 200
+
+
+def test_national_admin_resets_a_lost_second_factor(cast, client):
+    person = Client()
+    sign_in(person, cast.a.culture)
+    assert person.get(HOME).status_code == 200
+    url = reverse("accounts:second_factor_reset")
+    sign_in(client, cast.b.culture)  # a coordinator may not
+    assert client.post(url, {"email": cast.a.culture.email}).status_code == 403
+    assert TOTPDevice.objects.filter(user=cast.a.culture).exists()
+
+    sign_in(client, cast.national)
+    response = client.post(url, {"email": "nobody@example.test"}, follow=True)
+    assert "No account uses that email" in response.content.decode()
+    response = client.post(url, {"email": " Culture@Espoo.test "}, follow=True)
+    assert "was reset" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=cast.a.culture).exists()
+    assert AuditEntry.objects.filter(action="second_factor.reset", actor=cast.national).exists()
+    # the person's open session no longer counts as verified: a new app is set up first
+    response = person.get(HOME)
+    assert response.status_code == 302 and response["Location"].startswith(SETUP)

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from kaikukanta.api.services import api_key_create, api_key_revoke
+from kaikukanta.lib.scope import SYSTEM
 from kaikukanta.usage.models import Category, Offer, OfferKind, Use, UseSource
 
 
@@ -18,11 +19,11 @@ def keys(cast):
     a, b = cast.a, cast.b
 
     def make(org, write=True, label="system"):
-        return api_key_create(actor=None, organisation=org, label=label, can_write=write)[1]
+        return api_key_create(scope=SYSTEM, organisation=org, label=label, can_write=write)[1]
 
-    revoked_key, revoked = api_key_create(actor=None, organisation=a.venue_org, label="old",
+    revoked_key, revoked = api_key_create(scope=SYSTEM, organisation=a.venue_org, label="old",
                                           can_write=True)
-    api_key_revoke(actor=None, api_key=revoked_key)
+    api_key_revoke(scope=SYSTEM, api_key=revoked_key)
     return SimpleNamespace(
         venue=make(a.venue_org),
         seller=make(a.seller_org),
@@ -103,7 +104,7 @@ def stock(cast, postal_codes):
     """Unused printed personal numbers in area a's stock."""
     from kaikukanta.cards import services as card_services
 
-    batch = card_services.batch_create(actor=None, area=cast.a.area, count=6)
+    batch = card_services.batch_create(scope=SYSTEM, area=cast.a.area, count=6)
     return list(batch.cards.order_by("number").values_list("number", flat=True))
 
 

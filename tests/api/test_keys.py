@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.api.models import ApiKey
 from kaikukanta.api.services import api_key_create, hash_secret
 from kaikukanta.audit.models import AuditEntry
@@ -14,7 +15,7 @@ from tests.conftest import sign_in
 
 
 def test_key_is_shown_once_and_stored_hashed(cast):
-    key, raw = api_key_create(actor=cast.a.culture, organisation=cast.a.venue_org,
+    key, raw = api_key_create(scope=scope_for_user(cast.a.culture), organisation=cast.a.venue_org,
                               label="Ticket system", can_write=True)
     assert raw.startswith(f"kk_{key.prefix}_") and len(raw) > 40
     assert key.secret_hash == hash_secret(raw) and raw not in key.secret_hash

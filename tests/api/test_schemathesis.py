@@ -14,6 +14,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from kaikukanta.api.services import api_key_create
+from kaikukanta.lib.scope import SYSTEM
 from kaikukanta.wsgi import application
 from tests.api.conftest import make_offer, make_use
 from tests.factories import make_card
@@ -44,7 +45,7 @@ def venue_headers(cast, settings, _keep_test_connection):
     settings.KAIKUKANTA_API_RATE_LIMIT = 100_000
     offer = make_offer(cast.a.site, "Näyttely")
     make_use(make_card(cast.a.unit), offer)
-    key = api_key_create(actor=None, organisation=cast.a.venue_org, label="fuzz",
+    key = api_key_create(scope=SYSTEM, organisation=cast.a.venue_org, label="fuzz",
                          can_write=True)[1]
     return {"Authorization": f"Bearer {key}"}
 
@@ -64,9 +65,9 @@ def test_successful_answers_conform_too(cast, stock, _keep_test_connection, sett
     settings.KAIKUKANTA_API_RATE_LIMIT = 100_000
     offer = make_offer(cast.a.site, "Näyttely", cap_per_date=10)
     card = make_card(cast.a.unit, children=2)
-    venue = api_key_create(actor=None, organisation=cast.a.venue_org, label="ok",
+    venue = api_key_create(scope=SYSTEM, organisation=cast.a.venue_org, label="ok",
                            can_write=True)[1]
-    dist = api_key_create(actor=None, organisation=cast.a.distributor_org, label="ok",
+    dist = api_key_create(scope=SYSTEM, organisation=cast.a.distributor_org, label="ok",
                           can_write=True)[1]
     today = card.issued_on.isoformat()
 

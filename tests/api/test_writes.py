@@ -6,9 +6,11 @@ import uuid
 
 import pytest
 
+from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.api.models import ApiKey
 from kaikukanta.audit.models import AuditEntry
 from kaikukanta.cards.models import Card, CardStatus
+from kaikukanta.lib.scope import SYSTEM
 from kaikukanta.usage.models import LookupLog, Use, UseSource, UseStatus
 from tests.api.conftest import use_body
 from tests.factories import make_card
@@ -162,11 +164,11 @@ def test_idempotency_key_is_required(cast, keys, offers, api):
     assert not Use.objects.exists()
 
 
-def _recorded_use(cast, offer, **extra):
+def _recorded_use(cast, offer, scope=SYSTEM):
     from kaikukanta.usage.services import use_record
 
-    return use_record(actor=None, site=offer.site, offer=offer, event_date=TODAY,
-                      card_number=make_card(cast.a.unit).number, **extra)
+    return use_record(scope=scope, site=offer.site, offer=offer, event_date=TODAY,
+                      card_number=make_card(cast.a.unit).number)
 
 
 @pytest.mark.parametrize(("case", "status", "code", "field"), [
@@ -273,7 +275,7 @@ def test_cancel_a_use(cast, keys, offers, api):
 
 
 def test_seller_cancels_its_own_sale(cast, keys, offers, api):
-    use = _recorded_use(cast, offers.a, seller=cast.a.seller_org)
+    use = _recorded_use(cast, offers.a, scope=scope_for_user(cast.a.seller))
     response = api(keys.seller).delete(f"/uses/{use.pk}")
     assert response.status_code == 200
     assert Use.objects.get(pk=use.pk).status == UseStatus.CANCELLED

@@ -5,6 +5,7 @@ import re
 
 from django.urls import reverse
 
+from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.cards import numbers
 from kaikukanta.cards.models import Card, CardStatus
 from kaikukanta.cards.services import card_replace
@@ -26,7 +27,7 @@ def test_card_page_lists_uses_of_the_card_and_the_card_it_replaced(cast, client)
     old = make_card(a.unit, children=1)
     _use(old, a.site, today - datetime.timedelta(days=3), children=1)
     stock = Card.objects.create(number=numbers.generate(), status=CardStatus.UNUSED)
-    new = card_replace(actor=a.distributor, card=old, new_number=stock.number)
+    new = card_replace(scope=scope_for_user(a.distributor), card=old, new_number=stock.number)
     _use(new, a.site2, today)
     sign_in(client, a.distributor)
     body = client.get(reverse("cards:card_detail", args=[new.number])).content.decode()

@@ -7,14 +7,16 @@ import threading
 import pytest
 from django.db import connection
 
+from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.cards import errors, services
 from kaikukanta.cards.models import Card, CardEvent, CardStatus
+from kaikukanta.lib.scope import SYSTEM
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_only_one_of_two_concurrent_registrations_wins(cast):
-    batch = services.batch_create(actor=None, area=cast.a.area, count=1)
+    batch = services.batch_create(scope=SYSTEM, area=cast.a.area, count=1)
     number = batch.cards.get().number
     barrier = threading.Barrier(2)
     results: list = []
@@ -22,7 +24,7 @@ def test_only_one_of_two_concurrent_registrations_wins(cast):
     def attempt(side, children):
         try:
             barrier.wait()
-            card = services.card_register(actor=side.distributor, unit=side.unit,
+            card = services.card_register(scope=scope_for_user(side.distributor), unit=side.unit,
                                           number=number, birth_year=1980,
                                           postal_code="02100", children=children)
             results.append(("ok", card.unit_id))
@@ -55,7 +57,7 @@ def test_concurrent_batches_never_share_a_number(cast):
     def make():
         try:
             barrier.wait()
-            results.append(services.batch_create(actor=None, area=cast.a.area, count=300).pk)
+            results.append(services.batch_create(scope=SYSTEM, area=cast.a.area, count=300).pk)
         finally:
             connection.close()
 
@@ -71,9 +73,9 @@ def test_concurrent_batches_never_share_a_number(cast):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_only_one_of_two_concurrent_replacements_wins(cast):
-    batch = services.batch_create(actor=None, area=cast.a.area, count=3)
+    batch = services.batch_create(scope=SYSTEM, area=cast.a.area, count=3)
     first, second, third = batch.cards.order_by("number").values_list("number", flat=True)
-    card = services.card_register(actor=None, unit=cast.a.unit, number=first,
+    card = services.card_register(scope=SYSTEM, unit=cast.a.unit, number=first,
                                   birth_year=1980, postal_code="02100", children=0)
     barrier = threading.Barrier(2)
     results: list = []
@@ -81,7 +83,7 @@ def test_only_one_of_two_concurrent_replacements_wins(cast):
     def attempt(new_number):
         try:
             barrier.wait()
-            services.card_replace(actor=None, card=card, new_number=new_number)
+            services.card_replace(scope=SYSTEM, card=card, new_number=new_number)
             results.append("ok")
         except errors.CardAlreadyReplaced:
             results.append("replaced")

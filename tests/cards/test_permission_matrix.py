@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from kaikukanta.cards import services
 from kaikukanta.cards.urls import urlpatterns
+from kaikukanta.lib.scope import SYSTEM
 from tests.conftest import sign_in
 from tests.factories import make_card
 
@@ -46,7 +47,7 @@ def _user(cast, role):
 @pytest.mark.parametrize("page", sorted(MATRIX))
 def test_permission_matrix(cast, client, page):
     card = make_card(cast.a.unit)
-    batch = services.batch_create(actor=None, area=cast.a.area, count=2)
+    batch = services.batch_create(scope=SYSTEM, area=cast.a.area, count=2)
     stock_number = batch.cards.first().number
     if page == "batch_pdf":
         args = [batch.pk]

@@ -13,6 +13,7 @@ from django.urls import reverse
 from kaikukanta.cards import numbers, services
 from kaikukanta.cards.models import CardBatch, CardStatus
 from kaikukanta.cards.printing import PER_PAGE, batch_pdf
+from kaikukanta.lib.scope import SYSTEM
 
 
 def decode(pdf: bytes) -> tuple[list[str], list[str], int]:
@@ -35,7 +36,7 @@ def page_texts(pdf: bytes) -> str:
 
 @pytest.mark.django_db
 def test_batch_pdf_codes_decode_to_the_batch_numbers(cast, login):
-    batch = services.batch_create(actor=None, area=cast.a.area, count=PER_PAGE + 3)
+    batch = services.batch_create(scope=SYSTEM, area=cast.a.area, count=PER_PAGE + 3)
     expected = sorted(batch.cards.values_list("number", flat=True))
     response = login(cast.a.welfare).get(reverse("cards:batch_pdf", args=[batch.pk]))
     qr, code39, pages = decode(response.content)
@@ -93,7 +94,7 @@ def test_big_batches_download_in_parts(cast, login, monkeypatch):
     from kaikukanta.cards import printing
 
     monkeypatch.setattr(printing, "PART_SIZE", 4)
-    batch = services.batch_create(actor=None, area=cast.a.area, count=10)
+    batch = services.batch_create(scope=SYSTEM, area=cast.a.area, count=10)
     expected = sorted(batch.cards.values_list("number", flat=True))
     client = login(cast.a.welfare)
     listing = client.get(reverse("cards:batch_list")).content.decode()

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone, translation
 
+from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.audit.models import AuditEntry
 from kaikukanta.cards import errors, numbers, services
 from kaikukanta.cards.models import (
@@ -19,6 +20,7 @@ from kaikukanta.cards.models import (
     CardStatus,
     InactiveReason,
 )
+from kaikukanta.lib.scope import SYSTEM
 from kaikukanta.network.models import AreaStatus
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +42,7 @@ def snapshot():
 
 
 def test_batch_create_makes_unique_unused_numbers(cast):
-    batch = services.batch_create(actor=cast.a.welfare, area=cast.a.area, count=500)
+    batch = services.batch_create(scope=scope_for_user(cast.a.welfare), area=cast.a.area, count=500)
     got = list(batch.cards.values_list("number", flat=True))
     assert len(got) == len(set(got)) == 500 == batch.size
     assert all(numbers.is_valid(n) and n[0] not in "XZ" for n in got)
@@ -50,18 +52,18 @@ def test_batch_create_makes_unique_unused_numbers(cast):
 
 
 def test_batch_create_retries_on_collision(cast, monkeypatch):
-    existing = services.batch_create(actor=None, area=cast.a.area, count=1).cards.get().number
+    existing = services.batch_create(scope=SYSTEM, area=cast.a.area, count=1).cards.get().number
     fresh = numbers.generate()
     draws = iter([existing, fresh])
     monkeypatch.setattr(numbers, "generate", lambda prefix="": next(draws))
-    batch = services.batch_create(actor=None, area=cast.a.area, count=1)
+    batch = services.batch_create(scope=SYSTEM, area=cast.a.area, count=1)
     assert batch.cards.get().number == fresh
 
 
 @pytest.mark.parametrize("count", [0, -1, services.MAX_BATCH_SIZE + 1, "5", True])
 def test_batch_size_is_checked(cast, count):
     with pytest.raises(errors.BatchSizeInvalid):
-        services.batch_create(actor=None, area=cast.a.area, count=count)
+        services.batch_create(scope=SYSTEM, area=cast.a.area, count=count)
     assert not CardBatch.objects.exists()
 
 
@@ -89,7 +91,7 @@ def test_register_a_printed_card(cast, stock, register):
 
 
 def test_number_may_come_from_another_areas_stock(cast, stock):
-    card = services.card_register(actor=cast.b.distributor, unit=cast.b.unit,
+    card = services.card_register(scope=scope_for_user(cast.b.distributor), unit=cast.b.unit,
                                   number=stock[0], birth_year=1990, postal_code="87100",
                                   children=0)
     assert card.area == cast.b.area and card.batch.area == cast.a.area
@@ -219,7 +221,7 @@ def test_every_error_code_is_unique_and_has_fi_sv_en_message():
 
 
 def test_mobile_only_card_gets_an_x_number(cast):
-    card = services.card_register_mobile(actor=cast.a.distributor, unit=cast.a.unit,
+    card = services.card_register_mobile(scope=scope_for_user(cast.a.distributor), unit=cast.a.unit,
                                          birth_year=1970, postal_code="02100", children=1)
     assert card.number.startswith("X") and numbers.is_valid(card.number)
     assert card.mobile_only and card.status == CardStatus.ACTIVE and card.batch is None
@@ -227,24 +229,26 @@ def test_mobile_only_card_gets_an_x_number(cast):
 
 def test_mobile_only_card_checks_the_holder_rules(cast):
     with pytest.raises(errors.HolderTooYoung):
-        services.card_register_mobile(actor=None, unit=cast.a.unit,
+        services.card_register_mobile(scope=SYSTEM, unit=cast.a.unit,
                                       birth_year=today().year - 5, postal_code="02100",
                                       children=0)
     assert not Card.objects.exists()
 
 
 def test_community_cards(cast, community_stock, stock):
-    printed = services.community_card_issue(actor=cast.a.distributor, unit=cast.a.unit,
+    printed = services.community_card_issue(scope=scope_for_user(cast.a.distributor),
+                                            unit=cast.a.unit,
                                             number=community_stock[0])
-    mobile = services.community_card_issue(actor=cast.a.distributor, unit=cast.a.unit)
+    mobile = services.community_card_issue(scope=scope_for_user(cast.a.distributor),
+                                           unit=cast.a.unit)
     for card in (printed, mobile):
         assert card.kind == CardKind.COMMUNITY and card.status == CardStatus.ACTIVE
         assert all(getattr(card, f) in (None, "", 0) for f in HOLDER_FIELDS)
         assert card.is_valid_on(today())
     assert mobile.number.startswith("Z") and mobile.mobile_only
     with pytest.raises(errors.CardWrongKind):
-        services.community_card_issue(actor=None, unit=cast.a.unit, number=stock[0])
-    renewed = services.card_renew(actor=None, card=printed)
+        services.community_card_issue(scope=SYSTEM, unit=cast.a.unit, number=stock[0])
+    renewed = services.card_renew(scope=SYSTEM, card=printed)
     assert renewed.events.filter(kind=CardEventKind.RENEWED).exists()
 
 
@@ -254,12 +258,12 @@ def test_community_cards(cast, community_stock, stock):
 def test_renew_gives_a_new_year_from_the_renewal_date(stock, register):
     card = register(stock[0], issued_on=today() - dt.timedelta(days=50))
     first_end = card.valid_until
-    renewed = services.card_renew(actor=None, card=card)
+    renewed = services.card_renew(scope=SYSTEM, card=card)
     assert renewed.issued_on == today() - dt.timedelta(days=50)  # first issue stays
     assert renewed.valid_until > first_end
     assert renewed.events.last().kind == CardEventKind.RENEWED
     with pytest.raises(errors.IssueDateInFuture):
-        services.card_renew(actor=None, card=card, on=today() + dt.timedelta(days=1))
+        services.card_renew(scope=SYSTEM, card=card, on=today() + dt.timedelta(days=1))
 
 
 def test_expired_card_is_not_valid_until_renewed(cast, stock):
@@ -268,21 +272,21 @@ def test_expired_card_is_not_valid_until_renewed(cast, stock):
     old = today() - dt.timedelta(days=400)
     card = make_card(cast.a.unit, issued_on=old)
     assert not card.is_valid_on(today())
-    services.card_renew(actor=None, card=card)
+    services.card_renew(scope=SYSTEM, card=card)
     card.refresh_from_db()
     assert card.is_valid_on(today())
 
 
 def test_update_children_and_options(stock, register):
     card = register(stock[0], children=1)
-    services.card_update(actor=None, card=card, children=3, gender="man")
+    services.card_update(scope=SYSTEM, card=card, children=3, gender="man")
     card.refresh_from_db()
     assert (card.children, card.gender) == (3, "man")
     entry = AuditEntry.objects.get(action="card.updated")
     assert entry.changes == {"number": card.number,
                              "changed": ["children", "optional categories"]}
     with pytest.raises(errors.ChildrenInvalid):
-        services.card_update(actor=None, card=card, children=-1)
+        services.card_update(scope=SYSTEM, card=card, children=-1)
     card.refresh_from_db()
     assert card.children == 3
 
@@ -290,20 +294,21 @@ def test_update_children_and_options(stock, register):
 def test_inactivate(stock, register):
     card = register(stock[0])
     with pytest.raises(errors.InactiveReasonInvalid):
-        services.card_inactivate(actor=None, card=card, reason="bored")
-    services.card_inactivate(actor=None, card=card, reason=InactiveReason.MOVED_AWAY)
+        services.card_inactivate(scope=SYSTEM, card=card, reason="bored")
+    services.card_inactivate(scope=SYSTEM, card=card, reason=InactiveReason.MOVED_AWAY)
     card.refresh_from_db()
     assert card.status == CardStatus.INACTIVE and card.inactivated_on == today()
     assert not card.is_valid_on(today())
     with pytest.raises(errors.CardNotActive):
-        services.card_inactivate(actor=None, card=card, reason=InactiveReason.LOST)
+        services.card_inactivate(scope=SYSTEM, card=card, reason=InactiveReason.LOST)
     with pytest.raises(errors.CardNotActive):
-        services.card_renew(actor=None, card=card)
+        services.card_renew(scope=SYSTEM, card=card)
 
 
 def test_replace_a_lost_card(cast, stock, register):
     old = register(stock[0], children=2, gender="woman")
-    new = services.card_replace(actor=cast.a.distributor, card=old, new_number=stock[1])
+    new = services.card_replace(scope=scope_for_user(cast.a.distributor), card=old,
+                                new_number=stock[1])
     old.refresh_from_db()
     assert old.status == CardStatus.INACTIVE and old.inactive_reason == InactiveReason.LOST
     assert new.replaces == old and old.replaced_by == new
@@ -313,7 +318,7 @@ def test_replace_a_lost_card(cast, stock, register):
     assert new.is_valid_on(today()) and not old.is_valid_on(today())
     assert new.events.get().kind == CardEventKind.REPLACED
     with pytest.raises(errors.CardAlreadyReplaced):
-        services.card_replace(actor=None, card=old, new_number=stock[2])
+        services.card_replace(scope=SYSTEM, card=old, new_number=stock[2])
     assert Card.objects.get(number=stock[2]).status == CardStatus.UNUSED
 
 
@@ -321,16 +326,16 @@ def test_replace_with_a_bad_number_changes_nothing(stock, register):
     old = register(stock[0])
     before = snapshot()
     with pytest.raises(errors.CardAlreadyRegistered):
-        services.card_replace(actor=None, card=old, new_number=stock[0])
+        services.card_replace(scope=SYSTEM, card=old, new_number=stock[0])
     with pytest.raises(errors.CardUnknown):
-        services.card_replace(actor=None, card=old, new_number=numbers.generate())
+        services.card_replace(scope=SYSTEM, card=old, new_number=numbers.generate())
     assert snapshot() == before
 
 
 def test_replace_a_card_reported_lost_earlier(stock, register):
     old = register(stock[0])
-    services.card_inactivate(actor=None, card=old, reason=InactiveReason.STOLEN)
-    new = services.card_replace(actor=None, card=old, new_number=stock[1],
+    services.card_inactivate(scope=SYSTEM, card=old, reason=InactiveReason.STOLEN)
+    new = services.card_replace(scope=SYSTEM, card=old, new_number=stock[1],
                                 reason=InactiveReason.STOLEN)
     assert new.replaces_id == old.pk
 
@@ -339,16 +344,16 @@ def test_move_to_another_unit(cast, stock, register):
     from kaikukanta.network import services as network_services
 
     card = register(stock[0])
-    other = network_services.unit_create(actor=None, organisation=cast.a.distributor_org,
+    other = network_services.unit_create(scope=SYSTEM, organisation=cast.a.distributor_org,
                                          name="Second unit")
-    moved = services.card_move(actor=cast.a.welfare, card=card, unit=other)
+    moved = services.card_move(scope=scope_for_user(cast.a.welfare), card=card, unit=other)
     assert moved.unit == other and moved.area == cast.a.area
     assert moved.events.last().kind == CardEventKind.MOVED
     with pytest.raises(errors.CardMoveInvalid):
-        services.card_move(actor=None, card=card, unit=other)  # same unit
+        services.card_move(scope=SYSTEM, card=card, unit=other)  # same unit
     with pytest.raises(errors.CardMoveInvalid):
-        services.card_move(actor=None, card=card, unit=cast.a.site)  # a venue site
-    moved = services.card_move(actor=None, card=card, unit=cast.b.unit)
+        services.card_move(scope=SYSTEM, card=card, unit=cast.a.site)  # a venue site
+    moved = services.card_move(scope=SYSTEM, card=card, unit=cast.b.unit)
     assert moved.area == cast.b.area
 
 
@@ -357,30 +362,35 @@ def test_stats_hook_is_called_for_every_event(cast, stock, register, monkeypatch
     monkeypatch.setattr("kaikukanta.stats.hooks.on_card_event",
                         lambda card, event: calls.append(event.kind))
     card = register(stock[0])
-    services.card_renew(actor=None, card=card)
-    services.card_update(actor=None, card=card, children=0)
-    new = services.card_replace(actor=None, card=card, new_number=stock[1])
-    services.card_inactivate(actor=None, card=new, reason=InactiveReason.HOLDER_REQUEST)
+    services.card_renew(scope=SYSTEM, card=card)
+    services.card_update(scope=SYSTEM, card=card, children=0)
+    new = services.card_replace(scope=SYSTEM, card=card, new_number=stock[1])
+    services.card_inactivate(scope=SYSTEM, card=new, reason=InactiveReason.HOLDER_REQUEST)
     assert calls == ["registered", "renewed", "updated", "inactivated", "replaced",
                      "inactivated"]
 
 
 def test_every_change_is_audited_without_holder_data(cast, stock, community_stock, register):
+    from kaikukanta.accounts.models import Membership, Role
     from kaikukanta.network import services as network_services
 
     card = register(stock[0], birth_year=1977, postal_code="02100", children=3,
                     gender="woman", life_situation="pensioner", preferred_language="sv")
-    services.card_renew(actor=cast.a.distributor, card=card)
-    services.card_update(actor=cast.a.distributor, card=card, children=4)
-    new = services.card_replace(actor=cast.a.distributor, card=card, new_number=stock[1])
-    other = network_services.unit_create(actor=None, organisation=cast.a.distributor_org,
+    services.card_renew(scope=scope_for_user(cast.a.distributor), card=card)
+    services.card_update(scope=scope_for_user(cast.a.distributor), card=card, children=4)
+    new = services.card_replace(scope=scope_for_user(cast.a.distributor), card=card,
+                                new_number=stock[1])
+    other = network_services.unit_create(scope=SYSTEM, organisation=cast.a.distributor_org,
                                          name="Other unit")
-    services.card_move(actor=cast.a.welfare, card=new, unit=other)
-    services.card_inactivate(actor=cast.a.distributor, card=new,
+    services.card_move(scope=scope_for_user(cast.a.welfare), card=new, unit=other)
+    # changes belong to the card's unit now: the distributor works there too
+    Membership.objects.create(user=cast.a.distributor, role=Role.DISTRIBUTOR_STAFF,
+                              organisation=cast.a.distributor_org, unit=other)
+    services.card_inactivate(scope=scope_for_user(cast.a.distributor), card=new,
                              reason=InactiveReason.HOLDER_REQUEST)
-    services.community_card_issue(actor=cast.a.distributor, unit=cast.a.unit,
+    services.community_card_issue(scope=scope_for_user(cast.a.distributor), unit=cast.a.unit,
                                   number=community_stock[0])
-    services.card_register_mobile(actor=cast.a.distributor, unit=cast.a.unit,
+    services.card_register_mobile(scope=scope_for_user(cast.a.distributor), unit=cast.a.unit,
                                   birth_year=1977, postal_code="02100", children=0)
     entries = AuditEntry.objects.filter(action__startswith="card.").order_by("id")
     assert [e.action for e in entries] == [
@@ -398,7 +408,7 @@ def test_every_change_is_audited_without_holder_data(cast, stock, community_stoc
 
 def test_void_an_unused_number(cast, stock, register):
     card = Card.objects.get(number=stock[0])
-    services.card_void(actor=cast.a.welfare, card=card)
+    services.card_void(scope=scope_for_user(cast.a.welfare), card=card)
     card.refresh_from_db()
     assert card.status == CardStatus.VOIDED
     assert card.events.get().kind == CardEventKind.VOIDED
@@ -406,9 +416,9 @@ def test_void_an_unused_number(cast, stock, register):
     with pytest.raises(errors.CardVoided):
         register(stock[0])
     with pytest.raises(errors.CardNotInStock):
-        services.card_void(actor=None, card=card)
+        services.card_void(scope=SYSTEM, card=card)
     registered = register(stock[1])
     with pytest.raises(errors.CardNotInStock):
-        services.card_void(actor=None, card=registered)
+        services.card_void(scope=SYSTEM, card=registered)
     registered.refresh_from_db()
     assert registered.status == CardStatus.ACTIVE

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from kaikukanta.cards import numbers, services
 from kaikukanta.cards.models import Card, CardEvent, CardStatus, InactiveReason
+from kaikukanta.lib.scope import SYSTEM
 from tests.factories import make_card
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +66,7 @@ def test_mobile_only_card_from_the_form(cast, login):
 )
 def test_each_wrong_input_shows_its_message_and_stores_nothing(cast, stock, postal_codes,
                                                               login, change, message):
-    services.card_register(actor=None, unit=cast.a.unit, number=stock[1], birth_year=1980,
+    services.card_register(scope=SYSTEM, unit=cast.a.unit, number=stock[1], birth_year=1980,
                            postal_code="02100", children=0)
     client = login(cast.a.distributor)
     number = {"UNKNOWN": "K7M4-9Q", "BAD": stock[0][:-1] + ("A" if stock[0][-1] != "A"
@@ -124,7 +125,7 @@ def test_card_list_query_count(cast, login, django_assert_max_num_queries):
 
 
 def test_lifecycle_through_the_pages(cast, stock, login):
-    card = services.card_register(actor=None, unit=cast.a.unit, number=stock[0],
+    card = services.card_register(scope=SYSTEM, unit=cast.a.unit, number=stock[0],
                                   birth_year=1980, postal_code="02100", children=1)
     client = login(cast.a.distributor)
     url = lambda name, n=card.number: reverse(f"cards:{name}", args=[n])  # noqa: E731
@@ -147,7 +148,7 @@ def test_lifecycle_through_the_pages(cast, stock, login):
 
 
 def test_replace_with_unknown_number_shows_error(cast, stock, login):
-    card = services.card_register(actor=None, unit=cast.a.unit, number=stock[0],
+    card = services.card_register(scope=SYSTEM, unit=cast.a.unit, number=stock[0],
                                   birth_year=1980, postal_code="02100", children=1)
     client = login(cast.a.distributor)
     response = client.post(reverse("cards:card_replace", args=[card.number]),
@@ -199,7 +200,7 @@ def test_welfare_coordinator_moves_a_card(cast, login):
     from kaikukanta.network import services as network_services
 
     card = make_card(cast.a.unit)
-    other = network_services.unit_create(actor=None, organisation=cast.a.distributor_org,
+    other = network_services.unit_create(scope=SYSTEM, organisation=cast.a.distributor_org,
                                          name="Youth work")
     # distributor staff may not move
     assert login(cast.a.distributor).post(reverse("cards:card_move", args=[card.number]),
@@ -306,7 +307,7 @@ def test_registration_problems_lists_each_rule(cast, stock):
 def test_coordinator_filters_by_unit(cast, login):
     from kaikukanta.network import services as network_services
 
-    other = network_services.unit_create(actor=None, organisation=cast.a.distributor_org,
+    other = network_services.unit_create(scope=SYSTEM, organisation=cast.a.distributor_org,
                                          name="Youth work")
     first = make_card(cast.a.unit)
     second = make_card(other)

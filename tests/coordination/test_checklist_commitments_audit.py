@@ -6,12 +6,14 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.audit.models import AuditEntry
 from kaikukanta.audit.services import audit_log
 from kaikukanta.cards.models import CardBatch
 from kaikukanta.coordination import services
 from kaikukanta.coordination.models import STEP_ORDER, AreaChecklistStep, ChecklistStep
 from kaikukanta.lib.errors import NotAllowed
+from kaikukanta.network import services as network_services
 from kaikukanta.network.errors import AlreadyCommitted
 from kaikukanta.network.models import Commitment, OperatingModelVersion
 from tests.conftest import sign_in
@@ -75,7 +77,7 @@ def test_checklist_of_other_area_is_404_and_bad_input_refused(cast, client):
     assert client.get(bad).status_code == 403
     assert not AreaChecklistStep.objects.exists()
     with pytest.raises(NotAllowed):
-        services.checklist_step_set(actor=cast.a.distributor, area=cast.a.area,
+        services.checklist_step_set(scope=scope_for_user(cast.a.distributor), area=cast.a.area,
                                     step="workshop", status="done")
 
 
@@ -127,14 +129,15 @@ def test_staff_acknowledges_and_coordinator_sees_who(cast, client, model_v1):
 
 def test_commitment_scope(cast, model_v1):
     with pytest.raises(NotAllowed):
-        services.commitment_acknowledge_current(actor=cast.a.welfare,
+        network_services.commitment_acknowledge(scope=scope_for_user(cast.a.welfare),
                                                 organisation=cast.a.venue_org)
     with pytest.raises(NotAllowed):
-        services.commitment_acknowledge_current(actor=cast.b.culture,
+        network_services.commitment_acknowledge(scope=scope_for_user(cast.b.culture),
                                                 organisation=cast.a.venue_org)
-    services.commitment_acknowledge_current(actor=cast.a.culture, organisation=cast.a.venue_org)
+    network_services.commitment_acknowledge(scope=scope_for_user(cast.a.culture),
+                                            organisation=cast.a.venue_org)
     with pytest.raises(AlreadyCommitted):
-        services.commitment_acknowledge_current(actor=cast.a.venue,
+        network_services.commitment_acknowledge(scope=scope_for_user(cast.a.venue),
                                                 organisation=cast.a.venue_org)
 
 
@@ -173,14 +176,18 @@ def test_national_admin_edits_an_area(cast, geo, login):
 @pytest.fixture
 def entries(cast):
     a, b = cast.a, cast.b
-    audit_log(action="card.registered", actor=a.distributor, target_label="Card ABCD-2345",
+    audit_log(action="card.registered", scope=scope_for_user(a.distributor),
+              target_label="Card ABCD-2345",
               area=a.area, organisation=a.distributor_org,
               changes={"number": "ABCD2345", "birth_year": 1980, "postal_code": "02100"})
-    audit_log(action="use.recorded", actor=a.venue, target_label="Use 1", area=a.area,
+    audit_log(action="use.recorded", scope=scope_for_user(a.venue), target_label="Use 1",
+              area=a.area,
               organisation=a.venue_org, changes={"number": "ABCD2345"})
-    audit_log(action="card.registered", actor=b.distributor, target_label="Card ZZZZ-9999",
+    audit_log(action="card.registered", scope=scope_for_user(b.distributor),
+              target_label="Card ZZZZ-9999",
               area=b.area, organisation=b.distributor_org)
-    old = audit_log(action="use.recorded", actor=a.venue, target_label="Old use", area=a.area,
+    old = audit_log(action="use.recorded", scope=scope_for_user(a.venue), target_label="Old use",
+                    area=a.area,
                     organisation=a.venue_org)
     AuditEntry.objects.filter(pk=old.pk).update(at=datetime.datetime(2025, 1, 1,
                                                                       tzinfo=datetime.UTC))
@@ -230,9 +237,11 @@ def test_national_sees_everything_in_the_audit_log(cast, login, entries):
 def test_real_card_registration_shows_number_not_holder(cast, postal_codes, login):
     from kaikukanta.cards import services as card_services
 
-    batch = card_services.batch_create(actor=cast.a.welfare, area=cast.a.area, count=1)
+    batch = card_services.batch_create(scope=scope_for_user(cast.a.welfare), area=cast.a.area,
+                                       count=1)
     number = batch.cards.get().number
-    card_services.card_register(actor=cast.a.distributor, unit=cast.a.unit, number=number,
+    card_services.card_register(scope=scope_for_user(cast.a.distributor), unit=cast.a.unit,
+                                number=number,
                                 birth_year=1957, postal_code="02100", children=3,
                                 gender="", life_situation="", preferred_language="")
     client = login(cast.a.welfare)

@@ -106,7 +106,7 @@ def test_new_area_from_national_admin_to_signed_in_distributor(cast, geo, postal
 
     # the area's card stock is printed and the trial starts; Jonna registers a card from
     # the new area's stock at her desk
-    batch = batch_create(actor=hanna, area=area, count=5)
+    batch = batch_create(scope=scope_for_user(hanna), area=area, count=5)
     national = Client()
     sign_in(national, cast.national)
     response = national.post(reverse("coordination:area_edit", args=[area.pk]), {

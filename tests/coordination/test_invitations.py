@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kaikukanta.accounts.models import Membership, Role, User
+from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.coordination import services
 from kaikukanta.coordination.errors import RoleScopeInvalid
 from kaikukanta.coordination.models import Invitation, InvitationStatus, hash_token
@@ -19,7 +20,8 @@ NEW_PASSWORD = "Kulttuuria-kaikille-2026"
 
 
 def invite(cast, **kw):
-    fields = {"actor": cast.a.welfare, "email": "new@espoo.test", "name": "New Person",
+    fields = {"scope": scope_for_user(cast.a.welfare), "email": "new@espoo.test",
+                                      "name": "New Person",
               "role": Role.DISTRIBUTOR_STAFF, "organisation": cast.a.distributor_org,
               "unit": cast.a.unit, "language": "en"}
     fields.update(kw)
@@ -153,16 +155,19 @@ def test_who_may_invite_whom(cast, actor, kw):
 
     user = cast.outsider if actor == "outsider" else resolve(actor)
     with pytest.raises(NotAllowed):
-        invite(cast, actor=user, **{k: resolve(v) for k, v in kw.items()})
+        invite(cast, scope=scope_for_user(user), **{k: resolve(v) for k, v in kw.items()})
     assert not Invitation.objects.exists()
 
 
 def test_allowed_invitations(cast):
-    invite(cast, actor=cast.a.culture, role=Role.VENUE_STAFF, organisation=cast.a.venue_org,
+    invite(cast, scope=scope_for_user(cast.a.culture), role=Role.VENUE_STAFF,
+           organisation=cast.a.venue_org,
            unit=cast.a.site2)
-    invite(cast, actor=cast.a.culture, role=Role.SELLER_STAFF, organisation=cast.a.seller_org,
+    invite(cast, scope=scope_for_user(cast.a.culture), role=Role.SELLER_STAFF,
+           organisation=cast.a.seller_org,
            unit=None, email="s@espoo.test")
-    invite(cast, actor=cast.national, role=Role.CULTURE_COORDINATOR, area=cast.b.area,
+    invite(cast, scope=scope_for_user(cast.national), role=Role.CULTURE_COORDINATOR,
+           area=cast.b.area,
            organisation=None, unit=None, email="c@kainuu.test")
     assert Invitation.objects.count() == 3
 
@@ -176,7 +181,7 @@ def test_role_scope_must_fit(cast, kw):
     if kw.get("unit") == "b.unit":
         kw = {"unit": cast.b.unit}
     with pytest.raises(RoleScopeInvalid):
-        invite(cast, actor=cast.national, **kw)
+        invite(cast, scope=scope_for_user(cast.national), **kw)
 
 
 @pytest.mark.parametrize(("lang", "subject", "text"), [
@@ -265,12 +270,13 @@ def test_national_admin_cannot_deactivate_self(cast):
     from kaikukanta.coordination.errors import CannotDeactivateSelf
 
     with pytest.raises(CannotDeactivateSelf):
-        services.user_set_active(actor=cast.national, user=cast.national, is_active=False)
+        services.user_set_active(scope=scope_for_user(cast.national), user=cast.national,
+                                 is_active=False)
 
 
 def test_invitation_lists_are_scoped(cast, login):
     mine = invite(cast)
-    other = invite(cast, actor=cast.b.welfare, organisation=cast.b.distributor_org,
+    other = invite(cast, scope=scope_for_user(cast.b.welfare), organisation=cast.b.distributor_org,
                    unit=cast.b.unit, email="other@kainuu.test")
     client = login(cast.a.welfare)
     invitations = list(client.get(reverse("coordination:invitation_list")).context["invitations"])
@@ -346,7 +352,7 @@ def test_only_the_national_team_marks_reviews(cast, client, who):
     from kaikukanta.coordination.models import DistributorReview
 
     org = services.organisation_add(
-        actor=cast.a.welfare, area=cast.a.area, name="New NGO", kind="distributor",
+        scope=scope_for_user(cast.a.welfare), area=cast.a.area, name="New NGO", kind="distributor",
         sector="third", contact_name="C", contact_email="c@espoo.test")
     review = DistributorReview.objects.get(organisation=org)
     sign_in(client, getattr(cast.a, who[2:]))

@@ -4,6 +4,7 @@ organisations are 404, roles without coordination work get 403."""
 import pytest
 from django.urls import reverse
 
+from kaikukanta.lib.scope import SYSTEM
 from kaikukanta.network import services as network_services
 from kaikukanta.network.models import Organisation, Unit
 from tests.conftest import sign_in
@@ -66,9 +67,9 @@ def expected(role: str, name: str, key: str | None) -> int:
 @pytest.fixture
 def objects(cast):
     a, b = cast.a, cast.b
-    link = network_services.seller_link_request(actor=None, seller=b.seller_org,
+    link = network_services.seller_link_request(scope=SYSTEM, seller=b.seller_org,
                                                 venue=a.venue_org)
-    network_services.seller_link_decide(actor=None, link=link, approve=True)
+    network_services.seller_link_decide(scope=SYSTEM, link=link, approve=True)
     return {
         "area_a": a.area, "area_b": b.area, "dist_a": a.distributor_org,
         "venue_a": a.venue_org, "seller_a": a.seller_org, "dist_b": b.distributor_org,
@@ -172,7 +173,7 @@ def test_culture_coordinator_creates_a_venue_without_national_flag(cast, login):
 def test_seller_link_decisions(cast, client, who, link_of, status):
     venue = getattr(cast, link_of).venue_org
     seller = cast.b.seller_org
-    link = network_services.seller_link_request(actor=None, seller=seller, venue=venue)
+    link = network_services.seller_link_request(scope=SYSTEM, seller=seller, venue=venue)
     user = cast.national if who == "national" else getattr(getattr(cast, who[0]), who[2:])
     sign_in(client, user)
     response = client.post(reverse("coordination:seller_link_decide", args=[link.pk]),

@@ -10,9 +10,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.audit.models import AuditEntry
 from kaikukanta.audit.services import audit_log
 from kaikukanta.cards import services as card_services
+from kaikukanta.lib.scope import SYSTEM
 
 
 @pytest.fixture
@@ -28,7 +30,8 @@ def log(cast):
         ("api_key.created", a.seller_org),
         ("area.updated", None), ("checklist.updated", None),
     ]:
-        audit_log(action=action, target_label=f"{action} {org or 'area'}", area=a.area,
+        audit_log(action=action, scope=SYSTEM, target_label=f"{action} {org or 'area'}",
+                  area=a.area,
                   organisation=org)
     return cast
 
@@ -74,9 +77,9 @@ def test_issue11_culture_side_never_sees_which_unit_issued_a_card(cast, postal_c
     a = cast.a
     a.unit.name = "Mental health association Mielikki"
     a.unit.save()
-    batch = card_services.batch_create(actor=a.welfare, area=a.area, count=1)
+    batch = card_services.batch_create(scope=scope_for_user(a.welfare), area=a.area, count=1)
     number = batch.cards.get().number
-    card_services.card_register(actor=a.distributor, unit=a.unit, number=number,
+    card_services.card_register(scope=scope_for_user(a.distributor), unit=a.unit, number=number,
                                 birth_year=1957, postal_code="02100", children=3,
                                 gender="", life_situation="", preferred_language="")
     client = login(a.culture)

@@ -16,6 +16,7 @@ import pytest
 from openpyxl import load_workbook
 
 from kaikukanta.cards import services as card_services
+from kaikukanta.lib.scope import SYSTEM
 from kaikukanta.lib.untrusted import FORMULA_LEADS, pdf_text, spreadsheet_cell
 from kaikukanta.usage.models import Offer
 from tests.conftest import sign_in
@@ -149,7 +150,7 @@ def test_issue11_pdf_text_escapes_markup():
 
 
 def test_issue11_card_batch_pdf_with_a_hostile_area_name(hostile, client):
-    batch = card_services.batch_create(actor=None, area=hostile.a.area, count=2)
+    batch = card_services.batch_create(scope=SYSTEM, area=hostile.a.area, count=2)
     sign_in(client, hostile.a.welfare)
     r = client.get(f"/cards/stock/{batch.pk}/print.pdf")
     assert r.status_code == 200 and r.content.startswith(b"%PDF")

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from kaikukanta.accounts.models import Membership, Role, User
+from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.coordination import services
 from kaikukanta.coordination.errors import InvitationAccountDeactivated, InvitationNeedsSignIn
 from kaikukanta.coordination.models import Invitation, InvitationStatus
@@ -22,7 +23,8 @@ NEW_PASSWORD = "Attacker-chosen-2026"
 
 def invite(cast, email="distributor@espoo.test"):
     return services.invitation_create(
-        actor=cast.a.welfare, email=email, name="Someone", role=Role.DISTRIBUTOR_STAFF,
+        scope=scope_for_user(cast.a.welfare), email=email, name="Someone",
+                             role=Role.DISTRIBUTOR_STAFF,
         organisation=cast.a.distributor_org, unit=cast.a.unit, language="en")
 
 
@@ -39,7 +41,7 @@ def test_issue11_deactivation_revokes_pending_invitations(cast, client):
     staff = cast.a.distributor
     before = invite(cast)
     other_address = invite(cast, email="someone.else@espoo.test")
-    services.user_set_active(actor=cast.a.welfare, user=staff, is_active=False)
+    services.user_set_active(scope=scope_for_user(cast.a.welfare), user=staff, is_active=False)
     before.refresh_from_db()
     other_address.refresh_from_db()
     assert before.status == InvitationStatus.REVOKED
@@ -54,7 +56,7 @@ def test_issue11_deactivation_revokes_pending_invitations(cast, client):
 def test_issue11_an_invitation_sent_after_deactivation_does_not_reactivate(cast, client, how):
     staff = cast.a.distributor
     roles_before = set(staff.memberships.values_list("pk", flat=True))
-    services.user_set_active(actor=cast.a.welfare, user=staff, is_active=False)
+    services.user_set_active(scope=scope_for_user(cast.a.welfare), user=staff, is_active=False)
     inv = invite(cast)
     if how == "form":
         r = post_password(client, inv)

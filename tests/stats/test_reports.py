@@ -6,8 +6,10 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.audit.models import AuditEntry
 from kaikukanta.geo.models import Municipality, WellbeingCounty
+from kaikukanta.lib.scope import SYSTEM
 from kaikukanta.network import services as network_services
 from kaikukanta.network.models import AreaStatus
 from kaikukanta.stats import services
@@ -38,7 +40,7 @@ def test_annual_row(cast):
 
 def test_network_municipalities_by_year(cast, geo):
     oulu = network_services.area_create(
-        actor=None, name="Oulu", municipalities=[geo.municipalities["564"]],
+        scope=SYSTEM, name="Oulu", municipalities=[geo.municipalities["564"]],
         status=AreaStatus.TRIAL, status_since=datetime.date(2024, 1, 15))
     assert oulu.pk
     assert [m.code for m in network_municipalities(2023)] == ["049", "205", "765"]
@@ -68,13 +70,14 @@ def keusote(db, cast):
         for code, name, pop in [("858", "Tuusula", 40384), ("186", "Järvenpää", 45000),
                                 ("106", "Hyvinkää", 45187)]]
     network_services.area_create(
-        actor=None, name="Keski-Uusimaa", municipalities=towns, status=AreaStatus.PERMANENT,
+        scope=SYSTEM, name="Keski-Uusimaa", municipalities=towns, status=AreaStatus.PERMANENT,
         status_since=datetime.date(2021, 1, 1), wellbeing_county=county)
     return county
 
 
 def test_cost_split_with_the_presentations_rate(keusote, cast):
-    share = services.cost_share_save(actor=cast.national, year=Y, population_year=2022,
+    share = services.cost_share_save(scope=scope_for_user(cast.national), year=Y,
+                                     population_year=2022,
                                      rate_per_resident=Decimal("0.0105"))
     split = cost_split(share)
     munis = {p.name: p for p in split.municipalities}
@@ -93,7 +96,8 @@ def test_cost_split_with_the_presentations_rate(keusote, cast):
 
 
 def test_cost_split_of_a_total(keusote, cast):
-    share = services.cost_share_save(actor=cast.national, year=Y, population_year=2022,
+    share = services.cost_share_save(scope=scope_for_user(cast.national), year=Y,
+                                     population_year=2022,
                                      total=Decimal("10000.00"))
     split = cost_split(share)
     residents = 305274 + 36297 + 10354 + 130571 + (36297 + 10354) + 130571
@@ -103,12 +107,12 @@ def test_cost_split_of_a_total(keusote, cast):
 
 def test_cost_share_rules(cast):
     with pytest.raises(CostShareInvalid):
-        services.cost_share_save(actor=cast.national, year=Y, population_year=2022)
+        services.cost_share_save(scope=scope_for_user(cast.national), year=Y, population_year=2022)
     with pytest.raises(CostShareInvalid):
-        services.cost_share_save(actor=cast.national, year=Y, population_year=2022,
+        services.cost_share_save(scope=scope_for_user(cast.national), year=Y, population_year=2022,
                                  rate_per_resident=Decimal("0.01"), total=Decimal("5"))
     with pytest.raises(CostShareInvalid):
-        services.cost_share_save(actor=cast.national, year=Y, population_year=2022,
+        services.cost_share_save(scope=scope_for_user(cast.national), year=Y, population_year=2022,
                                  total=Decimal("-5"))
 
 

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from kaikukanta.cards.models import CardEvent, CardEventKind
+from kaikukanta.lib.scope import SYSTEM
 from kaikukanta.stats import hooks, services
 from kaikukanta.stats.models import (
     CardsUsedYear,
@@ -113,7 +114,7 @@ def test_concurrent_uses_are_all_counted(cast):
 def test_card_move_moves_its_uses_to_the_new_unit(cast):
     from kaikukanta.network import services as network_services
 
-    new_unit = network_services.unit_create(actor=None, organisation=cast.a.distributor_org,
+    new_unit = network_services.unit_create(scope=SYSTEM, organisation=cast.a.distributor_org,
                                             name="Second office")
     card = make_card(cast.a.unit)
     make_use(card, cast.a.site, D)

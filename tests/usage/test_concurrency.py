@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.lib.errors import DomainError
 from kaikukanta.usage import services
 from kaikukanta.usage.models import Category, Offer, OfferKind, Use
@@ -22,7 +23,8 @@ def test_two_desks_selling_the_last_place(cast):
                                  cap_per_date=2)
     today = timezone.localdate()
     first = mk(cast.a.unit)
-    services.use_record(actor=cast.a.venue, site=cast.a.site, card_number=first.number,
+    services.use_record(scope=scope_for_user(cast.a.venue), site=cast.a.site,
+                        card_number=first.number,
                         event_date=today, offer=offer)
     cards = [mk(cast.a.unit), mk(cast.a.unit)]
     barrier = threading.Barrier(2)
@@ -31,7 +33,7 @@ def test_two_desks_selling_the_last_place(cast):
     def sell(card):
         try:
             barrier.wait()
-            services.use_record(actor=cast.a.venue, site=cast.a.site,
+            services.use_record(scope=scope_for_user(cast.a.venue), site=cast.a.site,
                                 card_number=card.number, event_date=today, offer=offer)
             results.append("ok")
         except DomainError as exc:
@@ -58,7 +60,7 @@ def test_same_form_submitted_twice_at_once(cast):
     def submit():
         try:
             barrier.wait()
-            use = services.use_record(actor=cast.a.venue, site=cast.a.site,
+            use = services.use_record(scope=scope_for_user(cast.a.venue), site=cast.a.site,
                                       card_number=card.number, event_date=timezone.localdate(),
                                       category=Category.CULTURE, request_token="same-token")
             ids.append(use.pk)
@@ -106,7 +108,8 @@ def test_last_place_on_a_fresh_date(cast):
     cards = [mk(cast.a.unit), mk(cast.a.unit)]
 
     def sell(card):
-        services.use_record(actor=cast.a.venue, site=cast.a.site, card_number=card.number,
+        services.use_record(scope=scope_for_user(cast.a.venue), site=cast.a.site,
+                            card_number=card.number,
                             event_date=timezone.localdate(), offer=offer)
 
     assert _race(sell, [(c,) for c in cards]) == ["offer_cap_reached", "ok"]
@@ -119,7 +122,8 @@ def test_same_card_at_two_desks_at_once(cast):
     card = mk(cast.a.unit)
 
     def record(token):
-        services.use_record(actor=cast.a.venue, site=cast.a.site, card_number=card.number,
+        services.use_record(scope=scope_for_user(cast.a.venue), site=cast.a.site,
+                            card_number=card.number,
                             event_date=timezone.localdate(), category=Category.CULTURE,
                             request_token=token)
 

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.cards.models import HOLDER_FIELDS, CardStatus
 from kaikukanta.usage import services
 from kaikukanta.usage.models import Category, Offer, OfferKind, Use, UseStatus
@@ -156,9 +157,10 @@ def test_desk_by_role(cast, client, who, status):
 
 def test_venue_sees_only_its_uses_and_cancels_within_scope(cast, card, card_b, offer, client,
                                                           today):
-    use = services.use_record(actor=cast.a.venue, site=cast.a.site, card_number=card.number,
+    use = services.use_record(scope=scope_for_user(cast.a.venue), site=cast.a.site,
+                              card_number=card.number,
                               event_date=today, offer=offer)
-    other = services.use_record(actor=cast.b.venue, site=cast.b.site,
+    other = services.use_record(scope=scope_for_user(cast.b.venue), site=cast.b.site,
                                 card_number=card_b.number, event_date=today,
                                 category=Category.CULTURE)
     sign_in(client, cast.b.venue)
@@ -180,9 +182,11 @@ def test_venue_sees_only_its_uses_and_cancels_within_scope(cast, card, card_b, o
 
 
 def test_month_counts(cast, card, offer, client, today):
-    services.use_record(actor=cast.a.venue, site=cast.a.site, card_number=card.number,
+    services.use_record(scope=scope_for_user(cast.a.venue), site=cast.a.site,
+                        card_number=card.number,
                         event_date=today, offer=offer, children=2)
-    services.use_record(actor=cast.a.venue, site=cast.a.site, card_number=card.number,
+    services.use_record(scope=scope_for_user(cast.a.venue), site=cast.a.site,
+                        card_number=card.number,
                         event_date=today, category=Category.CULTURE, children=1)
     sign_in(client, cast.a.venue)
     r = client.get(reverse("usage:use_months"))
@@ -207,7 +211,8 @@ def test_backfill_one_by_one(cast, card, offer, client, today):
 def test_query_counts_stay_flat(cast, offer, client, today, django_assert_max_num_queries):
     for _ in range(15):
         c = mk(cast.a.unit, children=1)
-        services.use_record(actor=cast.a.venue, site=cast.a.site, card_number=c.number,
+        services.use_record(scope=scope_for_user(cast.a.venue), site=cast.a.site,
+                            card_number=c.number,
                             event_date=today, offer=offer, children=1)
     sign_in(client, cast.a.venue)
     client.get(DESK, {"site": cast.a.site.pk})

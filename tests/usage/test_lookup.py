@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.cards import numbers
 from kaikukanta.cards.errors import CardCheckCharacter, CardNumberInvalid
 from kaikukanta.cards.models import CardKind, CardStatus
+from kaikukanta.lib.scope import Scope
 from kaikukanta.usage import errors, selectors, services
 from kaikukanta.usage.models import LookupLog
 from tests.conftest import sign_in
@@ -52,8 +54,8 @@ def test_malformed_numbers_raise(cast, today):
 
 
 def test_every_lookup_is_logged(cast, card):
-    services.card_lookup(user=cast.a.venue, number_text=card.number)
-    services.card_lookup(user=cast.a.venue, number_text=numbers.generate())
+    services.card_lookup(scope=scope_for_user(cast.a.venue), number_text=card.number)
+    services.card_lookup(scope=scope_for_user(cast.a.venue), number_text=numbers.generate())
     logs = list(LookupLog.objects.order_by("id"))
     assert [(log.user, log.found, log.area) for log in logs] == [
         (cast.a.venue, True, cast.a.area), (cast.a.venue, False, cast.a.area)]
@@ -62,18 +64,19 @@ def test_every_lookup_is_logged(cast, card):
 def test_guessing_is_slowed_down(cast, card, settings):
     settings.KAIKUKANTA_LOOKUP_UNKNOWN_LIMIT = 3
     for _ in range(3):
-        assert services.card_lookup(user=cast.a.venue,
+        assert services.card_lookup(scope=scope_for_user(cast.a.venue),
                                     number_text=numbers.generate()).status == "unknown"
     with pytest.raises(errors.LookupThrottled) as exc:
-        services.card_lookup(user=cast.a.venue, number_text=card.number)
+        services.card_lookup(scope=scope_for_user(cast.a.venue), number_text=card.number)
     assert exc.value.http_status == 429 and exc.value.code == "lookup_throttled"
     assert LookupLog.objects.filter(throttled=True).count() == 1
     # another user and an API client label are counted apart
-    assert services.card_lookup(user=cast.a.site_staff, number_text=card.number).is_valid
+    assert services.card_lookup(scope=scope_for_user(cast.a.site_staff),
+                                number_text=card.number).is_valid
     for _ in range(3):
-        services.card_lookup(actor_label="api:partner", number_text=numbers.generate())
+        services.card_lookup(scope=Scope(label="api:partner"), number_text=numbers.generate())
     with pytest.raises(errors.LookupThrottled):
-        services.card_lookup(actor_label="api:partner", number_text=numbers.generate())
+        services.card_lookup(scope=Scope(label="api:partner"), number_text=numbers.generate())
 
 
 def test_desk_page_answers_429_and_coordinator_sees_it(cast, card, settings, client):

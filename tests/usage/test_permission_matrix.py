@@ -6,6 +6,7 @@ import pytest
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
+from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.usage.models import Category, Offer, OfferKind
 from kaikukanta.usage.services import use_record
 from tests.conftest import sign_in
@@ -27,7 +28,7 @@ def objs(cast):
     offer = Offer.objects.create(venue=cast.a.venue_org, site=cast.a.site, title_fi="Näyttely",
                                  category=Category.CULTURE, kind=OfferKind.ADMISSION)
     card = mk(cast.a.unit)
-    use = use_record(actor=cast.a.venue, site=cast.a.site, card_number=card.number,
+    use = use_record(scope=scope_for_user(cast.a.venue), site=cast.a.site, card_number=card.number,
                      event_date=timezone.localdate(), offer=offer)
     return {"offer": offer, "use": use, "site": cast.a.site}
 

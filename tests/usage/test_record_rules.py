@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.audit.models import AuditEntry
 from kaikukanta.cards.errors import CardNumberInvalid, CardUnknown
 from kaikukanta.cards.models import CardKind, CardStatus, InactiveReason
@@ -30,7 +31,7 @@ from tests.usage.conftest import mk as make_card
 def record(cast, card, **kw):
     kw.setdefault("event_date", timezone.localdate())
     kw.setdefault("site", cast.a.site)
-    return services.use_record(actor=cast.a.venue, card_number=card.number, **kw)
+    return services.use_record(scope=scope_for_user(cast.a.venue), card_number=card.number, **kw)
 
 
 def test_record_sets_areas_category_hooks_and_audit(cast, card_b, offer, monkeypatch):
@@ -94,12 +95,12 @@ def test_inactive_and_replaced_cards_have_distinct_errors(cast, today):
 
 def test_unknown_and_malformed_numbers(cast):
     with pytest.raises(CardNumberInvalid):
-        services.use_record(actor=cast.a.venue, site=cast.a.site, card_number="123",
+        services.use_record(scope=scope_for_user(cast.a.venue), site=cast.a.site, card_number="123",
                             event_date=timezone.localdate(), category=Category.CULTURE)
     from kaikukanta.cards import numbers
 
     with pytest.raises(CardUnknown):
-        services.use_record(actor=cast.a.venue, site=cast.a.site,
+        services.use_record(scope=scope_for_user(cast.a.venue), site=cast.a.site,
                             card_number=numbers.generate(), event_date=timezone.localdate(),
                             category=Category.CULTURE)
 
@@ -186,7 +187,7 @@ def test_cap_counts_holder_and_children_and_cancel_frees(cast, card, offer):
     assert exc.value.code == "offer_cap_reached" and "1 left" in str(exc.value)
     record(cast, other, offer=offer)  # the last place
     assert OfferDateCount.objects.get().tickets == 4
-    services.use_cancel(actor=cast.a.venue, use=first)
+    services.use_cancel(scope=scope_for_user(cast.a.venue), use=first)
     assert OfferDateCount.objects.get().tickets == 1
     third = make_card(cast.a.unit, children=2)
     record(cast, third, offer=offer, children=2)
@@ -212,17 +213,17 @@ def test_cancel_within_seven_days_once(cast, card, offer, monkeypatch):
     monkeypatch.setattr("kaikukanta.stats.hooks.on_use_cancelled",
                         lambda use: cancelled.append(use))
     use = record(cast, card, offer=offer)
-    services.use_cancel(actor=cast.a.venue, use=use)
+    services.use_cancel(scope=scope_for_user(cast.a.venue), use=use)
     use.refresh_from_db()
     assert use.status == UseStatus.CANCELLED and use.cancelled_by == cast.a.venue
     assert cancelled == [use] and Use.objects.count() == 1  # kept, not deleted
     assert AuditEntry.objects.filter(action="use.cancelled").exists()
     with pytest.raises(errors.AlreadyCancelled):
-        services.use_cancel(actor=cast.a.venue, use=use)
+        services.use_cancel(scope=scope_for_user(cast.a.venue), use=use)
     again = record(cast, card, offer=offer)  # may be recorded again after cancelling
     Use.objects.filter(pk=again.pk).update(recorded_at=timezone.now() - days(8))
     with pytest.raises(errors.CancelWindowPassed) as exc:
-        services.use_cancel(actor=cast.a.venue, use=again)
+        services.use_cancel(scope=scope_for_user(cast.a.venue), use=again)
     assert exc.value.code == "cancel_window_passed"
 
 

@@ -22,7 +22,8 @@ class AccountsConfig(AppConfig):
         ))
         nav.register_nav(nav.NavItem(
             key="signin_locks", label=_("Locked sign-ins"), url_name="accounts:lockouts",
-            description=_("Accounts and addresses locked after failed sign-ins; unlock them."),
+            description=_("Unlock sign-ins locked after failed attempts; reset a lost second "
+                          "factor."),
             visible=nav.is_national, order=890,
         ))
         nav.register_nav(nav.NavItem(

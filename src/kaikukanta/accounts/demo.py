@@ -3,6 +3,7 @@ so `make run` can print how to pass the second factor."""
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from kaikukanta.accounts import security
 from kaikukanta.accounts.models import COORDINATOR_ROLES, Role, User
@@ -20,7 +21,9 @@ def load(ctx: DemoContext) -> None:
     for user in needing:
         security.give_demo_device(user)
     ctx.notes += [
-        "Second factor for coordinators and the national admin: type the current code from",
+        gettext("Coordinators and the national admin also give a second factor: the "
+                "current code is printed by"),
         "  KAIKUKANTA_DEMO=1 .venv/bin/python manage.py demo_totp",
-        f"  or add the key {security.demo_secret()} to an authenticator app (demo only).",
+        "  " + gettext("or add the key %(key)s to an authenticator app (demo only).")
+        % {"key": security.demo_secret()},
     ]

@@ -35,6 +35,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.audit.services import audit_log
+from kaikukanta.lib.permissions import Perm, can
+from kaikukanta.lib.scope import Scope
 
 # Set at sign-in when the person has a second factor they must then give (see below).
 SESSION_FLAG = "kaikukanta_second_factor"
@@ -121,7 +123,7 @@ def confirm_enrolment(request: HttpRequest, device: TOTPDevice, token: str) -> l
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         codes = replace_recovery_codes(user)
-        audit_log(action="second_factor.enrolled", actor=user, target=user)
+        audit_log(action="second_factor.enrolled", scope=scope_for_user(user), target=user)
     otp_login(request, device)
     request.session[SESSION_FLAG] = True
     return codes
@@ -169,7 +171,8 @@ def verify(request: HttpRequest, token: str) -> Verification:
             otp_login(request, verified)
             request.session[SESSION_FLAG] = True
             if model is StaticDevice:
-                audit_log(action="second_factor.recovery_code_used", actor=user, target=user)
+                audit_log(action="second_factor.recovery_code_used",
+                          scope=scope_for_user(user), target=user)
             return Verification(ok=True)
     return Verification(ok=False, locked_until=locked_until)
 
@@ -182,9 +185,20 @@ def remove_second_factor(request: HttpRequest) -> None:
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
-        audit_log(action="second_factor.removed", actor=user, target=user)
+        audit_log(action="second_factor.removed", scope=scope_for_user(user), target=user)
     request.session.pop(DEVICE_ID_SESSION_KEY, None)
     request.session[SESSION_FLAG] = False
+
+
+def reset_second_factor(*, actor, user) -> None:
+    """A national admin removes a person's lost app and recovery codes; the person sets up
+    a new app at their next page (their open sessions stop counting as verified)."""
+    if not scope_for_user(actor).is_national:
+        raise PermissionDenied
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        audit_log(action="second_factor.reset", actor=actor, target=user)
 
 
 # --- the demo ----------------------------------------------------------------------------
@@ -257,11 +271,11 @@ def current_lockouts() -> list[Lock]:
     return locks
 
 
-def unlock(*, actor, kind: str, value: str) -> int:
+def unlock(*, scope: Scope, kind: str, value: str) -> int:
     """Open a lock now (national admins only); returns how many records were cleared."""
     from axes.utils import reset
 
-    if not scope_for_user(actor).is_national:
+    if not can(scope, Perm.ADMIN_SITE):
         raise PermissionDenied
     if kind == "account":
         count = reset(username=value)
@@ -269,7 +283,7 @@ def unlock(*, actor, kind: str, value: str) -> int:
         count = reset(ip=value)
     else:
         raise ValueError(kind)
-    audit_log(action="signin.unlocked", actor=actor, target_label=f"{kind}: {value}",
+    audit_log(action="signin.unlocked", scope=scope, target_label=f"{kind}: {value}",
               changes={"kind": kind, "records": count})
     return count
 

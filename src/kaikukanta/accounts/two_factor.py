@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from kaikukanta.accounts import security
 from kaikukanta.accounts.forms import SecondFactorCodeForm
 from kaikukanta.accounts.middleware import second_factor_exempt
+from kaikukanta.accounts.models import User
 from kaikukanta.lib.qr import qr_svg
 
 NO_STORE = "no-store"
@@ -157,13 +158,29 @@ def lockouts(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
+def second_factor_reset(request: HttpRequest) -> HttpResponse:
+    if not request.scope.is_national:
+        raise PermissionDenied
+    email = request.POST.get("email", "").strip().lower()
+    person = User.objects.filter(email=email).first() if email else None
+    if person is None:
+        messages.error(request, _("No account uses that email. Check it and try again."))
+    else:
+        security.reset_second_factor(actor=request.user, user=person)
+        messages.success(request, _("The second factor of %(email)s was reset. They set up "
+                                    "a new app when they next sign in.") % {"email": email})
+    return HttpResponseRedirect(reverse("accounts:lockouts"))
+
+
+@require_POST
+@login_required
 def unlock(request: HttpRequest) -> HttpResponse:
     kind = request.POST.get("kind", "")
     value = request.POST.get("value", "").strip()
     if kind not in ("account", "address") or not value:
         messages.error(request, _("Choose a lock to open."))
         return HttpResponseRedirect(reverse("accounts:lockouts"))
-    security.unlock(actor=request.user, kind=kind, value=value)
+    security.unlock(scope=request.scope, kind=kind, value=value)
     messages.success(request, _("Unlocked: %(value)s. The next sign-in is allowed.")
                      % {"value": value})
     return HttpResponseRedirect(reverse("accounts:lockouts"))

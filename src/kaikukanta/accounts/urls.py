@@ -30,4 +30,6 @@ urlpatterns = [
     path("security/remove/", two_factor.remove, name="two_factor_remove"),
     path("locks/", two_factor.lockouts, name="lockouts"),
     path("locks/unlock/", two_factor.unlock, name="unlock"),
+    path("locks/second-factor-reset/", two_factor.second_factor_reset,
+         name="second_factor_reset"),
 ]

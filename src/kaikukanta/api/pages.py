@@ -54,7 +54,7 @@ def key_organisation(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             key, new_key = services.api_key_create(
-                actor=request.user, organisation=org, label=form.cleaned_data["label"],
+                scope=request.scope, organisation=org, label=form.cleaned_data["label"],
                 can_write=form.cleaned_data["access"] == "write",
             )
         except KeyLabelTaken as exc:
@@ -75,7 +75,7 @@ def key_organisation(request, pk: int):
 def key_revoke(request, pk: int):
     key = get_object_or_404(ApiKey.objects.select_related("organisation"), pk=pk)
     org = _organisation_for(request, key.organisation_id)
-    services.api_key_revoke(actor=request.user, api_key=key)
+    services.api_key_revoke(scope=request.scope, api_key=key)
     messages.success(request, _("The key %(prefix)s was revoked. It no longer works.")
                      % {"prefix": key.prefix})
     return redirect("api:key_organisation", pk=org.pk)

@@ -15,6 +15,8 @@ from django.utils import timezone
 from kaikukanta.api.errors import KeyLabelTaken
 from kaikukanta.api.models import ApiKey, RateWindow
 from kaikukanta.audit.services import audit_log
+from kaikukanta.lib.permissions import Perm, require
+from kaikukanta.lib.scope import Scope
 from kaikukanta.network.models import Organisation
 
 KEY_START = "kk_"
@@ -27,10 +29,10 @@ def hash_secret(raw_key: str) -> str:
 
 @transaction.atomic
 def api_key_create(
-    *, actor, organisation: Organisation, label: str, can_write: bool = False,
-    actor_label: str = "",
+    *, scope: Scope, organisation: Organisation, label: str, can_write: bool = False,
 ) -> tuple[ApiKey, str]:
     """A new key for the organisation; returns the key and its secret (shown once)."""
+    require(scope, Perm.MANAGE_ORGANISATION, organisation)
     label = label.strip()
     if ApiKey.objects.active().filter(organisation=organisation, label__iexact=label).exists():
         raise KeyLabelTaken()
@@ -42,22 +44,23 @@ def api_key_create(
     key = ApiKey.objects.create(
         organisation=organisation, label=label, prefix=prefix, secret_hash=hash_secret(raw),
         can_write=can_write,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by_id=scope.user_id,
     )
-    audit_log(action="api_key.created", actor=actor, actor_label=actor_label, target=key,
+    audit_log(action="api_key.created", scope=scope, target=key,
               area=organisation.home_area, organisation=organisation,
               changes={"prefix": prefix, "label": label, "can_write": can_write})
     return key, raw
 
 
 @transaction.atomic
-def api_key_revoke(*, actor, api_key: ApiKey, actor_label: str = "") -> ApiKey:
-    key = ApiKey.objects.select_for_update().get(pk=api_key.pk)
+def api_key_revoke(*, scope: Scope, api_key: ApiKey) -> ApiKey:
+    key = ApiKey.objects.select_for_update().select_related("organisation").get(pk=api_key.pk)
+    require(scope, Perm.MANAGE_ORGANISATION, key.organisation)
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
-        key.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
+        key.revoked_by_id = scope.user_id
         key.save(update_fields=["revoked_at", "revoked_by"])
-        audit_log(action="api_key.revoked", actor=actor, actor_label=actor_label, target=key,
+        audit_log(action="api_key.revoked", scope=scope, target=key,
                   area=key.organisation.home_area, organisation=key.organisation,
                   changes={"prefix": key.prefix})
     return key

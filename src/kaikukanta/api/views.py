@@ -29,7 +29,6 @@ from kaikukanta.api.serializers import card_answer_json, offer_json, use_json
 from kaikukanta.cards import services as card_services
 from kaikukanta.cards.selectors import card_by_number
 from kaikukanta.lib.errors import InvalidInput, NotInScope
-from kaikukanta.network.models import OrganisationKind
 from kaikukanta.usage import services as usage_services
 from kaikukanta.usage.models import Category, OfferStatus, UseSource, UseStatus
 from kaikukanta.usage.selectors import answer_for_card
@@ -106,7 +105,7 @@ def use_list(request, key) -> Reply:
 
 @endpoint
 def card_detail(request, key, number: str) -> Reply:
-    answer = usage_services.card_lookup(actor_label=key.actor_label, number_text=number)
+    answer = usage_services.card_lookup(scope=request.scope, number_text=number)
     return Reply(200, card_answer_json(answer))
 
 
@@ -123,7 +122,7 @@ def card_register(request, key) -> Reply:
     if unit is None:
         raise NotInScope(field="unit")
     card = card_services.card_register(
-        actor=None, actor_label=key.actor_label, unit=unit,
+        scope=request.scope, unit=unit,
         number=get_str(data, "number", required=True, max_length=20),
         birth_year=get_int(data, "birth_year", required=True, maximum=9999),
         postal_code=get_str(data, "postal_code", required=True, max_length=10),
@@ -142,7 +141,7 @@ def card_renew(request, key, number: str) -> Reply:
     card = card_by_number(number)
     if card.unit_id is None or not selectors.key_units(key).filter(pk=card.unit_id).exists():
         raise NotInScope(field="number")
-    card = card_services.card_renew(actor=None, actor_label=key.actor_label, card=card,
+    card = card_services.card_renew(scope=request.scope, card=card,
                                     on=get_date(data, "on"))
     return _card_reply(card, 200)
 
@@ -173,12 +172,10 @@ def use_record(request, key) -> Reply:
             raise NotInScope(field="site")
     if site is None:
         raise InvalidInput(field="offer")
-    seller = key.organisation if key.organisation.kind == OrganisationKind.TICKET_SELLER \
-        else None
     use = usage_services.use_record(
-        actor=None, actor_label=key.actor_label, site=site, card_number=card_number,
+        scope=request.scope, site=site, card_number=card_number,
         event_date=event_date, offer=offer, category=category, children=children,
-        companion=companion, seller=seller, source=UseSource.API,
+        companion=companion, source=UseSource.API,
         request_token=f"api:{key.pk}:{request.headers['Idempotency-Key']}",
     )
     return Reply(201, use_json(use))
@@ -189,7 +186,7 @@ def use_cancel(request, key, use_id: int) -> Reply:
     use = selectors.key_uses(key).filter(pk=use_id).first()
     if use is None:
         raise NotInScope()
-    use = usage_services.use_cancel(actor=None, actor_label=key.actor_label, use=use)
+    use = usage_services.use_cancel(scope=request.scope, use=use)
     return Reply(200, use_json(use))
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models
 
 from kaikukanta.audit.models import AuditEntry
+from kaikukanta.lib.scope import Scope
 
 
 def _jsonable(value: Any) -> Any:
@@ -24,19 +25,18 @@ def _jsonable(value: Any) -> Any:
 def audit_log(
     *,
     action: str,
-    actor=None,
-    actor_label: str = "",
+    scope: Scope,
     target: models.Model | None = None,
     target_label: str | None = None,
     area=None,
     organisation=None,
     changes: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Record an action. `target_label` defaults to str(target): never pass holder data."""
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    """Record an action by the scope's actor (a person, an API key or the system).
+    `target_label` defaults to str(target): never pass holder data."""
     return AuditEntry.objects.create(
-        actor=user,
-        actor_label=actor_label or (user.email if user else ""),
+        actor_id=scope.user_id,
+        actor_label=scope.label[:200],
         action=action,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",

@@ -16,6 +16,7 @@ import random
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.cards import services
 from kaikukanta.cards.models import (
     Card,
@@ -32,6 +33,7 @@ from kaikukanta.cards.models import (
 from kaikukanta.cards.validity import validity_end
 from kaikukanta.demo.context import DemoContext
 from kaikukanta.geo.models import Municipality, PostalCode
+from kaikukanta.lib.scope import SYSTEM
 from kaikukanta.stats import hooks
 
 SEED = 20250129  # Kaikukanta 2.0 launch day
@@ -85,7 +87,7 @@ def _registered_history(ctx: DemoContext, rng: random.Random, today: datetime.da
         for unit in ctx[f"{key}_units"]:
             area = unit.organisation.home_area
             codes = _codes_by_area(area)
-            batch = services.batch_create(actor=None, area=area, count=CARDS_PER_UNIT)
+            batch = services.batch_create(scope=SYSTEM, area=area, count=CARDS_PER_UNIT)
             stock = list(batch.cards.order_by("number"))
             events: list[CardEvent] = []
             for card in stock:
@@ -139,25 +141,25 @@ def _today_steps(ctx: DemoContext, rng: random.Random, today: datetime.date) -> 
     distributor = ctx["user_distributor_espoo"]
     espoo_unit = ctx["dist_espoo_social_units"][0]
     espoo = ctx["area_espoo"]
-    spare = services.batch_create(actor=None, area=espoo, count=1)
+    spare = services.batch_create(scope=SYSTEM, area=espoo, count=1)
     lost = (Card.objects.filter(unit=espoo_unit, status=CardStatus.ACTIVE,
                                 valid_until__gte=today).order_by("number").first())
     if lost is not None:
-        services.card_replace(actor=distributor, card=lost,
+        services.card_replace(scope=scope_for_user(distributor), card=lost,
                               new_number=spare.cards.get().number,
-                              reason=InactiveReason.LOST, actor_label="demo")
-    community = services.batch_create(actor=None, area=espoo, count=6, kind=CardKind.COMMUNITY)
+                              reason=InactiveReason.LOST)
+    community = services.batch_create(scope=SYSTEM, area=espoo, count=6, kind=CardKind.COMMUNITY)
     numbers = list(community.cards.order_by("number").values_list("number", flat=True))
     for unit, number in zip(ctx["dist_espoo_social_units"], numbers, strict=False):
-        services.community_card_issue(actor=distributor, unit=unit, number=number,
-                                      actor_label="demo")
-    services.community_card_issue(actor=ctx["user_distributor_kainuu"],
-                                  unit=ctx["dist_kainuu_units"][0], actor_label="demo")
+        # for every unit of the organisation, not only the demo distributor's own
+        services.community_card_issue(scope=SYSTEM, unit=unit, number=number)
+    services.community_card_issue(scope=scope_for_user(ctx["user_distributor_kainuu"]),
+                                  unit=ctx["dist_kainuu_units"][0])
     for unit, user in ((espoo_unit, distributor),
                        (ctx["dist_kainuu_units"][0], ctx["user_distributor_kainuu"])):
         code, _municipality = _codes_by_area(unit.organisation.home_area)[0]
-        services.card_register_mobile(actor=user, unit=unit, birth_year=1990,
-                                      postal_code=code, children=1, actor_label="demo")
+        services.card_register_mobile(scope=scope_for_user(user), unit=unit, birth_year=1990,
+                                      postal_code=code, children=1)
 
 
 def load(ctx: DemoContext) -> None:
@@ -169,8 +171,8 @@ def load(ctx: DemoContext) -> None:
         _registered_history(ctx, rng, today)
         _today_steps(ctx, rng, today)
         for area in areas:
-            services.batch_create(actor=ctx["user_national"], area=area,
-                                  count=UNUSED_PER_AREA, actor_label="demo")
+            services.batch_create(scope=scope_for_user(ctx["user_national"]), area=area,
+                                  count=UNUSED_PER_AREA)
     unused = (Card.objects.filter(status=CardStatus.UNUSED, kind=CardKind.PERSONAL,
                                   batch__area=ctx["area_espoo"])
               .order_by("number").values_list("number", flat=True)[:3])

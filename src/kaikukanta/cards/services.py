@@ -1,9 +1,10 @@
 """Writes to the card registry: card stock, registration and the card's life.
 
-Every business rule about cards lives here, once. Permission checks ("is this the actor's
-unit?") are done by the caller (views with `can(user, Perm.ISSUE_CARDS, unit)`, the API
-for its keys). Each change runs in one transaction, writes a `CardEvent`, tells the
-statistics (`stats.hooks.on_card_event`) and writes one audit entry without holder data.
+Every business rule about cards lives here, once, and so does the permission check: each
+function receives the actor's `scope` (a person's, an API key's or the system's) and
+asks `require(scope, Perm.X, obj)` before it writes. Each change runs in one
+transaction, writes a `CardEvent`, tells the statistics (`stats.hooks.on_card_event`)
+and writes one audit entry without holder data.
 """
 
 from __future__ import annotations
@@ -51,7 +52,9 @@ from kaikukanta.cards.models import (
 from kaikukanta.cards.selectors import card_by_number
 from kaikukanta.cards.validity import BACKFILL_DAYS, validity_end
 from kaikukanta.geo.models import Municipality, PostalCode
-from kaikukanta.lib.errors import DomainError
+from kaikukanta.lib.errors import DomainError, NotAllowed
+from kaikukanta.lib.permissions import Perm, require
+from kaikukanta.lib.scope import Scope
 from kaikukanta.network.models import Area, OrganisationKind, Unit
 from kaikukanta.stats import hooks
 
@@ -154,18 +157,21 @@ def _require_active(card: Card) -> None:
 # --- writing --------------------------------------------------------------------------
 
 
-def _actor_user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
+def _require_issuer(scope: Scope, card: Card) -> None:
+    """Changes to a registered card belong to its issuing unit."""
+    if card.unit is None:
+        raise NotAllowed()
+    require(scope, Perm.ISSUE_CARDS, card.unit)
 
 
-def _record(card: Card, kind: str, *, actor, on: datetime.date, action: str,
-            actor_label: str, changes: dict) -> CardEvent:
+def _record(card: Card, kind: str, *, scope: Scope, on: datetime.date, action: str,
+            changes: dict) -> CardEvent:
     """The event, the statistics and the audit entry of one change."""
     event = CardEvent.objects.create(card=card, kind=kind, on=on, unit=card.unit,
-                                     valid_until=card.valid_until, by=_actor_user(actor))
+                                     valid_until=card.valid_until, by_id=scope.user_id)
     hooks.on_card_event(card, event)
     audit_log(
-        action=action, actor=actor, actor_label=actor_label, target=card, area=card.area,
+        action=action, scope=scope, target=card, area=card.area,
         organisation=card.unit.organisation if card.unit_id else None,
         changes={"number": card.number, **changes},
     )
@@ -195,9 +201,10 @@ def _new_numbers(count: int, prefix: str = "") -> list[str]:
 
 
 @transaction.atomic
-def batch_create(*, actor, area: Area, count: int, kind: str = CardKind.PERSONAL,
-                 actor_label: str = "") -> CardBatch:
+def batch_create(*, scope: Scope, area: Area, count: int,
+                 kind: str = CardKind.PERSONAL) -> CardBatch:
     """A batch of `count` new printed numbers for `area` (unique nationally)."""
+    require(scope, Perm.MANAGE_CARD_STOCK, area)
     if isinstance(count, bool) or not isinstance(count, int) or not (
         1 <= count <= MAX_BATCH_SIZE
     ):
@@ -205,7 +212,7 @@ def batch_create(*, actor, area: Area, count: int, kind: str = CardKind.PERSONAL
     if kind not in CardKind.values:
         raise ChoiceInvalid(field="kind")
     batch = CardBatch.objects.create(area=area, size=count, kind=kind,
-                                     created_by=_actor_user(actor))
+                                     created_by_id=scope.user_id)
     for _attempt in range(3):
         try:
             with transaction.atomic():
@@ -218,13 +225,13 @@ def batch_create(*, actor, area: Area, count: int, kind: str = CardKind.PERSONAL
             continue
     else:
         raise NumbersExhausted()
-    audit_log(action="card_batch.created", actor=actor, actor_label=actor_label,
-              target=batch, area=area, changes={"size": count, "kind": kind})
+    audit_log(action="card_batch.created", scope=scope, target=batch, area=area,
+              changes={"size": count, "kind": kind})
     return batch
 
 
-def _register(*, actor, card: Card, unit: Unit, issued_on: datetime.date, backfilled: bool,
-              fields: dict, actor_label: str, mobile_only: bool = False) -> Card:
+def _register(*, scope: Scope, card: Card, unit: Unit, issued_on: datetime.date,
+              backfilled: bool, fields: dict, mobile_only: bool = False) -> Card:
     card.status = CardStatus.ACTIVE
     card.unit = unit
     card.area = unit.organisation.home_area
@@ -236,8 +243,8 @@ def _register(*, actor, card: Card, unit: Unit, issued_on: datetime.date, backfi
     for name, value in fields.items():
         setattr(card, name, value)
     card.save()
-    _record(card, CardEventKind.REGISTERED, actor=actor, on=issued_on,
-            action="card.registered", actor_label=actor_label,
+    _record(card, CardEventKind.REGISTERED, scope=scope, on=issued_on,
+            action="card.registered",
             changes={"kind": card.kind, "unit": str(unit), "issued_on": issued_on,
                      "valid_until": card.valid_until, "backfilled": backfilled,
                      "mobile_only": mobile_only})
@@ -293,7 +300,7 @@ def registration_problems(
 @transaction.atomic
 def card_register(
     *,
-    actor,
+    scope: Scope,
     unit: Unit,
     number: str,
     birth_year: int,
@@ -303,7 +310,6 @@ def card_register(
     life_situation: str = "",
     preferred_language: str = "",
     issued_on: datetime.date | None = None,
-    actor_label: str = "",
 ) -> Card:
     """Register a printed personal card for a holder at `unit`.
 
@@ -311,19 +317,20 @@ def card_register(
     registration is marked backfilled. The stock row is locked, so of two registrations of
     the same number only one wins.
     """
+    require(scope, Perm.ISSUE_CARDS, unit)
     on, backfilled = _check_date(issued_on)
     fields = _holder_fields(birth_year=birth_year, postal_code=postal_code, children=children,
                             gender=gender, life_situation=life_situation,
                             preferred_language=preferred_language, on=on)
     card = _stock_card_for_update(number, CardKind.PERSONAL)
-    return _register(actor=actor, card=card, unit=unit, issued_on=on, backfilled=backfilled,
-                     fields=fields, actor_label=actor_label)
+    return _register(scope=scope, card=card, unit=unit, issued_on=on, backfilled=backfilled,
+                     fields=fields)
 
 
 @transaction.atomic
 def card_register_mobile(
     *,
-    actor,
+    scope: Scope,
     unit: Unit,
     birth_year: int,
     postal_code: str,
@@ -331,27 +338,27 @@ def card_register_mobile(
     gender: str = "",
     life_situation: str = "",
     preferred_language: str = "",
-    actor_label: str = "",
 ) -> Card:
     """A mobile-only personal card ("X"): the system makes an X number, no printed card."""
+    require(scope, Perm.ISSUE_CARDS, unit)
     on = _today()
     fields = _holder_fields(birth_year=birth_year, postal_code=postal_code, children=children,
                             gender=gender, life_situation=life_situation,
                             preferred_language=preferred_language, on=on)
     card = Card(number=_new_numbers(1, numbers.MOBILE_PERSON_PREFIX)[0],
                 kind=CardKind.PERSONAL)
-    return _register(actor=actor, card=card, unit=unit, issued_on=on, backfilled=False,
-                     fields=fields, actor_label=actor_label, mobile_only=True)
+    return _register(scope=scope, card=card, unit=unit, issued_on=on, backfilled=False,
+                     fields=fields, mobile_only=True)
 
 
 @transaction.atomic
-def community_card_issue(*, actor, unit: Unit, number: str | None = None,
-                         actor_label: str = "") -> Card:
+def community_card_issue(*, scope: Scope, unit: Unit, number: str | None = None) -> Card:
     """A community card (yhteisön Kaikukortti) for a distributor unit's staff.
 
     With a printed number it must come from community-card stock; without one the system
     makes a mobile-only "Z" number. No holder data; valid one year; renewable.
     """
+    require(scope, Perm.ISSUE_CARDS, unit)
     on = _today()
     if number:
         card = _stock_card_for_update(number, CardKind.COMMUNITY)
@@ -360,16 +367,16 @@ def community_card_issue(*, actor, unit: Unit, number: str | None = None,
         card = Card(number=_new_numbers(1, numbers.MOBILE_ORGANISATION_PREFIX)[0],
                     kind=CardKind.COMMUNITY)
         mobile_only = True
-    return _register(actor=actor, card=card, unit=unit, issued_on=on, backfilled=False,
-                     fields={}, actor_label=actor_label, mobile_only=mobile_only)
+    return _register(scope=scope, card=card, unit=unit, issued_on=on, backfilled=False,
+                     fields={}, mobile_only=mobile_only)
 
 
 @transaction.atomic
-def card_renew(*, actor, card: Card, on: datetime.date | None = None,
-               actor_label: str = "") -> Card:
+def card_renew(*, scope: Scope, card: Card, on: datetime.date | None = None) -> Card:
     """A new year from the renewal date (`on`, default today; up to 60 days back from a
     paper form). The date of first issue stays; only the validity moves."""
     card = _locked(card)
+    _require_issuer(scope, card)
     _require_active(card)
     day, _backfilled = _check_date(on)
     if card.issued_on and day < card.issued_on:
@@ -377,18 +384,17 @@ def card_renew(*, actor, card: Card, on: datetime.date | None = None,
     before = card.valid_until
     card.valid_until = validity_end(day)
     card.save(update_fields=["valid_until", "updated_at"])
-    _record(card, CardEventKind.RENEWED, actor=actor, on=day, action="card.renewed",
-            actor_label=actor_label,
+    _record(card, CardEventKind.RENEWED, scope=scope, on=day, action="card.renewed",
             changes={"valid_until": [before, card.valid_until], "renewed_on": day})
     return card
 
 
 @transaction.atomic
-def card_update(*, actor, card: Card, children: int, gender: str = "",
-                life_situation: str = "", preferred_language: str = "",
-                actor_label: str = "") -> Card:
+def card_update(*, scope: Scope, card: Card, children: int, gender: str = "",
+                life_situation: str = "", preferred_language: str = "") -> Card:
     """Change the number of children and the optional categories of a personal card."""
     card = _locked(card)
+    _require_issuer(scope, card)
     _require_active(card)
     if card.kind != CardKind.PERSONAL:
         raise CardWrongKind(kind=str(CardKind.COMMUNITY.label))
@@ -403,8 +409,8 @@ def card_update(*, actor, card: Card, children: int, gender: str = "",
     for name, value in optional.items():
         setattr(card, name, value)
     card.save()
-    _record(card, CardEventKind.UPDATED, actor=actor, on=_today(), action="card.updated",
-            actor_label=actor_label, changes={"changed": changed})
+    _record(card, CardEventKind.UPDATED, scope=scope, on=_today(), action="card.updated",
+            changes={"changed": changed})
     return card
 
 
@@ -416,22 +422,23 @@ def _inactivate(card: Card, reason: str) -> None:
 
 
 @transaction.atomic
-def card_inactivate(*, actor, card: Card, reason: str, actor_label: str = "") -> Card:
+def card_inactivate(*, scope: Scope, card: Card, reason: str) -> Card:
     """Inactivate a card (lost, stolen, holder's request, misuse, moved away). Nothing is
     deleted; the card keeps its history."""
     if reason not in InactiveReason.values or reason == InactiveReason.REPLACED:
         raise InactiveReasonInvalid()
     card = _locked(card)
+    _require_issuer(scope, card)
     _require_active(card)
     _inactivate(card, reason)
-    _record(card, CardEventKind.INACTIVATED, actor=actor, on=card.inactivated_on,
-            action="card.inactivated", actor_label=actor_label, changes={"reason": reason})
+    _record(card, CardEventKind.INACTIVATED, scope=scope, on=card.inactivated_on,
+            action="card.inactivated", changes={"reason": reason})
     return card
 
 
 @transaction.atomic
-def card_replace(*, actor, card: Card, new_number: str, reason: str = InactiveReason.LOST,
-                 actor_label: str = "") -> Card:
+def card_replace(*, scope: Scope, card: Card, new_number: str,
+                 reason: str = InactiveReason.LOST) -> Card:
     """Replace a card (lost, stolen…) with a new printed number; returns the new card.
 
     The old card is inactivated with `reason` (it may already be inactive, e.g. reported
@@ -442,6 +449,7 @@ def card_replace(*, actor, card: Card, new_number: str, reason: str = InactiveRe
     if reason not in InactiveReason.values:
         raise InactiveReasonInvalid()
     old = _locked(card)
+    _require_issuer(scope, old)
     if old.status not in (CardStatus.ACTIVE, CardStatus.INACTIVE):
         raise CardNotActive()
     successor = Card.objects.filter(replaces=old).first()
@@ -451,9 +459,8 @@ def card_replace(*, actor, card: Card, new_number: str, reason: str = InactiveRe
     today = _today()
     if old.status == CardStatus.ACTIVE:
         _inactivate(old, reason)
-        _record(old, CardEventKind.INACTIVATED, actor=actor, on=today,
-                action="card.inactivated", actor_label=actor_label,
-                changes={"reason": reason})
+        _record(old, CardEventKind.INACTIVATED, scope=scope, on=today,
+                action="card.inactivated", changes={"reason": reason})
     new.status = CardStatus.ACTIVE
     new.unit = old.unit
     new.area = old.area
@@ -466,45 +473,49 @@ def card_replace(*, actor, card: Card, new_number: str, reason: str = InactiveRe
                  "life_situation", "preferred_language"):
         setattr(new, name, getattr(old, name))
     new.save()
-    _record(new, CardEventKind.REPLACED, actor=actor, on=today, action="card.replaced",
-            actor_label=actor_label,
+    _record(new, CardEventKind.REPLACED, scope=scope, on=today, action="card.replaced",
             changes={"replaces": old.number, "reason": reason, "valid_until": new.valid_until})
     return new
 
 
 @transaction.atomic
-def card_move(*, actor, card: Card, unit: Unit, actor_label: str = "") -> Card:
-    """Move a registered card to another distributor unit (the holder changed services).
-    Renewals and changes then happen at the new unit."""
+def card_move(*, scope: Scope, card: Card, unit: Unit) -> Card:
+    """Move a registered card to another distributor unit (the holder changed services)
+    of the welfare side that moves it. Renewals and changes then happen at the new unit."""
     card = _locked(card)
+    require(scope, Perm.MOVE_CARD, card)
     if card.status not in (CardStatus.ACTIVE, CardStatus.INACTIVE):
         raise CardNotActive()
     unit = Unit.objects.select_related("organisation__home_area").get(pk=unit.pk)
     if (unit.pk == card.unit_id or not unit.is_active or not unit.organisation.is_active
             or unit.organisation.kind != OrganisationKind.DISTRIBUTOR):
         raise CardMoveInvalid()
+    require(scope, Perm.MANAGE_ORGANISATION, unit.organisation)
     before = str(card.unit) if card.unit_id else ""
     card.unit = unit
     card.area = unit.organisation.home_area
     card.save(update_fields=["unit", "area", "updated_at"])
-    _record(card, CardEventKind.MOVED, actor=actor, on=_today(), action="card.moved",
-            actor_label=actor_label, changes={"unit": [before, str(unit)]})
+    _record(card, CardEventKind.MOVED, scope=scope, on=_today(), action="card.moved",
+            changes={"unit": [before, str(unit)]})
     return card
 
 
 @transaction.atomic
-def card_void(*, actor, card: Card, actor_label: str = "") -> Card:
+def card_void(*, scope: Scope, card: Card) -> Card:
     """Void an unused printed number (misprinted, lost before it was handed out), so it
     can never be registered. Registered cards are inactivated instead."""
     card = _locked(card)
+    if card.batch_id is None:
+        raise NotAllowed()
+    require(scope, Perm.MANAGE_CARD_STOCK, card.batch.area)
     if card.status != CardStatus.UNUSED:
         raise CardNotInStock()
     card.status = CardStatus.VOIDED
     card.save(update_fields=["status", "updated_at"])
     event = CardEvent.objects.create(card=card, kind=CardEventKind.VOIDED, on=_today(),
-                                     by=_actor_user(actor))
+                                     by_id=scope.user_id)
     hooks.on_card_event(card, event)
     area = card.batch.area if card.batch_id else None
-    audit_log(action="card.voided", actor=actor, actor_label=actor_label, target=card,
+    audit_log(action="card.voided", scope=scope, target=card,
               area=area, changes={"number": card.number})
     return card

@@ -121,10 +121,10 @@ def card_register(request):
         mobile = data["number"].strip().upper() == MOBILE_PERSON
         try:
             if mobile:
-                card = services.card_register_mobile(actor=request.user, unit=data["unit"],
+                card = services.card_register_mobile(scope=request.scope, unit=data["unit"],
                                                      **holder)
             else:
-                card = services.card_register(actor=request.user, unit=data["unit"],
+                card = services.card_register(scope=request.scope, unit=data["unit"],
                                               number=data["number"],
                                               issued_on=data["issued_on"], **holder)
         except DomainError as error:
@@ -154,7 +154,7 @@ def community_card_issue(request):
         if number.upper() == MOBILE_ORGANISATION:
             number = ""
         try:
-            card = services.community_card_issue(actor=request.user,
+            card = services.community_card_issue(scope=request.scope,
                                                  unit=form.cleaned_data["unit"],
                                                  number=number or None)
         except DomainError as error:
@@ -195,7 +195,7 @@ def _action(request, number: str, *, form_class, title: str, call, done: str,
 def card_renew(request, number: str):
     return _action(
         request, number, form_class=forms.RenewForm, title=_("Renew the card"),
-        call=lambda card, d: services.card_renew(actor=request.user, card=card, on=d["on"]),
+        call=lambda card, d: services.card_renew(scope=request.scope, card=card, on=d["on"]),
         done=_("Card %(number)s is renewed."),
     )
 
@@ -210,7 +210,7 @@ def card_update(request, number: str):
         request, number, form_class=forms.UpdateForm, title=_("Update the card's data"),
         initial=initial,
         call=lambda card, d: services.card_update(
-            actor=request.user, card=card, children=d["children"], gender=d["gender"],
+            scope=request.scope, card=card, children=d["children"], gender=d["gender"],
             life_situation=d["life_situation"], preferred_language=d["preferred_language"]),
         done=_("The data of card %(number)s are updated."),
     )
@@ -220,7 +220,7 @@ def card_update(request, number: str):
 def card_inactivate(request, number: str):
     return _action(
         request, number, form_class=forms.InactivateForm, title=_("Inactivate the card"),
-        call=lambda card, d: services.card_inactivate(actor=request.user, card=card,
+        call=lambda card, d: services.card_inactivate(scope=request.scope, card=card,
                                                       reason=d["reason"]),
         done=_("Card %(number)s is inactivated."),
     )
@@ -230,7 +230,7 @@ def card_inactivate(request, number: str):
 def card_replace(request, number: str):
     return _action(
         request, number, form_class=forms.ReplaceForm, title=_("Replace with a new card"),
-        call=lambda card, d: services.card_replace(actor=request.user, card=card,
+        call=lambda card, d: services.card_replace(scope=request.scope, card=card,
                                                    new_number=d["new_number"],
                                                    reason=d["reason"]),
         done=_("The new card %(number)s replaces the old one."),
@@ -245,7 +245,7 @@ def card_void(request, number: str):
     form = forms.VoidForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.card_void(actor=request.user, card=card)
+            services.card_void(scope=request.scope, card=card)
         except DomainError as error:
             form.add_domain_error(error)
         else:
@@ -270,7 +270,7 @@ def card_move(request, number: str):
     return _action(
         request, number, form_class=forms.MoveForm, title=_("Move to another unit"),
         permission="move", form_kwargs=form_kwargs,
-        call=lambda card, d: services.card_move(actor=request.user, card=card,
+        call=lambda card, d: services.card_move(scope=request.scope, card=card,
                                                 unit=d["unit"]),
         done=_("Card %(number)s is moved."),
     )
@@ -321,7 +321,7 @@ def batch_create(request):
         if not can(request.scope, Perm.MANAGE_CARD_STOCK, area):
             raise PermissionDenied
         try:
-            batch = services.batch_create(actor=request.user, area=area,
+            batch = services.batch_create(scope=request.scope, area=area,
                                           count=form.cleaned_data["count"],
                                           kind=form.cleaned_data["kind"])
         except DomainError as error:

@@ -66,10 +66,6 @@ class CannotDeactivateSelf(DomainError):
     message = _("You cannot deactivate your own account.")
 
 
-class NoOperatingModel(DomainError):
-    code = "no_operating_model"
-    message = _("No operating model version has been published yet.")
-
 
 class AlreadyReviewed(DomainError):
     code = "distributor_already_reviewed"

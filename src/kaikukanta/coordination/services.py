@@ -1,7 +1,7 @@
 """Writes of the coordinators and the national team.
 
-Each function checks that the actor may do it (`can`), changes the data in one
-transaction and writes the audit log. Network rows themselves are written by
+Each function receives the actor's `scope`, checks that it may do it (`require`),
+changes the data in one transaction and writes the audit log. Network rows themselves are written by
 `kaikukanta.network.services`.
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 import secrets
 import smtplib
-from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -35,7 +34,6 @@ from kaikukanta.coordination.errors import (
     InvitationRevoked,
     InvitationUnknown,
     InvitationUsed,
-    NoOperatingModel,
     RoleScopeInvalid,
 )
 from kaikukanta.coordination.models import (
@@ -47,18 +45,15 @@ from kaikukanta.coordination.models import (
     StepStatus,
     hash_token,
 )
-from kaikukanta.coordination.selectors import current_operating_model
-from kaikukanta.geo.models import Municipality, WellbeingCounty
-from kaikukanta.lib.errors import InvalidInput, NotAllowed
-from kaikukanta.lib.permissions import Perm, can
+from kaikukanta.geo.models import Municipality
+from kaikukanta.lib.errors import InvalidInput
+from kaikukanta.lib.permissions import Perm, can, require
+from kaikukanta.lib.scope import Scope
 from kaikukanta.network import services as network
 from kaikukanta.network.models import (
     Area,
-    Commitment,
-    OperatingModelVersion,
     Organisation,
     OrganisationKind,
-    SellerLink,
     Unit,
 )
 
@@ -68,11 +63,6 @@ ROLE_FOR_KIND = {
     OrganisationKind.VENUE: Role.VENUE_STAFF,
     OrganisationKind.TICKET_SELLER: Role.SELLER_STAFF,
 }
-
-
-def _require(actor, perm: Perm, obj=None) -> None:
-    if not can(scope_for_user(actor), perm, obj):
-        raise NotAllowed()
 
 
 # --- invitations -------------------------------------------------------------------
@@ -113,7 +103,7 @@ def _send_invitation(invitation: Invitation, token: str, base_url: str) -> None:
         raise EmailNotSent() from exc
 
 
-def _new_invitation(*, actor, email: str, name: str, role: str, language: str, area,
+def _new_invitation(*, scope: Scope, email: str, name: str, role: str, language: str, area,
                     organisation, unit, base_url: str) -> Invitation:
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
@@ -121,7 +111,7 @@ def _new_invitation(*, actor, email: str, name: str, role: str, language: str, a
         language=language if language in dict(settings.LANGUAGES) else "fi",
         role=role, area=area, organisation=organisation, unit=unit,
         token_hash=hash_token(token),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by_id=scope.user_id,
         expires_at=timezone.now() + datetime.timedelta(hours=INVITATION_VALID_HOURS),
     )
     _send_invitation(invitation, token, base_url)
@@ -132,7 +122,7 @@ def _new_invitation(*, actor, email: str, name: str, role: str, language: str, a
 @transaction.atomic
 def invitation_create(
     *,
-    actor,
+    scope: Scope,
     email: str,
     name: str,
     role: str,
@@ -144,20 +134,20 @@ def invitation_create(
 ) -> Invitation:
     """Invite a person to one role; emails them a one-time link in their language."""
     _check_role_shape(role, area, organisation, unit)
-    _require(actor, Perm.GRANT_ROLE,
+    require(scope, Perm.GRANT_ROLE,
              Membership(role=role, area=area, organisation=organisation, unit=unit))
-    invitation = _new_invitation(actor=actor, email=email, name=name, role=role,
+    invitation = _new_invitation(scope=scope, email=email, name=name, role=role,
                                  language=language, area=area, organisation=organisation,
                                  unit=unit, base_url=base_url)
-    audit_log(action="invitation.sent", actor=actor, target=invitation,
+    audit_log(action="invitation.sent", scope=scope, target=invitation,
               area=invitation.scope_area, organisation=organisation,
               changes={"role": role})
     return invitation
 
 
-def _invitation_for_change(actor, invitation: Invitation) -> Invitation:
+def _invitation_for_change(scope: Scope, invitation: Invitation) -> Invitation:
     inv = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    _require(actor, Perm.GRANT_ROLE, Membership(role=inv.role, area=inv.area,
+    require(scope, Perm.GRANT_ROLE, Membership(role=inv.role, area=inv.area,
                                                 organisation=inv.organisation, unit=inv.unit))
     if inv.status != InvitationStatus.PENDING:
         raise InvitationClosed()
@@ -165,25 +155,25 @@ def _invitation_for_change(actor, invitation: Invitation) -> Invitation:
 
 
 @transaction.atomic
-def invitation_resend(*, actor, invitation: Invitation, base_url: str = "") -> Invitation:
+def invitation_resend(*, scope: Scope, invitation: Invitation, base_url: str = "") -> Invitation:
     """Send a new link; the old link stops working."""
-    old = _invitation_for_change(actor, invitation)
-    new = _new_invitation(actor=actor, email=old.email, name=old.name, role=old.role,
+    old = _invitation_for_change(scope, invitation)
+    new = _new_invitation(scope=scope, email=old.email, name=old.name, role=old.role,
                           language=old.language, area=old.area, organisation=old.organisation,
                           unit=old.unit, base_url=base_url)
     old.status, old.closed_at, old.replaced_by = InvitationStatus.REPLACED, timezone.now(), new
     old.save(update_fields=["status", "closed_at", "replaced_by"])
-    audit_log(action="invitation.resent", actor=actor, target=new, area=new.scope_area,
+    audit_log(action="invitation.resent", scope=scope, target=new, area=new.scope_area,
               organisation=new.organisation, changes={"replaces": old.pk})
     return new
 
 
 @transaction.atomic
-def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
-    inv = _invitation_for_change(actor, invitation)
+def invitation_revoke(*, scope: Scope, invitation: Invitation) -> Invitation:
+    inv = _invitation_for_change(scope, invitation)
     inv.status, inv.closed_at = InvitationStatus.REVOKED, timezone.now()
     inv.save(update_fields=["status", "closed_at"])
-    audit_log(action="invitation.revoked", actor=actor, target=inv, area=inv.scope_area,
+    audit_log(action="invitation.revoked", scope=scope, target=inv, area=inv.scope_area,
               organisation=inv.organisation)
     return inv
 
@@ -216,7 +206,7 @@ def _grant_invited_role(invitation: Invitation, user: User, *, created: bool) ->
     invitation.status, invitation.closed_at = InvitationStatus.ACCEPTED, timezone.now()
     invitation.user = user
     invitation.save(update_fields=["status", "closed_at", "user"])
-    audit_log(action="invitation.accepted", actor=user, target=invitation,
+    audit_log(action="invitation.accepted", scope=scope_for_user(user), target=invitation,
               area=invitation.scope_area, organisation=invitation.organisation,
               changes={"role": invitation.role, "new_account": created})
 
@@ -262,12 +252,12 @@ def invitation_account(invitation: Invitation) -> User | None:
 # --- accounts ------------------------------------------------------------------------
 
 @transaction.atomic
-def user_set_active(*, actor, user: User, is_active: bool) -> User:
+def user_set_active(*, scope: Scope, user: User, is_active: bool) -> User:
     """Deactivate (or reactivate) an account in the actor's scope. A deactivated user
     cannot sign in, and their open sessions stop working on the next request."""
-    if user.pk == getattr(actor, "pk", None):
+    if user.pk == scope.user_id:
         raise CannotDeactivateSelf()
-    _require(actor, Perm.MANAGE_USER, user)
+    require(scope, Perm.MANAGE_USER, user)
     target = User.objects.select_for_update().get(pk=user.pk)
     revoked = 0
     if not is_active:
@@ -282,7 +272,7 @@ def user_set_active(*, actor, user: User, is_active: bool) -> User:
         area = None
         if first is not None:
             area = first.area or (first.organisation.home_area if first.organisation else None)
-        audit_log(action="user.activated" if is_active else "user.deactivated", actor=actor,
+        audit_log(action="user.activated" if is_active else "user.deactivated", scope=scope,
                   target=target, area=area,
                   organisation=first.organisation if first is not None else None,
                   changes={"invitations_revoked": revoked} if revoked else None)
@@ -290,40 +280,12 @@ def user_set_active(*, actor, user: User, is_active: bool) -> User:
     return target
 
 
-# --- areas and the operating model (national team) ----------------------------------
-
-def area_create(*, actor, name: str, municipalities: Iterable[Municipality], status: str,
-                status_since: datetime.date, wellbeing_county: WellbeingCounty | None) -> Area:
-    _require(actor, Perm.MANAGE_AREAS)
-    return network.area_create(actor=actor, name=name, municipalities=municipalities,
-                               status=status, status_since=status_since,
-                               wellbeing_county=wellbeing_county)
-
-
-def area_update(*, actor, area: Area, name: str, municipalities: Iterable[Municipality],
-                status: str, status_since: datetime.date,
-                wellbeing_county: WellbeingCounty | None) -> Area:
-    _require(actor, Perm.MANAGE_AREAS)
-    return network.area_update(actor=actor, area=area, name=name,
-                               municipalities=municipalities, status=status,
-                               status_since=status_since, wellbeing_county=wellbeing_county)
-
-
-def operating_model_publish(*, actor, version: str, published_on: datetime.date,
-                            summary_fi: str, summary_sv: str = "",
-                            summary_en: str = "") -> OperatingModelVersion:
-    _require(actor, Perm.MANAGE_AREAS)
-    return network.operating_model_publish(actor=actor, version=version,
-                                           published_on=published_on, summary_fi=summary_fi,
-                                           summary_sv=summary_sv, summary_en=summary_en)
-
-
-# --- organisations and units (coordinators, by side) --------------------------------
+# --- organisations (coordinators, by side) -----------------------------------------
 
 @transaction.atomic
 def organisation_add(
     *,
-    actor,
+    scope: Scope,
     area: Area,
     name: str,
     kind: str,
@@ -336,88 +298,37 @@ def organisation_add(
 ) -> Organisation:
     """A coordinator adds an organisation on their side. A new distributor is flagged
     for the national team, who discuss new distributors first."""
-    _require(actor, Perm.MANAGE_ORGANISATION, Organisation(kind=kind, home_area=area))
     org = network.organisation_create(
-        actor=actor, name=name, kind=kind, sector=sector, home_area=area,
+        scope=scope, name=name, kind=kind, sector=sector, home_area=area,
         contact_name=contact_name, contact_email=contact_email, contact_phone=contact_phone,
         first_unit_name=first_unit_name, first_unit_municipality=first_unit_municipality,
     )
-    if kind == OrganisationKind.DISTRIBUTOR and not can(scope_for_user(actor), Perm.ADMIN_SITE):
+    if kind == OrganisationKind.DISTRIBUTOR and not can(scope, Perm.ADMIN_SITE):
         DistributorReview.objects.create(organisation=org)
-        audit_log(action="distributor.flagged_for_review", actor=actor, target=org,
+        audit_log(action="distributor.flagged_for_review", scope=scope, target=org,
                   area=area, organisation=org)
     return org
 
 
-def organisation_edit(*, actor, organisation: Organisation, name: str, sector: str,
-                      contact_name: str, contact_email: str, contact_phone: str = "",
-                      is_active: bool = True) -> Organisation:
-    _require(actor, Perm.MANAGE_ORGANISATION, organisation)
-    return network.organisation_update(
-        actor=actor, organisation=organisation, name=name, sector=sector,
-        contact_name=contact_name, contact_email=contact_email, contact_phone=contact_phone,
-        is_active=is_active,
-    )
-
-
-def unit_add(*, actor, organisation: Organisation, name: str,
-             municipality: Municipality | None = None) -> Unit:
-    _require(actor, Perm.MANAGE_ORGANISATION, organisation)
-    return network.unit_create(actor=actor, organisation=organisation, name=name,
-                               municipality=municipality)
-
-
-def unit_edit(*, actor, unit: Unit, name: str, municipality: Municipality | None,
-              is_active: bool = True) -> Unit:
-    _require(actor, Perm.MANAGE_ORGANISATION, unit.organisation)
-    return network.unit_update(actor=actor, unit=unit, name=name, municipality=municipality,
-                               is_active=is_active)
-
-
-def seller_link_ask(*, actor, seller: Organisation, venue: Organisation) -> SellerLink:
-    """A ticket seller asks to record uses for a venue; the venue or its culture-side
-    coordinator decides."""
-    _require(actor, Perm.REQUEST_SELLER_LINK, seller)
-    return network.seller_link_request(actor=actor, seller=seller, venue=venue)
-
-
-def seller_link_decide(*, actor, link: SellerLink, approve: bool) -> SellerLink:
-    _require(actor, Perm.APPROVE_SELLER_LINK, link)
-    return network.seller_link_decide(actor=actor, link=link, approve=approve)
-
-
 @transaction.atomic
-def distributor_review_mark(*, actor, review: DistributorReview) -> DistributorReview:
-    _require(actor, Perm.ADMIN_SITE)
+def distributor_review_mark(*, scope: Scope, review: DistributorReview) -> DistributorReview:
+    require(scope, Perm.ADMIN_SITE)
     review = DistributorReview.objects.select_for_update().get(pk=review.pk)
     if review.reviewed_at is not None:
         raise AlreadyReviewed()
-    review.reviewed_at, review.reviewed_by = timezone.now(), actor
+    review.reviewed_at, review.reviewed_by_id = timezone.now(), scope.user_id
     review.save(update_fields=["reviewed_at", "reviewed_by"])
-    audit_log(action="distributor.reviewed", actor=actor, target=review.organisation,
+    audit_log(action="distributor.reviewed", scope=scope, target=review.organisation,
               area=review.organisation.home_area, organisation=review.organisation)
     return review
-
-
-# --- commitments --------------------------------------------------------------------
-
-def commitment_acknowledge_current(*, actor, organisation: Organisation) -> Commitment:
-    """The organisation (its staff, or its coordinator on its behalf) acknowledges the
-    current national operating model."""
-    _require(actor, Perm.ACKNOWLEDGE_COMMITMENT, organisation)
-    version = current_operating_model()
-    if version is None:
-        raise NoOperatingModel()
-    return network.commitment_acknowledge(actor=actor, organisation=organisation,
-                                          version=version)
 
 
 # --- the new-area checklist ---------------------------------------------------------
 
 @transaction.atomic
-def checklist_step_set(*, actor, area: Area, step: str, status: str,
+def checklist_step_set(*, scope: Scope, area: Area, step: str, status: str,
                        on: datetime.date | None = None, note: str = "") -> AreaChecklistStep:
-    _require(actor, Perm.COORDINATE_AREA, area)
+    require(scope, Perm.COORDINATE_AREA, area)
     if step not in ChecklistStep.values or status not in StepStatus.values:
         raise InvalidInput(field="status")
     obj, _created = AreaChecklistStep.objects.select_for_update().get_or_create(
@@ -427,10 +338,10 @@ def checklist_step_set(*, actor, area: Area, step: str, status: str,
         if getattr(obj, key) != value:
             changes[key] = [getattr(obj, key), value]
             setattr(obj, key, value)
-    obj.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+    obj.updated_by_id = scope.user_id
     obj.save()
     if changes:
         note_changed = changes.pop("note", None) is not None
-        audit_log(action="checklist.updated", actor=actor, target=obj, area=area,
+        audit_log(action="checklist.updated", scope=scope, target=obj, area=area,
                   changes={"step": step, **changes, "note_changed": note_changed})
     return obj

@@ -41,6 +41,7 @@ from kaikukanta.coordination.models import (
 )
 from kaikukanta.lib.errors import DomainError
 from kaikukanta.lib.permissions import Perm, can
+from kaikukanta.network import services as network_services
 from kaikukanta.network.models import (
     Area,
     OperatingModelVersion,
@@ -112,7 +113,7 @@ def area_create(request: HttpRequest) -> HttpResponse:
     form = AreaForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            area = services.area_create(actor=request.user, **form.cleaned_data)
+            area = network_services.area_create(scope=request.scope, **form.cleaned_data)
         except DomainError as error:
             _form_error(form, error)
         else:
@@ -132,7 +133,7 @@ def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = AreaForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.area_update(actor=request.user, area=area, **form.cleaned_data)
+            network_services.area_update(scope=request.scope, area=area, **form.cleaned_data)
         except DomainError as error:
             _form_error(form, error)
         else:
@@ -178,7 +179,7 @@ def checklist_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         "status": current.status, "on": current.on, "note": current.note})
     if request.method == "POST" and form.is_valid():
         try:
-            services.checklist_step_set(actor=request.user, area=area, step=step,
+            services.checklist_step_set(scope=request.scope, area=area, step=step,
                                         **form.cleaned_data)
         except DomainError as error:
             _form_error(form, error)
@@ -208,7 +209,7 @@ def organisation_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = OrganisationCreateForm(request.POST or None, kinds=kinds, area=area)
     if request.method == "POST" and form.is_valid():
         try:
-            org = services.organisation_add(actor=request.user, area=area, **form.cleaned_data)
+            org = services.organisation_add(scope=request.scope, area=area, **form.cleaned_data)
         except DomainError as error:
             _form_error(form, error)
         else:
@@ -246,7 +247,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         f: getattr(org, f) for f in OrganisationEditForm.base_fields})
     if request.method == "POST" and form.is_valid():
         try:
-            services.organisation_edit(actor=request.user, organisation=org,
+            network_services.organisation_update(scope=request.scope, organisation=org,
                                        **form.cleaned_data)
         except DomainError as error:
             _form_error(form, error)
@@ -265,7 +266,7 @@ def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.unit_add(actor=request.user, organisation=org, name=data["name"],
+            network_services.unit_create(scope=request.scope, organisation=org, name=data["name"],
                               municipality=data["municipality"])
         except DomainError as error:
             _form_error(form, error)
@@ -284,7 +285,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "name": unit.name, "municipality": unit.municipality, "is_active": unit.is_active})
     if request.method == "POST" and form.is_valid():
         try:
-            services.unit_edit(actor=request.user, unit=unit, **form.cleaned_data)
+            network_services.unit_update(scope=request.scope, unit=unit, **form.cleaned_data)
         except DomainError as error:
             _form_error(form, error)
         else:
@@ -308,7 +309,7 @@ def review_done(request: HttpRequest, pk: int) -> HttpResponse:
     _require_national(request)
     review = get_object_or_404(DistributorReview, pk=pk)
     try:
-        services.distributor_review_mark(actor=request.user, review=review)
+        services.distributor_review_mark(scope=request.scope, review=review)
     except DomainError as error:
         messages.error(request, str(error))
     else:
@@ -324,7 +325,7 @@ def _invite(request: HttpRequest, *, area=None, organisation=None, back) -> Http
         data = form.cleaned_data
         try:
             services.invitation_create(
-                actor=request.user, email=data["email"], name=data["name"], role=data["role"],
+                scope=request.scope, email=data["email"], name=data["name"], role=data["role"],
                 language=data["language"], area=area, organisation=organisation,
                 unit=data.get("unit"), base_url=_base_url(request),
             )
@@ -362,7 +363,7 @@ def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
     _require_coordinator(request)
     invitation = _invitation(request, pk)
     try:
-        services.invitation_resend(actor=request.user, invitation=invitation,
+        services.invitation_resend(scope=request.scope, invitation=invitation,
                                    base_url=_base_url(request))
     except DomainError as error:
         messages.error(request, str(error))
@@ -377,7 +378,7 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     _require_coordinator(request)
     invitation = _invitation(request, pk)
     try:
-        services.invitation_revoke(actor=request.user, invitation=invitation)
+        services.invitation_revoke(scope=request.scope, invitation=invitation)
     except DomainError as error:
         messages.error(request, str(error))
     else:
@@ -457,7 +458,7 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(selectors.users_in_scope(request.scope), pk=pk)
     active = request.POST.get("active") == "1"
     try:
-        services.user_set_active(actor=request.user, user=user, is_active=active)
+        services.user_set_active(scope=request.scope, user=user, is_active=active)
     except DomainError as error:
         if error.http_status == 403:
             raise PermissionDenied from error
@@ -503,7 +504,7 @@ def seller_link_request(request: HttpRequest) -> HttpResponse:
     form = SellerLinkRequestForm(request.POST or None, sellers=sellers, venues=venues)
     if request.method == "POST" and form.is_valid():
         try:
-            link = services.seller_link_ask(actor=request.user,
+            link = network_services.seller_link_request(scope=request.scope,
                                             seller=form.cleaned_data["seller"],
                                             venue=form.cleaned_data["venue"])
         except DomainError as error:
@@ -520,7 +521,7 @@ def seller_link_request(request: HttpRequest) -> HttpResponse:
 def seller_link_decide(request: HttpRequest, pk: int) -> HttpResponse:
     link = get_object_or_404(_seller_links(request.scope), pk=pk)
     try:
-        services.seller_link_decide(actor=request.user, link=link,
+        network_services.seller_link_decide(scope=request.scope, link=link,
                                     approve=request.POST.get("approve") == "1")
     except DomainError as error:
         raise PermissionDenied from error
@@ -555,7 +556,7 @@ def commitment_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
         selectors.managed_organisations(request.scope)
         | selectors.staff_organisations(request.scope), pk=pk)
     try:
-        services.commitment_acknowledge_current(actor=request.user, organisation=org)
+        network_services.commitment_acknowledge(scope=request.scope, organisation=org)
     except DomainError as error:
         if error.http_status == 403:
             raise PermissionDenied from error
@@ -571,10 +572,11 @@ def operating_model(request: HttpRequest) -> HttpResponse:
     _require_national(request)
     form = OperatingModelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if OperatingModelVersion.objects.filter(version=form.cleaned_data["version"]).exists():
-            form.add_error("version", _("This version already exists."))
+        try:
+            network_services.operating_model_publish(scope=request.scope, **form.cleaned_data)
+        except DomainError as error:
+            _form_error(form, error)
         else:
-            services.operating_model_publish(actor=request.user, **form.cleaned_data)
             messages.success(request, _("The new version was published."))
             return redirect("coordination:operating_model")
     return render(request, "coordination/operating_model.html", {

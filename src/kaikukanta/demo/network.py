@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from kaikukanta.accounts.models import Membership, Role, User
 from kaikukanta.demo.context import DEMO_PASSWORD, DemoContext
 from kaikukanta.geo.models import Municipality, WellbeingCounty
+from kaikukanta.lib.scope import SYSTEM
 from kaikukanta.network import services
 from kaikukanta.network.models import (
     Area,
@@ -92,7 +93,7 @@ def _area(ctx: DemoContext, name: str, codes, county, status, since) -> Area:
     area = Area.objects.filter(name=name).first()
     if area is None:
         area = services.area_create(
-            actor=None, name=name, municipalities=Municipality.objects.filter(code__in=codes),
+            scope=SYSTEM, name=name, municipalities=Municipality.objects.filter(code__in=codes),
             status=status, status_since=since,
             wellbeing_county=WellbeingCounty.objects.get(code=county) if county else None,
         )
@@ -118,7 +119,7 @@ def load(ctx: DemoContext) -> None:
         if org is None:
             first_name, first_muni = units[0]
             org = services.organisation_create(
-                actor=None, name=name, kind=kind, sector=sector, home_area=area,
+                scope=SYSTEM, name=name, kind=kind, sector=sector, home_area=area,
                 contact_name="Demo Yhteyshenkilö",
                 contact_email=f"{key.replace('_', '.')}@demo.kaikukanta.fi",
                 contact_phone="+358 40 000 0000", first_unit_name=first_name,
@@ -126,7 +127,7 @@ def load(ctx: DemoContext) -> None:
             )
             for unit_name, muni in units[1:]:
                 services.unit_create(
-                    actor=None, organisation=org, name=unit_name,
+                    scope=SYSTEM, organisation=org, name=unit_name,
                     municipality=Municipality.objects.filter(code=muni).first(),
                 )
         ctx[key] = org
@@ -134,14 +135,14 @@ def load(ctx: DemoContext) -> None:
 
     # The ticket seller sells for venues in two areas.
     for venue_key in ("venue_espoo_city", "venue_kainuu"):
-        link = services.seller_link_request(actor=None, seller=ctx["seller"],
+        link = services.seller_link_request(scope=SYSTEM, seller=ctx["seller"],
                                             venue=ctx[venue_key])
         if link.status != SellerLinkStatus.APPROVED:
-            services.seller_link_decide(actor=None, link=link, approve=True)
+            services.seller_link_decide(scope=SYSTEM, link=link, approve=True)
 
     if not OperatingModelVersion.objects.exists():
         services.operating_model_publish(
-            actor=None, version="2021-12", published_on=datetime.date(2021, 12, 8),
+            scope=SYSTEM, version="2021-12", published_on=datetime.date(2021, 12, 8),
             summary_fi="Kaikukortin valtakunnallinen toimintamalli (päivitetty 8.12.2021).",
             summary_sv="Kaikukortets nationella verksamhetsmodell (uppdaterad 13.1.2022).",
             summary_en="The national operating model of Kaikukortti (updated 8 Dec 2021).",

@@ -124,7 +124,7 @@ _NOT_FOR_NATIONAL = {Perm.ISSUE_CARDS, Perm.RECORD_USES, Perm.SELL_FOR_VENUE}
 def can(scope: Scope, perm: Perm, obj: Any = None) -> bool:
     if not isinstance(scope, Scope):
         raise TypeError(f"can() takes a Scope (request.scope), not {type(scope).__name__}")
-    if scope.is_national and perm not in _NOT_FOR_NATIONAL:
+    if scope.is_system or (scope.is_national and perm not in _NOT_FOR_NATIONAL):
         return True
     return bool(_RULES[perm](scope, obj))
 

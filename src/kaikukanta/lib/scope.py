@@ -31,6 +31,8 @@ class Scope:
     # who acts: a person (user_id) or an API key (label "api_key:<prefix>")
     user_id: int | None = None
     label: str = ""
+    # a command or the demo loader acting for the registry itself (never a request)
+    is_system: bool = False
     is_national: bool = False
     # coordinators: the areas they run, per side
     culture_area_ids: _ids = field(default_factory=_none)
@@ -129,6 +131,14 @@ class Scope:
 
 
 EMPTY = Scope()
+
+
+def system_scope(label: str = "system") -> Scope:
+    """The scope of a management command or data loader: every permission, no person."""
+    return Scope(is_system=True, label=label)
+
+
+SYSTEM = system_scope()
 
 
 def get_visible_or_404(queryset: Any, scope: Scope, **lookup: Any) -> Any:

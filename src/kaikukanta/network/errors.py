@@ -29,3 +29,14 @@ class NameTaken(DomainError):
     code = "name_taken"
     field = "name"
     message = _("The name %(name)s is already in use here. Choose another name.")
+
+
+class VersionTaken(DomainError):
+    code = "operating_model_version_taken"
+    field = "version"
+    message = _("This version already exists.")
+
+
+class NoOperatingModel(DomainError):
+    code = "no_operating_model"
+    message = _("No operating model version has been published yet.")

@@ -1,4 +1,8 @@
-"""Writes to the network: areas, organisations, units, seller links and commitments."""
+"""Writes to the network: areas, organisations, units, seller links and commitments.
+
+Each function receives the actor's `scope` and checks its permission itself
+(`require(scope, Perm.X, obj)`), so pages, the API and commands share one rule.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +14,16 @@ from django.utils import timezone
 
 from kaikukanta.audit.services import audit_log
 from kaikukanta.geo.models import Municipality, WellbeingCounty
+from kaikukanta.lib.permissions import Perm, require
+from kaikukanta.lib.scope import Scope
 from kaikukanta.network.errors import (
     AlreadyCommitted,
     AreaNeedsMunicipality,
     MunicipalityInOtherArea,
     NameTaken,
+    NoOperatingModel,
     SellerLinkInvalid,
+    VersionTaken,
 )
 from kaikukanta.network.models import (
     HOLDING_STATUSES,
@@ -54,13 +62,14 @@ def _check_municipalities(
 @transaction.atomic
 def area_create(
     *,
-    actor,
+    scope: Scope,
     name: str,
     municipalities: Iterable[Municipality],
     status: str = AreaStatus.PREPARING,
     status_since: datetime.date | None = None,
     wellbeing_county: WellbeingCounty | None = None,
 ) -> Area:
+    require(scope, Perm.MANAGE_AREAS)
     municipalities = list(municipalities)
     if Area.objects.filter(name=name).exists():
         raise NameTaken(name=name)
@@ -72,7 +81,7 @@ def area_create(
         wellbeing_county=wellbeing_county,
     )
     area.municipalities.set(municipalities)
-    audit_log(action="area.created", actor=actor, target=area, area=area,
+    audit_log(action="area.created", scope=scope, target=area, area=area,
               changes={"municipalities": [m.code for m in municipalities], "status": status})
     return area
 
@@ -80,7 +89,7 @@ def area_create(
 @transaction.atomic
 def area_update(
     *,
-    actor,
+    scope: Scope,
     area: Area,
     name: str,
     municipalities: Iterable[Municipality],
@@ -88,6 +97,7 @@ def area_update(
     status_since: datetime.date,
     wellbeing_county: WellbeingCounty | None,
 ) -> Area:
+    require(scope, Perm.MANAGE_AREAS)
     municipalities = list(municipalities)
     if Area.objects.filter(name=name).exclude(pk=area.pk).exists():
         raise NameTaken(name=name)
@@ -103,14 +113,14 @@ def area_update(
              "wellbeing_county": wellbeing_county.code if wellbeing_county else None,
              "municipalities": sorted(m.code for m in municipalities)}
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
-    audit_log(action="area.updated", actor=actor, target=area, area=area, changes=changes)
+    audit_log(action="area.updated", scope=scope, target=area, area=area, changes=changes)
     return area
 
 
 @transaction.atomic
 def organisation_create(
     *,
-    actor,
+    scope: Scope,
     name: str,
     kind: str,
     sector: str,
@@ -122,6 +132,7 @@ def organisation_create(
     first_unit_municipality: Municipality | None = None,
 ) -> Organisation:
     """Create an organisation together with its first unit/site (every one has one)."""
+    require(scope, Perm.MANAGE_ORGANISATION, Organisation(kind=kind, home_area=home_area))
     if Organisation.objects.filter(home_area=home_area, name=name).exists():
         raise NameTaken(name=name)
     org = Organisation.objects.create(
@@ -130,24 +141,29 @@ def organisation_create(
     )
     Unit.objects.create(organisation=org, name=first_unit_name or name,
                         municipality=first_unit_municipality)
-    audit_log(action="organisation.created", actor=actor, target=org, area=home_area,
+    audit_log(action="organisation.created", scope=scope, target=org, area=home_area,
               organisation=org, changes={"kind": kind, "sector": sector})
     return org
 
 
 @transaction.atomic
-def unit_create(*, actor, organisation: Organisation, name: str,
+def unit_create(*, scope: Scope, organisation: Organisation, name: str,
                 municipality: Municipality | None = None) -> Unit:
+    require(scope, Perm.MANAGE_ORGANISATION, organisation)
     if Unit.objects.filter(organisation=organisation, name=name).exists():
         raise NameTaken(name=name)
     unit = Unit.objects.create(organisation=organisation, name=name, municipality=municipality)
-    audit_log(action="unit.created", actor=actor, target=unit, area=organisation.home_area,
+    audit_log(action="unit.created", scope=scope, target=unit, area=organisation.home_area,
               organisation=organisation)
     return unit
 
 
 @transaction.atomic
-def seller_link_request(*, actor, seller: Organisation, venue: Organisation) -> SellerLink:
+def seller_link_request(*, scope: Scope, seller: Organisation,
+                        venue: Organisation) -> SellerLink:
+    """A ticket seller asks to record uses for a venue; the venue or its culture-side
+    coordinator decides."""
+    require(scope, Perm.REQUEST_SELLER_LINK, seller)
     if seller.kind != OrganisationKind.TICKET_SELLER or venue.kind != OrganisationKind.VENUE:
         raise SellerLinkInvalid()
     link, created = SellerLink.objects.get_or_create(seller=seller, venue=venue)
@@ -156,46 +172,57 @@ def seller_link_request(*, actor, seller: Organisation, venue: Organisation) -> 
         link.status, link.decided_at, link.decided_by = SellerLinkStatus.PENDING, None, None
         link.requested_at = timezone.now()
         link.save()
-    audit_log(action="seller_link.requested", actor=actor, target=link, area=venue.home_area,
+    audit_log(action="seller_link.requested", scope=scope, target=link, area=venue.home_area,
               organisation=venue)
     return link
 
 
 @transaction.atomic
-def seller_link_decide(*, actor, link: SellerLink, approve: bool) -> SellerLink:
+def seller_link_decide(*, scope: Scope, link: SellerLink, approve: bool) -> SellerLink:
+    require(scope, Perm.APPROVE_SELLER_LINK, link)
     link.status = SellerLinkStatus.APPROVED if approve else SellerLinkStatus.REJECTED
     link.decided_at = timezone.now()
-    link.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    link.decided_by_id = scope.user_id
     link.save()
-    audit_log(action=f"seller_link.{link.status}", actor=actor, target=link,
+    audit_log(action=f"seller_link.{link.status}", scope=scope, target=link,
               area=link.venue.home_area, organisation=link.venue)
     return link
 
 
 @transaction.atomic
-def operating_model_publish(*, actor, version: str, published_on: datetime.date,
+def operating_model_publish(*, scope: Scope, version: str, published_on: datetime.date,
                             summary_fi: str, summary_sv: str = "",
                             summary_en: str = "") -> OperatingModelVersion:
+    """Publish a new version of the national operating model (the national team)."""
+    require(scope, Perm.MANAGE_AREAS)
+    if OperatingModelVersion.objects.filter(version=version).exists():
+        raise VersionTaken(version=version)
     obj = OperatingModelVersion.objects.create(
         version=version, published_on=published_on, summary_fi=summary_fi,
         summary_sv=summary_sv, summary_en=summary_en,
     )
-    audit_log(action="operating_model.published", actor=actor, target=obj)
+    audit_log(action="operating_model.published", scope=scope, target=obj)
     return obj
 
 
 @transaction.atomic
-def commitment_acknowledge(*, actor, organisation: Organisation,
-                           version: OperatingModelVersion,
+def commitment_acknowledge(*, scope: Scope, organisation: Organisation,
+                           version: OperatingModelVersion | None = None,
                            on: datetime.date | None = None) -> Commitment:
+    """The organisation (its staff, or its coordinator on its behalf) acknowledges a
+    version of the national operating model, by default the current one."""
+    require(scope, Perm.ACKNOWLEDGE_COMMITMENT, organisation)
+    version = version or OperatingModelVersion.objects.first()
+    if version is None:
+        raise NoOperatingModel()
     if Commitment.objects.filter(organisation=organisation, version=version).exists():
         raise AlreadyCommitted(version=version.version)
     obj = Commitment.objects.create(
         organisation=organisation, version=version,
         acknowledged_on=on or timezone.localdate(),
-        acknowledged_by=actor if getattr(actor, "is_authenticated", False) else None,
+        acknowledged_by_id=scope.user_id,
     )
-    audit_log(action="commitment.acknowledged", actor=actor, target=obj,
+    audit_log(action="commitment.acknowledged", scope=scope, target=obj,
               area=organisation.home_area, organisation=organisation,
               changes={"version": version.version})
     return obj
@@ -204,7 +231,7 @@ def commitment_acknowledge(*, actor, organisation: Organisation,
 @transaction.atomic
 def organisation_update(
     *,
-    actor,
+    scope: Scope,
     organisation: Organisation,
     name: str,
     sector: str,
@@ -215,6 +242,7 @@ def organisation_update(
 ) -> Organisation:
     """Edit an organisation. The audit log names the changed contact fields, not their
     values (staff data stays minimal)."""
+    require(scope, Perm.MANAGE_ORGANISATION, organisation)
     org = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if Organisation.objects.filter(home_area_id=org.home_area_id, name=name).exclude(
             pk=org.pk).exists():
@@ -233,16 +261,17 @@ def organisation_update(
         action = "organisation.updated"
         if list(changes) == ["is_active"]:
             action = "organisation.activated" if is_active else "organisation.deactivated"
-        audit_log(action=action, actor=actor, target=org, area=org.home_area,
+        audit_log(action=action, scope=scope, target=org, area=org.home_area,
                   organisation=org, changes=changes)
     organisation.refresh_from_db()
     return org
 
 
 @transaction.atomic
-def unit_update(*, actor, unit: Unit, name: str, municipality: Municipality | None,
+def unit_update(*, scope: Scope, unit: Unit, name: str, municipality: Municipality | None,
                 is_active: bool = True) -> Unit:
     obj = Unit.objects.select_for_update().select_related("organisation").get(pk=unit.pk)
+    require(scope, Perm.MANAGE_ORGANISATION, obj.organisation)
     if Unit.objects.filter(organisation_id=obj.organisation_id, name=name).exclude(
             pk=obj.pk).exists():
         raise NameTaken(name=name)
@@ -256,7 +285,7 @@ def unit_update(*, actor, unit: Unit, name: str, municipality: Municipality | No
     if changes:
         obj.name, obj.municipality, obj.is_active = name, municipality, is_active
         obj.save()
-        audit_log(action="unit.updated", actor=actor, target=obj,
+        audit_log(action="unit.updated", scope=scope, target=obj,
                   area=obj.organisation.home_area, organisation=obj.organisation,
                   changes=changes)
     return obj

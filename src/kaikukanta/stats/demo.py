@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from kaikukanta.demo.context import DemoContext
+from kaikukanta.lib.scope import SYSTEM
 from kaikukanta.stats import services
 from kaikukanta.stats.models import CostShare
 
@@ -17,5 +18,5 @@ def load(ctx: DemoContext) -> None:
     year = timezone.localdate().year
     for y in (year - 1, year):
         if not CostShare.objects.filter(year=y).exists():
-            services.cost_share_save(actor=None, year=y, population_year=2022,
+            services.cost_share_save(scope=SYSTEM, year=y, population_year=2022,
                                      rate_per_resident=Decimal("0.0105"))

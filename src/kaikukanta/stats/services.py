@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
+from kaikukanta.lib.permissions import Perm, require
+from kaikukanta.lib.scope import Scope
 from kaikukanta.stats.models import (
     AREA_DIMENSIONS,
     CROSS_DIMENSIONS,
@@ -179,13 +181,15 @@ def rollup_rebuild_card(*, card) -> int:
         return rollup_rebuild(days=days, card_years=False)
 
 
-def cost_share_save(*, actor, year: int, population_year: int,
+def cost_share_save(*, scope: Scope, year: int, population_year: int,
                     rate_per_resident: Decimal | None = None,
                     total: Decimal | None = None) -> CostShare:
-    """Record a year's rate per resident (or a total to be divided by residents)."""
+    """Record a year's rate per resident (or a total to be divided by residents); the
+    national team only."""
     from kaikukanta.audit.services import audit_log
     from kaikukanta.stats.errors import CostShareInvalid
 
+    require(scope, Perm.ADMIN_SITE)
     if (rate_per_resident is None) == (total is None):
         raise CostShareInvalid()
     if (rate_per_resident is not None and rate_per_resident < 0) or (
@@ -196,9 +200,9 @@ def cost_share_save(*, actor, year: int, population_year: int,
         share, _created = CostShare.objects.update_or_create(
             year=year,
             defaults={"rate_per_resident": rate_per_resident, "total": total,
-                      "population_year": population_year, "updated_by": actor},
+                      "population_year": population_year, "updated_by_id": scope.user_id},
         )
-        audit_log(action="stats.cost_share_saved", actor=actor, target=share, changes={
+        audit_log(action="stats.cost_share_saved", scope=scope, target=share, changes={
             "year": year, "population_year": population_year,
             "rate_per_resident": str(rate_per_resident) if rate_per_resident is not None
             else None,

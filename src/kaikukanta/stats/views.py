@@ -152,7 +152,7 @@ def costs(request):
         form = CostShareForm(request.POST)
         if form.is_valid():
             try:
-                share = services.cost_share_save(actor=request.user, **form.cleaned_data)
+                share = services.cost_share_save(scope=request.scope, **form.cleaned_data)
             except DomainError as exc:
                 form.add_error(exc.field, str(exc))
             else:

@@ -15,6 +15,7 @@ import random
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.cards import numbers
 from kaikukanta.cards.models import (
     Card,
@@ -28,6 +29,7 @@ from kaikukanta.cards.validity import validity_end
 from kaikukanta.demo.context import DemoContext
 from kaikukanta.geo.models import Municipality
 from kaikukanta.lib.errors import DomainError
+from kaikukanta.lib.scope import SYSTEM
 from kaikukanta.usage import services
 from kaikukanta.usage.models import Category, Offer, OfferKind, Use, UseSource, UseStatus
 
@@ -85,7 +87,7 @@ def _offers(ctx: DemoContext) -> list[Offer]:
         offer = Offer.objects.filter(venue=venue, site=site, title_fi=fi).first()
         if offer is None:
             offer = services.offer_create(
-                actor=None, venue=venue, site=site, title_fi=fi, title_sv=sv, title_en=en,
+                scope=SYSTEM, venue=venue, site=site, title_fi=fi, title_sv=sv, title_en=en,
                 category=category, kind=kind, cap_per_date=cap, restrictions=restrictions,
                 children_allowed=kind not in (OfferKind.COURSE, OfferKind.COURSE_SEASON),
             )
@@ -226,7 +228,8 @@ def _history(ctx, offers, pool, rng, today) -> None:
         venue = r["offer"].venue
         try:
             services.use_record(
-                actor=staff.get(venue.pk), actor_label="demo", site=r["offer"].site,
+                scope=scope_for_user(staff[venue.pk]) if venue.pk in staff else SYSTEM,
+                site=r["offer"].site,
                 card_number=r["card"].number, event_date=r["day"], offer=r["offer"],
                 children=r["children"], companion=r["companion"],
             )

@@ -18,6 +18,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kaikukanta.lib.errors import DomainError
+from kaikukanta.lib.permissions import Perm, require
+from kaikukanta.lib.scope import Scope
 from kaikukanta.usage import errors
 from kaikukanta.usage.models import Category, Offer, UseSource
 from kaikukanta.usage.services import use_record
@@ -145,8 +147,9 @@ def _offer_or_category(value, site, offers: dict[int, Offer]) -> tuple[Offer | N
     return None, category
 
 
-def uses_upload(*, actor, site, name: str, data: bytes, seller=None) -> UploadResult:
+def uses_upload(*, scope: Scope, site, name: str, data: bytes) -> UploadResult:
     """Check every row and commit the file only when no row is bad (all at once)."""
+    require(scope, Perm.RECORD_USES, site)
     rows = read_cells(name, data)
     offers = {o.pk: o for o in Offer.objects.filter(site=site)}
     result = UploadResult(rows=len(rows))
@@ -158,10 +161,9 @@ def uses_upload(*, actor, site, name: str, data: bytes, seller=None) -> UploadRe
                 offer, category = _offer_or_category(cells[2], site, offers)
                 with transaction.atomic():
                     use_record(
-                        actor=actor, site=site, card_number=number,
+                        scope=scope, site=site, card_number=number,
                         event_date=_date(cells[1]), offer=offer, category=category,
-                        children=_children(cells[3]), seller=seller,
-                        source=UseSource.IMPORT,
+                        children=_children(cells[3]), source=UseSource.IMPORT,
                     )
                 result.created += 1
             except DomainError as exc:

@@ -1,8 +1,8 @@
 """Writes of the venues' side: card look-ups, recording and cancelling uses, offers.
 
 Every rule of recording a use lives in `use_record`; the desk, the paper backfill, the
-file upload and the partner API all call it. Permission checks (`can(...)`) happen in
-the views; these functions trust the caller on who may act, never on the data.
+file upload and the partner API all call it with the actor's `scope`, and each function
+checks the permission itself (`require(scope, Perm.X, obj)`) before it writes.
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
-from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.audit.services import audit_log
 from kaikukanta.cards.errors import CardUnknown
 from kaikukanta.cards.models import Card, CardKind
 from kaikukanta.cards.selectors import parse_number
+from kaikukanta.lib.permissions import Perm, require
+from kaikukanta.lib.scope import Scope
 from kaikukanta.stats import hooks as stats_hooks
 from kaikukanta.usage import errors
 from kaikukanta.usage.models import (
@@ -39,7 +40,9 @@ from kaikukanta.usage.selectors import (
     UNKNOWN,
     DeskAnswer,
     answer_for_card,
+    children_max,
     offer_is_available,
+    seller_for,
 )
 
 # Uses can be entered afterwards for this many days (paper form, no connection).
@@ -58,25 +61,24 @@ def lookup_limit() -> tuple[int, int]:
             getattr(settings, "KAIKUKANTA_LOOKUP_WINDOW_MINUTES", 15))
 
 
-def _actor_filter(user, actor_label: str) -> dict:
-    if getattr(user, "is_authenticated", False):
-        return {"user": user}
-    return {"user__isnull": True, "actor_label": actor_label}
+def _actor_filter(scope: Scope) -> dict:
+    if scope.user_id is not None:
+        return {"user_id": scope.user_id}
+    return {"user__isnull": True, "actor_label": scope.label}
 
 
-def _actor_area_id(user) -> int | None:
-    scope = scope_for_user(user)
+def _actor_area_id(scope: Scope) -> int | None:
     ids = sorted(scope.staff_area_ids)
     return ids[0] if ids else None
 
 
 # --- look-up ---------------------------------------------------------------------------
 
-def card_lookup(*, user=None, actor_label: str = "", number_text: str,
+def card_lookup(*, scope: Scope, number_text: str,
                 on: datetime.date | None = None) -> DeskAnswer:
     """Look a card up for the desk, log the look-up, and slow down number guessing.
 
-    More than the allowed number of unknown numbers by one user (or API client label)
+    More than the allowed number of unknown numbers by one person (or API key)
     within the window raises `LookupThrottled`; the refused look-up is logged with
     `throttled=True` so the area's culture coordinator sees it. Malformed numbers raise
     CardNumberInvalid / CardCheckCharacter (a guess must get the check character right
@@ -84,16 +86,15 @@ def card_lookup(*, user=None, actor_label: str = "", number_text: str,
     """
     on = on or timezone.localdate()
     number = parse_number(number_text)
-    user_obj = user if getattr(user, "is_authenticated", False) else None
-    label = actor_label or (user_obj.email if user_obj else "")
+    label = scope.label
     limit, minutes = lookup_limit()
     since = timezone.now() - timedelta(minutes=minutes)
-    area_id = _actor_area_id(user_obj)
+    area_id = _actor_area_id(scope)
     unknown_recent = LookupLog.objects.filter(
-        found=False, at__gte=since, **_actor_filter(user_obj, label)
+        found=False, at__gte=since, **_actor_filter(scope)
     ).count()
     if unknown_recent >= limit:
-        LookupLog.objects.create(user=user_obj, actor_label=label, area_id=area_id,
+        LookupLog.objects.create(user_id=scope.user_id, actor_label=label, area_id=area_id,
                                  number=number, found=False, throttled=True)
         raise errors.LookupThrottled(minutes=minutes)
     card = (
@@ -102,7 +103,7 @@ def card_lookup(*, user=None, actor_label: str = "", number_text: str,
         .filter(number=number).first()
     )
     answer = answer_for_card(card, number, on=on)
-    LookupLog.objects.create(user=user_obj, actor_label=label, area_id=area_id,
+    LookupLog.objects.create(user_id=scope.user_id, actor_label=label, area_id=area_id,
                              number=number, found=answer.status != UNKNOWN)
     return answer
 
@@ -186,7 +187,7 @@ def _release_places(use: Use) -> None:
 
 def use_record(
     *,
-    actor,
+    scope: Scope,
     site,
     card_number: str,
     event_date: datetime.date,
@@ -194,10 +195,8 @@ def use_record(
     category: str | None = None,
     children: int = 0,
     companion: bool = False,
-    seller=None,
     source: str = UseSource.DESK,
     request_token: str | None = None,
-    actor_label: str = "",
 ) -> Use:
     """Record one use of a card at a venue site (see the module docstring).
 
@@ -210,8 +209,10 @@ def use_record(
     COMMUNITY_CLIENTS_MAX) and never for courses (too_many_children /
     children_not_allowed); the offer's cap per date (offer_cap_reached, race-safe); the
     same card once per offer (or site admission) and date (already_recorded). The same
-    `request_token` returns the use it already created.
+    `request_token` returns the use it already created. A ticket seller's use records the
+    seller too (`usage.selectors.seller_for`).
     """
+    require(scope, Perm.RECORD_USES, site)
     if request_token:
         existing = Use.objects.filter(request_token=request_token).first()
         if existing is not None:
@@ -219,10 +220,9 @@ def use_record(
     number = parse_number(card_number)
     try:
         with transaction.atomic():
-            use = _record(actor=actor, site=site, number=number, event_date=event_date,
+            use = _record(scope=scope, site=site, number=number, event_date=event_date,
                           offer=offer, category=category, children=children,
-                          companion=companion, seller=seller, source=source,
-                          request_token=request_token, actor_label=actor_label)
+                          companion=companion, source=source, request_token=request_token)
     except IntegrityError:
         if request_token:
             existing = Use.objects.filter(request_token=request_token).first()
@@ -232,12 +232,13 @@ def use_record(
     return use
 
 
-def _record(*, actor, site, number, event_date, offer, category, children, companion,
-            seller, source, request_token, actor_label) -> Use:
+def _record(*, scope, site, number, event_date, offer, category, children, companion,
+            source, request_token) -> Use:
     children = int(children or 0)
     if children < 0:
         raise errors.TooManyChildren(max=0)
     venue = site.organisation
+    seller = seller_for(scope, venue)
     if offer is not None:
         if not offer_is_available(offer, site, event_date):
             raise errors.OfferNotAvailable()
@@ -258,8 +259,6 @@ def _record(*, actor, site, number, event_date, offer, category, children, compa
     if children:
         if is_course or (offer is not None and not offer.children_allowed):
             raise errors.ChildrenNotAllowed()
-        from kaikukanta.usage.selectors import children_max
-
         most = children_max(card)
         if children > most:
             raise errors.TooManyChildren(max=most)
@@ -270,18 +269,17 @@ def _record(*, actor, site, number, event_date, offer, category, children, compa
         raise errors.AlreadyRecorded()
     if offer is not None:
         _take_places(offer, event_date, _tickets(children))
-    user = actor if getattr(actor, "is_authenticated", False) else None
     use = Use.objects.create(
         card=card, offer=offer, venue=venue, site=site, seller=seller,
         area_id=venue.home_area_id, card_area_id=card.area_id, category=category,
         event_date=event_date, children=children, companion=bool(companion),
         source=source, backfilled=backfilled or source in (UseSource.BACKFILL,
                                                            UseSource.IMPORT),
-        recorded_by=user, request_token=request_token or None,
+        recorded_by_id=scope.user_id, request_token=request_token or None,
     )
     stats_hooks.on_use_recorded(use)
     audit_log(
-        action="use.recorded", actor=actor, actor_label=actor_label, target=use,
+        action="use.recorded", scope=scope, target=use,
         target_label=f"{card.display_number} {event_date.isoformat()}",
         area=venue.home_area, organisation=venue,
         changes={"card": card.display_number, "site": site.name,
@@ -294,24 +292,26 @@ def _record(*, actor, site, number, event_date, offer, category, children, compa
     return use
 
 
-def use_cancel(*, actor, use: Use, actor_label: str = "") -> Use:
-    """Cancel a use recorded by mistake, within CANCEL_DAYS of recording. The row stays
-    (status cancelled) so the log and the statistics can follow it."""
+def use_cancel(*, scope: Scope, use: Use) -> Use:
+    """Cancel a use recorded by mistake, within CANCEL_DAYS of recording, where the actor
+    records uses. The row stays (status cancelled) so the log and the statistics can
+    follow it."""
     with transaction.atomic():
         use = (Use.objects.select_for_update(of=("self",))
-               .select_related("venue__home_area", "card").get(pk=use.pk))
+               .select_related("venue__home_area", "card", "site__organisation").get(pk=use.pk))
+        require(scope, Perm.RECORD_USES, use.site)
         if use.status == UseStatus.CANCELLED:
             raise errors.AlreadyCancelled()
         if use.recorded_at < timezone.now() - timedelta(days=CANCEL_DAYS):
             raise errors.CancelWindowPassed(days=CANCEL_DAYS)
         use.status = UseStatus.CANCELLED
         use.cancelled_at = timezone.now()
-        use.cancelled_by = actor if getattr(actor, "is_authenticated", False) else None
+        use.cancelled_by_id = scope.user_id
         use.save(update_fields=["status", "cancelled_at", "cancelled_by"])
         _release_places(use)
         stats_hooks.on_use_cancelled(use)
         audit_log(
-            action="use.cancelled", actor=actor, actor_label=actor_label, target=use,
+            action="use.cancelled", scope=scope, target=use,
             target_label=f"{use.card.display_number} {use.event_date.isoformat()}",
             area=use.venue.home_area, organisation=use.venue,
             changes={"event_date": use.event_date.isoformat(), "children": use.children},
@@ -336,7 +336,7 @@ def _clean_offer(offer: Offer) -> None:
 
 def offer_create(
     *,
-    actor,
+    scope: Scope,
     venue,
     site,
     title_fi: str,
@@ -350,6 +350,7 @@ def offer_create(
     cap_per_date: int | None = None,
     restrictions: str = "",
 ) -> Offer:
+    require(scope, Perm.MANAGE_OFFERS, venue)
     with transaction.atomic():
         offer = Offer(venue=venue, site=site, title_fi=title_fi, title_sv=title_sv,
                       title_en=title_en, category=category, kind=kind, starts_on=starts_on,
@@ -357,19 +358,20 @@ def offer_create(
                       cap_per_date=cap_per_date, restrictions=restrictions)
         _clean_offer(offer)
         offer.save()
-        audit_log(action="offer.created", actor=actor, target=offer, area=venue.home_area,
+        audit_log(action="offer.created", scope=scope, target=offer, area=venue.home_area,
                   organisation=venue,
                   changes={f: getattr(offer, f) for f in OFFER_FIELDS})
     return offer
 
 
-def offer_update(*, actor, offer: Offer, **fields) -> Offer:
+def offer_update(*, scope: Scope, offer: Offer, **fields) -> Offer:
     """Change an offer's fields (any of OFFER_FIELDS)."""
     unknown = set(fields) - set(OFFER_FIELDS)
     if unknown:
         raise TypeError(f"unknown offer fields: {sorted(unknown)}")
     with transaction.atomic():
         offer = Offer.objects.select_for_update().get(pk=offer.pk)
+        require(scope, Perm.MANAGE_OFFERS, offer.venue)
         changes = {}
         for name, value in fields.items():
             if getattr(offer, name) != value:
@@ -378,20 +380,21 @@ def offer_update(*, actor, offer: Offer, **fields) -> Offer:
         _clean_offer(offer)
         offer.save()
         if changes:
-            audit_log(action="offer.updated", actor=actor, target=offer,
+            audit_log(action="offer.updated", scope=scope, target=offer,
                       area=offer.venue.home_area, organisation=offer.venue, changes=changes)
     return offer
 
 
-def offer_set_status(*, actor, offer: Offer, status: str) -> Offer:
+def offer_set_status(*, scope: Scope, offer: Offer, status: str) -> Offer:
     if status not in OfferStatus.values:
         raise errors.OfferStatusInvalid()
     with transaction.atomic():
         offer = Offer.objects.select_for_update().get(pk=offer.pk)
+        require(scope, Perm.MANAGE_OFFERS, offer.venue)
         old = offer.status
         offer.status = status
         offer.save(update_fields=["status"])
-        audit_log(action="offer.status_changed", actor=actor, target=offer,
+        audit_log(action="offer.status_changed", scope=scope, target=offer,
                   area=offer.venue.home_area, organisation=offer.venue,
                   changes={"status": [old, status]})
     return offer

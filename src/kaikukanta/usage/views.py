@@ -68,10 +68,9 @@ def _add_error(form, exc: DomainError) -> None:
 def _record_from_form(request, site, d: dict, source: str):
     """Record the use a desk or backfill form describes (the service holds the rules)."""
     return services.use_record(
-        actor=request.user, site=site, card_number=d["number"],
+        scope=request.scope, site=site, card_number=d["number"],
         event_date=d["event_date"], offer=d["offer"], category=d["category"] or None,
         children=d["children"] or 0, companion=d["companion"],
-        seller=selectors.seller_for(request.scope, site.organisation),
         source=source, request_token=d["token"],
     )
 
@@ -97,7 +96,7 @@ def desk(request):
     status = 200
     if lookup.is_bound and lookup.is_valid():
         try:
-            answer = services.card_lookup(user=request.user,
+            answer = services.card_lookup(scope=request.scope,
                                           number_text=lookup.cleaned_data["number"])
         except DomainError as exc:
             error, status = exc, exc.http_status if exc.http_status == 429 else 200
@@ -203,7 +202,7 @@ def use_cancel(request, pk: int):
     if not can(request.scope, Perm.RECORD_USES, use.site):
         raise PermissionDenied
     try:
-        services.use_cancel(actor=request.user, use=use)
+        services.use_cancel(scope=request.scope, use=use)
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
@@ -247,7 +246,7 @@ def offer_create(request):
     form = OfferForm(request.POST or None, venue=venue)
     if request.method == "POST" and form.is_valid():
         try:
-            services.offer_create(actor=request.user, venue=venue, **form.cleaned_data)
+            services.offer_create(scope=request.scope, venue=venue, **form.cleaned_data)
         except DomainError as exc:
             _add_error(form, exc)
         else:
@@ -265,7 +264,7 @@ def offer_edit(request, pk: int):
     form = OfferForm(request.POST or None, instance=offer, venue=offer.venue)
     if request.method == "POST" and form.is_valid():
         try:
-            services.offer_update(actor=request.user, offer=offer, **form.cleaned_data)
+            services.offer_update(scope=request.scope, offer=offer, **form.cleaned_data)
         except DomainError as exc:
             _add_error(form, exc)
         else:
@@ -283,7 +282,7 @@ def offer_status(request, pk: int):
     if not can(request.scope, Perm.MANAGE_OFFERS, offer.venue):
         raise PermissionDenied
     try:
-        services.offer_set_status(actor=request.user, offer=offer,
+        services.offer_set_status(scope=request.scope, offer=offer,
                                   status=request.POST.get("status", ""))
     except DomainError as exc:
         messages.error(request, str(exc))
@@ -332,9 +331,8 @@ def backfill_upload(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = uses_upload(actor=request.user, site=site, name=upload.name,
-                                 data=upload.read(),
-                                 seller=selectors.seller_for(request.scope, site.organisation))
+            result = uses_upload(scope=request.scope, site=site, name=upload.name,
+                                 data=upload.read())
         except DomainError as exc:
             _add_error(form, exc)
     return render(request, "usage/backfill_upload.html", {

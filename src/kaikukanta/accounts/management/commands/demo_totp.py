@@ -15,5 +15,5 @@ class Command(BaseCommand):
             raise CommandError("demo_totp works only in demo mode (KAIKUKANTA_DEMO=1).")
         code, seconds = security.demo_code()
         self.stdout.write(code)
-        self.stderr.write(f"(valid for {seconds} more seconds; the demo secret for an "
+        self.stdout.write(f"(valid for {seconds} more seconds; the demo secret for an "
                           f"authenticator app is {security.demo_secret()})")

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from kaikukanta.api.errors import KeyLabelTaken
 from kaikukanta.api.services import api_key_create
+from kaikukanta.lib.scope import system_scope
 from kaikukanta.network.models import Organisation
 
 
@@ -35,12 +36,14 @@ class Command(BaseCommand):
             raise CommandError(f"No organisation has id {options['organisation']}.")
         label = options["label"] or "manage.py create_api_key"
         try:
-            key, raw = api_key_create(actor=None, organisation=org, label=label,
-                                      can_write=options["write"], actor_label="manage.py")
+            key, raw = api_key_create(scope=system_scope("manage.py create_api_key"),
+                                      organisation=org, label=label,
+                                      can_write=options["write"])
         except KeyLabelTaken:
             label = f"{label} {org.api_keys.count() + 1}"
-            key, raw = api_key_create(actor=None, organisation=org, label=label,
-                                      can_write=options["write"], actor_label="manage.py")
+            key, raw = api_key_create(scope=system_scope("manage.py create_api_key"),
+                                      organisation=org, label=label,
+                                      can_write=options["write"])
         access = "read-write" if key.can_write else "read-only"
         self.stderr.write(f"New {access} key {key.prefix} for {org.name} ({org.kind}). "
                           "It is shown only now:")

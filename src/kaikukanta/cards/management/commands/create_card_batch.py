@@ -8,6 +8,7 @@ from kaikukanta.cards.models import CardKind
 from kaikukanta.cards.numbers import display as display_number
 from kaikukanta.cards.printing import batch_pdf
 from kaikukanta.lib.errors import DomainError
+from kaikukanta.lib.scope import system_scope
 from kaikukanta.network.models import Area
 
 
@@ -37,8 +38,8 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(f"--count must be a whole number, not {count!r}") from None
         try:
-            batch = services.batch_create(actor=None, area=found, count=n, kind=kind,
-                                          actor_label="manage.py create_card_batch")
+            batch = services.batch_create(scope=system_scope("manage.py create_card_batch"),
+                                          area=found, count=n, kind=kind)
         except DomainError as error:
             raise CommandError(error.render()) from error
         numbers = list(batch.cards.order_by("number").values_list("number", flat=True))
