@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaikukanta.accounts.models import User
+from kaikukanta.audit.labels import action_label, readable_changes
 from kaikukanta.audit.models import AuditEntry
 from kaikukanta.coordination import selectors, services
 from kaikukanta.coordination.errors import InvitationAccountDeactivated
@@ -612,7 +613,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(entries.select_related("actor", "area", "organisation"), 50).get_page(
         request.GET.get("page"))
     for entry in page:
-        entry.shown_changes = _shown_changes(entry)
+        entry.action_text = action_label(entry.action)
+        entry.change_lines = readable_changes(_shown_changes(entry))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "coordination/audit_list.html", {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -10,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaikukanta.lib.errors import DomainError
-from kaikukanta.lib.formatting import day
+from kaikukanta.lib.formatting import day, number
 from kaikukanta.lib.permissions import Perm, can
 from kaikukanta.stats import exports, pdf, reports, selectors, services
+from kaikukanta.stats.errors import CostShareFarFromPrevious
 from kaikukanta.stats.forms import CostShareForm, YearsForm, period_from
 from kaikukanta.stats.models import CostShare
 from kaikukanta.stats.privacy import HIDDEN, SMALL, THRESHOLD
@@ -151,8 +153,13 @@ def costs(request):
             raise Http404
         form = CostShareForm(request.POST)
         if form.is_valid():
+            data = dict(form.cleaned_data)
             try:
-                share = services.cost_share_save(scope=request.scope, **form.cleaned_data)
+                share = services.cost_share_save(scope=request.scope,
+                                                 confirmed=data.pop("confirm"), **data)
+            except CostShareFarFromPrevious as exc:
+                form.add_error(exc.field, str(exc))
+                form.fields["confirm"].widget = forms.CheckboxInput()  # ask for it
             except DomainError as exc:
                 form.add_error(exc.field, str(exc))
             else:
@@ -163,8 +170,9 @@ def costs(request):
         share = CostShare.objects.filter(year=year).first()
         form = CostShareForm(initial={
             "year": year, "population_year": share.population_year if share else year - 1,
-            "rate_per_resident": share.rate_per_resident if share else None,
-            "total": share.total if share else None,
+            "rate_per_resident": number(share.rate_per_resident.normalize())
+            if share and share.rate_per_resident is not None else None,
+            "total": number(share.total) if share and share.total is not None else None,
         })
     share = CostShare.objects.filter(year=year).first()
     split = reports.cost_split(share) if share else None
