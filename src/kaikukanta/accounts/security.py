@@ -190,15 +190,15 @@ def remove_second_factor(request: HttpRequest) -> None:
     request.session[SESSION_FLAG] = False
 
 
-def reset_second_factor(*, actor, user) -> None:
+def reset_second_factor(*, scope: Scope, user) -> None:
     """A national admin removes a person's lost app and recovery codes; the person sets up
     a new app at their next page (their open sessions stop counting as verified)."""
-    if not scope_for_user(actor).is_national:
+    if not can(scope, Perm.ADMIN_SITE):
         raise PermissionDenied
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
-        audit_log(action="second_factor.reset", actor=actor, target=user)
+        audit_log(action="second_factor.reset", scope=scope, target=user)
 
 
 # --- the demo ----------------------------------------------------------------------------

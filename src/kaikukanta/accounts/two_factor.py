@@ -166,7 +166,7 @@ def second_factor_reset(request: HttpRequest) -> HttpResponse:
     if person is None:
         messages.error(request, _("No account uses that email. Check it and try again."))
     else:
-        security.reset_second_factor(actor=request.user, user=person)
+        security.reset_second_factor(scope=request.scope, user=person)
         messages.success(request, _("The second factor of %(email)s was reset. They set up "
                                     "a new app when they next sign in.") % {"email": email})
     return HttpResponseRedirect(reverse("accounts:lockouts"))
