@@ -9,7 +9,7 @@ def test_title_has_a_separator(client):
     assert " – Kaikukanta</title>" in body
 
 
-@pytest.mark.parametrize("lang,heading", [("fi", "Sivua ei löydy"), ("sv", "Sidan hittades inte"),
+@pytest.mark.parametrize("lang,heading", [("fi", "Sivua ei löydy"), ("sv", "Sidan finns inte"),
                                           ("en", "Page not found")])
 def test_404_in_the_frame_and_language(client, settings, lang, heading):
     settings.DEBUG = False

@@ -256,3 +256,21 @@ def test_real_card_registration_shows_number_not_holder(cast, postal_codes, logi
     # venues' coordinators on the culture side see the area's entries, but never holders
     body = login(cast.a.culture).get(reverse("coordination:audit_list")).content.decode()
     assert "1957" not in body
+
+
+@pytest.mark.parametrize("lang,action,change", [
+    ("fi", "Käyttö kirjattu", "Avustaja: ei"), ("sv", "Användning registrerad", "Ledsagare: nej"),
+    ("en", "Use recorded", "Companion: no")])
+def test_audit_log_shows_translated_actions_and_readable_changes(cast, login, settings, lang,
+                                                                  action, change):
+    audit_log(action="use.recorded", scope=scope_for_user(cast.a.venue), target_label="Use 7",
+              area=cast.a.area, organisation=cast.a.venue_org,
+              changes={"companion": False, "seller": None, "event_date": "2026-11-30",
+                       "status": ["trial", "permanent"]})
+    client = login(cast.a.culture)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+    body = client.get(reverse("coordination:audit_list")).content.decode()
+    assert action in body and change in body and "use.recorded</td>" not in body
+    assert "30.11.2026" in body if lang != "en" else "30 Nov 2026" in body
+    assert "trial → permanent" in body and "False" not in body and "None" not in body
+    assert f'<option value="use.recorded">{action}</option>' in body
