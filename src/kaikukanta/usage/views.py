@@ -43,6 +43,9 @@ def _site_or_none(request, sites: list[Unit]) -> Unit | None:
         return site
     if len(sites) == 1:
         return sites[0]
+    remembered = request.session.get(DESK_SITE_KEY)
+    if remembered and "choose" not in request.GET:
+        return next((s for s in sites if s.pk == remembered), None)
     return None
 
 
@@ -75,12 +78,41 @@ def _record_from_form(request, site, d: dict, source: str):
     )
 
 
-def _record_form(site, answer, data=None, *, backfill=False):
+def _record_form(site, answer, data=None, *, backfill=False, last: dict | None = None):
+    initial = {"number": answer.number if answer else "", "token": uuid.uuid4().hex}
     form = RecordForm(data, site=site, children_max=answer.children_max if answer else 0,
                       community=bool(answer and answer.is_community), backfill=backfill,
-                      initial={"number": answer.number if answer else "",
-                               "token": uuid.uuid4().hex})
+                      initial=initial, auto_id="record_%s")
+    if data is None and not backfill:
+        # the site's only offer, or what was last recorded at this desk
+        offers = list(form.offers)
+        last = last or {}
+        if len(offers) == 1:
+            form.initial["offer"] = offers[0]
+        elif last.get("offer") in form.offers:
+            form.initial["offer"] = last["offer"]
+        elif not last.get("offer") and last.get("category"):
+            form.initial["category"] = last["category"]
     return form
+
+
+# The desk remembers, in the person's session, the site they chose and per site what was
+# last recorded there (offer or general admission's category).
+DESK_SITE_KEY = "desk_site"
+DESK_LAST_KEY = "desk_last"
+
+
+def _desk_last(request, site) -> dict:
+    return (request.session.get(DESK_LAST_KEY) or {}).get(str(site.pk), {})
+
+
+def _remember_desk(request, site, use=None) -> None:
+    request.session[DESK_SITE_KEY] = site.pk
+    if use is not None:
+        last = dict(request.session.get(DESK_LAST_KEY) or {})
+        last[str(site.pk)] = {"offer": str(use.offer_id or ""),
+                              "category": "" if use.offer_id else use.category}
+        request.session[DESK_LAST_KEY] = last
 
 
 # --- the desk --------------------------------------------------------------------------
@@ -91,7 +123,9 @@ def desk(request):
     site = _site_or_none(request, sites)
     if site is None:
         return _choose_site(request, sites, "usage:desk")
-    lookup = LookupForm(request.GET or None)
+    _remember_desk(request, site)
+    # opening the desk (or coming back after recording) is not an empty look-up
+    lookup = LookupForm(request.GET if "number" in request.GET else None)
     answer = error = None
     status = 200
     if lookup.is_bound and lookup.is_valid():
@@ -101,13 +135,18 @@ def desk(request):
         except DomainError as exc:
             error, status = exc, exc.http_status if exc.http_status == 429 else 200
             lookup.add_error("number", str(exc))
-    form = _record_form(site, answer) if answer and answer.is_valid else None
+    form = (_record_form(site, answer, last=_desk_last(request, site))
+            if answer and answer.is_valid else None)
     return _render_desk(request, site, sites, lookup, answer, form, error, status)
 
 
 def _render_desk(request, site, sites, lookup, answer, form, error=None, status=200):
-    if form is not None:
-        lookup.fields["number"].widget.attrs.pop("autofocus", None)
+    attrs = lookup.fields["number"].widget.attrs
+    attrs["aria-describedby"] = "number_errors number_help" if lookup.errors else "number_help"
+    if lookup.errors:
+        attrs["aria-invalid"] = "true"
+    if form is not None:  # the answer's "Record use" has the focus: Enter records
+        attrs.pop("autofocus", None)
     today = timezone.localdate()
     recent = (Use.objects.filter(site=site, event_date=today)
               .select_related("card", "offer").order_by("-recorded_at")[:5])
@@ -138,6 +177,7 @@ def desk_record(request):
         except DomainError as exc:
             _add_error(form, exc)
         else:
+            _remember_desk(request, site, use)
             messages.success(request, _(
                 "Recorded: card %(number)s, %(date)s, %(children)s children's tickets.")
                 % {"number": use.card.display_number, "date": day(use.event_date),
