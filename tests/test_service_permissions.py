@@ -22,7 +22,7 @@ def _record(cast, site):
 CALLS = {
     "record at area a's site": lambda cast: _record(cast, cast.a.site),
     "renew area a's card": lambda cast: (
-        lambda scope: cards.card_renew(scope=scope, card=make_card(cast.a.unit))),
+        lambda scope: cards.card_renew(scope=scope, card=make_card(cast.a.unit), early=True)),
     "stock for area a": lambda cast: (
         lambda scope: cards.batch_create(scope=scope, area=cast.a.area, count=1)),
     "unit for area a's venue": lambda cast: (

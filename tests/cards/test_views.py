@@ -131,7 +131,11 @@ def test_lifecycle_through_the_pages(cast, stock, login):
     url = lambda name, n=card.number: reverse(f"cards:{name}", args=[n])  # noqa: E731
     # renewing needs the confirmation
     assert client.post(url("card_renew"), {}).status_code == 200
-    assert client.post(url("card_renew"), {"confirmed": "on"}).status_code == 302
+    # registered minutes ago: renewing warns and asks (nothing changes)
+    body = client.post(url("card_renew"), {"confirmed": "on"}).content.decode()
+    assert "still valid until" in body and 'type="checkbox" name="early"' in body
+    assert not card.events.filter(kind="renewed").exists()
+    assert client.post(url("card_renew"), {"confirmed": "on", "early": "on"}).status_code == 302
     assert client.post(url("card_update"), {"children": "3"}).status_code == 302
     card.refresh_from_db()
     assert card.children == 3

@@ -110,6 +110,22 @@ class RenewForm(ServiceErrorsMixin, forms.Form):
         help_text=_("Leave empty to renew today."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    early = forms.BooleanField(
+        label=_("Renew anyway, although the card is still valid for a long time"),
+        required=False, widget=forms.HiddenInput)
+
+    def add_domain_error(self, error: DomainError) -> None:
+        if error.code == "card_renewal_early":  # ask: the box appears with the warning
+            self.fields["early"].widget = forms.CheckboxInput()
+        super().add_domain_error(error)
+
+
+class CorrectForm(ServiceErrorsMixin, forms.Form):
+    birth_year = forms.IntegerField(label=_("Birth year"),
+                                    widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    postal_code = forms.CharField(label=_("Postal code of residence"), max_length=10,
+                                  widget=forms.TextInput(attrs={"inputmode": "numeric",
+                                                                "autocomplete": "off"}))
 
 
 class InactivateForm(ServiceErrorsMixin, forms.Form):

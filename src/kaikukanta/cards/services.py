@@ -21,9 +21,11 @@ from kaikukanta.cards.errors import (
     BirthYearInvalid,
     CardAlreadyRegistered,
     CardAlreadyReplaced,
+    CardCorrectionTooLate,
     CardMoveInvalid,
     CardNotActive,
     CardNotInStock,
+    CardRenewalEarly,
     CardVoided,
     CardWrongKind,
     ChildrenInvalid,
@@ -371,16 +373,31 @@ def community_card_issue(*, scope: Scope, unit: Unit, number: str | None = None)
                      fields={}, mobile_only=mobile_only)
 
 
+# Renewing a card valid for longer than this asks first (a card registered minutes ago
+# renewed by mistake gains nothing).
+RENEW_EARLY_DAYS = 61
+# The issuing unit may correct a mistyped birth year or postal code this long after
+# registration.
+CORRECTION_DAYS = 14
+
+
 @transaction.atomic
-def card_renew(*, scope: Scope, card: Card, on: datetime.date | None = None) -> Card:
+def card_renew(*, scope: Scope, card: Card, on: datetime.date | None = None,
+               early: bool = False) -> Card:
     """A new year from the renewal date (`on`, default today; up to 60 days back from a
-    paper form). The date of first issue stays; only the validity moves."""
+    paper form). The date of first issue stays; only the validity moves. A card still valid
+    for more than about two months is renewed only `early=True` (asked first)."""
     card = _locked(card)
     _require_issuer(scope, card)
     _require_active(card)
     day, _backfilled = _check_date(on)
     if card.issued_on and day < card.issued_on:
         raise IssueDateTooOld(days=BACKFILL_DAYS)
+    if not early and card.valid_until and (
+            card.valid_until > day + datetime.timedelta(days=RENEW_EARLY_DAYS)):
+        from kaikukanta.lib.formatting import day as day_text
+
+        raise CardRenewalEarly(valid_until=day_text(card.valid_until))
     before = card.valid_until
     card.valid_until = validity_end(day)
     card.save(update_fields=["valid_until", "updated_at"])
@@ -411,6 +428,32 @@ def card_update(*, scope: Scope, card: Card, children: int, gender: str = "",
     card.save()
     _record(card, CardEventKind.UPDATED, scope=scope, on=_today(), action="card.updated",
             changes={"changed": changed})
+    return card
+
+
+@transaction.atomic
+def card_correct(*, scope: Scope, card: Card, birth_year: int, postal_code: str) -> Card:
+    """Correct a mistyped birth year or postal code: the issuing unit, within
+    `CORRECTION_DAYS` days of registration. The audit entry names what was corrected,
+    never the values."""
+    card = _locked(card)
+    _require_issuer(scope, card)
+    _require_active(card)
+    if card.kind != CardKind.PERSONAL:
+        raise CardWrongKind(kind=str(CardKind.COMMUNITY.label))
+    registered = card.registered_at or timezone.now()
+    if timezone.now() - registered > datetime.timedelta(days=CORRECTION_DAYS):
+        raise CardCorrectionTooLate(days=CORRECTION_DAYS)
+    _check_birth_year(birth_year, card.issued_on or _today())
+    code, municipality = _check_postal_code(postal_code)
+    changed = [name for name, value in (("birth_year", birth_year), ("postal_code", code))
+               if getattr(card, name) != value]
+    if changed:
+        card.birth_year, card.postal_code, card.municipality = birth_year, code, municipality
+        card.save()
+        audit_log(action="card.corrected", scope=scope, target=card, area=card.area,
+                  organisation=card.unit.organisation, changes={"number": card.number,
+                                                                "changed": changed})
     return card
 
 

@@ -4,6 +4,8 @@ services; every list starts from `for_scope(request.scope)` and anything outside
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -94,6 +96,9 @@ def card_detail(request, number: str):
         "rule": RULE_TEXT,
         "valid_today": card.is_valid_on(timezone.localdate()),
         "can_issue": can_issue,
+        "can_correct": can_issue and card.kind == "personal" and card.registered_at is not None
+        and timezone.now() - card.registered_at
+        <= datetime.timedelta(days=services.CORRECTION_DAYS),
         "can_replace": can_issue and successor is None
         and card.status in (CardStatus.ACTIVE, CardStatus.INACTIVE),
         "can_move": card.unit is not None and can(request.scope, Perm.MOVE_CARD, card),
@@ -195,8 +200,22 @@ def _action(request, number: str, *, form_class, title: str, call, done: str,
 def card_renew(request, number: str):
     return _action(
         request, number, form_class=forms.RenewForm, title=_("Renew the card"),
-        call=lambda card, d: services.card_renew(scope=request.scope, card=card, on=d["on"]),
+        call=lambda card, d: services.card_renew(scope=request.scope, card=card, on=d["on"],
+                                                 early=d["early"]),
         done=_("Card %(number)s is renewed."),
+    )
+
+
+@login_required
+def card_correct(request, number: str):
+    return _action(
+        request, number, form_class=forms.CorrectForm,
+        title=_("Correct the birth year or postal code"),
+        initial=lambda card: {"birth_year": card.birth_year, "postal_code": card.postal_code},
+        call=lambda card, d: services.card_correct(
+            scope=request.scope, card=card, birth_year=d["birth_year"],
+            postal_code=d["postal_code"]),
+        done=_("The birth year and postal code of card %(number)s are corrected."),
     )
 
 
