@@ -42,7 +42,7 @@ MATRIX = [
      [403, 403, 403, 403, 200, 404, 200, 404, 403]),
     ("usage:uses", None, "get", False, [200] * 9),
     ("usage:use_months", None, "get", False, [200] * 9),
-    ("usage:use_cancel", "use", "post", False, [403, 403, 403, 403, 302, 404, 404, 404, 404]),
+    ("usage:use_cancel", "use", "post", False, [403, 403, 403, 403, 200, 404, 404, 404, 404]),
     ("usage:offers", None, "get", False, [200] * 9),
     ("usage:offer_create", None, "get", False, [404, 403, 403, 403, 200, 403, 403, 200, 403]),
     ("usage:offer_edit", "offer", "get", False, [200, 403, 404, 404, 200, 404, 403, 404, 404]),

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -40,6 +41,7 @@ from kaikukanta.coordination.models import (
     Invitation,
     InvitationStatus,
 )
+from kaikukanta.lib import confirm
 from kaikukanta.lib.errors import DomainError
 from kaikukanta.lib.permissions import Perm, can
 from kaikukanta.network import services as network_services
@@ -458,6 +460,16 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     _require_coordinator(request)
     user = get_object_or_404(selectors.users_in_scope(request.scope), pk=pk)
     active = request.POST.get("active") == "1"
+    if not active and not confirm.confirmed(request):
+        if not can(request.scope, Perm.MANAGE_USER, user):
+            raise PermissionDenied
+        return confirm.ask(
+            request, title=_("Deactivate %(name)s?") % {"name": user.name},
+            question=_("They can no longer sign in, their open sessions end at once, and "
+                       "their pending invitations are revoked. You can reactivate them later."),
+            facts=[(_("Name"), user.name), (_("Email"), user.email),
+                   (_("Roles"), "; ".join(str(m) for m in user.memberships.all()) or "–")],
+            button=_("Deactivate"), back_url=reverse("coordination:user_list"))
     try:
         services.user_set_active(scope=request.scope, user=user, is_active=active)
     except DomainError as error:
@@ -521,12 +533,24 @@ def seller_link_request(request: HttpRequest) -> HttpResponse:
 @require_POST
 def seller_link_decide(request: HttpRequest, pk: int) -> HttpResponse:
     link = get_object_or_404(_seller_links(request.scope), pk=pk)
+    approve = request.POST.get("approve") == "1"
+    names = {"seller": link.seller.name, "venue": link.venue.name}
+    if not approve and not confirm.confirmed(request):
+        if not can(request.scope, Perm.APPROVE_SELLER_LINK, link):
+            raise PermissionDenied
+        return confirm.ask(
+            request, title=_("Reject the ticket seller's link?"),
+            question=_("The ticket seller can no longer record uses for the venue. They may "
+                       "ask again later."),
+            facts=[(_("Ticket seller"), names["seller"]), (_("Venue"), names["venue"])],
+            button=_("Reject"), back_url=reverse("coordination:seller_link_list"))
     try:
-        network_services.seller_link_decide(scope=request.scope, link=link,
-                                    approve=request.POST.get("approve") == "1")
+        network_services.seller_link_decide(scope=request.scope, link=link, approve=approve)
     except DomainError as error:
         raise PermissionDenied from error
-    messages.success(request, _("The decision was saved."))
+    messages.success(request, (_("Approved: %(seller)s may sell for %(venue)s.") if approve
+                               else _("Rejected: %(seller)s may not sell for %(venue)s."))
+                     % names)
     return redirect("coordination:seller_link_list")
 
 

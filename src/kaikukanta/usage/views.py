@@ -20,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kaikukanta.lib import confirm
 from kaikukanta.lib.errors import DomainError
 from kaikukanta.lib.formatting import day
 from kaikukanta.lib.permissions import Perm, can
@@ -241,15 +242,25 @@ def use_cancel(request, pk: int):
                              pk=pk)
     if not can(request.scope, Perm.RECORD_USES, use.site):
         raise PermissionDenied
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("usage:uses")
+    what = {"number": use.card.display_number, "date": day(use.event_date),
+            "offer": use.offer.title if use.offer else use.get_category_display()}
+    if not confirm.confirmed(request):
+        return confirm.ask(
+            request, title=_("Cancel the use?"),
+            question=_("The use is cancelled for good; it no longer counts anywhere."),
+            facts=[(_("Card"), what["number"]), (_("Offer"), what["offer"]),
+                   (_("Event date"), what["date"]), (_("Site"), use.site.name)],
+            button=_("Cancel the use"), back_url=target)
     try:
         services.use_cancel(scope=request.scope, use=use)
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("The use was cancelled."))
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("usage:uses")
+        messages.success(request, _(
+            "Cancelled: the use of card %(number)s, %(offer)s, %(date)s.") % what)
     return redirect(target)
 
 
