@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kaikukanta.lib.middleware.SecurityHeadersMiddleware",
+    "kaikukanta.lib.unavailable.DatabaseUnavailableMiddleware",
     "axes.middleware.AxesMiddleware",  # turns a lockout into our "locked" page (429)
 ]
 
@@ -155,9 +156,11 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Sign-in security (README "Sign-in security"). django-axes counts failed sign-ins per
-# account and, separately, per address; at the limit both are locked for the cool-off
-# (counted from the last failure), or until a national admin unlocks them.
+# account and, separately, per address; at its limit each is locked for the cool-off
+# (counted from the last failure), or until a national admin unlocks it.
 AXES_FAILURE_LIMIT = env_int("SIGNIN_FAILURE_LIMIT", 10)
+SIGNIN_ADDRESS_FAILURE_LIMIT = env_int("SIGNIN_ADDRESS_FAILURE_LIMIT", 50)
+AXES_HANDLER = "kaikukanta.accounts.lockout.AccountAndAddressHandler"
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("SIGNIN_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_CALLABLE = "kaikukanta.accounts.security.axes_username"
@@ -212,6 +215,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
+# The partner API reads JSON bodies of at most this many bytes (larger ones answer 413).
+KAIKUKANTA_API_MAX_BODY = env_int("KAIKUKANTA_API_MAX_BODY", 64 * 1024)
 # Cache: Redis (Django's built-in backend) when REDIS_URL is set, else this process's memory.
 # The test suite always uses local memory.
 CACHES = cache_settings(None if TESTING else env_str("REDIS_URL"))
@@ -249,6 +254,7 @@ RETENTION_HOUR = env_int("RETENTION_HOUR", 3)
 
 # Backups (`manage.py backup`): where they go.
 BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
+BACKUP_KEEP_DAYS = env_int("BACKUP_KEEP_DAYS", 30)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

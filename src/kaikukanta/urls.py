@@ -16,5 +16,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# A database that cannot be reached answers 503 with Retry-After (lib/unavailable.py).
+handler500 = "kaikukanta.lib.unavailable.server_error"
+
 admin.site.site_header = "Kaikukanta"
 admin.site.site_title = "Kaikukanta"

@@ -60,15 +60,24 @@ def test_nine_failures_then_the_right_password_signs_in(cast, client):
     assert response.status_code == 302 and response["Location"] == HOME
 
 
-def test_an_address_is_locked_across_accounts_and_other_addresses_are_not(cast, client):
-    emails = [f"guess{i}@example.test" for i in range(10)]
-    codes = [_attempt(client, e, REMOTE_ADDR="203.0.113.7").status_code for e in emails]
+def test_an_address_is_locked_across_accounts_at_its_own_higher_limit(cast, client,
+                                                                       settings):
+    settings.SIGNIN_ADDRESS_FAILURE_LIMIT = 20
+    office = {"REMOTE_ADDR": "203.0.113.7"}
+    # ten mistakes by different people of one office do not lock the office out
+    assert [_attempt(client, f"person{i}@example.test", **office).status_code
+            for i in range(10)] == [200] * 10
+    assert _attempt(Client(), "venue@espoo.test", PASSWORD, **office).status_code == 302
+    # but guessing many accounts from one address is stopped at the address limit
+    codes = [_attempt(client, f"guess{i}@example.test", **office).status_code
+             for i in range(10)]
     assert codes == [200] * 9 + [429]
-    assert _attempt(client, "venue@espoo.test", PASSWORD,
-                    REMOTE_ADDR="203.0.113.7").status_code == 429
+    assert _attempt(client, "seller@espoo.test", PASSWORD, **office).status_code == 429
     # the same account from another address is not locked (its own count is 0)
-    assert _attempt(client, "venue@espoo.test", PASSWORD,
+    assert _attempt(client, "seller@espoo.test", PASSWORD,
                     REMOTE_ADDR="198.51.100.2").status_code == 302
+    assert [(lock.kind, lock.value) for lock in security.current_lockouts()] == [
+        ("address", "203.0.113.7")]
 
 
 def test_address_behind_trusted_proxies_comes_from_x_forwarded_for(settings):
@@ -89,9 +98,13 @@ def test_a_lock_ends_after_the_cool_off(cast, client, settings):
     assert _attempt(client, "venue@espoo.test", PASSWORD).status_code == 302
 
 
-def test_national_admin_sees_and_opens_locks(cast, client):
+def test_national_admin_sees_and_opens_locks(cast, client, settings):
     _fail(Client(), "venue@espoo.test", 10)
     assert _attempt(Client(), "venue@espoo.test", PASSWORD).status_code == 429
+    _fail(Client(), "seller@espoo.test", 3, REMOTE_ADDR="198.51.100.9")
+    assert [(lock.kind, lock.value) for lock in security.current_lockouts()] == [
+        ("account", "venue@espoo.test")]  # 11 failures from 127.0.0.1: under its limit
+    settings.SIGNIN_ADDRESS_FAILURE_LIMIT = 11
     assert [(lock.kind, lock.value) for lock in security.current_lockouts()] == [
         ("account", "venue@espoo.test"), ("address", "127.0.0.1")]
 

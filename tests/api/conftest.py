@@ -4,6 +4,7 @@ offers at both areas' venues, and a client that sends a key."""
 from __future__ import annotations
 
 import datetime
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -114,3 +115,16 @@ def use_body(card, offer=None, **extra):
         body["offer"] = offer.pk
     body.update(extra)
     return body
+
+
+def api_routes() -> set[tuple[str, str]]:
+    """(METHOD, /path/{param}) of every JSON endpoint, read from the URL patterns."""
+    from kaikukanta.api import endpoints
+    from kaikukanta.api.urls import api_urlpatterns
+
+    out = set()
+    for pattern in api_urlpatterns:
+        path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(pattern.pattern))
+        for method in getattr(endpoints, pattern.name)._ninja_operation.methods:
+            out.add((method, path))
+    return out

@@ -127,3 +127,44 @@ def test_pagination(cast, keys, offers, api, django_assert_max_num_queries):
     assert venue.get("/uses", {"page": 99}).json()["results"] == []
     offers_page = venue.get("/offers", {"page_size": 1}).json()
     assert offers_page["count"] == 2 and offers_page["next"]
+
+
+def test_units_for_distributor_keys(cast, keys, api):
+    """A distributor key lists its own active units (the ids POST /cards takes); venue and
+    ticket-seller keys are refused, and another distributor's units never show."""
+    from kaikukanta.network.models import Unit
+
+    second = Unit.objects.create(organisation=cast.a.distributor_org, name="Branch")
+    Unit.objects.create(organisation=cast.a.distributor_org, name="Closed", is_active=False)
+    body = api(keys.distributor).get("/units").json()
+    assert body["count"] == 2
+    assert body["results"] == sorted([{"id": cast.a.unit.pk, "name": cast.a.unit.name},
+                                      {"id": second.pk, "name": "Branch"}],
+                                     key=lambda row: row["name"])
+    assert ids(api(keys.distributor_b).get("/units")) == {cast.b.unit.pk}
+    for key in (keys.venue, keys.seller, keys.read_only):
+        response = api(key, "en").get("/units")
+        assert response.status_code == 403
+        assert response.json() == {
+            "code": "wrong_key_kind", "field": None,
+            "message": "This address is for the keys of another kind of organisation."}
+
+
+def test_sites_for_venue_and_seller_keys(cast, keys, api):
+    """A venue key lists its sites; a ticket seller the sites of the venues that approved
+    it (no longer once the link is rejected); distributor keys are refused."""
+    from kaikukanta.network.models import SellerLink
+
+    own = {cast.a.site.pk, cast.a.site2.pk}
+    assert ids(api(keys.venue).get("/sites")) == own
+    assert ids(api(keys.seller).get("/sites")) == own
+    assert ids(api(keys.venue_b).get("/sites")) == {cast.b.site.pk, cast.b.site2.pk}
+    row = next(r for r in api(keys.seller).get("/sites").json()["results"]
+               if r["id"] == cast.a.site.pk)
+    assert row == {"id": cast.a.site.pk, "name": cast.a.site.name, "is_active": True,
+                   "venue": {"id": cast.a.venue_org.pk, "name": cast.a.venue_org.name}}
+    SellerLink.objects.filter(seller=cast.a.seller_org).update(status="rejected")
+    assert ids(api(keys.seller).get("/sites")) == set()
+    for key in (keys.distributor, keys.distributor_b):
+        response = api(key).get("/sites")
+        assert response.status_code == 403 and response.json()["code"] == "wrong_key_kind"

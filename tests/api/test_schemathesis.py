@@ -90,3 +90,9 @@ def test_successful_answers_conform_too(cast, stock, _keep_test_connection, sett
                "postal_code": "02100", "children": 1})
     call("/cards/{number}/renew", "POST", dist, 200, path_parameters={"number": stock[0]},
          body={})
+    assert call("/units", "GET", dist, 200)["results"]
+    assert call("/sites", "GET", venue, 200, query={"page_size": 1})["next"]
+    # the documented errors conform too: the wrong kind of key, a too large body
+    call("/units", "GET", venue, 403)
+    call("/uses", "POST", venue, 413, headers={"Idempotency-Key": "u2"},
+         body={"card": "x" * 20, "event_date": today, "padding": "x" * 70_000})

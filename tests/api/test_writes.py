@@ -374,3 +374,15 @@ def test_key_use_is_noted_but_not_written_every_time(cast, keys, api):
     assert first is not None and first <= timezone.now()
     api(keys.venue).get("/offers")
     assert ApiKey.objects.get(pk=key.pk).last_used_at == first
+
+
+def test_seller_cannot_cancel_once_no_longer_approved(cast, keys, offers, api):
+    """Its own sale stays visible (404 would hide it), but the same permission as the
+    venue pages (`RECORD_USES` at the site) refuses the cancel: 403 not_allowed."""
+    from kaikukanta.network.models import SellerLink
+
+    use = _recorded_use(cast, offers.a, scope=scope_for_user(cast.a.seller))
+    SellerLink.objects.filter(seller=cast.a.seller_org).update(status="rejected")
+    response = api(keys.seller).delete(f"/uses/{use.pk}")
+    assert response.status_code == 403 and response.json()["code"] == "not_allowed"
+    assert Use.objects.get(pk=use.pk).status == UseStatus.RECORDED

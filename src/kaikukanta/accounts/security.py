@@ -1,8 +1,9 @@
 """Sign-in security: lockouts, the second factor and the password-reset limit.
 
-- Failed sign-ins are counted by django-axes per account and per address
-  (settings `AXES_*`); `current_lockouts()` lists what is locked now and `unlock()` lets a
-  national admin open a lock before its cool-off ends.
+- Failed sign-ins are counted by django-axes per account and per address (settings
+  `AXES_*` and `SIGNIN_ADDRESS_FAILURE_LIMIT`, handler in accounts.lockout);
+  `current_lockouts()` lists what is locked now and `unlock()` lets a national admin open
+  a lock before its cool-off ends.
 - The second factor is django-otp: one TOTP app per person (`TOTPDevice`) and one-time
   recovery codes (`StaticDevice`). National admins and coordinators must use it; anyone
   else who has set it up is asked for it too (`second_factor_pending`).
@@ -261,11 +262,12 @@ def current_lockouts() -> list[Lock]:
     cooloff = settings.AXES_COOLOFF_TIME
     recent = AccessAttempt.objects.filter(attempt_time__gte=timezone.now() - cooloff)
     locks = []
-    for kind, field in (("account", "username"), ("address", "ip_address")):
+    for kind, field, limit in (("account", "username", settings.AXES_FAILURE_LIMIT),
+                               ("address", "ip_address", settings.SIGNIN_ADDRESS_FAILURE_LIMIT)):
         rows = (recent.exclude(**{f"{field}__isnull": True})
                 .values(field).annotate(failures=Sum("failures_since_start"),
                                         last=Max("attempt_time"))
-                .filter(failures__gte=settings.AXES_FAILURE_LIMIT).order_by(field))
+                .filter(failures__gte=limit).order_by(field))
         locks += [Lock(kind, row[field], row["failures"], row["last"] + cooloff)
                   for row in rows if row[field]]
     return locks

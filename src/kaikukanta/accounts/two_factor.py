@@ -152,6 +152,7 @@ def lockouts(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     return render(request, "accounts/lockouts.html", {
         "locks": security.current_lockouts(), "limit": settings.AXES_FAILURE_LIMIT,
+        "address_limit": settings.SIGNIN_ADDRESS_FAILURE_LIMIT,
         "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     })
 

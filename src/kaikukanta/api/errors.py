@@ -24,6 +24,19 @@ class RateLimited(DomainError):
     http_status = 429
 
 
+class WrongKeyKind(DomainError):
+    code = "wrong_key_kind"
+    message = _("This address is for the keys of another kind of organisation.")
+    http_status = 403
+
+
+class RequestTooLarge(DomainError):
+    code = "request_too_large"
+    field = "body"
+    message = _("The request is too large: at most %(limit)s bytes.")
+    http_status = 413
+
+
 class RouteNotFound(DomainError):
     code = "not_found"
     message = _("There is no such address in the API.")

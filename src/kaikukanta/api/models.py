@@ -1,4 +1,5 @@
-"""Partner API keys, stored idempotent responses and rate-limit windows."""
+"""Partner API keys and stored idempotent responses (the per-key request counters live
+in the cache, see `services.rate_limit_hit`)."""
 
 from __future__ import annotations
 
@@ -82,24 +83,3 @@ class IdempotentResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.api_key_id}/{self.idempotency_key}"
-
-
-class RateWindow(models.Model):
-    """A fixed-window request counter per key and bucket (kept in the database so that
-    every worker process of a deployment shares it)."""
-
-    api_key = models.ForeignKey(ApiKey, verbose_name=_("API key"), on_delete=models.CASCADE,
-                                related_name="rate_windows")
-    bucket = models.CharField(_("bucket"), max_length=16)
-    window_start = models.BigIntegerField(_("window start"))
-    count = models.PositiveIntegerField(_("count"), default=0)
-
-    class Meta:
-        verbose_name = _("rate-limit window")
-        verbose_name_plural = _("rate-limit windows")
-        constraints = [
-            models.UniqueConstraint(fields=["api_key", "bucket"], name="api_rate_window_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.api_key_id}/{self.bucket}: {self.count}"

@@ -1,19 +1,21 @@
-"""Writes of the API app: making and revoking keys, counting requests."""
+"""Keys of the API app: making, revoking and checking them, counting their requests."""
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+import hmac
 import math
 import secrets
 import time
 
-from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Value, When
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
 from kaikukanta.api.errors import KeyLabelTaken
-from kaikukanta.api.models import ApiKey, RateWindow
+from kaikukanta.api.models import ApiKey, IdempotentResponse
 from kaikukanta.audit.services import audit_log
 from kaikukanta.lib.permissions import Perm, require
 from kaikukanta.lib.scope import Scope
@@ -74,46 +76,49 @@ def api_key_touch(*, api_key: ApiKey, every_seconds: int = 60) -> None:
         api_key.last_used_at = now
 
 
-def rate_window_hit(
-    *, api_key: ApiKey, bucket: str, window_seconds: int, count: bool = True
-) -> tuple[int, int]:
-    """Count one request in the key's current fixed window for `bucket`.
+def rate_limit() -> tuple[int, int]:
+    """(requests, window seconds) allowed per key for all requests."""
+    return (getattr(settings, "KAIKUKANTA_API_RATE_LIMIT", 300),
+            getattr(settings, "KAIKUKANTA_API_RATE_WINDOW", 60))
 
-    Returns (requests in this window including this one, seconds until the window ends).
-    With count=False only reads the current count.
+
+def rate_limit_hit(*, api_key: ApiKey, window_seconds: int) -> tuple[int, int]:
+    """Count one request in the key's current fixed window.
+
+    The counter lives in Django's cache (shared by every worker when the cache is Redis;
+    per process with the local-memory cache). Returns (requests in this window including
+    this one, seconds until the window ends).
     """
     now = time.time()
     start = int(now // window_seconds) * window_seconds
     retry_after = max(1, math.ceil(start + window_seconds - now))
-    rows = RateWindow.objects.filter(api_key=api_key, bucket=bucket)
-    if not count:
-        row = rows.filter(window_start=start).first()
-        return (row.count if row else 0), retry_after
-    with transaction.atomic():
-        updated = rows.update(
-            count=Case(When(window_start=start, then=F("count") + 1), default=Value(1)),
-            window_start=start,
-        )
-        if not updated:
-            try:
-                with transaction.atomic():
-                    RateWindow.objects.create(api_key=api_key, bucket=bucket,
-                                              window_start=start, count=1)
-            except IntegrityError:
-                rows.update(
-                    count=Case(When(window_start=start, then=F("count") + 1), default=Value(1)),
-                    window_start=start,
-                )
-        current = rows.values_list("count", flat=True).get()
-    return current, retry_after
+    name = f"api-rate:{api_key.prefix}:{start}"
+    cache.add(name, 0, timeout=window_seconds + 1)
+    try:
+        used = cache.incr(name)
+    except ValueError:  # expired between add and incr
+        cache.set(name, 1, timeout=window_seconds + 1)
+        used = 1
+    return used, retry_after
+
+
+def api_key_for_secret(raw: str) -> ApiKey | None:
+    """The active key of an active organisation with this secret, or None."""
+    raw = (raw or "").strip()
+    if not raw.startswith(KEY_START) or len(raw) > 200:
+        return None
+    prefix = raw[len(KEY_START):len(KEY_START) + PREFIX_LENGTH]
+    key = ApiKey.objects.select_related("organisation__home_area").filter(prefix=prefix).first()
+    if key is None or not hmac.compare_digest(key.secret_hash, hash_secret(raw)):
+        return None
+    if key.is_revoked or not key.organisation.is_active:
+        return None
+    return key
 
 
 def api_records_prune(*, keep_days: int = 30) -> int:
-    """Forget stored answers older than `keep_days` (a retry comes within minutes) and
-    finished rate-limit windows. Returns the number of stored answers deleted."""
-    from kaikukanta.api.models import IdempotentResponse
-
+    """Forget stored answers older than `keep_days` (a retry comes within minutes).
+    Returns the number of stored answers deleted."""
     cutoff = timezone.now() - datetime.timedelta(days=keep_days)
     deleted, _ = IdempotentResponse.objects.filter(created_at__lt=cutoff).delete()
-    RateWindow.objects.filter(window_start__lt=int(time.time()) - 24 * 3600).delete()
     return deleted

@@ -172,6 +172,10 @@ class Card(models.Model):
         "self", verbose_name=_("replaces card"), on_delete=models.PROTECT, null=True,
         blank=True, related_name="replaced_by",
     )
+    # Set by retention (`ops.retention`) once the card has been expired for years: the
+    # holder's facts above are then coarse and the exact ones live on only as counts.
+    holder_coarsened_on = models.DateField(_("holder facts coarsened on"), null=True,
+                                           blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # The record key of the statistics' cell key method (`lib/cellkey.py`): random, fixed,
     # never shown. Published holder counts are perturbed by the keys of the cards counted.

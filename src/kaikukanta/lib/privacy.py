@@ -36,7 +36,6 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "usage.use": "card number, date, place and ticket counts",
     "api.apikey": "an organisation's key (hashed); the staff user who made or revoked it",
     "api.idempotentresponse": "a stored API answer: card numbers, dates, codes; no holder data",
-    "api.ratewindow": "a request counter per key",
     "usage.offerdatecount": "ticket counts per offer and date",
     "coordination.distributorreview": "organisational; the reviewing staff user only",
     "stats.useareaday": "counts of uses per day and area; no card or holder",
@@ -45,5 +44,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "stats.useunitday": "counts of uses per day and distributor unit; no card or holder",
     "stats.cardyearuse": "a card's id and its number of uses in a year; no holder fields",
     "stats.cardsusedyear": "counts of cards used per year and area",
+    "stats.retiredholders": "counts of retired cards by unit, municipality, dates and holder "
+                            "facts; no card, number or use",
     "stats.costshare": "a year's cost-sharing rate; the acting staff user only",
 }

@@ -214,3 +214,41 @@ class CostShare(models.Model):
     @property
     def rate(self) -> Decimal | None:
         return self.rate_per_resident
+
+
+class RetiredHolders(models.Model):
+    """Holder facts of cards whose own rows retention has coarsened, as counts.
+
+    A card expired for three years loses its exact birth year, postal code and optional
+    facts (`ops.retention`). Before that, its facts are added here, without the card,
+    merged with every other retired card of the same unit, municipality, dates and facts,
+    so that `holder_tables` counts exactly what it counted before. Only counting queries
+    read this table; no page lists its rows.
+    """
+
+    area = models.ForeignKey("network.Area", verbose_name=_("area"), on_delete=models.PROTECT,
+                             null=True, related_name="+")
+    unit = models.ForeignKey("network.Unit", verbose_name=_("issuing unit"),
+                             on_delete=models.PROTECT, null=True, related_name="+")
+    municipality = models.ForeignKey("geo.Municipality", verbose_name=_("municipality"),
+                                     on_delete=models.PROTECT, null=True, related_name="+")
+    kind = models.CharField(_("card kind"), max_length=16)
+    status = models.CharField(_("status"), max_length=16)
+    issued_on = models.DateField(_("issued on"))
+    valid_until = models.DateField(_("valid until"))
+    inactivated_on = models.DateField(_("inactivated on"), null=True)
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True)
+    children = models.PositiveSmallIntegerField(_("children under 18"), default=0)
+    gender = models.CharField(_("gender"), max_length=16, blank=True)
+    life_situation = models.CharField(_("life situation"), max_length=16, blank=True)
+    cards = models.PositiveIntegerField(_("cards"), default=0)
+    # the sum of the cards' record keys (`lib/cellkey.py`), so perturbed counts stay too
+    stats_key = models.BigIntegerField(_("statistics key"), default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("retired holders")
+        verbose_name_plural = _("retired holders")
+        indexes = [models.Index(fields=["valid_until", "issued_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.valid_until}: {self.cards}"

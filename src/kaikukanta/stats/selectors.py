@@ -32,6 +32,7 @@ from kaikukanta.stats.holders import capped_holders
 from kaikukanta.stats.models import (
     CardsUsedYear,
     CardYearUse,
+    RetiredHolders,
     UseAreaDay,
     UseCrossDay,
     UseSiteDay,
@@ -601,16 +602,23 @@ def holder_tables(target: Target, p: Period, exact: bool) -> list[Table]:
             note = _("Holders of cards valid in %(period)s (whole months that have ended). "
                      "The figures are perturbed slightly to protect privacy.") % {
                 "period": closed}
-    cards = Card.objects.none() if not exact and closed is None else Card.objects.filter(
-        _registered(), target.card_q(), valid_in(p if exact else closed),
-        kind=CardKind.PERSONAL)
+    nothing = not exact and closed is None
+    counted = Q(_registered(), target.card_q(), valid_in(p if exact else closed),
+                kind=CardKind.PERSONAL) if not nothing else Q()
+    facts = ("birth_year", "children", "gender", "life_situation")
+    live = Card.objects.none() if nothing else Card.objects.filter(
+        counted, holder_coarsened_on__isnull=True)
+    # cards whose rows retention coarsened count with their exact facts kept as counts
+    retired = RetiredHolders.objects.none() if nothing else RetiredHolders.objects.filter(
+        counted)
     year_end = (p if exact or closed is None else closed).end.year
     out = []
     counts = {t: defaultdict(int) for t in ("age", "children", "gender", "life")}
     keys = {t: defaultdict(int) for t in ("age", "children", "gender", "life")}
     # one pass over the cards, folded here (with their record keys)
-    for r in cards.values("birth_year", "children", "gender", "life_situation").annotate(
-            n=Count("pk"), k=Sum("stats_key")).order_by():
+    rows = list(live.values(*facts).annotate(n=Count("pk"), k=Sum("stats_key")).order_by())
+    rows += retired.values(*facts).annotate(n=Sum("cards"), k=Sum("stats_key")).order_by()
+    for r in rows:
         band = _band(year_end - r["birth_year"]) if r["birth_year"] else _("Not recorded")
         for t, value in (("age", band), ("children", min(r["children"], 4)),
                          ("gender", r["gender"]), ("life", r["life_situation"])):
