@@ -53,7 +53,8 @@ def test_valid_card_one_key_records_and_the_desk_is_ready_for_the_next(cast, car
     assert 'form="desk-record"' in answer
     # the site's only offer is chosen: Enter records without touching anything
     assert re.search(rf'<option value="{offer.pk}" selected>', body)
-    form = dict(re.findall(r'name="(\w+)" value="([^"]*)"', body.split('id="desk-record"')[1]))
+    record = body.split('id="desk-record"')[1].split("</form>")[0]
+    form = dict(re.findall(r'name="(\w+)" value="([^"]*)"', record))
     r = client.post(RECORD, {"site": cast.a.site.pk, "number": form["number"],
                              "token": token_of(body), "offer": offer.pk,
                              "event_date": today.isoformat(), "children": 0})

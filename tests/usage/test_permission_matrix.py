@@ -37,6 +37,8 @@ def objs(cast):
 MATRIX = [
     ("usage:desk", None, "get", True, [403, 403, 403, 403, 200, 404, 200, 404, 403]),
     ("usage:desk_record", None, "post", True, [403, 403, 403, 403, 200, 404, 200, 404, 403]),
+    ("usage:desk_queued", None, "post", True, [403, 403, 403, 403, 200, 404, 200, 404, 403]),
+    ("usage:desk_sw", None, "get", False, [200] * 9),
     ("usage:backfill", None, "get", True, [403, 403, 403, 403, 200, 404, 200, 404, 403]),
     ("usage:backfill_upload", None, "get", True,
      [403, 403, 403, 403, 200, 404, 200, 404, 403]),
@@ -67,7 +69,7 @@ def test_route_by_role(cast, objs, client, name, key, method, with_site, expecte
         data = {"site": objs["site"].pk} if with_site else {}
         if name == "usage:offer_status":
             data = {"status": "active"}
-        if name == "usage:desk_record":
+        if name in ("usage:desk_record", "usage:desk_queued"):
             data.update(number=objs["use"].card.number, token=f"t-{role}")
         response = getattr(client, method)(url, data)
         assert response.status_code == status, (role, response.status_code)

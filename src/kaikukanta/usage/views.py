@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -100,6 +100,7 @@ def _record_form(site, answer, data=None, *, backfill=False, last: dict | None =
 # The desk remembers, in the person's session, the site they chose and per site what was
 # last recorded there (offer or general admission's category).
 DESK_SITE_KEY = "desk_site"
+OFFLINE_CHILDREN_MAX = 9
 DESK_LAST_KEY = "desk_last"
 
 
@@ -151,9 +152,18 @@ def _render_desk(request, site, sites, lookup, answer, form, error=None, status=
     today = timezone.localdate()
     recent = (Use.objects.filter(site=site, event_date=today)
               .select_related("card", "offer").order_by("-recorded_at")[:5])
+    # the form the page shows when the connection is down (a number checked only for its
+    # check character; the children's tickets are checked when the use is sent)
+    offline = RecordForm(site=site, children_max=OFFLINE_CHILDREN_MAX, auto_id="offline_%s",
+                         initial={"event_date": today})
+    last = _desk_last(request, site)
+    if len(offline.offers) == 1:
+        offline.initial["offer"] = next(iter(offline.offers))
+    elif last.get("offer") in offline.offers:
+        offline.initial["offer"] = last["offer"]
     return render(request, "usage/desk.html", {
         "site": site, "many_sites": len(sites) > 1, "lookup": lookup, "answer": answer,
-        "form": form, "error": error, "recent": recent,
+        "form": form, "error": error, "recent": recent, "offline": offline,
         "seller": selectors.seller_for(request.scope, site.organisation),
     }, status=status)
 
@@ -188,6 +198,53 @@ def desk_record(request):
         form.add_error(None, _("Look the card up again."))
     lookup = LookupForm(initial={"number": request.POST.get("number", "")})
     return _render_desk(request, site, sites, lookup, answer, form)
+
+
+# --- the desk offline: uses queued in the browser, sent when the connection returns ---
+
+@login_required
+@require_POST
+def desk_queued(request):
+    """One use the desk queued while offline, sent now (JSON answer for the page's queue).
+    The same rules as at the desk; the queue's idempotency key (`token`) makes a resent use
+    count once. The look-up is logged and limited like any other."""
+    sites = _sites_or_403(request)
+    site = _site_or_none(request, sites)
+    if site is None:
+        raise Http404
+    try:
+        answer = services.card_lookup(scope=request.scope,
+                                      number_text=request.POST.get("number", ""))
+    except DomainError as exc:
+        return JsonResponse({"ok": False, "code": exc.code, "message": str(exc)},
+                            status=exc.http_status if exc.http_status == 429 else 200)
+    if not answer.is_valid:
+        return JsonResponse({"ok": False, "code": answer.status, "message": str(answer.reason)})
+    form = _record_form(site, answer, request.POST)
+    if not form.is_valid():
+        text = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+        return JsonResponse({"ok": False, "code": "invalid", "message": text})
+    try:
+        use = _record_from_form(request, site, form.cleaned_data, UseSource.DESK)
+    except DomainError as exc:
+        return JsonResponse({"ok": False, "code": exc.code, "message": str(exc)})
+    return JsonResponse({"ok": True, "message": _(
+        "Recorded: card %(number)s, %(date)s, %(children)s children's tickets.")
+        % {"number": use.card.display_number, "date": day(use.event_date),
+           "children": use.children}})
+
+
+def desk_service_worker(request):
+    """The desk's service worker, served from the desk's own path so that it may look
+    after the desk's pages (a worker's reach is the folder it is served from)."""
+    from django.contrib.staticfiles import finders
+
+    path = finders.find("usage/desk-sw.js")
+    with open(path, encoding="utf-8") as f:
+        body = f.read()
+    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 # --- uses ------------------------------------------------------------------------------
