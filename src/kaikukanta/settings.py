@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "kaikukanta.coordination",
     "kaikukanta.stats",
     "kaikukanta.api",
+    "kaikukanta.public",
     "kaikukanta.demo",
     "kaikukanta.ops",
     "django_tasks",

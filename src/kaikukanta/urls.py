@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
@@ -13,8 +14,12 @@ urlpatterns = [
     path("coordination/", include("kaikukanta.coordination.urls")),
     path("stats/", include("kaikukanta.stats.urls")),
     path("api/v1/", include("kaikukanta.api.urls")),
+    path("api/public/v1/", include("kaikukanta.public.api_urls")),
+    path("public/", include("kaikukanta.public.staff_urls")),
     path("admin/", admin.site.urls),
 ]
+# The public pages, without sign-in: /fi/, /sv/ and /en/.
+urlpatterns += i18n_patterns(path("", include("kaikukanta.public.urls")))
 
 # A database that cannot be reached answers 503 with Retry-After (lib/unavailable.py).
 handler500 = "kaikukanta.lib.unavailable.server_error"

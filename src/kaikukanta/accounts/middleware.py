@@ -1,5 +1,6 @@
-"""Per-request state of the signed-in person: their saved language, their scope, and
-the second factor required before any page."""
+"""Per-request state of the signed-in person: their saved language (unless the address
+names one: the public pages live under /fi/, /sv/ and /en/), their scope, and the second
+factor required before any page."""
 
 from urllib.parse import urlencode
 
@@ -23,6 +24,7 @@ class UserLanguageMiddleware:
             and user.is_authenticated
             and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
             and user.language
+            and translation.get_language_from_path(request.path_info) is None
         ):
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language

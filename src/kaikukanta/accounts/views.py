@@ -125,5 +125,6 @@ def text_size_set(request: HttpRequest) -> HttpResponse:
 
 
 def root(request: HttpRequest) -> HttpResponse:
-    target = "accounts:home" if request.user.is_authenticated else "accounts:login"
+    """Staff go to their home page; everyone else to the public front page."""
+    target = "accounts:home" if request.user.is_authenticated else "public:front"
     return HttpResponseRedirect(reverse(target))

@@ -45,5 +45,6 @@ urlpatterns = [
     path("keys/organisation/<int:pk>/", pages.key_organisation, name="key_organisation"),
     path("keys/<int:pk>/revoke/", pages.key_revoke, name="key_revoke"),
     *api_urlpatterns,
-    re_path(r"^(?P<rest>.*)$", not_found, name="not_found"),
+    # any other path, also one with a newline in it (which "." would not match)
+    re_path(r"^(?P<rest>[\s\S]*)$", not_found, name="not_found"),
 ]

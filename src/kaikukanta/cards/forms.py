@@ -63,6 +63,7 @@ class RegisterForm(ServiceErrorsMixin, HolderFieldsMixin, forms.Form):
     birth_year = forms.IntegerField(label=_("Birth year"),
                                     widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
     postal_code = forms.CharField(label=_("Postal code of residence"), max_length=10,
+                                  help_text=_("Abroad: the local format, e.g. SE-953 33."),
                                   widget=forms.TextInput(attrs={"inputmode": "numeric",
                                                                 "autocomplete": "off"}))
     issued_on = forms.DateField(

@@ -54,6 +54,7 @@ from kaikukanta.cards.models import (
 from kaikukanta.cards.selectors import card_by_number
 from kaikukanta.cards.validity import BACKFILL_DAYS, validity_end
 from kaikukanta.geo.models import Municipality, PostalCode
+from kaikukanta.geo.selectors import foreign_postal_code
 from kaikukanta.lib.errors import DomainError, NotAllowed
 from kaikukanta.lib.permissions import Perm, require
 from kaikukanta.lib.scope import Scope
@@ -97,8 +98,16 @@ def _check_birth_year(birth_year: int, on: datetime.date) -> None:
 
 def _check_postal_code(postal_code: str) -> tuple[str, Municipality | None]:
     """The postal code and its municipality. With the postal-code table loaded, the code
-    must exist and its municipality must belong to an operating area."""
+    must exist and its municipality must belong to an operating area. A postal code of a
+    municipality abroad (in its own format, see `Municipality.postal_code_format`) gives
+    that municipality, which must belong to an operating area too."""
     code = (postal_code or "").strip()
+    abroad = foreign_postal_code(code)
+    if abroad is not None:
+        code, municipality = abroad
+        if not Area.objects.operating().filter(municipalities=municipality).exists():
+            raise MunicipalityOutsideNetwork(municipality=municipality.name)
+        return code, municipality
     if len(code) != 5 or not code.isdigit():
         raise PostalCodeInvalid()
     if not PostalCode.objects.exists():

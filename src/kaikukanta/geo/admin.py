@@ -10,8 +10,10 @@ class WellbeingCountyAdmin(admin.ModelAdmin):
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_fi", "name_sv", "wellbeing_county", "population"]
-    search_fields = ["code", "name_fi", "name_sv"]
+    list_display = ["code", "country", "name_fi", "name_sv", "wellbeing_county", "population",
+                    "billed_in_cost_sharing"]
+    list_filter = ["country", "billed_in_cost_sharing"]
+    search_fields = ["code", "name_fi", "name_sv", "name_en"]
 
 
 @admin.register(PostalCode)

@@ -126,3 +126,27 @@ def postal_codes_import(data: str | bytes) -> LoadResult:
     with transaction.atomic():
         _upsert(PostalCode, "code", list(rows.values()), result)
     return result
+
+
+@transaction.atomic
+def municipality_abroad_save(*, code: str, country: str, name_fi: str, name_sv: str,
+                             name_en: str = "", population: int, population_year: int,
+                             postal_code_format: str, postal_code_prefix: str = "",
+                             region_name_fi: str = "", billed_in_cost_sharing: bool = False,
+                             ) -> Municipality:
+    """Create or update a municipality outside Finland (validated like the admin form).
+    By default it is not billed in the Finnish cost sharing."""
+    municipality = Municipality.objects.filter(code=code).first() or Municipality(code=code)
+    fields = {
+        "country": country.upper(), "name_fi": name_fi, "name_sv": name_sv,
+        "name_en": name_en, "population": population, "population_year": population_year,
+        "postal_code_format": postal_code_format.upper(),
+        "postal_code_prefix": postal_code_prefix, "region_code": country.upper()[:2],
+        "region_name_fi": region_name_fi or name_fi,
+        "billed_in_cost_sharing": billed_in_cost_sharing,
+    }
+    for name, value in fields.items():
+        setattr(municipality, name, value)
+    municipality.full_clean()
+    municipality.save()
+    return municipality

@@ -17,6 +17,13 @@ PERSONAL_DATA: dict[str, str] = {
     "coordination.invitation": "invited staff member's name, work email and language",
     "coordination.areacheckliststep": "a short free-text note about the area's work; the "
                                       "form tells not to write about people",
+    "public.feedback": "a public message (free text) and an optional reply address, which "
+                       "is erased when the item is handled; never used in statistics or "
+                       "open data",
+    "public.areapage": "the area's public contact and feedback addresses and phone (a "
+                       "shared address is asked for; may be a coordinator's work address)",
+    "public.unitlisting": "a unit's street address and accessibility notes as its "
+                          "organisation gives them (a public place, no person)",
 }
 
 # model label -> why it holds none
@@ -47,4 +54,5 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "stats.retiredholders": "counts of retired cards by unit, municipality, dates and holder "
                             "facts; no card, number or use",
     "stats.costshare": "a year's cost-sharing rate; the acting staff user only",
+    "public.offerlisting": "whether a venue shows an offer publicly",
 }

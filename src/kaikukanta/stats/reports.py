@@ -106,8 +106,10 @@ def cost_split(share: CostShare) -> CostSplit:
     """A municipality pays for its own residents; a wellbeing services county that takes
     part (an operating area names it) pays for the residents of its network municipalities.
     Both are billed at the same rate per resident. A total to divide is split over all the
-    residents billed (municipal and county). Helsinki (county code 90) is billed once."""
-    munis = network_municipalities(share.year)
+    residents billed (municipal and county). Helsinki (county code 90) is billed once.
+    A municipality abroad pays nothing unless the national admin has set it to be billed
+    (`Municipality.billed_in_cost_sharing`)."""
+    munis = [m for m in network_municipalities(share.year) if m.billed_in_cost_sharing]
     county_ids = {a.wellbeing_county_id for a in network_areas(share.year)
                   if a.wellbeing_county_id and a.wellbeing_county_id != "90"}
     county_members: dict = {}
