@@ -171,8 +171,10 @@ AXES_RESET_ON_SUCCESS = False  # a success must not clear the address counter
 AXES_DISABLE_ACCESS_LOG = True  # no log of successful sign-ins (staff data kept minimal)
 AXES_VERBOSE = False
 # Behind N reverse proxies that append to X-Forwarded-For, the client is the N-th address
-# from the right; 0 (default) uses the connection's own address.
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# from the right; 0 uses the connection's own address. Default: 1 behind the TLS proxy
+# (production), else 0 — otherwise every sign-in would seem to come from the proxy.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT",
+                              1 if env_bool("BEHIND_TLS_PROXY", PRODUCTION) else 0)
 # Password-reset requests: at most this many per account and per address in the window.
 KAIKUKANTA_PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5)
 KAIKUKANTA_PASSWORD_RESET_WINDOW_MINUTES = env_int("PASSWORD_RESET_WINDOW_MINUTES", 60)

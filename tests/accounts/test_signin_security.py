@@ -131,6 +131,19 @@ def test_national_admin_sees_and_opens_locks(cast, client, settings):
     assert "Choose a lock to open." in response.content.decode()
 
 
+def test_a_password_reset_by_email_link_ends_the_account_lock(cast, client, mailoutbox):
+    _fail(client, "venue@espoo.test", 10)
+    assert _attempt(client, "venue@espoo.test", PASSWORD).status_code == 429
+    client.post(reverse("accounts:password_reset"), {"email": "venue@espoo.test"})
+    link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", mailoutbox[-1].body)
+    response = client.get(link.group(1), follow=True)
+    new = "Uusi-salasana-2026"
+    response = client.post(response.redirect_chain[-1][0],
+                           {"new_password1": new, "new_password2": new})
+    assert response.status_code == 302
+    assert _attempt(Client(), "venue@espoo.test", new).status_code == 302
+
+
 def test_password_resets_are_limited_per_account_and_per_address(cast, client, mailoutbox):
     url = reverse("accounts:password_reset")
     for _ in range(5):
@@ -368,3 +381,16 @@ def test_national_admin_resets_a_lost_second_factor(cast, client):
     # the person's open session no longer counts as verified: a new app is set up first
     response = person.get(HOME)
     assert response.status_code == 302 and response["Location"].startswith(SETUP)
+
+
+@pytest.mark.parametrize(("extra", "expected"), [
+    ({}, "1"),  # production sits behind the TLS proxy: count addresses per client
+    ({"BEHIND_TLS_PROXY": "0"}, "0"),
+    ({"TRUSTED_PROXY_COUNT": "2"}, "2"),
+])
+def test_production_counts_addresses_behind_the_tls_proxy(tmp_path, extra, expected):
+    from tests.ops.production import manage, production_env
+
+    result = manage(production_env(tmp_path, **extra), "shell", "-c",
+                    "from django.conf import settings; print(settings.TRUSTED_PROXY_COUNT)")
+    assert result.stdout.strip().splitlines()[-1] == expected

@@ -97,9 +97,9 @@ def test_issue11_existing_account_gets_the_role_after_signing_in_with_its_passwo
     client = Client()
     r = client.get(url(inv))
     assert r.status_code == 200
-    sign_in = r.context["sign_in"]
-    assert sign_in.startswith(reverse("accounts:login"))
-    r = client.post(sign_in, {"username": "venue@espoo.test", "password": PASSWORD})
+    login_url = r.context["sign_in"]
+    assert login_url.startswith(reverse("accounts:login"))
+    r = client.post(login_url, {"username": "venue@espoo.test", "password": PASSWORD})
     assert r.status_code == 302 and r["Location"] == url(inv)
     r = client.post(url(inv))
     assert r.status_code == 302

@@ -290,6 +290,13 @@ def unlock(*, scope: Scope, kind: str, value: str) -> int:
     return count
 
 
+def clear_account_lock(user) -> int:
+    """Forget the account's failed sign-ins (after a password reset by email link)."""
+    from axes.utils import reset
+
+    return reset(username=user.get_username())
+
+
 # --- password resets ---------------------------------------------------------------------
 
 def password_reset_allowed(request: HttpRequest, email: str) -> bool:

@@ -73,6 +73,15 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
+    def form_valid(self, form):
+        from kaikukanta.accounts.security import clear_account_lock
+
+        response = super().form_valid(form)
+        # The link proved the person reads the account's email: their account lock ends
+        # (a lock on their address stays).
+        clear_account_lock(form.user)
+        return response
+
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/message.html"

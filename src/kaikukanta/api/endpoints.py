@@ -8,6 +8,7 @@ services as the screens. Every business rule and its error code lives there, nev
 from __future__ import annotations
 
 import datetime
+from contextlib import contextmanager
 
 from django.utils import timezone
 from ninja import Header, Path, Query, Router
@@ -24,11 +25,13 @@ from kaikukanta.api.core import (
     write_answer,
 )
 from kaikukanta.cards import services as card_services
+from kaikukanta.cards.errors import CardUnknown
 from kaikukanta.cards.models import Card
 from kaikukanta.cards.selectors import card_by_number
 from kaikukanta.lib.errors import InvalidInput, NotInScope
 from kaikukanta.lib.roles import OrganisationKind
 from kaikukanta.network.models import Unit
+from kaikukanta.usage import guessing
 from kaikukanta.usage import services as usage_services
 from kaikukanta.usage.models import Offer, OfferStatus, Use, UseSource, UseStatus
 from kaikukanta.usage.selectors import answer_for_card
@@ -190,6 +193,18 @@ def card_detail(request, number: str = _number()):
 
 # --- writes ------------------------------------------------------------------------------
 
+@contextmanager
+def _unknown_noted(resolution: guessing.Resolution):
+    """Tell the guessing limit whether the card number in the block was found (the write
+    turns errors into answers, so `guessing.resolving` outside does not see them)."""
+    try:
+        yield
+    except CardUnknown:
+        resolution.found = False
+        raise
+    resolution.found = True
+
+
 def _card_answer(card) -> dict:
     return write_answer(schemas.Card, answer_for_card(card, card.number,
                                                       on=timezone.localdate()))
@@ -225,16 +240,18 @@ def use_record(request, payload: schemas.UseCreate,
                 raise NotInScope(field="site")
         if site is None:
             raise InvalidInput(field="offer")
-        use = usage_services.use_record(
+        use = usage_services.use_record_resolved(
             scope=scope, site=site, card_number=payload.card,
             event_date=payload.event_date, offer=offer, category=payload.category,
             children=payload.children or 0, companion=bool(payload.companion),
             source=UseSource.API,
-            request_token=f"api:{key.pk}:{idempotency_key}",
+            request_token=f"api:{key.pk}:{idempotency_key}", resolution=resolution,
         )
         return 201, write_answer(schemas.Use, use)
 
-    return idempotent(request, idempotency_key, write)
+    # the guessing limit around the whole write, so its log outlives a refused write
+    with guessing.resolving(scope, payload.card) as resolution:
+        return idempotent(request, idempotency_key, write)
 
 
 @router.delete("/uses/{use_id}", auth=WRITE,
@@ -278,16 +295,19 @@ def card_register(request, payload: schemas.CardCreate,
                 .filter(pk=payload.unit).first())
         if unit is None:
             raise NotInScope(field="unit")
-        card = card_services.card_register(
-            scope=request.scope, unit=unit, number=payload.number,
-            birth_year=payload.birth_year, postal_code=payload.postal_code,
-            children=payload.children or 0, gender=payload.gender or "",
-            life_situation=payload.life_situation or "",
-            preferred_language=payload.preferred_language or "", issued_on=payload.issued_on,
-        )
+        with _unknown_noted(resolution):
+            card = card_services.card_register(
+                scope=request.scope, unit=unit, number=payload.number,
+                birth_year=payload.birth_year, postal_code=payload.postal_code,
+                children=payload.children or 0, gender=payload.gender or "",
+                life_situation=payload.life_situation or "",
+                preferred_language=payload.preferred_language or "",
+                issued_on=payload.issued_on,
+            )
         return 201, _card_answer(card)
 
-    return idempotent(request, idempotency_key, write)
+    with guessing.resolving(request.scope, payload.number) as resolution:
+        return idempotent(request, idempotency_key, write)
 
 
 @router.post("/cards/{number}/renew", auth=WRITE,
@@ -302,7 +322,8 @@ def card_register(request, payload: schemas.CardCreate,
 def card_renew(request, number: str = _number(), payload: schemas.CardRenew | None = None,
                idempotency_key: str | None = _idempotency(required=False)):
     def write():
-        card = card_by_number(number)
+        with _unknown_noted(resolution):
+            card = card_by_number(number)
         if card.unit is None or not Card.objects.for_scope(request.scope).filter(
                 pk=card.pk).exists():
             raise NotInScope(field="number")
@@ -311,4 +332,5 @@ def card_renew(request, number: str = _number(), payload: schemas.CardRenew | No
                                         on=payload.on if payload else None, early=True)
         return 200, _card_answer(card)
 
-    return idempotent(request, idempotency_key, write)
+    with guessing.resolving(request.scope, number) as resolution:
+        return idempotent(request, idempotency_key, write)

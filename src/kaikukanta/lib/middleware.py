@@ -30,4 +30,13 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
+        if _private(request):
+            # Pages of signed-in people and API answers show card data, holder facts or
+            # names: no browser, proxy or shared computer may keep a copy.
+            response.setdefault("Cache-Control", "no-store")
         return response
+
+
+def _private(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return bool(getattr(user, "is_authenticated", False)) or request.path.startswith("/api/")

@@ -14,6 +14,14 @@ class LookupThrottled(DomainError):
     http_status = 429
 
 
+class UploadTooManyUnknown(DomainError):
+    code = "upload_too_many_unknown"
+    field = "file"
+    message = _("More than %(few)s card numbers in the file are unknown, so the whole file "
+                "was refused. The first %(few)s are listed; check the numbers against the "
+                "cards and the paper forms.")
+
+
 class CardExpired(DomainError):
     code = "card_expired"
     field = "number"
@@ -128,6 +136,13 @@ class UploadTooLarge(DomainError):
     code = "upload_too_large"
     field = "file"
     message = _("The file has more than %(max)s rows. Split it into smaller files.")
+
+
+class UploadFileTooBig(DomainError):
+    code = "upload_file_too_big"
+    field = "file"
+    message = _("The file is too big: at most %(mb)s MB and %(max)s rows (an Excel file "
+                "also when unpacked). Split it into smaller files.")
 
 
 class UploadEmpty(DomainError):

@@ -111,3 +111,11 @@ class UploadForm(forms.Form):
                     "children's tickets."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
+
+    def clean_file(self):
+        from kaikukanta.usage.imports import MAX_FILE_BYTES, too_big
+
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:  # refused before it is read
+            raise forms.ValidationError(str(too_big()))
+        return upload

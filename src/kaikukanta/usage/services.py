@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
@@ -22,10 +21,9 @@ from kaikukanta.cards.selectors import parse_number
 from kaikukanta.lib.permissions import Perm, require
 from kaikukanta.lib.scope import Scope
 from kaikukanta.stats import hooks as stats_hooks
-from kaikukanta.usage import errors
+from kaikukanta.usage import errors, guessing
 from kaikukanta.usage.models import (
     COURSE_KINDS,
-    LookupLog,
     Offer,
     OfferDateCount,
     OfferStatus,
@@ -55,56 +53,28 @@ DAYS_AHEAD = 365
 CANCEL_DAYS = 7
 
 
-def lookup_limit() -> tuple[int, int]:
-    """(unknown numbers allowed, window in minutes) before look-ups are slowed down."""
-    return (getattr(settings, "KAIKUKANTA_LOOKUP_UNKNOWN_LIMIT", 10),
-            getattr(settings, "KAIKUKANTA_LOOKUP_WINDOW_MINUTES", 15))
-
-
-def _actor_filter(scope: Scope) -> dict:
-    if scope.user_id is not None:
-        return {"user_id": scope.user_id}
-    return {"user__isnull": True, "actor_label": scope.label}
-
-
-def _actor_area_id(scope: Scope) -> int | None:
-    ids = sorted(scope.staff_area_ids)
-    return ids[0] if ids else None
+lookup_limit = guessing.limit
 
 
 # --- look-up ---------------------------------------------------------------------------
 
 def card_lookup(*, scope: Scope, number_text: str,
                 on: datetime.date | None = None) -> DeskAnswer:
-    """Look a card up for the desk, log the look-up, and slow down number guessing.
-
-    More than the allowed number of unknown numbers by one person (or API key)
-    within the window raises `LookupThrottled`; the refused look-up is logged with
-    `throttled=True` so the area's culture coordinator sees it. Malformed numbers raise
-    CardNumberInvalid / CardCheckCharacter (a guess must get the check character right
-    first, so only well-formed unknown numbers count as guesses).
-    """
+    """Look a card up for the desk. The look-up is logged and limited like every other
+    resolution of a number (`guessing`): after too many unknown numbers by the person or
+    their organisation it raises `LookupThrottled`. Malformed numbers raise
+    CardNumberInvalid / CardCheckCharacter first (a guess must get the check character
+    right, so only well-formed unknown numbers count as guesses)."""
     on = on or timezone.localdate()
     number = parse_number(number_text)
-    label = scope.label
-    limit, minutes = lookup_limit()
-    since = timezone.now() - timedelta(minutes=minutes)
-    area_id = _actor_area_id(scope)
-    unknown_recent = LookupLog.objects.filter(
-        found=False, at__gte=since, **_actor_filter(scope)
-    ).count()
-    if unknown_recent >= limit:
-        LookupLog.objects.create(user_id=scope.user_id, actor_label=label, area_id=area_id,
-                                 number=number, found=False, throttled=True)
-        raise errors.LookupThrottled(minutes=minutes)
-    card = (
-        Card.objects.only("number", "kind", "status", "issued_on", "valid_until", "children",
-                          "inactivated_on")
-        .filter(number=number).first()
-    )
-    answer = answer_for_card(card, number, on=on)
-    LookupLog.objects.create(user_id=scope.user_id, actor_label=label, area_id=area_id,
-                             number=number, found=answer.status != UNKNOWN)
+    with guessing.resolving(scope, number) as resolution:
+        card = (
+            Card.objects.only("number", "kind", "status", "issued_on", "valid_until",
+                              "children", "inactivated_on")
+            .filter(number=number).first()
+        )
+        answer = answer_for_card(card, number, on=on)
+        resolution.found = answer.status != UNKNOWN
     return answer
 
 
@@ -210,19 +180,38 @@ def use_record(
     children_not_allowed); the offer's cap per date (offer_cap_reached, race-safe); the
     same card once per offer (or site admission) and date (already_recorded). The same
     `request_token` returns the use it already created. A ticket seller's use records the
-    seller too (`usage.selectors.seller_for`).
+    seller too (`usage.selectors.seller_for`). Answers that tell a registered number from
+    an unregistered one count against the guessing limit (`guessing`).
     """
     require(scope, Perm.RECORD_USES, site)
+    number = parse_number(card_number)
+    with guessing.resolving(scope, number) as resolution:
+        return use_record_resolved(
+            scope=scope, site=site, card_number=number, event_date=event_date, offer=offer,
+            category=category, children=children, companion=companion, source=source,
+            request_token=request_token, resolution=resolution)
+
+
+def use_record_resolved(*, scope: Scope, site, card_number: str, event_date: datetime.date,
+                        offer: Offer | None, category: str | None, children: int,
+                        companion: bool, source: str, request_token: str | None,
+                        resolution: guessing.Resolution) -> Use:
+    """`use_record` for a caller that does the guessing accounting itself (a file upload
+    notes all its rows at once; the desk form notes its look-up): `resolution.found`
+    tells whether the card was found."""
+    require(scope, Perm.RECORD_USES, site)
+    resolution.number = parse_number(card_number)
     if request_token:
         existing = Use.objects.filter(request_token=request_token).first()
         if existing is not None:
             return existing
-    number = parse_number(card_number)
+    number = resolution.number
     try:
         with transaction.atomic():
             use = _record(scope=scope, site=site, number=number, event_date=event_date,
                           offer=offer, category=category, children=children,
-                          companion=companion, source=source, request_token=request_token)
+                          companion=companion, source=source, request_token=request_token,
+                          resolution=resolution)
     except IntegrityError:
         if request_token:
             existing = Use.objects.filter(request_token=request_token).first()
@@ -233,7 +222,7 @@ def use_record(
 
 
 def _record(*, scope, site, number, event_date, offer, category, children, companion,
-            source, request_token) -> Use:
+            source, request_token, resolution) -> Use:
     children = int(children or 0)
     if children < 0:
         raise errors.TooManyChildren(max=0)
@@ -255,6 +244,7 @@ def _record(*, scope, site, number, event_date, offer, category, children, compa
         existing = Use.objects.filter(request_token=request_token).first()
         if existing is not None:
             return existing
+    resolution.found = answer_for_card(card, number, on=event_date).status != UNKNOWN
     card = _check_card(card, number, event_date)
     if children:
         if is_course or (offer is not None and not offer.children_allowed):

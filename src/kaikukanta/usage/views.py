@@ -26,7 +26,8 @@ from kaikukanta.lib.formatting import day
 from kaikukanta.lib.permissions import Perm, can
 from kaikukanta.lib.scope import get_visible_or_404
 from kaikukanta.network.models import Organisation, Unit
-from kaikukanta.usage import selectors, services
+from kaikukanta.usage import guessing, selectors, services
+from kaikukanta.usage.errors import LookupThrottled
 from kaikukanta.usage.forms import LookupForm, OfferForm, RecordForm, UploadForm, UseFilterForm
 from kaikukanta.usage.imports import uses_upload
 from kaikukanta.usage.models import LookupLog, Offer, OfferStatus, Use, UseSource, UseStatus
@@ -69,14 +70,18 @@ def _add_error(form, exc: DomainError) -> None:
     form.add_error(field, str(exc))
 
 
-def _record_from_form(request, site, d: dict, source: str):
-    """Record the use a desk or backfill form describes (the service holds the rules)."""
-    return services.use_record(
-        scope=request.scope, site=site, card_number=d["number"],
-        event_date=d["event_date"], offer=d["offer"], category=d["category"] or None,
-        children=d["children"] or 0, companion=d["companion"],
-        source=source, request_token=d["token"],
-    )
+def _record_from_form(request, site, d: dict, source: str, *, looked_up: bool = False):
+    """Record the use a desk or backfill form describes (the service holds the rules).
+    `looked_up`: the number was just resolved (and counted) by `card_lookup`."""
+    fields = {
+        "scope": request.scope, "site": site, "card_number": d["number"],
+        "event_date": d["event_date"], "offer": d["offer"],
+        "category": d["category"] or None, "children": d["children"] or 0,
+        "companion": d["companion"], "source": source, "request_token": d["token"],
+    }
+    if looked_up:
+        return services.use_record_resolved(**fields, resolution=guessing.Resolution())
+    return services.use_record(**fields)
 
 
 def _record_form(site, answer, data=None, *, backfill=False, last: dict | None = None):
@@ -175,16 +180,20 @@ def desk_record(request):
     site = _site_or_none(request, sites)
     if site is None:
         raise Http404
+    # the number is resolved again (the page shows its answer): counted like a look-up
+    status, error = 200, None
     try:
-        answer = selectors.card_desk_status(request.POST.get("number", ""),
-                                            on=timezone.localdate())
+        answer = services.card_lookup(scope=request.scope,
+                                      number_text=request.POST.get("number", ""))
+    except LookupThrottled as exc:
+        answer, status, error = None, exc.http_status, exc
     except DomainError:
         answer = None
     form = _record_form(site, answer, request.POST)
     if answer is not None and form.is_valid():
         d = form.cleaned_data
         try:
-            use = _record_from_form(request, site, d, UseSource.DESK)
+            use = _record_from_form(request, site, d, UseSource.DESK, looked_up=True)
         except DomainError as exc:
             _add_error(form, exc)
         else:
@@ -197,7 +206,7 @@ def desk_record(request):
     elif answer is None:
         form.add_error(None, _("Look the card up again."))
     lookup = LookupForm(initial={"number": request.POST.get("number", "")})
-    return _render_desk(request, site, sites, lookup, answer, form)
+    return _render_desk(request, site, sites, lookup, answer, form, error, status)
 
 
 # --- the desk offline: uses queued in the browser, sent when the connection returns ---

@@ -1,0 +1,130 @@
+"""Resolving a card number: the one place that limits learning which numbers exist.
+
+Every path that answers differently for a registered number and an unregistered one – the
+desk look-up, recording a use at the desk, from a paper form, from a file and through the
+API, and the API's card calls – goes through here:
+
+- `check(scope)` before the number is resolved: once the person, or any organisation they
+  act for, has had LIMIT unknown numbers in the current window, every resolution is
+  refused with `LookupThrottled` (429) – also of real cards, so the refusal says nothing;
+- `note(scope, results)` after: each resolved number is logged (`LookupLog`, with the area
+  of the organisation, so the area's culture coordinators see it) and each unknown one
+  counts against the person *and* the organisation – an organisation's people and API
+  keys share one allowance, so a second key or account does not start afresh.
+
+The counters live in Django's cache (Redis in production): one per person and one per
+organisation for each window of WINDOW minutes. A file upload counts every unknown
+number in it; a file with more than FEW_IN_FILE unknown numbers is refused as a whole,
+naming only the first FEW_IN_FILE (`imports.uses_upload`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.core.cache import cache
+
+from kaikukanta.lib.scope import Scope
+from kaikukanta.usage import errors
+
+# A file may name at most this many unknown numbers; with more it is refused whole.
+FEW_IN_FILE = 3
+
+
+def limit() -> tuple[int, int]:
+    """(unknown numbers allowed, window in minutes) before resolutions are refused."""
+    return (getattr(settings, "KAIKUKANTA_LOOKUP_UNKNOWN_LIMIT", 10),
+            getattr(settings, "KAIKUKANTA_LOOKUP_WINDOW_MINUTES", 15))
+
+
+def _counter_keys(scope: Scope) -> list[str]:
+    _n, minutes = limit()
+    window = int(time.time() // (minutes * 60))
+    keys = [f"guess:org:{org}:{window}" for org in sorted(scope.staff_org_ids)]
+    if scope.user_id is not None:
+        keys.append(f"guess:person:{scope.user_id}:{window}")
+    if not keys:  # neither a person nor an organisation: the label alone
+        keys.append(f"guess:label:{scope.label}:{window}")
+    return keys
+
+
+def _area_id(scope: Scope) -> int | None:
+    ids = sorted(scope.staff_area_ids) or sorted(scope.coordinator_area_ids)
+    return ids[0] if ids else None
+
+
+def _log(scope: Scope, rows: list[tuple[str, bool, bool]]) -> None:
+    from kaikukanta.usage.models import LookupLog
+
+    label = scope.label
+    if not label and scope.user_id is not None:
+        from kaikukanta.accounts.models import User
+
+        label = User.objects.filter(pk=scope.user_id).values_list("email", flat=True).first()
+    area_id = _area_id(scope)
+    LookupLog.objects.bulk_create([
+        LookupLog(user_id=scope.user_id, actor_label=label or "", area_id=area_id,
+                  number=number[:16], found=found, throttled=throttled)
+        for number, found, throttled in rows], batch_size=1000)
+
+
+def check(scope: Scope, numbers: Iterable[str] = ()) -> None:
+    """Refuse (429) when the person or one of their organisations has used up the
+    window's unknown numbers; the refused numbers are logged as slowed down."""
+    if scope.is_system:  # the registry itself (loaders, commands) is not guessing
+        return
+    most, minutes = limit()
+    counts = cache.get_many(_counter_keys(scope))
+    if any(n >= most for n in counts.values()):
+        _log(scope, [(n, False, True) for n in list(numbers)[:FEW_IN_FILE]] or
+             [("", False, True)])
+        raise errors.LookupThrottled(minutes=minutes)
+
+
+def note(scope: Scope, results: Iterable[tuple[str, bool]]) -> int:
+    """Log resolved numbers (number, found) and count the unknown ones. Returns how many
+    were unknown. Call it outside a transaction that may roll back (the log must stay)."""
+    results = list(results)
+    if not results or scope.is_system:
+        return 0
+    _log(scope, [(number, found, False) for number, found in results])
+    unknown = sum(1 for _number, found in results if not found)
+    if unknown:
+        _n, minutes = limit()
+        for key in _counter_keys(scope):
+            cache.add(key, 0, timeout=minutes * 60 + 60)
+            try:
+                cache.incr(key, unknown)
+            except ValueError:  # expired between add and incr
+                cache.set(key, unknown, timeout=minutes * 60 + 60)
+    return unknown
+
+
+class Resolution:
+    """What a call found out about the number: None until the card was looked for."""
+
+    found: bool | None = None
+    number: str = ""
+
+
+@contextmanager
+def resolving(scope: Scope, number: str):
+    """Around a call that may resolve one number: checks first; afterwards notes the
+    number when the call looked for the card (it sets `found`, or raises `CardUnknown`).
+    A refusal that tells the card exists (expired, too many children …) counts as found;
+    a refusal before the card was looked for (a bad date, offer …) is not noted."""
+    from kaikukanta.cards.errors import CardUnknown
+
+    check(scope, [number])
+    resolution = Resolution()
+    try:
+        yield resolution
+    except CardUnknown:
+        resolution.found = False
+        raise
+    finally:
+        if resolution.found is not None:
+            note(scope, [(number, resolution.found)])
