@@ -30,8 +30,9 @@ setup-runtime: $(RUNTIME_STAMP)
 
 setup: $(DEV_STAMP)
 
-# Production: gunicorn with deploy/gunicorn.conf.py. Needs SECRET_KEY, ALLOWED_HOSTS and
-# DATABASE_URL in the environment (see docs/deploy.md); refuses to start without them.
+# Production: gunicorn with deploy/gunicorn.conf.py. Needs SECRET_KEY, ALLOWED_HOSTS,
+# DATABASE_URL and KAIKUKANTA_CARD_SIGNING_KEY in the environment (see docs/deploy.md);
+# refuses to start without them.
 serve: setup-runtime
 	$(MANAGE) compiletranslations
 	$(MANAGE) check --deploy --fail-level WARNING

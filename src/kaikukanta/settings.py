@@ -25,16 +25,25 @@ TESTING = env_bool("KAIKUKANTA_TESTING", False)
 PRODUCTION = not (DEBUG or DEMO or TESTING)
 
 if PRODUCTION:
-    _missing = [name for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL")
+    _missing = [name for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL",
+                                  "KAIKUKANTA_CARD_SIGNING_KEY")
                 if not (env_str(name) or "").strip()]
     if _missing:
         raise ImproperlyConfigured(
-            f"{', '.join(_missing)} not set. Production needs SECRET_KEY, ALLOWED_HOSTS and "
-            "DATABASE_URL in the environment (see docs/deploy.md); only DEBUG=1 or "
-            "KAIKUKANTA_DEMO=1 may run without them."
+            f"{', '.join(_missing)} not set. Production needs SECRET_KEY, ALLOWED_HOSTS, "
+            "DATABASE_URL and KAIKUKANTA_CARD_SIGNING_KEY in the environment (see "
+            "docs/deploy.md); only DEBUG=1 or KAIKUKANTA_DEMO=1 may run without them."
         )
 
 SECRET_KEY = env_str("SECRET_KEY") or "insecure-local-only-key-never-use-in-production"
+
+# Mobile-card tokens (OmaKaiku): the base64 of a 32-byte Ed25519 private key. Make one
+# with `manage.py card_signing_key`. Production refuses to start without it (above);
+# DEBUG, the demo and the tests use a demo-only key everybody knows.
+KAIKUKANTA_CARD_SIGNING_KEY = env_str("KAIKUKANTA_CARD_SIGNING_KEY", "")
+# Earlier public keys (base64, raw 32 bytes) still accepted after a key change.
+KAIKUKANTA_CARD_PREVIOUS_PUBLIC_KEYS = env_list("KAIKUKANTA_CARD_PREVIOUS_PUBLIC_KEYS", [])
+KAIKUKANTA_CARD_TOKEN_MINUTES = env_int("KAIKUKANTA_CARD_TOKEN_MINUTES", 5)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -50,6 +59,7 @@ INSTALLED_APPS = [
     "kaikukanta.coordination",
     "kaikukanta.stats",
     "kaikukanta.api",
+    "kaikukanta.oma",
     "kaikukanta.public",
     "kaikukanta.demo",
     "kaikukanta.ops",

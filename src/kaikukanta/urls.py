@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kaikukanta.accounts import views as account_views
+from kaikukanta.oma import wellknown as oma_wellknown
 
 urlpatterns = [
     path("", account_views.root, name="root"),
@@ -14,6 +15,9 @@ urlpatterns = [
     path("coordination/", include("kaikukanta.coordination.urls")),
     path("stats/", include("kaikukanta.stats.urls")),
     path("api/v1/", include("kaikukanta.api.urls")),
+    path("oma/", include("kaikukanta.oma.urls")),
+    path(".well-known/kaikukanta-card-keys.json", oma_wellknown.card_keys,
+         name="card_keys"),
     path("api/public/v1/", include("kaikukanta.public.api_urls")),
     path("public/", include("kaikukanta.public.staff_urls")),
     path("admin/", admin.site.urls),

@@ -32,7 +32,7 @@ def test_card_lookup_is_the_desk_answer(cast, keys, api):
         assert response.json() == {
             "number": card.display_number, "status": "valid",
             "valid_until": card.valid_until.isoformat(), "children_max": 2,
-            "kind": "personal", "replaced_by": None,
+            "kind": "personal", "replaced_by": None, "signed_at": None,
             "message": "Valid. Up to 2 children's tickets.",
         }
     prefix = keys.venue[3:11]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import socket
@@ -21,6 +22,7 @@ def production_env(var_dir: Path, **extra: str) -> dict[str, str]:
                         "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(
         SECRET_KEY=secrets.token_urlsafe(50),
+        KAIKUKANTA_CARD_SIGNING_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
         ALLOWED_HOSTS="kaikukanta.example.fi,127.0.0.1",
         DATABASE_URL=f"sqlite:///{var_dir / 'db.sqlite3'}",
         KAIKUKANTA_VAR_DIR=str(var_dir),

@@ -14,7 +14,8 @@ import pytest
 from tests.ops.production import BIN, ROOT, free_port, manage, production_env
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL",
+                                     "KAIKUKANTA_CARD_SIGNING_KEY"])
 def test_production_refuses_to_start_without_a_required_variable(tmp_path, missing):
     env = production_env(tmp_path)
     env.pop(missing)

@@ -183,10 +183,17 @@ def site_list(request, page: int = _page(), page_size: int = _page_size()):
             description="Whether the card can be used today: status, valid until, how many "
                         "children's tickets, personal or community card. Nothing about the "
                         "holder. An unknown number answers status `unknown`; many unknown "
-                        "numbers in a short time are refused with `lookup_throttled` (429).",
+                        "numbers in a short time are refused with `lookup_throttled` (429). "
+                        "`number` may also be the token scanned from a holder's mobile card "
+                        "(docs/card-token.md): the answer is the card's, with `signed_at`.",
             openapi_extra=_codes("card_number_invalid", "card_check_character",
+                                 "card_token_malformed", "card_token_bad_signature",
+                                 "card_token_expired", "card_token_wrong_kind",
                                  "lookup_throttled", *READ_CODES))
-def card_detail(request, number: str = _number()):
+def card_detail(request, number: str = Path(
+        ..., max_length=1200, examples=[schemas.CARD_NUMBER_EXAMPLE],
+        description="The card number, with or without the dash, or a scanned mobile-card "
+                    "token.")):
     answer = usage_services.card_lookup(scope=request.scope, number_text=number)
     return answer
 

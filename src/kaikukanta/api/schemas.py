@@ -122,6 +122,9 @@ class Card(Out):
     replaced_by: str | None = Field(description="The newer card's number.")
     message: str = Field(description="The answer for the desk, in the language of "
                                      "Accept-Language.")
+    signed_at: datetime.datetime | None = Field(
+        None, description="When the look-up was by a mobile-card token: when the registry "
+                          "signed it.")
 
     @staticmethod
     def resolve_kind(answer) -> str | None:

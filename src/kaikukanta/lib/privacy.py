@@ -15,6 +15,12 @@ PERSONAL_DATA: dict[str, str] = {
     "usage.lookuplog": "which staff account (or API client label) looked up which card "
                        "number and when; never holder fields",
     "coordination.invitation": "invited staff member's name, work email and language",
+    "oma.holderaccount": "a holder's OmaKaiku sign-in: the card it belongs to, a password "
+                         "hash and the interface language; no identity",
+    "oma.holderemail": "the holder's own email address, only if they chose to give one; "
+                       "kept apart from the card, never shown to staff, in statistics, "
+                       "exports or the API, deleted with the account",
+    "oma.passkey": "a holder's passkey (WebAuthn public key and counter)",
     "coordination.areacheckliststep": "a short free-text note about the area's work; the "
                                       "form tells not to write about people",
     "public.feedback": "a public message (free text) and an optional reply address, which "
@@ -51,6 +57,8 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "stats.useunitday": "counts of uses per day and distributor unit; no card or holder",
     "stats.cardyearuse": "a card's id and its number of uses in a year; no holder fields",
     "stats.cardsusedyear": "counts of cards used per year and area",
+    "oma.activationcode": "a one-time code's keyed hash, its card and times; the staff "
+                          "user who made it",
     "stats.retiredholders": "counts of retired cards by unit, municipality, dates and holder "
                             "facts; no card, number or use",
     "stats.costshare": "a year's cost-sharing rate; the acting staff user only",

@@ -11,7 +11,7 @@ from kaikukanta.usage.models import Category, Offer, OfferStatus
 
 class LookupForm(forms.Form):
     number = forms.CharField(
-        label=_("Card number"), max_length=40,
+        label=_("Card number"), max_length=1200,  # or a scanned mobile-card token
         widget=forms.TextInput(attrs={
             "autofocus": True, "autocomplete": "off", "autocapitalize": "characters",
             "spellcheck": "false", "inputmode": "text", "enterkeyhint": "search",

@@ -45,6 +45,8 @@ class DeskAnswer:
     replaced_by: str | None = None  # display number of the newer card
     reason: str = ""
     issued_on: datetime.date | None = None
+    # When the answer came from a scanned mobile-card token: when the registry signed it.
+    signed_at: datetime.datetime | None = None
 
     @property
     def is_valid(self) -> bool:

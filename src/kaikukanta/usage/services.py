@@ -7,6 +7,7 @@ checks the permission itself (`require(scope, Perm.X, obj)`) before it writes.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from datetime import timedelta
 
@@ -15,9 +16,11 @@ from django.db.models import Count, F, Sum
 from django.utils import timezone
 
 from kaikukanta.audit.services import audit_log
+from kaikukanta.cards import cardtoken, token_errors, token_signing
 from kaikukanta.cards.errors import CardUnknown
 from kaikukanta.cards.models import Card, CardKind
 from kaikukanta.cards.selectors import parse_number
+from kaikukanta.lib.errors import DomainError
 from kaikukanta.lib.permissions import Perm, require
 from kaikukanta.lib.scope import Scope
 from kaikukanta.stats import hooks as stats_hooks
@@ -64,18 +67,47 @@ def card_lookup(*, scope: Scope, number_text: str,
     resolution of a number (`guessing`): after too many unknown numbers by the person or
     their organisation it raises `LookupThrottled`. Malformed numbers raise
     CardNumberInvalid / CardCheckCharacter first (a guess must get the check character
-    right, so only well-formed unknown numbers count as guesses)."""
+    right, so only well-formed unknown numbers count as guesses).
+
+    `number_text` may also be a scanned mobile-card token: it goes through the same log
+    and limit, its signature is checked before anything in it is believed (a token not
+    signed by the registry counts as a guess), and the answer says when it was signed."""
     on = on or timezone.localdate()
+    if cardtoken.looks_like_token(number_text):
+        return _token_lookup(scope, number_text, on)
     number = parse_number(number_text)
     with guessing.resolving(scope, number) as resolution:
-        card = (
-            Card.objects.only("number", "kind", "status", "issued_on", "valid_until",
-                              "children", "inactivated_on")
-            .filter(number=number).first()
-        )
-        answer = answer_for_card(card, number, on=on)
+        answer = answer_for_card(_desk_card(number), number, on=on)
         resolution.found = answer.status != UNKNOWN
     return answer
+
+
+def _desk_card(number: str) -> Card | None:
+    return (Card.objects.only("number", "kind", "status", "issued_on", "valid_until",
+                              "children", "inactivated_on")
+            .filter(number=number).first())
+
+
+def _token_lookup(scope: Scope, text: str, on: datetime.date) -> DeskAnswer:
+    """The desk answer for a scanned mobile-card token (see `card_lookup`)."""
+    guessing.check(scope)
+    try:
+        claims = token_signing.desk_claims(text)
+    except token_errors.TokenExpired as exc:
+        guessing.note(scope, [(exc.params["number"], True)])  # genuine, only old
+        raise
+    except DomainError:
+        guessing.note(scope, [("", False)])  # not signed by the registry: a guess
+        raise
+    number = claims.number
+    with guessing.resolving(scope, number) as resolution:
+        card = _desk_card(number)
+        if card is not None and card.kind != claims.kind:
+            resolution.found = True
+            raise token_errors.TokenWrongKind()
+        answer = answer_for_card(card, number, on=on)
+        resolution.found = answer.status != UNKNOWN
+    return dataclasses.replace(answer, signed_at=claims.issued_at)
 
 
 # --- recording -------------------------------------------------------------------------

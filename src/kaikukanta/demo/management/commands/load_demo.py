@@ -10,7 +10,7 @@ from kaikukanta.demo import network
 from kaikukanta.demo.context import DEMO_PASSWORD, DemoContext
 
 # Each app may add to the demo in `kaikukanta/<app>/demo.py` with `load(ctx)`, in this order.
-APP_LOADERS = ["cards", "usage", "coordination", "stats", "api", "accounts", "public"]
+APP_LOADERS = ["cards", "usage", "coordination", "stats", "api", "accounts", "public", "oma"]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,33 @@
+from django.urls import path
+
+from kaikukanta.oma import passkeys, staff_views, views
+
+app_name = "oma"
+
+urlpatterns = [
+    path("", views.sign_in, name="sign_in"),
+    path("activate/", views.activate, name="activate"),
+    path("activate/choose/", views.choose, name="choose"),
+    path("sign-out/", views.sign_out, name="sign_out"),
+    path("link/", views.email_link, name="email_link"),
+    path("link/<str:token>/", views.email_link_use, name="email_link_use"),
+    path("card/", views.home, name="home"),
+    path("uses/", views.uses, name="uses"),
+    path("offers/", views.offers, name="offers"),
+    path("data/", views.my_data, name="my_data"),
+    path("data/omakaiku.json", views.data_json, name="data_json"),
+    path("data/omakaiku.pdf", views.data_pdf, name="data_pdf"),
+    path("data/email/", views.email_change, name="email_change"),
+    path("data/password/", views.password_change, name="password_change"),
+    path("close/", views.close, name="close"),
+    path("show/", views.show_card, name="show"),
+    path("show/token/", views.show_card_token, name="show_token"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("passkey/register/options/", passkeys.register_options, name="passkey_register_options"),
+    path("passkey/register/", passkeys.register_verify, name="passkey_register"),
+    path("passkey/sign-in/options/", passkeys.sign_in_options, name="passkey_sign_in_options"),
+    path("passkey/sign-in/", passkeys.sign_in_verify, name="passkey_sign_in"),
+    path("staff/<str:number>/start/", staff_views.start, name="staff_start"),
+    path("staff/<str:number>/cancel/", staff_views.cancel, name="staff_cancel"),
+]
