@@ -90,16 +90,19 @@ def _record_form(site, answer, data=None, *, backfill=False, last: dict | None =
                       community=bool(answer and answer.is_community), backfill=backfill,
                       initial=initial, auto_id="record_%s")
     if data is None and not backfill:
-        # the site's only offer, or what was last recorded at this desk
-        offers = list(form.offers)
-        last = last or {}
-        if len(offers) == 1:
-            form.initial["offer"] = offers[0]
-        elif last.get("offer") in form.offers:
-            form.initial["offer"] = last["offer"]
-        elif not last.get("offer") and last.get("category"):
-            form.initial["category"] = last["category"]
+        _preselect(form, last or {})
     return form
+
+
+def _preselect(form: RecordForm, last: dict) -> None:
+    """Choose the site's only offer, or what was last recorded at this desk."""
+    offers = list(form.offers)
+    if len(offers) == 1:
+        form.initial["offer"] = offers[0]
+    elif last.get("offer") in form.offers:
+        form.initial["offer"] = last["offer"]
+    elif not last.get("offer") and last.get("category"):
+        form.initial["category"] = last["category"]
 
 
 # The desk remembers, in the person's session, the site they chose and per site what was
@@ -161,11 +164,7 @@ def _render_desk(request, site, sites, lookup, answer, form, error=None, status=
     # check character; the children's tickets are checked when the use is sent)
     offline = RecordForm(site=site, children_max=OFFLINE_CHILDREN_MAX, auto_id="offline_%s",
                          initial={"event_date": today})
-    last = _desk_last(request, site)
-    if len(offline.offers) == 1:
-        offline.initial["offer"] = next(iter(offline.offers))
-    elif last.get("offer") in offline.offers:
-        offline.initial["offer"] = last["offer"]
+    _preselect(offline, _desk_last(request, site))
     return render(request, "usage/desk.html", {
         "site": site, "many_sites": len(sites) > 1, "lookup": lookup, "answer": answer,
         "form": form, "error": error, "recent": recent, "offline": offline,

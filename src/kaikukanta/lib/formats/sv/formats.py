@@ -1,9 +1,12 @@
-# Swedish as written in Finland (not Sweden's 2026-11-30): 30.11.2026, 587 643,5.
-DATE_FORMAT = "j.n.Y"
-SHORT_DATE_FORMAT = "j.n.Y"
-DATETIME_FORMAT = "j.n.Y H.i"
-SHORT_DATETIME_FORMAT = "j.n.Y H.i"
-MONTH_DAY_FORMAT = "j.n."
-DECIMAL_SEPARATOR = ","
-THOUSAND_SEPARATOR = "\xa0"
-NUMBER_GROUPING = 3
+# Swedish as written in Finland (not Sweden's 2026-11-30): the same as Finnish,
+# 30.11.2026 and 587 643,5.
+from kaikukanta.lib.formats.fi.formats import (  # noqa: F401 (read by Django by name)
+    DATE_FORMAT,
+    DATETIME_FORMAT,
+    DECIMAL_SEPARATOR,
+    MONTH_DAY_FORMAT,
+    NUMBER_GROUPING,
+    SHORT_DATE_FORMAT,
+    SHORT_DATETIME_FORMAT,
+    THOUSAND_SEPARATOR,
+)
