@@ -7,7 +7,8 @@
 Migrates, loads the demo (idempotent) and times each public page through the real views
 with Django's test client (middleware, templates, every query; no HTTP server). Then adds
 20 areas (one per wellbeing services county not yet in the demo), 1,000 venues with a site
-each and 5,000 offers in all (once; later runs reuse them) and times the pages again. For
+each and 5,000 offers in all, times the pages again and removes what it added (so every
+run starts at the demo scale). For
 the offer search it also times the page's own SQL (the count and the first page of rows)
 run directly on the database connection, so the page's cost over its query is visible.
 The open-data answer is timed uncached (the cache is cleared before each request).
@@ -79,8 +80,7 @@ def make_large() -> None:
     from kaikukanta.network.models import Area, AreaStatus, Organisation, OrganisationKind, Unit
     from kaikukanta.usage.models import Category, Offer, OfferKind
 
-    if Area.objects.filter(name__startswith=LARGE_AREA_PREFIX).exists():
-        return
+    remove_large()
     taken = set(Area.objects.values_list("municipalities", flat=True))
     areas = []
     for county in WellbeingCounty.objects.exclude(areas__isnull=False)[:20]:
@@ -108,6 +108,21 @@ def make_large() -> None:
               title_en=f"Offer {i:05d}", category=cats[i % 4], kind=kinds[i % 2],
               children_allowed=True, restrictions="Ei ensi-iltoja" if i % 7 == 0 else "")
         for i in range(OFFERS)])
+    with connection.cursor() as cur:  # fresh planner statistics, as autovacuum would give
+        cur.execute("ANALYZE")
+
+
+def remove_large() -> None:
+    from kaikukanta.network.models import Area, Organisation, Unit
+    from kaikukanta.usage.models import Offer
+
+    areas = Area.objects.filter(name__startswith=LARGE_AREA_PREFIX)
+    Offer.objects.filter(venue__home_area__in=areas).delete()
+    Unit.objects.filter(organisation__home_area__in=areas).delete()
+    Organisation.objects.filter(home_area__in=areas).delete()
+    for area in areas:
+        area.municipalities.clear()
+    areas.delete()
 
 
 def run(label: str, repeat: int) -> None:
@@ -154,6 +169,7 @@ def main() -> None:
     settings.KAIKUKANTA_OPEN_DATA_RATE = 10**9
     call_command("migrate", verbosity=0)
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    remove_large()  # a run that was stopped half-way
     run("Demo scale", args.repeat)
     make_large()
     from kaikukanta.network.models import Organisation, OrganisationKind
@@ -161,7 +177,10 @@ def main() -> None:
 
     venues = Organisation.objects.filter(kind=OrganisationKind.VENUE).count()
     print(f"\n(venues: {venues}, offers: {Offer.objects.count()})")
-    run("1,000 venues and 5,000 offers more", args.repeat)
+    try:
+        run("1,000 venues and 5,000 offers more", args.repeat)
+    finally:
+        remove_large()
 
 
 if __name__ == "__main__":

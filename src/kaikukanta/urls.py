@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from kaikukanta.accounts import views as account_views
 from kaikukanta.oma import wellknown as oma_wellknown
+from kaikukanta.public import views as public_views
 
 urlpatterns = [
     path("", account_views.root, name="root"),
@@ -20,6 +21,8 @@ urlpatterns = [
          name="card_keys"),
     path("api/public/v1/", include("kaikukanta.public.api_urls")),
     path("public/", include("kaikukanta.public.staff_urls")),
+    path("sitemap.xml", public_views.sitemap, name="public_sitemap"),
+    path("robots.txt", public_views.robots, name="public_robots"),
     path("admin/", admin.site.urls),
 ]
 # The public pages, without sign-in: /fi/, /sv/ and /en/.

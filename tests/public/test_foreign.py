@@ -109,3 +109,18 @@ def test_public_pages_and_open_data_show_the_country(border_area, client):
     hap = next(m for m in munis if m["code"] == "SE-2583")
     assert hap["country"] == "SE" and hap["name"]["sv"] == "Haparanda"
     assert hap["areas"] == [border_area.pk]
+
+
+def test_partner_api_registers_a_card_abroad(border_area, haparanda, cast, stock):  # noqa: F811
+    """The partner API goes through the same service: a local postal code abroad works."""
+    from kaikukanta.api.services import api_key_create
+    from kaikukanta.cards.models import Card
+    from tests.api.conftest import ApiClient
+    from tests.api.test_writes import card_body
+
+    key = api_key_create(scope=SYSTEM, organisation=cast.a.distributor_org, label="x",
+                         can_write=True)[1]
+    response = ApiClient(key, None).post("/cards", card_body(cast, stock[1],
+                                                             postal_code="SE-953 31"))
+    assert response.status_code == 201, response.content
+    assert Card.objects.get(number=stock[1]).municipality == haparanda

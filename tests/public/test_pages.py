@@ -158,3 +158,32 @@ def test_public_pages_take_few_queries(cast, client, offers, django_assert_max_n
         client.get("/fi/offers/?text=Tarjous")
     with django_assert_max_num_queries(5):
         client.get("/fi/")
+
+
+def test_sitemap_and_robots_for_search_engines(cast, client):
+    sitemap = client.get("/sitemap.xml")
+    assert sitemap["Content-Type"] == "application/xml"
+    body = sitemap.content.decode()
+    for lang in ("fi", "sv", "en"):
+        assert f"<loc>http://testserver/{lang}/areas/{cast.a.area.pk}/</loc>" in body
+        assert f"<loc>http://testserver/{lang}/offers/</loc>" in body
+    robots = client.get("/robots.txt").content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in robots and "Disallow: /accounts/" in robots
+
+
+def test_area_page_lists_a_limited_number_and_links_to_the_rest(cast, client, settings,
+                                                                monkeypatch):
+    monkeypatch.setattr("kaikukanta.public.selectors.AREA_PAGE_OFFERS", 3)
+    from kaikukanta.public import selectors
+
+    for i in range(5):
+        make_offer(cast.a.site, f"Konsertti {i}")
+    groups = selectors.area_venues(cast.a.area, limit=3)
+    assert groups[0].more == 2 and sum(len(v.offers) for v in groups[0].items) == 3
+    html = client.get(f"/en/areas/{cast.a.area.pk}/").content.decode()
+    assert f"/en/offers/?area={cast.a.area.pk}&amp;category=culture" in html
+    listed = client.get(f"/en/offers/?area={cast.a.area.pk}&category=culture").content.decode()
+    assert "5 offers found" in listed and "Offers in the area Espoo" in listed
+    make_offer(cast.b.site, "Konsertti B")
+    other = client.get(f"/en/offers/?area={cast.b.area.pk}").content.decode()
+    assert "Konsertti B" in other and "Konsertti 0" not in other

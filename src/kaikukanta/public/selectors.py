@@ -87,8 +87,8 @@ def public_offers(*, today: datetime.date | None = None) -> QuerySet[Offer]:
         )
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
         .exclude(public_listing__is_public=False)
-        .select_related("venue", "venue__home_area", "site", "site__municipality",
-                        "site__public_listing")
+        .select_related("venue", "venue__home_area", "site", "site__organisation",
+                        "site__municipality", "site__public_listing")
         .order_by("title_fi", "pk")
     )
 
@@ -128,6 +128,8 @@ def offer_search(f: OfferFilter, *, today: datetime.date | None = None) -> Query
 class Group:
     label: str
     items: list = field(default_factory=list)
+    key: str = ""
+    more: int = 0  # offers not listed (see the search)
 
 
 def area_distributors(area: Area) -> list[Group]:
@@ -166,18 +168,29 @@ class VenueSite:
     offers: list[Offer]
 
 
-def area_venues(area: Area, *, today: datetime.date | None = None) -> list[Group]:
+AREA_PAGE_OFFERS = 30  # per category; the rest are a link to the search
+
+
+def area_venues(area: Area, *, today: datetime.date | None = None,
+                limit: int | None = None) -> list[Group]:
     """Where to use the card: the area's current public offers by category, each category
-    listing the sites (with their accessibility) and their offers."""
+    listing the sites (with their accessibility) and their offers; at most `limit` offers
+    a category (the group's `more` tells how many more the search has)."""
     offers = public_offers(today=today).filter(venue__home_area=area).order_by(
         "venue__name", "site__name", "title_fi")
     labels = dict(Category.choices)
     by_cat: OrderedDict[str, OrderedDict[int, VenueSite]] = OrderedDict(
         (c, OrderedDict()) for c in Category.values)
+    counts = dict.fromkeys(Category.values, 0)
     for offer in offers:
+        counts[offer.category] += 1
+        if limit is not None and counts[offer.category] > limit:
+            continue
         sites = by_cat[offer.category]
         sites.setdefault(offer.site_id, VenueSite(offer.site, [])).offers.append(offer)
-    return [Group(str(labels[c]), list(sites.values())) for c, sites in by_cat.items() if sites]
+    return [Group(str(labels[c]), list(sites.values()), key=c,
+                  more=counts[c] - sum(len(v.offers) for v in sites.values()))
+            for c, sites in by_cat.items() if sites]
 
 
 def offer_is_public(offer: Offer) -> bool:

@@ -51,15 +51,22 @@ def can_edit_unit_listing(scope: Scope, unit: Unit) -> bool:
         scope, Perm.MANAGE_ORGANISATION, org)
 
 
+def _apply(obj, fields: tuple[str, ...], values: dict) -> dict:
+    """Set the given fields; returns what changed for the audit log (long texts only as
+    "changed", not copied into the log)."""
+    changed = {}
+    for name in fields:
+        if name in values and getattr(obj, name) != values[name]:
+            changed[name] = "…" if name.startswith("text_") else values[name]
+            setattr(obj, name, values[name])
+    return changed
+
+
 @transaction.atomic
 def area_page_save(*, scope: Scope, area: Area, **values) -> AreaPage:
     require(scope, Perm.COORDINATE_AREA, area)
     page, _created = AreaPage.objects.select_for_update().get_or_create(area=area)
-    changed = {}
-    for name in AREA_PAGE_FIELDS:
-        if name in values and getattr(page, name) != values[name]:
-            changed[name] = values[name] if "text" not in name else "…"
-            setattr(page, name, values[name])
+    changed = _apply(page, AREA_PAGE_FIELDS, values)
     page.updated_by_id = scope.user_id
     page.full_clean()
     page.save()
@@ -74,11 +81,7 @@ def unit_listing_save(*, scope: Scope, unit: Unit, **values) -> UnitListing:
     if not can_edit_unit_listing(scope, unit):
         raise NotAllowed()
     listing, _created = UnitListing.objects.select_for_update().get_or_create(unit=unit)
-    changed = {}
-    for name in UNIT_LISTING_FIELDS:
-        if name in values and getattr(listing, name) != values[name]:
-            changed[name] = values[name]
-            setattr(listing, name, values[name])
+    changed = _apply(listing, UNIT_LISTING_FIELDS, values)
     listing.full_clean()
     listing.save()
     if changed:

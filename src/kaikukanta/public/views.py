@@ -5,8 +5,10 @@ Nothing here is cached: a change a coordinator or a venue saves shows on the nex
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from functools import wraps
+from xml.sax.saxutils import escape
 
 from django import forms
 from django.conf import settings
@@ -103,12 +105,16 @@ def front(request):
 def offers(request):
     form = OfferSearchForm(request.GET or None)
     f = form.to_filter() if request.GET else selectors.OfferFilter()
+    area = selectors.public_area_or_none(request.GET.get("area")) if request.GET.get(
+        "area", "").isdigit() else None
+    if area is not None:  # from an area page's "more offers" link
+        f = dataclasses.replace(f, area=area.pk)
     paginator = Paginator(selectors.offer_search(f), selectors.PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "public/offers.html", _frame(
-        request, form=form, page=page, query=query.urlencode(), how_to=HOW_TO_GET,
+        request, form=form, page=page, query=query.urlencode(), area=area,
         noindex=bool(request.GET)))
 
 
@@ -121,7 +127,7 @@ def area(request, pk: int):
         page=selectors.area_page(area),
         municipalities=list(area.municipalities.all()),
         distributors=selectors.area_distributors(area),
-        venues=selectors.area_venues(area), how_to=HOW_TO_GET,
+        venues=selectors.area_venues(area, limit=selectors.AREA_PAGE_OFFERS),
         is_operating=area.is_operating))
 
 
@@ -208,3 +214,31 @@ def poster(request, pk: int):
 @public_view
 def open_data(request):
     return render(request, "public/open_data.html", _frame(request))
+
+
+def sitemap(request):
+    """Every public page in every language, for search engines."""
+    base = f"{request.scheme}://{request.get_host()}"
+    paths = ["public:front", "public:offers", "public:open_data"]
+    urls = []
+    for lang in LANGS:
+        with translation.override(lang):
+            urls += [reverse(name) for name in paths]
+            urls += [reverse("public:area", args=[a.pk]) for a in selectors.public_areas()]
+    body = ['<?xml version="1.0" encoding="UTF-8"?>',
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    body += [f"<url><loc>{escape(base + u)}</loc></url>" for u in urls]
+    body.append("</urlset>")
+    return HttpResponse("\n".join(body), content_type="application/xml")
+
+
+def robots(request):
+    sitemap_url = request.build_absolute_uri(reverse("public_sitemap"))
+    text = ("User-agent: *\nDisallow: /accounts/\nDisallow: /admin/\nDisallow: /api/v1/\n"
+            "Disallow: /oma/\n"
+            f"Sitemap: {sitemap_url}\n")
+    return HttpResponse(text, content_type="text/plain")
+
+
+sitemap.second_factor_exempt = True
+robots.second_factor_exempt = True
