@@ -227,7 +227,7 @@ def _card_answer(card) -> dict:
                  "card_expired", "card_inactive", "card_replaced", "card_not_yet_valid",
                  "event_date_in_future", "event_date_too_old", "too_many_children",
                  "children_not_allowed", "offer_not_available", "category_required",
-                 "offer_cap_reached", "already_recorded", *WRITE_CODES))
+                 "offer_cap_reached", "already_recorded", "lookup_throttled", *WRITE_CODES))
 def use_record(request, payload: schemas.UseCreate,
                idempotency_key: str = _idempotency(required=True)):
     key, scope = request.auth, request.scope
@@ -294,7 +294,7 @@ def use_cancel(request, use_id: int = Path(..., ge=1, le=MAX_ID),
                  "card_postal_code_invalid", "card_postal_code_unknown",
                  "card_municipality_outside_network", "card_children_invalid",
                  "card_choice_invalid", "card_date_in_future", "card_date_too_old",
-                 "card_numbers_exhausted", *WRITE_CODES))
+                 "card_numbers_exhausted", "lookup_throttled", *WRITE_CODES))
 def card_register(request, payload: schemas.CardCreate,
                   idempotency_key: str | None = _idempotency(required=False)):
     def write():
@@ -325,7 +325,7 @@ def card_register(request, payload: schemas.CardCreate,
              openapi_extra=_codes(
                  "invalid", "card_number_invalid", "card_check_character", "card_unknown",
                  "card_not_active", "card_date_in_future", "card_date_too_old",
-                 *WRITE_CODES))
+                 "lookup_throttled", *WRITE_CODES))
 def card_renew(request, number: str = _number(), payload: schemas.CardRenew | None = None,
                idempotency_key: str | None = _idempotency(required=False)):
     def write():
