@@ -98,6 +98,9 @@ def test_wide_table_fits_landscape_without_overlap_and_numbers_read_back(lang, b
     assert wide_pages and all(w > h for _t, w, h in wide_pages)  # landscape
     everything = flat(" ".join(t for t, *_ in pages))
     assert big in everything and small in everything
+    # the chart of the per-1,000 table: each bar's label and value beside the table's own
+    first = flat(pages[0][0])
+    assert first.count("Espoo") == 2 and first.count(small) == 2
     assert "Pohjois-Pohjanmaa & <Oulu>" in everything  # a name shows as written
     if lang != "en":
         assert not re.search(r"\d\.\d", everything.split("1.1.2025")[0])

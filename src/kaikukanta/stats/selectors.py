@@ -28,6 +28,7 @@ from kaikukanta.cards.models import (
     LifeSituation,
 )
 from kaikukanta.lib.cellkey import perturb, perturb_all
+from kaikukanta.lib.formatting import day as day_text
 from kaikukanta.lib.targets import TargetKind
 from kaikukanta.stats.holders import capped_holders
 from kaikukanta.stats.models import (
@@ -309,7 +310,7 @@ def summary_table(target: Target, p: Period, q: Period, exact: bool,
         used_p, used_q = one(used["p"]), one(used["q"])
         rows += [
             (_("Cards registered in the period"), [one(agg["reg_p"]), one(agg["reg_q"])]),
-            (_("Cards valid on %(day)s") % {"day": f"{last_p:%-d.%-m.%Y}"},
+            (_("Cards valid on %(day)s") % {"day": day_text(last_p)},
              [one(agg["on_p"]), one(agg["on_q"])]),
             (_("Cards valid during the period"), [in_p, in_q]),
             (_("Cards renewed"), [one(ren["p"]), one(ren["q"])]),
