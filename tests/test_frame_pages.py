@@ -40,3 +40,18 @@ def test_500_in_the_frame_with_a_way_back(settings):
     assert r.status_code == 500
     assert "Something went wrong" in body and 'class="site-header"' in body
     assert 'href="/"' in body
+
+
+def test_swedish_names_the_card_one_way():
+    """Swedish says "Kaikukort" (Kaikukortet, Kaikukortsbiljetter), never the Finnish
+    "Kaikukortti" or a hyphenated "Kaikukort-utbud" / "Kaikukortti-mål"."""
+    import re
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[1] / "src" / "kaikukanta"
+    bad = []
+    for po in src.glob("**/locale/sv/LC_MESSAGES/django.po"):
+        for line in po.read_text(encoding="utf-8").splitlines():
+            if line.startswith("msgstr") and re.search(r"Kaikukortti|Kaikukort-", line):
+                bad.append(f"{po.parent.parent.parent.parent.name}: {line}")
+    assert not bad, bad
