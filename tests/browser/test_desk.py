@@ -84,69 +84,14 @@ def test_desk_on_a_phone_starts_at_the_number_and_the_answer_fits(cast, card, of
     assert -2 <= top < 60  # the number field's form starts the screen
     scan(page, card.number)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    box = page.evaluate("""() => { const r = document.querySelector("section[aria-labelledby=verdict]")
-        .getBoundingClientRect(); return [r.left, r.right]; }""")
+    box = page.evaluate("""() => {
+        const r = document.querySelector("section[aria-labelledby=verdict]")
+            .getBoundingClientRect();
+        return [r.left, r.right]; }""")
     assert box[0] >= 0 and box[1] <= 390
     verdict = page.locator("#verdict")
     assert verdict.evaluate("e => e.scrollWidth <= e.clientWidth")  # "VALID" is not clipped
     assert in_view(page, "#verdict")
-    context.close()
-
-
-def test_offline_desk_queues_uses_and_sends_each_once_when_back(cast, card, offer,  # noqa: F811
-                                                                 live_server, browser):
-    from tests.usage.conftest import mk
-
-    second = mk(cast.a.unit)
-    expired = mk(cast.a.unit, issued_on=card.issued_on.replace(year=card.issued_on.year - 2))
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-GB")
-    page = context.new_page()
-    sign_in_as_venue(page, live_server)
-    page.goto(f"{live_server.url}/venue/desk/?site={cast.a.site.pk}")
-    # installable: a manifest and the desk's service worker
-    assert page.locator("link[rel=manifest]").count() == 1
-    scope = page.evaluate("navigator.serviceWorker.ready.then(r => r.scope)")
-    assert scope.endswith("/venue/desk/")
-    context.set_offline(True)
-    # a typed number is checked for its check character only
-    page.keyboard.type(display(card.number))
-    page.keyboard.press("Enter")
-    page.wait_for_selector(".desk-unverified")
-    assert "not verified" in page.inner_text(".desk-unverified")
-    assert focused(page, "form") == "desk-offline-record"
-    page.keyboard.press("Enter")  # records into the queue
-    assert focused(page, "name") == "number"
-    for number in (second.number, expired.number):
-        page.keyboard.type(number)
-        page.keyboard.press("Enter")
-        page.wait_for_selector(".desk-unverified")
-        page.keyboard.press("Enter")
-    # a mistyped number is caught offline too
-    page.keyboard.type(card.number[:-1] + ("A" if card.number[-1] != "A" else "B"))
-    page.keyboard.press("Enter")
-    assert "not a card number" in page.inner_text("#number_errors")
-    assert page.locator("#desk-queue li[data-state=waiting]").count() == 3
-    assert not page.locator("#desk-offline-note").is_hidden()
-    assert Use.objects.count() == 0
-    # back online: each is sent once, confirmed or shown with its error
-    context.set_offline(False)
-    page.wait_for_selector("#desk-queue li[data-state=error]")
-    page.wait_for_function(
-        "document.querySelectorAll('#desk-queue li[data-state=sent]').length === 2")
-    assert set(Use.objects.values_list("card__number", flat=True)) == {card.number, second.number}
-    assert Use.objects.count() == 2
-    assert "Expired" in page.inner_text("#desk-queue li[data-state=error]")
-    # a reload sends nothing again; the error stays for the clerk to resolve
-    page.reload()
-    page.wait_for_selector("#desk-queue li[data-state=error]")
-    page.wait_for_timeout(300)
-    assert Use.objects.count() == 2
-    page.click("#desk-queue li[data-state=error] button")
-    assert page.locator("#desk-queue").is_hidden()
-    # without a connection the desk page still opens (the service worker kept it)
-    context.set_offline(True)
-    page.goto(f"{live_server.url}/venue/desk/?site={cast.a.site.pk}")
-    assert page.locator("#desk-lookup").count() == 1
     context.close()
 
 

@@ -81,3 +81,17 @@ def test_last_choice_at_this_desk_and_the_site_are_remembered(cast, card, offer,
     assert re.search(rf'<option value="{course.pk}" selected>', body)
     # "Change site" still asks
     assert "Choose the site" in client.get(DESK, {"choose": 1}).content.decode()
+
+
+def test_the_desk_stays_lean(cast, card, offer, client, django_assert_max_num_queries):
+    """Remembering the site and preselecting the offer cost no query per look-up: the two
+    forms share one read of the offers, the chosen site comes from the person's list and
+    the session is written only when the choice changes."""
+    sign_in(client, cast.a.venue)
+    client.get(DESK, {"site": cast.a.site.pk})
+    with django_assert_max_num_queries(7):
+        assert client.get(DESK, {"site": cast.a.site.pk}).status_code == 200
+    with django_assert_max_num_queries(9):
+        assert look_up(client, cast.a.site, card.display_number).status_code == 200
+    with django_assert_max_num_queries(7):
+        assert client.get(DESK).status_code == 200  # the remembered site
