@@ -88,7 +88,7 @@ def _record_from_form(request, site, d: dict, source: str, *, looked_up: bool = 
 
 def _desk_offers(site) -> list[Offer]:
     """The site's active offers, read once for the desk's forms."""
-    return list(Offer.objects.filter(site=site, status=OfferStatus.ACTIVE))
+    return list(selectors.offers_for_site(site))
 
 
 def _record_form(site, answer, data=None, *, offers, last: dict | None = None):
