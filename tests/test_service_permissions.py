@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from kaikukanta.accounts.scope import scope_for_organisation, scope_for_user
 from kaikukanta.cards import services as cards
+from kaikukanta.cards.models import Card
 from kaikukanta.lib.errors import NotAllowed
 from kaikukanta.network import services as network
 from kaikukanta.usage import services as usage
@@ -19,10 +20,21 @@ def _record(cast, site):
         event_date=timezone.localdate(), category=Category.CULTURE)
 
 
+def _correct(cast):
+    def call(scope):
+        card = make_card(cast.a.unit)
+        Card.objects.filter(pk=card.pk).update(registered_at=timezone.now())
+        card.refresh_from_db()
+        return cards.card_correct(scope=scope, card=card, birth_year=1981, postal_code="02100")
+
+    return call
+
+
 CALLS = {
     "record at area a's site": lambda cast: _record(cast, cast.a.site),
     "renew area a's card": lambda cast: (
-        lambda scope: cards.card_renew(scope=scope, card=make_card(cast.a.unit))),
+        lambda scope: cards.card_renew(scope=scope, card=make_card(cast.a.unit), early=True)),
+    "correct area a's card": lambda cast: _correct(cast),
     "stock for area a": lambda cast: (
         lambda scope: cards.batch_create(scope=scope, area=cast.a.area, count=1)),
     "unit for area a's venue": lambda cast: (
@@ -52,6 +64,11 @@ TABLE = [
     ("renew area a's card", "b.distributor", False),
     ("renew area a's card", "key:b.distributor_org", False),
     ("renew area a's card", "a.welfare", False),
+    ("correct area a's card", "a.distributor", True),
+    ("correct area a's card", "key:a.distributor_org", True),
+    ("correct area a's card", "b.distributor", False),
+    ("correct area a's card", "a.welfare", False),
+    ("correct area a's card", "national", False),
     ("stock for area a", "a.welfare", True),
     ("stock for area a", "a.culture", True),
     ("stock for area a", "b.welfare", False),

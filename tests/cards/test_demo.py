@@ -42,7 +42,7 @@ def test_demo_cards_and_the_distributor_round(client):
         "children": "0"})
     assert response.status_code == 200 and "Helsin" in response.content.decode()
     assert client.post(reverse("cards:card_renew", args=[number]),
-                       {"confirmed": "on"}).status_code == 302
+                       {"confirmed": "on", "early": "on"}).status_code == 302
     response = client.post(reverse("cards:card_replace", args=[number]),
                            {"new_number": other, "reason": "lost"})
     assert response.status_code == 302

@@ -248,7 +248,7 @@ def test_community_cards(cast, community_stock, stock):
     assert mobile.number.startswith("Z") and mobile.mobile_only
     with pytest.raises(errors.CardWrongKind):
         services.community_card_issue(scope=SYSTEM, unit=cast.a.unit, number=stock[0])
-    renewed = services.card_renew(scope=SYSTEM, card=printed)
+    renewed = services.card_renew(scope=SYSTEM, card=printed, early=True)
     assert renewed.events.filter(kind=CardEventKind.RENEWED).exists()
 
 
@@ -258,7 +258,10 @@ def test_community_cards(cast, community_stock, stock):
 def test_renew_gives_a_new_year_from_the_renewal_date(stock, register):
     card = register(stock[0], issued_on=today() - dt.timedelta(days=50))
     first_end = card.valid_until
-    renewed = services.card_renew(scope=SYSTEM, card=card)
+    with pytest.raises(errors.CardRenewalEarly):  # still valid for ten months: asked first
+        services.card_renew(scope=SYSTEM, card=card)
+    assert card.events.filter(kind=CardEventKind.RENEWED).count() == 0
+    renewed = services.card_renew(scope=SYSTEM, card=card, early=True)
     assert renewed.issued_on == today() - dt.timedelta(days=50)  # first issue stays
     assert renewed.valid_until > first_end
     assert renewed.events.last().kind == CardEventKind.RENEWED
@@ -362,7 +365,7 @@ def test_stats_hook_is_called_for_every_event(cast, stock, register, monkeypatch
     monkeypatch.setattr("kaikukanta.stats.hooks.on_card_event",
                         lambda card, event: calls.append(event.kind))
     card = register(stock[0])
-    services.card_renew(scope=SYSTEM, card=card)
+    services.card_renew(scope=SYSTEM, card=card, early=True)
     services.card_update(scope=SYSTEM, card=card, children=0)
     new = services.card_replace(scope=SYSTEM, card=card, new_number=stock[1])
     services.card_inactivate(scope=SYSTEM, card=new, reason=InactiveReason.HOLDER_REQUEST)
@@ -376,7 +379,7 @@ def test_every_change_is_audited_without_holder_data(cast, stock, community_stoc
 
     card = register(stock[0], birth_year=1977, postal_code="02100", children=3,
                     gender="woman", life_situation="pensioner", preferred_language="sv")
-    services.card_renew(scope=scope_for_user(cast.a.distributor), card=card)
+    services.card_renew(scope=scope_for_user(cast.a.distributor), card=card, early=True)
     services.card_update(scope=scope_for_user(cast.a.distributor), card=card, children=4)
     new = services.card_replace(scope=scope_for_user(cast.a.distributor), card=card,
                                 new_number=stock[1])

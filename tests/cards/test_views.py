@@ -131,7 +131,11 @@ def test_lifecycle_through_the_pages(cast, stock, login):
     url = lambda name, n=card.number: reverse(f"cards:{name}", args=[n])  # noqa: E731
     # renewing needs the confirmation
     assert client.post(url("card_renew"), {}).status_code == 200
-    assert client.post(url("card_renew"), {"confirmed": "on"}).status_code == 302
+    # registered minutes ago: renewing warns and asks (nothing changes)
+    body = client.post(url("card_renew"), {"confirmed": "on"}).content.decode()
+    assert "still valid until" in body and 'type="checkbox" name="early"' in body
+    assert not card.events.filter(kind="renewed").exists()
+    assert client.post(url("card_renew"), {"confirmed": "on", "early": "on"}).status_code == 302
     assert client.post(url("card_update"), {"children": "3"}).status_code == 302
     card.refresh_from_db()
     assert card.children == 3
@@ -168,8 +172,8 @@ def test_community_card_from_the_form(cast, login):
 
 # --- scope ---------------------------------------------------------------------------
 
-ACTIONS = ["card_detail", "card_renew", "card_update", "card_inactivate", "card_replace",
-           "card_move"]
+ACTIONS = ["card_detail", "card_renew", "card_update", "card_correct", "card_inactivate",
+           "card_replace", "card_move"]
 
 
 @pytest.mark.parametrize("name", ACTIONS)
@@ -185,7 +189,7 @@ def test_other_units_staff_venues_and_outsiders_get_404(cast, login, client, nam
     assert card.status == CardStatus.ACTIVE
 
 
-@pytest.mark.parametrize("name", ["card_renew", "card_update", "card_inactivate",
+@pytest.mark.parametrize("name", ["card_renew", "card_update", "card_correct", "card_inactivate",
                                   "card_replace"])
 def test_coordinators_see_but_cannot_do_desk_work(cast, login, name):
     card = make_card(cast.a.unit)
@@ -359,4 +363,4 @@ def test_success_message_shows_the_validity(cast, stock, login):
                            form(stock[0], unit=str(cast.a.unit.pk)), follow=True)
     card = Card.objects.get(number=stock[0])
     d = card.valid_until
-    assert f"valid until {d.day}.{d.month}.{d.year}" in response.content.decode()
+    assert f"valid until {d.day} {d:%b} {d.year}" in response.content.decode()  # English

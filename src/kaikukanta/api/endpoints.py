@@ -334,8 +334,9 @@ def card_renew(request, number: str = _number(), payload: schemas.CardRenew | No
         if card.unit is None or not Card.objects.for_scope(request.scope).filter(
                 pk=card.pk).exists():
             raise NotInScope(field="number")
+        # early=True: the pages warn about an early renewal; a partner system has decided
         card = card_services.card_renew(scope=request.scope, card=card,
-                                        on=payload.on if payload else None)
+                                        on=payload.on if payload else None, early=True)
         return 200, _card_answer(card)
 
     with guessing.resolving(request.scope, number) as resolution:

@@ -104,6 +104,7 @@ FIELDS = {
     "new_account": _a("New account"),
     "note_changed": _a("Note changed"),
     "number": _a("Card number"),
+    "optional categories": _a("Optional categories"),
     "offer": _a("Offer"),
     "population_year": _a("Population year"),
     "postal_code": _a("Postal code"),

@@ -158,3 +158,17 @@ class CardNotInStock(DomainError):
     code = "card_not_in_stock"
     message = _("Only an unused number in card stock can be voided.")
     http_status = 409
+
+
+class CardRenewalEarly(DomainError):
+    code = "card_renewal_early"
+    field = "early"
+    message = _("The card is still valid until %(valid_until)s. Renewing now gives it a year "
+                "from today and nothing more: confirm if you mean to renew it anyway.")
+
+
+class CardCorrectionTooLate(DomainError):
+    code = "card_correction_too_late"
+    message = _("The birth year and postal code can be corrected only within %(days)s days "
+                "of registration.")
+    http_status = 409

@@ -104,6 +104,22 @@ class RenewForm(forms.Form):
         help_text=_("Leave empty to renew today."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    early = forms.BooleanField(
+        label=_("Renew anyway, although the card is still valid for a long time"),
+        required=False, widget=forms.HiddenInput)
+
+    def before_domain_error(self, error) -> None:
+        """A card still valid for long: the box to renew anyway appears with the warning."""
+        if error.code == "card_renewal_early":
+            self.fields["early"].widget = forms.CheckboxInput()
+
+
+class CorrectForm(forms.Form):
+    birth_year = forms.IntegerField(label=_("Birth year"),
+                                    widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    postal_code = forms.CharField(label=_("Postal code of residence"), max_length=10,
+                                  widget=forms.TextInput(attrs={"inputmode": "numeric",
+                                                                "autocomplete": "off"}))
 
 
 class InactivateForm(forms.Form):

@@ -38,13 +38,16 @@ def card_list(scope: Scope, *, query: str = "", status: str = "", expiring: bool
     """Registered cards the user may see, filtered for the card list."""
     import datetime
 
+    from django.db.models import F
     from django.utils import timezone
 
     from kaikukanta.cards.models import CardStatus
     from kaikukanta.cards.validity import EXPIRING_DAYS
 
+    # new cards first
     qs = (Card.objects.for_scope(scope).registered()
-          .select_related("unit__organisation").order_by("valid_until", "number"))
+          .select_related("unit__organisation")
+          .order_by(F("registered_at").desc(nulls_last=True), "-issued_on", "number"))
     text = numbers.normalise(query)
     if text:
         qs = qs.filter(number__contains=text)
@@ -55,9 +58,10 @@ def card_list(scope: Scope, *, query: str = "", status: str = "", expiring: bool
         qs = qs.filter(status=CardStatus.ACTIVE, valid_until__lt=today)
     elif status == CardStatus.INACTIVE:
         qs = qs.filter(status=status)
-    if expiring:
+    if expiring:  # the soonest to expire first
         qs = qs.filter(status=CardStatus.ACTIVE, valid_until__gte=today,
-                       valid_until__lte=today + datetime.timedelta(days=EXPIRING_DAYS))
+                       valid_until__lte=today + datetime.timedelta(days=EXPIRING_DAYS)
+                       ).order_by("valid_until", "number")
     if unit_id:
         qs = qs.filter(unit_id=unit_id)
     return qs

@@ -21,9 +21,11 @@ from kaikukanta.cards.errors import (
     BirthYearInvalid,
     CardAlreadyRegistered,
     CardAlreadyReplaced,
+    CardCorrectionTooLate,
     CardMoveInvalid,
     CardNotActive,
     CardNotInStock,
+    CardRenewalEarly,
     CardVoided,
     CardWrongKind,
     ChildrenInvalid,
@@ -56,6 +58,7 @@ from kaikukanta.geo.models import Municipality, PostalCode
 from kaikukanta.geo.selectors import foreign_postal_code
 from kaikukanta.lib import events
 from kaikukanta.lib.errors import DomainError, NotAllowed
+from kaikukanta.lib.formatting import day as day_text
 from kaikukanta.lib.permissions import Perm, require
 from kaikukanta.lib.scope import Scope
 from kaikukanta.network.models import Area, OrganisationKind, Unit
@@ -381,16 +384,29 @@ def community_card_issue(*, scope: Scope, unit: Unit, number: str | None = None)
                      fields={}, mobile_only=mobile_only)
 
 
+# Renewing a card valid for longer than this asks first (a card registered minutes ago
+# renewed by mistake gains nothing).
+RENEW_EARLY_DAYS = 61
+# The issuing unit may correct a mistyped birth year or postal code this long after
+# registration.
+CORRECTION_DAYS = 14
+
+
 @transaction.atomic
-def card_renew(*, scope: Scope, card: Card, on: datetime.date | None = None) -> Card:
+def card_renew(*, scope: Scope, card: Card, on: datetime.date | None = None,
+               early: bool = False) -> Card:
     """A new year from the renewal date (`on`, default today; up to 60 days back from a
-    paper form). The date of first issue stays; only the validity moves."""
+    paper form). The date of first issue stays; only the validity moves. A card still valid
+    for more than about two months is renewed only `early=True` (asked first)."""
     card = _locked(card)
     _require_issuer(scope, card)
     _require_active(card)
     day, _backfilled = _check_date(on)
     if card.issued_on and day < card.issued_on:
         raise IssueDateTooOld(days=BACKFILL_DAYS)
+    if not early and card.valid_until and (
+            card.valid_until > day + datetime.timedelta(days=RENEW_EARLY_DAYS)):
+        raise CardRenewalEarly(valid_until=day_text(card.valid_until))
     before = card.valid_until
     card.valid_until = validity_end(day)
     card.save(update_fields=["valid_until", "updated_at"])
@@ -422,6 +438,39 @@ def card_update(*, scope: Scope, card: Card, children: int, gender: str = "",
     _record(card, CardEventKind.UPDATED, scope=scope, on=_today(), action="card.updated",
             changes={"changed": changed})
     return card
+
+
+@transaction.atomic
+def card_correct(*, scope: Scope, card: Card, birth_year: int, postal_code: str) -> Card:
+    """Correct a mistyped birth year or postal code: the issuing unit, within
+    `CORRECTION_DAYS` days of registration. The card's event and audit entry name what
+    was corrected, never the values."""
+    card = _locked(card)
+    _require_issuer(scope, card)
+    _require_active(card)
+    if card.kind != CardKind.PERSONAL:
+        raise CardWrongKind(kind=str(CardKind.COMMUNITY.label))
+    if not correctable(card):
+        raise CardCorrectionTooLate(days=CORRECTION_DAYS)
+    _check_birth_year(birth_year, card.issued_on or _today())
+    code, municipality = _check_postal_code(postal_code)
+    changed = [name for name, value in (("birth_year", birth_year), ("postal_code", code))
+               if getattr(card, name) != value]
+    if changed:
+        card.birth_year, card.postal_code, card.municipality = birth_year, code, municipality
+        card.save(update_fields=["birth_year", "postal_code", "municipality", "updated_at"])
+        _record(card, CardEventKind.UPDATED, scope=scope, on=_today(), action="card.corrected",
+                changes={"changed": changed})
+    return card
+
+
+def correctable(card: Card, now: datetime.datetime | None = None) -> bool:
+    """Whether the birth year and postal code may still be corrected (the issuing unit
+    decides who; this says when)."""
+    return (card.kind == CardKind.PERSONAL and card.status == CardStatus.ACTIVE
+            and card.registered_at is not None
+            and (now or timezone.now()) - card.registered_at
+            <= datetime.timedelta(days=CORRECTION_DAYS))
 
 
 def _inactivate(card: Card, reason: str) -> None:

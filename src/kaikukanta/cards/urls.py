@@ -18,6 +18,7 @@ urlpatterns = [
     path("<str:number>/", views.card_detail, name="card_detail"),
     path("<str:number>/renew/", views.card_renew, name="card_renew"),
     path("<str:number>/update/", views.card_update, name="card_update"),
+    path("<str:number>/correct/", views.card_correct, name="card_correct"),
     path("<str:number>/inactivate/", views.card_inactivate, name="card_inactivate"),
     path("<str:number>/replace/", views.card_replace, name="card_replace"),
     path("<str:number>/move/", views.card_move, name="card_move"),

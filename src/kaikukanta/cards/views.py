@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,6 +29,7 @@ from kaikukanta.cards.models import (
 )
 from kaikukanta.cards.validity import RULE_TEXT
 from kaikukanta.lib.errors import DomainError
+from kaikukanta.lib.formatting import day
 from kaikukanta.lib.forms import add_domain_error
 from kaikukanta.lib.permissions import Perm, can
 from kaikukanta.lib.scope import get_visible_or_404
@@ -108,6 +109,7 @@ def card_detail(request, number: str):
         "rule": RULE_TEXT,
         "valid_today": card.is_valid_on(timezone.localdate()),
         "can_issue": can_issue,
+        "can_correct": can_issue and services.correctable(card),
         "can_replace": can_issue and successor is None
         and card.status in (CardStatus.ACTIVE, CardStatus.INACTIVE),
         "can_move": card.unit is not None and can(request.scope, Perm.MOVE_CARD, card),
@@ -160,7 +162,7 @@ def card_register(request):
             for problem in problems or [error]:
                 add_domain_error(form, problem)
         else:
-            valid_until = dateformat.format(card.valid_until, "j.n.Y")
+            valid_until = day(card.valid_until)
             messages.success(request, _("Card %(number)s is registered and valid until "
                                         "%(date)s.") % {
                 "number": card.display_number, "date": valid_until})
@@ -221,8 +223,22 @@ def _action(request, number: str, *, form_class, title: str, call, done: str,
 def card_renew(request, number: str):
     return _action(
         request, number, form_class=forms.RenewForm, title=_("Renew the card"),
-        call=lambda card, d: services.card_renew(scope=request.scope, card=card, on=d["on"]),
+        call=lambda card, d: services.card_renew(scope=request.scope, card=card, on=d["on"],
+                                                 early=d["early"]),
         done=_("Card %(number)s is renewed."),
+    )
+
+
+@login_required
+def card_correct(request, number: str):
+    return _action(
+        request, number, form_class=forms.CorrectForm,
+        title=_("Correct the birth year or postal code"),
+        initial=lambda card: {"birth_year": card.birth_year, "postal_code": card.postal_code},
+        call=lambda card, d: services.card_correct(
+            scope=request.scope, card=card, birth_year=d["birth_year"],
+            postal_code=d["postal_code"]),
+        done=_("The birth year and postal code of card %(number)s are corrected."),
     )
 
 

@@ -82,3 +82,8 @@ class CostShareForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("The figure is right: save it even though it is far from the previous year's"),
         required=False, widget=forms.HiddenInput)
+
+    def before_domain_error(self, error) -> None:
+        """A figure far from the previous year's: the box that confirms it appears."""
+        if error.code == "cost_share_far_from_previous":
+            self.fields["confirm"].widget = forms.CheckboxInput()

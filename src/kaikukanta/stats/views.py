@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -16,7 +15,6 @@ from kaikukanta.lib.forms import add_domain_error
 from kaikukanta.lib.permissions import Perm, can
 from kaikukanta.stats import cache as stats_cache
 from kaikukanta.stats import exports, pdf, reports, services
-from kaikukanta.stats.errors import CostShareFarFromPrevious
 from kaikukanta.stats.forms import CostShareForm, YearsForm, period_from
 from kaikukanta.stats.models import CostShare
 from kaikukanta.stats.privacy import HIDDEN, SMALL, THRESHOLD
@@ -159,10 +157,7 @@ def costs(request):
             try:
                 share = services.cost_share_save(scope=request.scope,
                                                  confirmed=data.pop("confirm"), **data)
-            except CostShareFarFromPrevious as exc:
-                add_domain_error(form, exc)
-                form.fields["confirm"].widget = forms.CheckboxInput()  # ask for it
-            except DomainError as exc:
+            except DomainError as exc:  # a far figure: the form asks to confirm it
                 add_domain_error(form, exc)
             else:
                 messages.success(request, _("The cost sharing for %(year)s was saved.")
