@@ -152,3 +152,16 @@ def test_index_lists_dashboards(cast, login):
     r = login(cast.a.distributor).get("/stats/")
     assert r.status_code == 200
     assert f"Statistics: {cast.a.unit}" in r.content.decode()
+
+
+def test_area_dashboard_links_its_municipalities_dashboards(cast, login):
+    """Kainuu has two municipalities: its dashboard links both municipality dashboards, and
+    the area's coordinator may open them; Espoo (one municipality) needs no such links."""
+    client = login(cast.b.culture)
+    body = client.get(f"/stats/area/{cast.b.area.pk}/?year={Y}").content.decode()
+    links = [f"/stats/municipality/{m.pk}/?year={Y}" for m in cast.b.area.municipalities.all()]
+    assert len(links) == 2 and all(link in body for link in links)
+    assert client.get(links[0]).status_code == 200
+    assert login(cast.a.culture).get(links[0]).status_code == 404  # not their area
+    body = login(cast.a.culture).get(f"/stats/area/{cast.a.area.pk}/").content.decode()
+    assert "/stats/municipality/" not in body

@@ -1,0 +1,154 @@
+"""axe-core (WCAG 2.1 A and AA) on every page of every role, at a desktop's and a phone's
+width, in Finnish, Swedish and English; any violation fails.
+
+Kept quick (it runs in `make test`), and what is checked where:
+- One test: the data is made once; one browser context per role, signed in once, with
+  axe-core injected by an init script; the language is switched by its cookie and the
+  width by resizing the same page (the layout follows the window).
+- Every page of every role (its navigation and the states reached from it, listed in
+  `pages_for`) in Finnish: at phone width with every WCAG 2.1 A/AA rule, then resized to
+  desktop width with every rule but colour contrast (the costliest rule, three quarters of
+  axe's time on a dashboard) -- except the role's home page, where the desktop check runs
+  contrast too (the navigation bar, folded behind a menu on a phone, is shown there).
+- In Swedish and English: each role's home page and its pages in `every_language` (the
+  statistics, the annual table, cost sharing, the audit log, the card page, registration,
+  the desk's answer, sign-in and the 404 page), at both widths, every rule but colour
+  contrast (colours do not depend on the language).
+- `KAIKUKANTA_AXE_FULL=1`: every page in every language at both widths with every rule.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import time
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from kaikukanta.accounts.scope import scope_for_user
+from kaikukanta.lib.navigation import navigation_for
+from tests.browser.axe import WCAG_21_AA, axe_script, report
+from tests.conftest import sign_in
+from tests.factories import make_card
+from tests.stats.conftest import make_use
+from tests.usage.conftest import offer  # noqa: F401 (fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDTHS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+LANGS = ["fi", "sv", "en"]
+OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": ["violations"]}
+NO_CONTRAST = {**OPTIONS, "rules": {"color-contrast": {"enabled": False}}}
+ROLES = ["national", "a.culture", "a.welfare", "a.distributor", "a.venue", "a.site_staff",
+         "a.seller", "outsider", "anonymous"]
+FULL = os.environ.get("KAIKUKANTA_AXE_FULL") == "1"
+MISSING = "/no/such/page/"
+
+
+def _user(cast, path):
+    obj = cast
+    for part in path.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def pages_for(cast, who: str, card, year: int) -> tuple[list[str], set[str]]:
+    """The role's pages (its navigation and the states reached from it) and those of them
+    checked in every language."""
+    if who == "anonymous":
+        urls = [reverse("accounts:login"), reverse("accounts:password_reset"),
+                MISSING]
+        return urls, set(urls)
+    user = _user(cast, who)
+    urls = [item["url"] for item in navigation_for(scope_for_user(user))
+            if item["key"] != "admin"]
+    a = cast.a
+    area_dash = f"/stats/area/{a.area.pk}/?year={year}"
+    muni = a.area.municipalities.first()
+    card_page = reverse("cards:card_detail", args=[card.number])
+    desk = reverse("usage:desk")
+    extra, every_language = {
+        "national": ([reverse("stats:annual"), reverse("stats:costs"),
+                      reverse("stats:national") + f"?year={year}", area_dash,
+                      f"/stats/municipality/{muni.pk}/?year={year}",
+                      reverse("coordination:audit_list"), card_page, reverse("api:docs")],
+                     [reverse("stats:annual"), reverse("stats:costs"), area_dash,
+                      reverse("coordination:audit_list"), card_page]),
+        "a.culture": ([area_dash, reverse("coordination:audit_list"),
+                       reverse("coordination:seller_link_list")],
+                      [area_dash]),
+        "a.welfare": ([area_dash, card_page, reverse("coordination:user_list")],
+                      [card_page]),
+        "a.distributor": ([card_page, reverse("cards:card_renew", args=[card.number]),
+                           reverse("cards:card_correct", args=[card.number]),
+                           reverse("cards:register")],
+                          [card_page, reverse("cards:register")]),
+        "a.venue": ([desk + f"?site={a.site.pk}",
+                     desk + f"?site={a.site.pk}&number={card.number}",
+                     desk + f"?site={a.site.pk}&number=ABCD-2346",
+                     reverse("usage:uses")],
+                    [desk + f"?site={a.site.pk}&number={card.number}"]),
+        "a.site_staff": ([desk + f"?number={card.number}"], []),
+    }.get(who, ([], []))
+    urls = list(dict.fromkeys(urls + extra))
+    return urls, set(urls[:1]) | set(every_language)
+
+
+def test_every_page_of_every_role_passes_axe(cast, offer, live_server, browser):  # noqa: F811
+    started = time.monotonic()
+    year = datetime.date.today().year
+    card = make_card(cast.a.unit, issued_on=datetime.date.today(), children=2)
+    make_use(card, cast.a.site, datetime.date.today(), offer=offer)
+    found, checks, loads = [], 0, 0
+    t_load = t_axe = 0.0
+    with_contrast = 0
+    per_lang: dict = {}
+    for who in ROLES:
+        cookies = []
+        if who != "anonymous":
+            client = Client()
+            sign_in(client, _user(cast, who))
+            cookies.append({"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
+                            "value": client.cookies[settings.SESSION_COOKIE_NAME].value})
+        urls, every_language = pages_for(cast, who, card, year)
+        assert urls, who
+        context = browser.new_context(viewport=WIDTHS["phone"])
+        context.add_init_script(axe_script())  # with every page, not sent per check
+        page = context.new_page()
+        for lang in LANGS:
+            context.add_cookies(cookies + [{"name": settings.LANGUAGE_COOKIE_NAME,
+                                            "value": lang, "url": live_server.url}])
+            for url in urls:
+                if lang != "fi" and not FULL and url not in every_language:
+                    continue
+                page.set_viewport_size(WIDTHS["phone"])
+                t0 = time.monotonic()
+                response = page.goto(live_server.url + url)
+                assert response.status == (404 if url == MISSING else 200), (who, url)
+                t_load += time.monotonic() - t0
+                loads += 1
+                per_lang[lang] = per_lang.get(lang, 0) + 1
+                assert page.locator("html").get_attribute("lang") == lang, (who, url)
+                for width in ("phone", "desktop"):  # the same load, resized
+                    page.set_viewport_size(WIDTHS[width])
+                    contrast = FULL or lang == "fi" and (width == "phone" or url == urls[0])
+                    t0 = time.monotonic()
+                    bad = page.evaluate("o => axe.run(document, o)",
+                                        OPTIONS if contrast else NO_CONTRAST)["violations"]
+                    t_axe += time.monotonic() - t0
+                    checks += 1
+                    with_contrast += contrast
+                    if bad:
+                        found.append(f"{who} {width} {lang} {url}:\n{report(bad)}")
+                    if url == reverse("stats:annual") and width == "desktop":
+                        # the annual table's fifteen columns fit at 1280 px: no scrolling
+                        assert page.evaluate("[...document.querySelectorAll('.table-wrap')]"
+                                             ".every(b => b.scrollWidth <= b.clientWidth)"), lang
+        context.close()
+    print(f"\naxe: {checks} checks of {loads} page loads in {time.monotonic() - started:.0f} s"
+          f" ({with_contrast} with colour contrast; loading {t_load:.0f} s, axe {t_axe:.0f} s;"
+          f" loads per language {per_lang})")
+    assert not found, "\n".join(found)
