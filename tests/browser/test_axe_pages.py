@@ -5,6 +5,9 @@ Kept quick (it runs in `make test`), and what is checked where:
 - One test: the data is made once; one browser context per role, signed in once, with
   axe-core injected by an init script; the language is switched by its cookie and the
   width by resizing the same page (the layout follows the window).
+- Roles: the national admin, both coordinators, distributor, venue, site staff, ticket
+  seller, a person without a role, a cardholder signed in to OmaKaiku and an anonymous
+  visitor (the public pages have their own axe test, tests/browser/test_public.py).
 - Every page of every role (its navigation and the states reached from it, listed in
   `pages_for`) in Finnish: at phone width with every WCAG 2.1 A/AA rule, then resized to
   desktop width with every rule but colour contrast (the costliest rule, three quarters of
@@ -43,7 +46,8 @@ LANGS = ["fi", "sv", "en"]
 OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": ["violations"]}
 NO_CONTRAST = {**OPTIONS, "rules": {"color-contrast": {"enabled": False}}}
 ROLES = ["national", "a.culture", "a.welfare", "a.distributor", "a.venue", "a.site_staff",
-         "a.seller", "outsider", "anonymous"]
+         "a.seller", "outsider", "holder", "anonymous"]
+HOLDER_PASSWORD = "kulttuuria kaikille 7"
 FULL = os.environ.get("KAIKUKANTA_AXE_FULL") == "1"
 MISSING = "/no/such/page/"
 
@@ -59,9 +63,13 @@ def pages_for(cast, who: str, card, year: int) -> tuple[list[str], set[str]]:
     """The role's pages (its navigation and the states reached from it) and those of them
     checked in every language."""
     if who == "anonymous":
-        urls = [reverse("accounts:login"), reverse("accounts:password_reset"),
-                MISSING]
+        urls = [reverse("accounts:login"), reverse("accounts:password_reset"), MISSING,
+                reverse("oma:sign_in"), reverse("oma:activate")]
         return urls, set(urls)
+    if who == "holder":  # OmaKaiku, the cardholder's own pages
+        urls = [reverse(f"oma:{name}") for name in (
+            "home", "uses", "offers", "my_data", "close", "show")]
+        return urls, {reverse("oma:home"), reverse("oma:offers")}
     user = _user(cast, who)
     urls = [item["url"] for item in navigation_for(scope_for_user(user))
             if item["key"] != "admin"]
@@ -97,10 +105,27 @@ def pages_for(cast, who: str, card, year: int) -> tuple[list[str], set[str]]:
     return urls, set(urls[:1]) | set(every_language)
 
 
-def test_every_page_of_every_role_passes_axe(cast, offer, live_server, browser):  # noqa: F811
+def _holder_session(cast, card) -> str:
+    """The card's holder with an OmaKaiku account, signed in: their session cookie."""
+    from kaikukanta.oma import services as oma
+
+    row, _code = oma.oma_start(scope=scope_for_user(cast.a.distributor), card=card,
+                               language="fi")
+    oma.account_activate(code=row, password=HOLDER_PASSWORD)
+    client = Client()
+    r = client.post(reverse("oma:sign_in"), {"number": card.number,
+                                             "password": HOLDER_PASSWORD})
+    assert r.status_code == 302, r.content[:500]
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def test_every_page_of_every_role_passes_axe(cast, geo, offer, live_server,  # noqa: F811
+                                              browser):
     started = time.monotonic()
     year = datetime.date.today().year
     card = make_card(cast.a.unit, issued_on=datetime.date.today(), children=2)
+    card.municipality = geo.municipalities["049"]
+    card.save(update_fields=["municipality"])
     make_use(card, cast.a.site, datetime.date.today(), offer=offer)
     found, checks, loads = [], 0, 0
     t_load = t_axe = 0.0
@@ -108,7 +133,10 @@ def test_every_page_of_every_role_passes_axe(cast, offer, live_server, browser):
     per_lang: dict = {}
     for who in ROLES:
         cookies = []
-        if who != "anonymous":
+        if who == "holder":
+            cookies.append({"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
+                            "value": _holder_session(cast, card)})
+        elif who != "anonymous":
             client = Client()
             sign_in(client, _user(cast, who))
             cookies.append({"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
