@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -321,7 +322,14 @@ def manifest(request):
         "name": "OmaKaiku", "short_name": "OmaKaiku", "lang": get_language(),
         "start_url": reverse("oma:show"), "scope": reverse("oma:sign_in"),
         "display": "standalone", "background_color": "#ffffff", "theme_color": "#5b2a86",
-        "icons": [{"src": "/static/oma/icon.svg", "sizes": "any", "type": "image/svg+xml"}],
+        # PNGs for Android versions that take no SVG icon. They are the SVG drawn by
+        # Chromium at 192 and 512 px (no SVG renderer is needed at build time); redraw
+        # them when icon.svg changes.
+        "icons": [
+            {"src": static("oma/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+            {"src": static("oma/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("oma/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+        ],
     }, content_type="application/manifest+json")
     return response
 
