@@ -23,6 +23,7 @@ urlpatterns = second_factor_exempt_urls([
     path("data/email/", views.email_change, name="email_change"),
     path("data/password/", views.password_change, name="password_change"),
     path("close/", views.close, name="close"),
+    path("reminders/off/<str:token>/", views.reminders_off, name="reminders_off"),
     path("show/", views.show_card, name="show"),
     path("show/token/", views.show_card_token, name="show_token"),
     path("manifest.webmanifest", views.manifest, name="manifest"),

@@ -20,7 +20,15 @@ from django.views.decorators.http import require_POST
 
 from kaikukanta.cards.models import CardStatus
 from kaikukanta.lib.errors import DomainError
-from kaikukanta.oma import attempts, data_export, links, selectors, services, session
+from kaikukanta.oma import (
+    attempts,
+    data_export,
+    links,
+    reminders,
+    selectors,
+    services,
+    session,
+)
 from kaikukanta.oma.forms import (
     CodeForm,
     EmailForm,
@@ -218,8 +226,9 @@ def my_data(request):
     context = _card_context(request)
     context["email"] = HolderEmail.objects.filter(account=request.holder).first()
     context["passkeys"] = list(request.holder.passkeys.all())
-    context["email_form"] = EmailForm(initial={"email": context["email"].email
-                                               if context["email"] else ""})
+    row = context["email"]
+    context["email_form"] = EmailForm(initial={"email": row.email if row else "",
+                                               "reminders": row.reminders if row else True})
     return render(request, "oma/holder/my_data.html", context)
 
 
@@ -247,7 +256,8 @@ def email_change(request):
     form = EmailForm(request.POST)
     if form.is_valid():
         try:
-            services.email_set(account=request.holder, email=form.cleaned_data["email"])
+            services.email_set(account=request.holder, email=form.cleaned_data["email"],
+                               reminders=form.cleaned_data["reminders"])
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
@@ -281,6 +291,21 @@ def close(request):
         response["Clear-Site-Data"] = CLEAR_CARD
         return response
     return render(request, "oma/holder/close.html", _card_context(request))
+
+
+# --- expiry reminders -------------------------------------------------------------------
+
+@never_cache
+def reminders_off(request, token: str):
+    """The link in a reminder email: turns reminders off without signing in. Asks first,
+    so that a mail program that opens links to check them turns nothing off."""
+    row = reminders.row_for_off_token(token)
+    if row is None:
+        return render(request, "oma/holder/reminders_off.html", {"invalid": True}, status=404)
+    done = request.method == "POST"
+    if done:
+        reminders.reminders_set(row=row, on=False)
+    return render(request, "oma/holder/reminders_off.html", {"done": done})
 
 
 # --- the mobile card --------------------------------------------------------------------
