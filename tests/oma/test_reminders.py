@@ -122,7 +122,7 @@ def test_the_holders_own_language(cast, geo):
     assert expiry_reminders_send(today=TODAY) == 2
     subjects = {m.to[0]: m.subject for m in mail.outbox}
     assert subjects == {"holder0@example.test": "Kaikukorttisi on voimassa 20.12.2026 asti",
-                        "holder1@example.test": "Ditt Kaikukortti gäller till och med 20.12.2026"}
+                        "holder1@example.test": "Ditt Kaikukort gäller till och med 20.12.2026"}
     fi_body = next(m.body for m in mail.outbox if m.to == ["holder0@example.test"])
     assert "Uusit kortin siellä, mistä sait sen" in fi_body
 
