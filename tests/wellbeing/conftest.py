@@ -11,7 +11,14 @@ import pytest
 from kaikukanta.cards.models import CardEvent, CardEventKind
 from kaikukanta.lib import cellkey
 from kaikukanta.wellbeing.models import Channel, MoodAnswer, WellbeingAnswer
+from tests.api.conftest import api, keys  # noqa: F401 (fixtures: the API, for the card test)
 from tests.factories import make_card
+from tests.oma.conftest import (  # noqa: F401 (fixtures: a holder signed in to OmaKaiku)
+    account,
+    code,
+    holder_card,
+    holder_client,
+)
 
 YEAR = datetime.date.today().year - 1  # a whole year that has ended
 

@@ -10,9 +10,7 @@ from django.urls import reverse
 
 from kaikukanta.usage.models import Use
 from kaikukanta.wellbeing.models import MoodAnswer, MoodReceipt, WellbeingAnswer
-from tests.api.conftest import api, keys  # noqa: F401 (fixtures)
 from tests.factories import make_card
-from tests.oma.conftest import account, code, holder_card, holder_client  # noqa: F401
 from tests.wellbeing.conftest import YEAR, put_answer, put_mood
 
 TODAY = datetime.date.today()
@@ -231,3 +229,14 @@ def test_no_card_page_export_or_api_answer_shows_an_answer(login, client, cast, 
     assert body.status_code == 200
     for word in ("who1", "score", "wellbeing", "mood", "often", "belong"):
         assert word not in text.lower()
+
+
+def test_dashboard_query_count_is_flat(login, client, cast, cards_a,
+                                       django_assert_max_num_queries):
+    for i, card in enumerate(cards_a):
+        put_answer(card, score=40 + 2 * (i % 10) * 2, key=i)
+        put_answer(card, time_point=1, score=48, key=i)
+        put_mood(cast.a.site, face=1 + i % 5, key=i)
+    login(cast.national)
+    with django_assert_max_num_queries(25):
+        assert client.get(_url("national"), {"year": YEAR}).status_code == 200

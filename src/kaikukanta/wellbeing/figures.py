@@ -371,3 +371,27 @@ def dashboard(target: Target, year: int) -> Dashboard:
         pair = paired(a)
     tables += mood_tables(target, year)
     return Dashboard(target=target, year=year, tables=tables, paired=pair)
+
+
+REPORT_KEYS = ("answering", "score", "bands", "paired", "mood-category")
+
+
+def rule_text() -> str:
+    return _("Wellbeing indicators: whole ended years only; a figure from fewer than "
+             "%(n)s answers is shown as \"%(few)s\"; counts and sums are perturbed (cell key "
+             "method), so tables need not add up. No answer is shown per card or per "
+             "visit.") % {"n": MIN_ANSWERS, "few": FEW}
+
+
+def report_tables(target: Target, year: int, *, ended: bool) -> list[Table]:
+    """The wellbeing section of the yearly PDF report: the main tables of the year, or,
+    for a year not yet ended, one line saying when they are published."""
+    if not ended:
+        return [Table(key="wellbeing", title=_("Wellbeing indicators"),
+                      columns=[_("Wellbeing indicators")], rows=[],
+                      note=_("The wellbeing and mood figures of a year are published when "
+                             "the year has ended."))]
+    tables = [t for t in dashboard(target, year).tables if t.key in REPORT_KEYS]
+    if tables:
+        tables[-1].note = f"{tables[-1].note} {rule_text()}".strip()
+    return tables

@@ -5,10 +5,12 @@ out. No page shows an answer of one card."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -108,10 +110,19 @@ def index(request):
     return render(request, "wellbeing/index.html", {"targets": targets})
 
 
+CACHE_SECONDS = 3600
+
+
 def _data(request, kind: str, pk):
+    """The figures of an ended year never change (see `figures`), so they are cached."""
     target = target_for(request.scope, kind, pk)
     year, form = _year(request)
-    return figures.dashboard(target, year), form
+    key = f"wellbeing:v1:{kind}:{pk}:{year}:{get_language()}"
+    d = cache.get(key)
+    if d is None:
+        d = figures.dashboard(target, year)
+        cache.set(key, d, CACHE_SECONDS)
+    return d, form
 
 
 @login_required
