@@ -25,8 +25,8 @@ from kaikukanta.wellbeing.models import Channel, MoodAnswer, MoodReceipt, Wellbe
 from kaikukanta.wellbeing.questions import who5_score
 
 SEED = 20251117
-OLDER_CARDS_PER_UNIT = 30
-ISSUE_SHARE = 0.45  # of the demo's cards answer at issue
+OLDER_CARDS_PER_UNIT = 40
+ISSUE_SHARE = 0.6  # of the demo's cards answer at issue
 RENEWAL_SHARE = 0.7  # of those answer again at renewal
 MOOD_SHARE = 0.5  # of the visits get a mood answer
 
