@@ -21,6 +21,7 @@ from kaikukanta.demo.context import DemoContext
 from kaikukanta.lib.scope import SYSTEM
 from kaikukanta.stats import hooks
 from kaikukanta.usage.models import Use, UseStatus
+from kaikukanta.wellbeing.figures import years_open
 from kaikukanta.wellbeing.models import Channel, MoodAnswer, MoodReceipt, WellbeingAnswer
 from kaikukanta.wellbeing.questions import who5_score
 
@@ -51,9 +52,10 @@ def _answer(card: Card, tp: int, day: datetime.date, rng: random.Random,
 
 
 def _older_cards(ctx: DemoContext, rng: random.Random, today: datetime.date) -> list[tuple]:
-    """Cards issued the year before last and renewed last year: (card, issued, renewed)."""
+    """Cards issued the year before the newest shown year and renewed in the shown year:
+    (card, issued, renewed)."""
     out = []
-    first = datetime.date(today.year - 2, 1, 1)
+    first = datetime.date(years_open(today)[0] - 1, 1, 1)
     for key in ("dist_espoo_social", "dist_kainuu"):
         for unit in ctx[f"{key}_units"][:1]:
             area = unit.organisation.home_area

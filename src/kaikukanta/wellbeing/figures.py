@@ -3,10 +3,15 @@
 **Protection.** Every figure goes through three rules, the same for every role (also the
 national admin, because answers about wellbeing are more sensitive than counts of cards):
 
-1. *Fixed periods.* Figures cover whole calendar years that have ended, grouped by the
-   month an answer was *recorded* (set by the server), with the card's area and
-   municipality as they were then. So a published year never changes: an answer given
-   today shows in no table before the year ends, and then among all of that year's.
+1. *Fixed periods.* Figures cover whole calendar years that have ended (`years_open`:
+   shown from 61 days after the year, when paper registrations for it are in), grouped by
+   the month an answer was *recorded* (set by the server), with the card's area and
+   municipality as they were then. The answer rows are never changed or deleted (no
+   service does; the card is protected), so a shown year never changes: an answer given
+   today shows in no table before its year is shown, and then among all of that year's.
+   (No snapshot table is needed: the rows themselves are the frozen publication. Only
+   the share answering reads live card events for its denominator, a perturbed count of
+   cards like the holder tables'.)
 2. *A minimum of answers.* A figure from fewer than `MIN_ANSWERS` (10) answers is not
    shown ("<10"), nor any mean, share or interval computed from it.
 3. *The cell key method* (`lib/cellkey.py`, the same as the holder tables): every answer
@@ -31,6 +36,7 @@ decimal, shares to whole percent.
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections import defaultdict
 from collections.abc import Sequence
@@ -45,6 +51,7 @@ from kaikukanta.wellbeing.questions import BANDS, PARTICIPATION, band_of
 from kaikukanta.wellbeing.targets import Target
 
 MIN_ANSWERS = 10
+FIRST_YEAR = 2024
 FEW = f"<{MIN_ANSWERS}"
 SCORE_SPREAD = 100.0  # one WHO-5 answer moves a sum of scores (or of changes) by up to this
 MOOD_SPREAD = 4.0  # one face (1–5) moves a sum of faces by up to this
@@ -65,6 +72,18 @@ def few() -> Few:
 
 def ok(value) -> Cell:
     return Cell(value)
+
+
+def years_open(today: datetime.date) -> list[int]:
+    """The years whose figures are shown, newest first: whole years that ended at least
+    the backfill window (`usage.services.BACKFILL_DAYS`) + 1 day ago, so that cards
+    registered afterwards from paper for the year (the share answering) are in too."""
+    from kaikukanta.usage.services import BACKFILL_DAYS
+
+    last = today.year - 1
+    if datetime.date(last, 12, 31) + datetime.timedelta(days=BACKFILL_DAYS + 1) > today:
+        last -= 1
+    return list(range(last, min(FIRST_YEAR, last) - 1, -1))
 
 
 # --- statistics --------------------------------------------------------------------------

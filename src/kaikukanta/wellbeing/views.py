@@ -28,7 +28,6 @@ from kaikukanta.wellbeing.questions import WHO5_INTRO
 from kaikukanta.wellbeing.svg import interval_chart
 from kaikukanta.wellbeing.targets import target_for, targets_for
 
-FIRST_YEAR = 2024
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -83,14 +82,8 @@ def card_meter_done(request, number: str):
 
 # --- dashboards ------------------------------------------------------------------------
 
-def years_open(today=None) -> list[int]:
-    """Whole ended years, newest first (the current year shows once it has ended)."""
-    today = today or timezone.localdate()
-    return list(range(today.year - 1, FIRST_YEAR - 1, -1))
-
-
 def _year(request) -> tuple[int, YearForm]:
-    years = years_open()
+    years = figures.years_open(timezone.localdate())
     form = YearForm(request.GET or None, years=years)
     if form.is_bound and form.is_valid():
         return form.cleaned_data["year"], form
