@@ -226,16 +226,21 @@ def answering_table(a: Answers) -> Table:
                  note=_("Answering is voluntary. Renewals count every renewal in the year."))
 
 
-def score_table(a: Answers) -> Table:
-    rows = []
+def score_means(a: Answers) -> list[tuple[str, Mean]]:
+    out = []
     for label, answers in ((_("At issue"), [(r[1], r[2]) for r in a.issue]),
                            (_("At renewal"), [(r[2], r[3]) for r in a.renewal])):
-        m = protected_mean([s for s, _k in answers], sum(k for _s, k in answers),
-                           spread=SCORE_SPREAD, low=0, high=100)
-        rows.append((str(label), m.cells()))
+        out.append((str(label), protected_mean([s for s, _k in answers],
+                                               sum(k for _s, k in answers),
+                                               spread=SCORE_SPREAD, low=0, high=100)))
+    return out
+
+
+def score_table(a: Answers) -> Table:
     return Table(key="score", title=_("WHO-5 wellbeing score (0–100)"),
                  columns=[_("Time point"), _("Answers"), _("Mean"), _("95% interval from"),
-                          _("95% interval to")], rows=rows,
+                          _("95% interval to")],
+                 rows=[(label, m.cells()) for label, m in score_means(a)],
                  note=_("A score of 50 or less is read as low wellbeing, 28 or less as very "
                         "low."))
 
@@ -338,7 +343,7 @@ def _mood_table(key: str, title: str, label_col: str, groups: dict, labels: dict
     return Table(key=key, title=title,
                  columns=[label_col, _("Answers"), _("Mean (1–5)"),
                           _("Would go again: yes (%)")],
-                 rows=rows, total=mood_cells(rows_all), chart=False,
+                 rows=rows, total=mood_cells(rows_all), chart=key == "mood-category",
                  note=_("How was it? 5 = very good … 1 = very bad."))
 
 
@@ -378,18 +383,21 @@ class Dashboard:
     year: int
     tables: list[Table]
     paired: tuple[Mean, Mean, Mean] | None = None
+    scores: list[tuple[str, Mean]] = field(default_factory=list)  # the score table's rows
 
 
 def dashboard(target: Target, year: int) -> Dashboard:
     tables: list[Table] = []
     pair = None
+    scores: list[tuple[str, Mean]] = []
     if target.has_meter:
         a = load_answers(target, year)
         tables += [answering_table(a), score_table(a), bands_table(a), paired_table(a)]
         tables += participation_tables(a)
         pair = paired(a)
+        scores = score_means(a)
     tables += mood_tables(target, year)
-    return Dashboard(target=target, year=year, tables=tables, paired=pair)
+    return Dashboard(target=target, year=year, tables=tables, paired=pair, scores=scores)
 
 
 REPORT_KEYS = ("answering", "score", "bands", "paired", "mood-category")

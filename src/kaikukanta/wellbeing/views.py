@@ -126,13 +126,12 @@ def dashboard(request, kind: str, pk=None):
         if t.chart:
             charts[t.key] = bar_chart(t, column=1, prefix="wb")
     if d.paired is not None:
-        issue, renewal, change = d.paired
+        _issue, _renewal, change = d.paired
         charts["paired"] = interval_chart(
             "wb-paired-change", _("Change between issue and first renewal (same cards)"),
             [(_("Change"), change)], low=-50, high=50)
         charts["score"] = interval_chart(
-            "wb-paired-levels", _("WHO-5 score at issue and first renewal (same cards)"),
-            [(_("At issue"), issue), (_("At first renewal"), renewal)], low=0, high=100)
+            "wb-score", _("WHO-5 wellbeing score (0–100)"), d.scores, low=0, high=100)
     sections = [(t, charts.get(t.key)) for t in d.tables]
     query = f"year={d.year}"
     return render(request, "wellbeing/dashboard.html", {
