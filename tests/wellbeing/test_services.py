@@ -222,3 +222,34 @@ def test_mood_only_for_own_recent_uses(cast, use):
     with pytest.raises(MoodNotYours):
         services.mood_answer_record(card_ids=[use.card_id], use_id=use.pk, face=3)
     assert not MoodAnswer.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_mood_answers_for_one_use_at_once_make_one(cast):
+    from kaikukanta.usage.models import Use
+
+    card = mk(cast.a.unit)
+    use = Use.objects.create(card=card, venue=cast.a.venue_org, site=cast.a.site,
+                             area=cast.a.area, card_area=cast.a.area, category="culture",
+                             event_date=TODAY)
+    barrier = threading.Barrier(2)
+    results: list[str] = []
+
+    def send(face):
+        try:
+            barrier.wait()
+            services.mood_answer_record(card_ids=[card.pk], use_id=use.pk, face=face)
+            results.append("ok")
+        except DomainError as exc:
+            results.append(exc.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(f,)) for f in (2, 5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["mood_already_answered", "ok"]
+    assert MoodAnswer.objects.count() == MoodReceipt.objects.count() == 1

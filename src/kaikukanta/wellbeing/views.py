@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -148,6 +148,8 @@ def export(request, kind: str, fmt: str, pk=None):
     key = request.GET.get("table")
     if key:
         tables = [t for t in tables if t.key == key]
+        if not tables:
+            raise Http404
     heading = (_("Wellbeing indicators") + f": {d.target.kind_label}: {d.target.label}, "
                f"{d.year}")
     data = exports.to_csv(tables, heading) if fmt == "csv" else exports.to_xlsx(tables, heading)
