@@ -240,3 +240,27 @@ def test_dashboard_query_count_is_flat(login, client, cast, cards_a,
     login(cast.national)
     with django_assert_max_num_queries(25):
         assert client.get(_url("national"), {"year": YEAR}).status_code == 200
+
+
+def test_yearly_pdf_report_has_the_wellbeing_section(login, client, cast, cards_a, settings):
+    from tests.stats.test_pdf_layout import flat, overlaps, page_texts
+
+    for i, card in enumerate(cards_a[:12]):
+        put_answer(card, score=40 + 4 * i, key=1000 * i)
+        put_answer(card, time_point=1, score=48 + 4 * i, key=7 * i)
+    login(cast.a.welfare)
+    for lang, title in (("fi", "Muutos myöntämisen ja ensimmäisen uusimisen välillä"),
+                        ("en", "Change between issue and first renewal")):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+        r = client.get(f"/stats/area/{cast.a.area.pk}/report-{YEAR}.pdf")
+        assert r.status_code == 200
+        pages = page_texts(r.content)
+        text = flat(" ".join(t for t, *_ in pages))
+        assert title in text and "WHO-5" in text
+        for _text, _w, _h, boxes in pages:
+            assert not overlaps(boxes), overlaps(boxes)[:3]
+        assert not any(card.number in text for card in cards_a)
+    # a year not yet shown says when it will be
+    r = client.get(f"/stats/area/{cast.a.area.pk}/report-{TODAY.year}.pdf")
+    assert "published when the year has ended" in flat(" ".join(t for t, *_ in
+                                                                 page_texts(r.content)))

@@ -70,8 +70,8 @@ def few() -> Few:
     return Few(None, "small")
 
 
-def ok(value) -> Cell:
-    return Cell(value)
+def ok(value, decimals: int | None = None) -> Cell:
+    return Cell(value, decimals=decimals)
 
 
 def years_open(today: datetime.date) -> list[int]:
@@ -136,7 +136,7 @@ class Mean:
     def cells(self) -> list[Cell]:
         if not self.visible:
             return [few(), few(), few(), few()]
-        return [ok(self.n_shown), ok(self.mean), ok(self.low), ok(self.high)]
+        return [ok(self.n_shown), ok(self.mean, 1), ok(self.low, 1), ok(self.high, 1)]
 
 
 def protected_mean(values: Sequence[float], key_sum: int, *, spread: float,
@@ -330,7 +330,7 @@ def mood_cells(rows: Sequence[tuple]) -> list[Cell]:
     whole = protected_count(len(said), sum(r[5] for r in said))
     yes = [r[5] for r in said if r[4] == "yes"]
     again = share(ok(perturb(len(yes), sum(yes))), whole) if whole.visible else few()
-    return [ok(m.n_shown), ok(m.mean), again]
+    return [ok(m.n_shown), ok(m.mean, 1), again]
 
 
 MOOD_COLUMNS = ("Answers", "Mean (1–5)", "Would go again: yes (%)")

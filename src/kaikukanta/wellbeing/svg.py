@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from kaikukanta.lib.formatting import number
 from kaikukanta.wellbeing.figures import FEW, Mean
 
 ROW_H = 34
@@ -33,7 +34,7 @@ def interval_chart(ident: str, title: str, rows: Sequence[tuple[str, Mean]], *,
                 '<line x1="{}" x2="{}" y1="{}" y2="{}" class="chart-ci"></line>'
                 '<circle cx="{}" cy="{}" r="5" class="chart-dot"></circle>'
                 '<text x="{}" y="{}" class="chart-value">{}</text>',
-                x(m.low), x(m.high), y, y, x(m.mean), y, x(high) + 6, y + 4, m.mean))
+                x(m.low), x(m.high), y, y, x(m.mean), y, x(high) + 6, y + 4, number(m.mean, 1)))
         else:
             parts.append(format_html('<text x="{}" y="{}" class="chart-value">{}</text>',
                                      LABEL_W + 4, y + 4, FEW))
@@ -46,10 +47,11 @@ def interval_chart(ident: str, title: str, rows: Sequence[tuple[str, Mean]], *,
         parts.append(format_html(
             '<line x1="{}" x2="{}" y1="{}" y2="{}" class="chart-grid"></line>'
             '<text x="{}" y="{}" class="chart-label" text-anchor="middle">{}</text>',
-            x(t), x(t), PAD - 6, axis_y, x(t), axis_y + 16, f"{t:g}"))
+            x(t), x(t), PAD - 6, axis_y, x(t), axis_y + 16, number(round(t))))
     desc = "; ".join(
         _("%(label)s: mean %(mean)s, 95%% interval %(low)s to %(high)s") % {
-            "label": label, "mean": m.mean, "low": m.low, "high": m.high}
+            "label": label, "mean": number(m.mean, 1), "low": number(m.low, 1),
+            "high": number(m.high, 1)}
         if m.visible else f"{label}: {FEW}" for label, m in rows)
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
