@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -16,13 +17,17 @@ from kaikukanta.stats.models import (
     MEASURES,
     SITE_DIMENSIONS,
     UNIT_DIMENSIONS,
+    CardMonthUse,
     CardsUsedYear,
     CardYearUse,
     CostShare,
     UseAreaDay,
     UseCrossDay,
+    UsedMonthArea,
+    UsedMonthUnit,
     UseSiteDay,
     UseUnitDay,
+    month_number,
 )
 
 # Table and column names below are this module's constants; values are always parameters.
@@ -62,10 +67,72 @@ _UPSERT_CARDYEAR = (
 _UPSERT_USED = _upsert(_USED, ("year", "card_area_id"), ("cards",))
 
 
+_CARDMONTH = CardMonthUse._meta.db_table
+_UPSERT_CARDMONTH = (
+    f"INSERT INTO {_CARDMONTH} (card_id, card_area_id, month, unit_id, uses) "  # noqa: S608
+    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (card_id, card_area_id, month) "
+    f"DO UPDATE SET uses = {_CARDMONTH}.uses + excluded.uses"
+)
+# the histograms of cards used per month by previous used month (models.UsedMonthFigures)
+_HISTOGRAMS = [(UsedMonthArea, "card_area_id"), (UsedMonthUnit, "unit_id")]
+_UPSERT_HIST = [(model, dim, _upsert(model._meta.db_table, (dim, "month", "prev"),
+                                     ("cards", "key_sum")))
+                for model, dim in _HISTOGRAMS]
+
+
+def _timeline(months: Iterable[int]) -> list[tuple[int, int]]:
+    """A card's (month, previous used month) pairs: what it adds to the histograms."""
+    out, prev = [], 0
+    for m in sorted(set(months)):
+        out.append((m, prev))
+        prev = m
+    return out
+
+
+def _timeline_change(old: Iterable[int], new: Iterable[int]) -> Counter:
+    """How the card's histogram cells change when its used months go from old to new."""
+    delta: Counter = Counter()
+    for cell in _timeline(old):
+        delta[cell] -= 1
+    for cell in _timeline(new):
+        delta[cell] += 1
+    return Counter({k: v for k, v in delta.items() if v})
+
+
+def _histograms_apply(cur, changes: dict) -> None:
+    """changes: {(card_area_id, unit_id, month, prev): [cards, key_sum]} to add (either
+    sign); cells left at zero cards are removed, as a rebuild would not make them."""
+    for model, dim, sql in _UPSERT_HIST:
+        cells: dict = {}
+        for (area, unit, month, prev), (n, k) in changes.items():
+            acc = cells.setdefault((area if dim == "card_area_id" else unit, month, prev),
+                                   [0, 0])
+            acc[0] += n
+            acc[1] += k
+        cells = {c: v for c, v in cells.items() if v[0] or v[1]}
+        if not cells:
+            continue
+        cur.executemany(sql, [[*c, *v] for c, v in sorted(cells.items())])
+        gone = [list(c) for c, v in sorted(cells.items()) if v[0] < 0]
+        if gone:
+            cur.executemany(
+                f"DELETE FROM {model._meta.db_table} WHERE {dim} = %s AND month = %s "  # noqa: S608
+                "AND prev = %s AND cards = 0", gone)
+
+
 def _year_sql() -> str:
     if connection.vendor == "postgresql":
         return "CAST(EXTRACT(YEAR FROM u.event_date) AS INTEGER)"
     return "CAST(strftime('%%Y', u.event_date) AS INTEGER)"
+
+
+def _month_sql() -> str:
+    """models.month_number() of a use's date, in SQL."""
+    if connection.vendor == "postgresql":
+        return ("CAST(EXTRACT(YEAR FROM u.event_date) * 12 "
+                "+ EXTRACT(MONTH FROM u.event_date) - 1 AS INTEGER)")
+    return ("(CAST(strftime('%%Y', u.event_date) AS INTEGER) * 12 "
+            "+ CAST(strftime('%%m', u.event_date) AS INTEGER) - 1)")
 
 
 def rollup_add(*, use, sign: int) -> None:
@@ -73,7 +140,9 @@ def rollup_add(*, use, sign: int) -> None:
     upsert is atomic, so concurrent uses never lose a count."""
     from kaikukanta.cards.models import Card
 
-    unit_id = Card.objects.filter(pk=use.card_id).values_list("unit_id", flat=True).first()
+    # the card's row lock (the desk holds it already) keeps its months in order
+    unit_id, stats_key = Card.objects.select_for_update().filter(pk=use.card_id).values_list(
+        "unit_id", "stats_key").first() or (None, 0)
     key = _use_key(use, unit_id)
     values = [sign, sign * use.children, sign if use.companion else 0,
               sign if use.children else 0]
@@ -86,7 +155,20 @@ def rollup_add(*, use, sign: int) -> None:
         uses_now = cur.fetchone()[0]
         if (sign > 0 and uses_now == 1) or (sign < 0 and uses_now == 0):
             cur.execute(_UPSERT_USED, [year, card_area, sign])
+        month = month_number(use.event_date)
+        cur.execute(_UPSERT_CARDMONTH + " RETURNING uses",
+                    [use.card_id, card_area, month, key["unit_id"], sign])
+        if cur.fetchone()[0] == (1 if sign > 0 else 0):  # the card's first / last in the month
+            cur.execute(f"SELECT month FROM {_CARDMONTH} WHERE card_id = %s "  # noqa: S608
+                        "AND card_area_id = %s AND uses > 0", [use.card_id, card_area])
+            now = {r[0] for r in cur.fetchall()}
+            before = now - {month} if sign > 0 else now | {month}
+            _histograms_apply(cur, {
+                (card_area, key["unit_id"], m, p): [n, n * (stats_key or 0)]
+                for (m, p), n in _timeline_change(before, now).items()})
         if sign < 0:
+            CardMonthUse.objects.filter(card_id=use.card_id, card_area_id=card_area,
+                                        month=month, uses=0).delete()
             for model, dims, _sql in _UPSERTS:
                 model.objects.filter(**{d: key[d] for d in dims}, uses=0, children=0,
                                      companions=0, with_children=0).delete()
@@ -112,6 +194,7 @@ def rollup_add_many(*, uses) -> None:
     before they are written."""
     groups: dict = {model: {} for model, _dims, _sql in _UPSERTS}
     card_years: dict = {}
+    card_months: dict = {}
     for use in uses:
         key = _use_key(use, use.card.unit_id)
         values = (1, use.children, 1 if use.companion else 0, 1 if use.children else 0)
@@ -122,6 +205,10 @@ def rollup_add_many(*, uses) -> None:
         cy = card_years.setdefault((use.card_id, use.event_date.year, key["card_area_id"]),
                                    [key["unit_id"], 0])
         cy[1] += 1
+        cm = card_months.setdefault(
+            (use.card_id, key["card_area_id"], month_number(use.event_date)),
+            [key["unit_id"], 0, use.card.stats_key or 0])
+        cm[1] += 1
     if not card_years:
         return
     years = sorted({y for _c, y, _a in card_years})
@@ -135,6 +222,25 @@ def rollup_add_many(*, uses) -> None:
     for card, year, area in card_years:
         if (card, year, area) not in existing:
             newly_used[(year, area)] = newly_used.get((year, area), 0) + 1
+    # each touched (card, card's area) timeline: its months before and after
+    before: dict = {}
+    for i in range(0, len(card_ids), 5000):
+        for card, area, month in CardMonthUse.objects.filter(
+                card_id__in=card_ids[i:i + 5000], uses__gt=0).values_list(
+                "card_id", "card_area_id", "month"):
+            before.setdefault((card, area), set()).add(month)
+    after: dict = {}
+    about: dict = {}
+    for (card, area, month), (unit, _n, stats_key) in card_months.items():
+        after.setdefault((card, area), set(before.get((card, area), ()))).add(month)
+        about[(card, area)] = (unit, stats_key)
+    changes: dict = {}
+    for (card, area), months in after.items():
+        unit, stats_key = about[(card, area)]
+        for (m, p), n in _timeline_change(before.get((card, area), ()), months).items():
+            acc = changes.setdefault((area, unit, m, p), [0, 0])
+            acc[0] += n
+            acc[1] += n * stats_key
     with transaction.atomic(), connection.cursor() as cur:
         for model, _dims, sql in _UPSERTS:
             cur.executemany(sql, [[*k, *v] for k, v in sorted(groups[model].items())])
@@ -143,6 +249,10 @@ def rollup_add_many(*, uses) -> None:
             for (card, year, area), (unit, n) in sorted(card_years.items())])
         cur.executemany(_UPSERT_USED, [[year, area, n]
                                        for (year, area), n in sorted(newly_used.items())])
+        cur.executemany(_UPSERT_CARDMONTH, [
+            [card, area, month, unit, n]
+            for (card, area, month), (unit, n, _k) in sorted(card_months.items())])
+        _histograms_apply(cur, changes)
 
 
 def rollup_rebuild(*, start: datetime.date | None = None, end: datetime.date | None = None,
@@ -183,6 +293,7 @@ def rollup_rebuild(*, start: datetime.date | None = None, end: datetime.date | N
                 n = cur.rowcount
         if card_years:
             _rebuild_card_years(cur, where, params, whole=not lookup)
+            _rebuild_card_months(cur)
     from kaikukanta.stats.cache import on_rebuild
 
     transaction.on_commit(on_rebuild)  # cached dashboards are stale now
@@ -220,6 +331,29 @@ def _rebuild_card_years(cur, where: str, params: list, whole: bool) -> None:
         "GROUP BY year, card_area_id", years or [])
 
 
+def _rebuild_card_months(cur) -> None:
+    """The card-month rows and both histograms, always whole (a card's timeline runs
+    across years)."""
+    for model in (CardMonthUse, UsedMonthArea, UsedMonthUnit):
+        model.objects.all().delete()
+    cur.execute(
+        f"INSERT INTO {_CARDMONTH} (card_id, card_area_id, month, unit_id, uses) "  # noqa: S608
+        f"SELECT u.card_id, COALESCE(u.card_area_id, 0), {_month_sql()}, "
+        "COALESCE(MAX(c.unit_id), 0), COUNT(*) "
+        "FROM usage_use u JOIN cards_card c ON c.id = u.card_id "
+        "WHERE u.status = 'recorded' "
+        f"GROUP BY u.card_id, COALESCE(u.card_area_id, 0), {_month_sql()}", [])
+    for model, dim in _HISTOGRAMS:
+        cur.execute(
+            f"INSERT INTO {model._meta.db_table} ({dim}, month, prev, cards, key_sum) "  # noqa: S608
+            f"SELECT {dim}, month, prev, COUNT(*), SUM(stats_key) FROM ("
+            f"SELECT m.{dim}, m.month, COALESCE(LAG(m.month) OVER ("
+            "PARTITION BY m.card_id, m.card_area_id ORDER BY m.month), 0) AS prev, "
+            "COALESCE(c.stats_key, 0) AS stats_key "
+            f"FROM {_CARDMONTH} m JOIN cards_card c ON c.id = m.card_id) t "
+            f"GROUP BY {dim}, month, prev")
+
+
 def rollup_rebuild_card(*, card) -> int:
     """After a card moved to another unit: rebuild the days with its uses (the card-year
     counts do not depend on the unit)."""
@@ -228,7 +362,31 @@ def rollup_rebuild_card(*, card) -> int:
     days = list(Use.objects.filter(card=card).values_list("event_date", flat=True).distinct())
     with transaction.atomic():
         CardYearUse.objects.filter(card_id=card.pk).update(unit_id=card.unit_id or 0)
+        _card_months_move(card)
         return rollup_rebuild(days=days, card_years=False)
+
+
+def _card_months_move(card) -> None:
+    """The card's cells of the unit histogram go from its old unit to its new one."""
+    timelines: dict = {}
+    for area, month, unit in CardMonthUse.objects.filter(card_id=card.pk, uses__gt=0).values_list(
+            "card_area_id", "month", "unit_id"):
+        timelines.setdefault((area, unit), set()).add(month)
+    new_unit = card.unit_id or 0
+    changes: dict = {}
+    key = card.stats_key or 0
+    for (area, unit), months in timelines.items():
+        if unit == new_unit:
+            continue
+        for m, p in _timeline(months):
+            for u, n in ((unit, -1), (new_unit, 1)):
+                acc = changes.setdefault((area, u, m, p), [0, 0])
+                acc[0] += n
+                acc[1] += n * key
+    CardMonthUse.objects.filter(card_id=card.pk).update(unit_id=new_unit)
+    # the area histogram is unchanged: the same cells leave and come back
+    with connection.cursor() as cur:
+        _histograms_apply(cur, changes)
 
 
 def cost_share_save(*, scope: Scope, year: int, population_year: int,
