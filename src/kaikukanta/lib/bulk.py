@@ -8,7 +8,28 @@ transaction; constraints and triggers apply as to any INSERT.
 
 from __future__ import annotations
 
+import enum
+import operator
+from collections.abc import Callable
+
 from django.db import connection, models
+
+
+def _reader(field: models.Field) -> Callable[[models.Model], object]:
+    """How one field's value goes into a COPY row. psycopg adapts plain Python values
+    (str, int, bool, date, datetime, Decimal) itself, so only the fields that change a
+    value on saving (JSON, auto_now(_add)) go through Django's conversion; the others are
+    read straight from the object, choices as their plain value."""
+    if isinstance(field, models.JSONField) or getattr(field, "auto_now", False) or getattr(
+            field, "auto_now_add", False):
+        return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)
+    get = operator.attrgetter(field.attname)
+
+    def read(obj):
+        value = get(obj)
+        return value.value if isinstance(value, enum.Enum) else value
+
+    return read
 
 
 def insert_many(model: type[models.Model], objs: list[models.Model],
@@ -20,6 +41,7 @@ def insert_many(model: type[models.Model], objs: list[models.Model],
         return
     meta = model._meta
     fields = list(meta.concrete_fields)
+    readers = [_reader(f) for f in fields]
     qn = connection.ops.quote_name
     with connection.cursor() as cur:
         cur.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
@@ -29,7 +51,6 @@ def insert_many(model: type[models.Model], objs: list[models.Model],
         columns = ", ".join(qn(f.column) for f in fields)
         with cur.cursor.copy(f"COPY {qn(meta.db_table)} ({columns}) FROM STDIN") as copy:
             for obj in objs:
-                copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection)
-                                for f in fields])
+                copy.write_row([read(obj) for read in readers])
                 obj._state.adding = False
                 obj._state.db = connection.alias

@@ -55,6 +55,34 @@ def _upsert(table: str, dims: tuple[str, ...], measures: tuple[str, ...],
     )
 
 
+BULK_FROM = 50  # rows from which a many-row upsert goes through COPY (PostgreSQL)
+
+
+def _upsert_many(cur, table: str, dims: tuple[str, ...], measures: tuple[str, ...],
+                 rows: list, sql: str, extra: tuple[str, ...] = ()) -> str | None:
+    """Add many rows (unique by `dims`; values in the order dims, extra, measures) at once:
+    a new row takes them all, an existing one adds the measures (and keeps its `extra`).
+    On PostgreSQL with many rows: COPY into a temporary table and one INSERT … SELECT …
+    ON CONFLICT; returns the temporary table's name (dropped at commit). Otherwise `sql`
+    (the one-row upsert) for each row."""
+    if connection.vendor != "postgresql" or len(rows) < BULK_FROM:
+        cur.executemany(sql, rows)
+        return None
+    tmp = f"tmp_{table}"
+    columns = ", ".join(dims + extra + measures)
+    cur.execute(f"DROP TABLE IF EXISTS {tmp}")
+    cur.execute(f"CREATE TEMP TABLE {tmp} ON COMMIT DROP AS "  # noqa: S608
+                f"SELECT {columns} FROM {table} WITH NO DATA")
+    with cur.cursor.copy(f"COPY {tmp} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    cur.execute(
+        f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {tmp} "  # noqa: S608
+        f"ON CONFLICT ({', '.join(dims)}) DO UPDATE SET "
+        + ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in measures))
+    return tmp
+
+
 _UPSERTS = [(model, dims, _upsert(model._meta.db_table, dims, MEASURES))
             for model, dims in ROLLUPS]
 _CARDYEAR = CardYearUse._meta.db_table
@@ -112,11 +140,17 @@ def _histograms_apply(cur, changes: dict) -> None:
         cells = {c: v for c, v in cells.items() if v[0] or v[1]}
         if not cells:
             continue
-        cur.executemany(sql, [[*c, *v] for c, v in sorted(cells.items())])
+        table = model._meta.db_table
+        tmp = _upsert_many(cur, table, (dim, "month", "prev"), ("cards", "key_sum"),
+                           [[*c, *v] for c, v in sorted(cells.items())], sql)
         gone = [list(c) for c, v in sorted(cells.items()) if v[0] < 0]
-        if gone:
+        if gone and tmp:
+            cur.execute(f"DELETE FROM {table} t USING {tmp} g WHERE t.{dim} = g.{dim} "  # noqa: S608
+                        "AND t.month = g.month AND t.prev = g.prev AND g.cards < 0 "
+                        "AND t.cards = 0")
+        elif gone:
             cur.executemany(
-                f"DELETE FROM {model._meta.db_table} WHERE {dim} = %s AND month = %s "  # noqa: S608
+                f"DELETE FROM {table} WHERE {dim} = %s AND month = %s "  # noqa: S608
                 "AND prev = %s AND cards = 0", gone)
 
 
@@ -140,15 +174,21 @@ def rollup_add(*, use, sign: int) -> None:
     upsert is atomic, so concurrent uses never lose a count."""
     from kaikukanta.cards.models import Card
 
-    # the card's row lock (the desk holds it already) keeps its months in order
-    unit_id, stats_key = Card.objects.select_for_update().filter(pk=use.card_id).values_list(
-        "unit_id", "stats_key").first() or (None, 0)
+    # the card's row lock keeps its months in order: a recording holds it already (and
+    # has the card loaded); a cancellation takes it here
+    card = use.card if type(use)._meta.get_field("card").is_cached(use) else None
+    if card is not None and sign > 0:
+        unit_id, stats_key = card.unit_id, card.stats_key
+    else:
+        unit_id, stats_key = Card.objects.select_for_update().filter(
+            pk=use.card_id).values_list("unit_id", "stats_key").first() or (None, 0)
     key = _use_key(use, unit_id)
     values = [sign, sign * use.children, sign if use.companion else 0,
               sign if use.children else 0]
     year = use.event_date.year
     card_area = key["card_area_id"]
-    with transaction.atomic(), connection.cursor() as cur:
+    # part of the caller's transaction (no savepoint of its own: an error fails the write)
+    with transaction.atomic(savepoint=False), connection.cursor() as cur:
         for _model, dims, sql in _UPSERTS:
             cur.execute(sql, [key[d] for d in dims] + values)
         cur.execute(_UPSERT_CARDYEAR, [use.card_id, year, card_area, key["unit_id"], sign])
@@ -241,17 +281,20 @@ def rollup_add_many(*, uses) -> None:
             acc = changes.setdefault((area, unit, m, p), [0, 0])
             acc[0] += n
             acc[1] += n * stats_key
-    with transaction.atomic(), connection.cursor() as cur:
-        for model, _dims, sql in _UPSERTS:
-            cur.executemany(sql, [[*k, *v] for k, v in sorted(groups[model].items())])
-        cur.executemany(_UPSERT_CARDYEAR_MANY, [
+    with transaction.atomic(savepoint=False), connection.cursor() as cur:
+        for model, dims, sql in _UPSERTS:
+            _upsert_many(cur, model._meta.db_table, dims, MEASURES,
+                         [[*k, *v] for k, v in sorted(groups[model].items())], sql)
+        _upsert_many(cur, _CARDYEAR, ("card_id", "year", "card_area_id"), ("uses",), [
             [card, year, area, unit, n]
-            for (card, year, area), (unit, n) in sorted(card_years.items())])
+            for (card, year, area), (unit, n) in sorted(card_years.items())],
+            _UPSERT_CARDYEAR_MANY, extra=("unit_id",))
         cur.executemany(_UPSERT_USED, [[year, area, n]
                                        for (year, area), n in sorted(newly_used.items())])
-        cur.executemany(_UPSERT_CARDMONTH, [
-            [card, area, month, unit, n]
-            for (card, area, month), (unit, n, _k) in sorted(card_months.items())])
+        _upsert_many(cur, _CARDMONTH, ("card_id", "card_area_id", "month"), ("uses",), [
+                         [card, area, month, unit, n]
+                         for (card, area, month), (unit, n, _k) in sorted(card_months.items())],
+                     _UPSERT_CARDMONTH, extra=("unit_id",))
         _histograms_apply(cur, changes)
 
 

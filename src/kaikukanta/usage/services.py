@@ -332,9 +332,9 @@ def _record(*, scope, site, number, event_date, offer, category, children, compa
     seller = seller_for(scope, site.organisation)
     category, backfilled = check_use_before_card(
         site=site, offer=offer, category=category, children=children, event_date=event_date)
-    card = (
-        Card.objects.select_for_update().filter(number=number).first()
-    )
+    # the card's row only (its unit is read along, for the statistics and the cache)
+    card = Card.objects.select_for_update(of=("self",)).select_related("unit").filter(
+        number=number).first()
     if request_token and card is not None:
         # A double submission waited for the card's lock: answer with the first one's use.
         existing = Use.objects.filter(request_token=request_token).first()
