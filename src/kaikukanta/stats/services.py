@@ -108,6 +108,12 @@ _UPSERT_HIST = [(model, dim, _upsert(model._meta.db_table, (dim, "month", "prev"
                 for model, dim in _HISTOGRAMS]
 
 
+def _together(statements: list[tuple[str, list]], select: str) -> str:
+    """Several writes as one PostgreSQL statement (data-modifying WITH clauses s0, s1 …)."""
+    return "WITH " + ", ".join(f"s{i} AS ({sql})" for i, (sql, _p) in
+                               enumerate(statements)) + " " + select
+
+
 def _timeline(months: Iterable[int]) -> list[tuple[int, int]]:
     """A card's (month, previous used month) pairs: what it adds to the histograms."""
     out, prev = [], 0
@@ -187,25 +193,52 @@ def rollup_add(*, use, sign: int) -> None:
               sign if use.children else 0]
     year = use.event_date.year
     card_area = key["card_area_id"]
+    month = month_number(use.event_date)
     # part of the caller's transaction (no savepoint of its own: an error fails the write)
     with transaction.atomic(savepoint=False), connection.cursor() as cur:
-        for _model, dims, sql in _UPSERTS:
-            cur.execute(sql, [key[d] for d in dims] + values)
-        cur.execute(_UPSERT_CARDYEAR, [use.card_id, year, card_area, key["unit_id"], sign])
-        uses_now = cur.fetchone()[0]
-        if (sign > 0 and uses_now == 1) or (sign < 0 and uses_now == 0):
-            cur.execute(_UPSERT_USED, [year, card_area, sign])
-        month = month_number(use.event_date)
-        cur.execute(_UPSERT_CARDMONTH + " RETURNING uses",
-                    [use.card_id, card_area, month, key["unit_id"], sign])
-        if cur.fetchone()[0] == (1 if sign > 0 else 0):  # the card's first / last in the month
-            cur.execute(f"SELECT month FROM {_CARDMONTH} WHERE card_id = %s "  # noqa: S608
-                        "AND card_area_id = %s AND uses > 0", [use.card_id, card_area])
-            now = {r[0] for r in cur.fetchall()}
-            before = now - {month} if sign > 0 else now | {month}
-            _histograms_apply(cur, {
-                (card_area, key["unit_id"], m, p): [n, n * (stats_key or 0)]
-                for (m, p), n in _timeline_change(before, now).items()})
+        upserts = [(sql, [key[d] for d in dims] + values) for _model, dims, sql in _UPSERTS]
+        upserts += [(_UPSERT_CARDYEAR, [use.card_id, year, card_area, key["unit_id"], sign]),
+                    (_UPSERT_CARDMONTH + " RETURNING uses",
+                     [use.card_id, card_area, month, key["unit_id"], sign])]
+        months_sql = (f"SELECT month FROM {_CARDMONTH} WHERE card_id = %s "  # noqa: S608
+                      "AND card_area_id = %s AND uses > 0")
+        if connection.vendor == "postgresql":
+            # one statement: every upsert, and the card's months as they were before it
+            # (a statement's sub-queries see the rows as they were when it began)
+            last = ("SELECT (SELECT uses FROM s4), (SELECT uses FROM s5), "  # noqa: S608
+                    f"ARRAY({months_sql})")
+            cur.execute(_together(upserts, last),
+                        [p for _sql, ps in upserts for p in ps] + [use.card_id, card_area])
+            year_uses, month_uses, earlier = cur.fetchone()
+            earlier = set(earlier)
+        else:
+            for sql, params in upserts[:5]:
+                cur.execute(sql, params)
+            year_uses = cur.fetchone()[0]
+            cur.execute(months_sql, [use.card_id, card_area])
+            earlier = {r[0] for r in cur.fetchall()}
+            cur.execute(*upserts[5])
+            month_uses = cur.fetchone()[0]
+        follow = []
+        if (sign > 0 and year_uses == 1) or (sign < 0 and year_uses == 0):
+            follow.append((_UPSERT_USED, [year, card_area, sign]))
+        changes = {}
+        if month_uses == (1 if sign > 0 else 0):  # the card's first / last use in the month
+            before, now = earlier, (earlier | {month} if sign > 0 else earlier - {month})
+            changes = {(card_area, key["unit_id"], m, p): [n, n * (stats_key or 0)]
+                       for (m, p), n in _timeline_change(before, now).items()}
+        if changes and all(n > 0 for n, _k in changes.values()):  # nothing to remove
+            for _model, dim, sql in _UPSERT_HIST:
+                follow += [(sql, [area if dim == "card_area_id" else unit, m, p, n, k])
+                           for (area, unit, m, p), (n, k) in sorted(changes.items())]
+            changes = {}
+        if follow and connection.vendor == "postgresql":
+            cur.execute(_together(follow, "SELECT 1"), [p for _s, ps in follow for p in ps])
+        else:
+            for sql, params in follow:
+                cur.execute(sql, params)
+        if changes:
+            _histograms_apply(cur, changes)
         if sign < 0:
             CardMonthUse.objects.filter(card_id=use.card_id, card_area_id=card_area,
                                         month=month, uses=0).delete()
