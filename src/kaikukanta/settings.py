@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "kaikukanta.usage",
     "kaikukanta.coordination",
     "kaikukanta.stats",
+    "kaikukanta.wellbeing",
     "kaikukanta.api",
     "kaikukanta.oma",
     "kaikukanta.public",

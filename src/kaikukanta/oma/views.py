@@ -176,13 +176,22 @@ def _card_context(request):
 @never_cache
 @holder_required
 def home(request):
-    return render(request, "oma/holder/home.html", _card_context(request))
+    from kaikukanta.wellbeing.services import holder_may_answer
+
+    context = _card_context(request)
+    context["wellbeing_open"] = holder_may_answer(context["card"])
+    return render(request, "oma/holder/home.html", context)
 
 
 @never_cache
 @holder_required
 def uses(request):
+    from kaikukanta.wellbeing.services import answered_uses, mood_open
+
     rows = list(selectors.holder_uses(request.holder)[:200])
+    answered = answered_uses(u.pk for u in rows)
+    for u in rows:  # the mood meter: offered once per visit, for recent visits
+        u.mood_open = u.pk not in answered and mood_open(u)
     return render(request, "oma/holder/uses.html", {"uses": rows})
 
 
