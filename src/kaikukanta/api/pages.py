@@ -19,6 +19,7 @@ from kaikukanta.api import services
 from kaikukanta.api.core import document
 from kaikukanta.api.forms import ApiKeyForm
 from kaikukanta.api.models import ApiKey
+from kaikukanta.lib.compression import never_compress
 from kaikukanta.lib.errors import DomainError
 from kaikukanta.lib.forms import add_domain_error
 from kaikukanta.lib.permissions import Perm, can
@@ -78,7 +79,7 @@ def key_organisation(request, pk: int):
         "units": org.units.order_by("name"),
     })
     response["Cache-Control"] = "no-store"
-    return response
+    return never_compress(response) if new_key else response
 
 
 @login_required

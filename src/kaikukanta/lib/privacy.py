@@ -63,6 +63,9 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "stats.useunitday": "counts of uses per day and distributor unit; no card or holder",
     "stats.cardyearuse": "a card's id and its number of uses in a year; no holder fields",
     "stats.cardsusedyear": "counts of cards used per year and area",
+    "stats.cardmonthuse": "a card's id and its number of uses in a month; no holder fields",
+    "stats.usedmontharea": "counts of cards used per month and area (and their key sums)",
+    "stats.usedmonthunit": "counts of cards used per month and unit (and their key sums)",
     "ops.dailyrun": "which daily job started on which day",
     "cards.batchprint": "a card batch's print PDF (card numbers) and the staff user who "
                         "asked for it",

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from kaikukanta.cards.models import CardStatus
+from kaikukanta.lib.compression import never_compress
 from kaikukanta.lib.errors import DomainError
 from kaikukanta.oma import (
     attempts,
@@ -337,7 +338,8 @@ def _token_context(card) -> dict:
 @holder_required
 def show_card(request):
     card = selectors.current_card(request.holder)
-    return render(request, "oma/holder/show.html", {"card": card, **_token_context(card)})
+    return never_compress(render(request, "oma/holder/show.html",
+                                 {"card": card, **_token_context(card)}))
 
 
 @never_cache
@@ -347,8 +349,9 @@ def show_card_token(request):
     ctx = _token_context(card)
     if ctx["token"] is None:
         return JsonResponse({"valid": False}, status=409)
-    return JsonResponse({"valid": True, "token": ctx["token"], "qr": str(ctx["qr"]),
-                         "signed_at": ctx["signed_at"].isoformat()})
+    return never_compress(JsonResponse({"valid": True, "token": ctx["token"],
+                                        "qr": str(ctx["qr"]),
+                                        "signed_at": ctx["signed_at"].isoformat()}))
 
 
 def manifest(request):
