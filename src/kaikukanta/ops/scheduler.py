@@ -14,9 +14,10 @@ logger = logging.getLogger(__name__)
 
 
 def _daily_jobs() -> dict[str, tuple[int, object]]:
-    from kaikukanta.ops.tasks import retention_run
+    from kaikukanta.ops.tasks import retention_run, statistics_publish_run
 
-    return {"retention": (settings.RETENTION_HOUR, retention_run)}
+    return {"retention": (settings.RETENTION_HOUR, retention_run),
+            "statistics": (settings.STATISTICS_PUBLISH_HOUR, statistics_publish_run)}
 
 
 def daily_jobs_enqueue(*, now: datetime.datetime | None = None) -> list[str]:
