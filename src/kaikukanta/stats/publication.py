@@ -123,6 +123,25 @@ def next_publication(period: Period, today: datetime.date) -> datetime.date:
     return published_on(month_of(today))
 
 
+def protected_count_table(key: str, title: str, label_col: str, labels: list[str],
+                          counts: list[int], key_sums: list[int | None], *, exact: bool,
+                          note: str = "", chart: bool = False, count_title: str = ""):
+    """One table of counts of people (cards) in the way every such table is published:
+    each count and the total perturbed by the cell key method from the sum of the record
+    keys of the cards in the cell (`lib/cellkey.py`), then the "<5" rule
+    (`stats.privacy.protect`). `exact` (the national admin) shows the true counts. Give it
+    the counts of a `Publication` (see `publication_for`) and the table cannot be
+    differenced over time either."""
+    from django.utils.translation import gettext as _
+
+    from kaikukanta.stats.selectors import holder_column
+    from kaikukanta.stats.tables import column_table
+
+    column = holder_column(count_title or _("Holders"), counts, key_sums, exact)
+    return column_table(key, title, label_col, labels, [column], exact=exact, chart=chart,
+                        note=note)
+
+
 # --- the holders' characteristics ---------------------------------------------------------
 HOLDERS = "holders"
 NOT_RECORDED = -1

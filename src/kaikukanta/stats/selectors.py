@@ -667,10 +667,9 @@ def holder_tables(target: Target, p: Period, exact: bool) -> list[Table]:
     ]
     for key, title, col, labels, values in specs:
         t = {"life_situation": "life"}.get(key, key)
-        column = holder_column(_("Holders"), [counts[t][v] for v in values],
-                               [keys[t][v] for v in values], exact)
-        out.append(column_table(key, title, col, labels, [column], exact=exact,
-                                chart=key == "age", note=note))
+        out.append(publication.protected_count_table(
+            key, title, col, labels, [counts[t][v] for v in values],
+            [keys[t][v] for v in values], exact=exact, chart=key == "age", note=note))
     return out
 
 
