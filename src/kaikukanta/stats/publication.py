@@ -39,6 +39,7 @@ from collections.abc import Callable, Iterator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Min, Q, Sum
 
+from kaikukanta.stats.counting import AGE_BANDS, holder_column, registered, valid_in
 from kaikukanta.stats.models import Publication, PublishedHolders
 from kaikukanta.stats.scopes import Period
 
@@ -134,7 +135,6 @@ def protected_count_table(key: str, title: str, label_col: str, labels: list[str
     differenced over time either."""
     from django.utils.translation import gettext as _
 
-    from kaikukanta.stats.selectors import holder_column
     from kaikukanta.stats.tables import column_table
 
     column = holder_column(count_title or _("Holders"), counts, key_sums, exact)
@@ -148,9 +148,7 @@ NOT_RECORDED = -1
 
 
 def band_of(birth_year: int | None, year: int) -> int:
-    """The first year of the age band (selectors.AGE_BANDS) at the end of `year`."""
-    from kaikukanta.stats.selectors import AGE_BANDS
-
+    """The first year of the age band (`counting.AGE_BANDS`) at the end of `year`."""
     if not birth_year:
         return NOT_RECORDED
     age = year - birth_year
@@ -163,10 +161,9 @@ def holders_build(pub: Publication) -> dict:
     year also the national cards registered and cards used at least once."""
     from kaikukanta.cards.models import Card, CardKind
     from kaikukanta.stats.models import CardsUsedYear, RetiredHolders
-    from kaikukanta.stats.selectors import _registered, valid_in
 
     period = Period(pub.start, pub.end)
-    counted = Q(_registered(), valid_in(period), kind=CardKind.PERSONAL)
+    counted = Q(registered(), valid_in(period), kind=CardKind.PERSONAL)
     dims = ("area_id", "unit_id", "unit__organisation_id", "municipality_id")
     facts = ("birth_year", "children", "gender", "life_situation")
     rows = list(Card.objects.using(DB).filter(counted, holder_coarsened_on__isnull=True)
@@ -190,12 +187,12 @@ def holders_build(pub: Publication) -> dict:
         return {}
     from kaikukanta.cards.models import CardStatus
 
-    registered = Card.objects.using(DB).filter(
+    n_registered = Card.objects.using(DB).filter(
         status__in=[CardStatus.ACTIVE, CardStatus.INACTIVE],
         issued_on__range=(period.start, period.end)).count()
     used = CardsUsedYear.objects.using(DB).filter(year=period.start.year).aggregate(
         n=Sum("cards"))["n"] or 0
-    return {"cards_registered": registered, "cards_used": used}
+    return {"cards_registered": n_registered, "cards_used": used}
 
 
 def holders_publication(period: Period, today: datetime.date) -> Publication | None:

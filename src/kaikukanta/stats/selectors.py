@@ -23,12 +23,14 @@ from kaikukanta.cards.models import (
     CardEvent,
     CardEventKind,
     CardKind,
-    CardStatus,
     Gender,
     LifeSituation,
 )
-from kaikukanta.lib.cellkey import perturb, perturb_all
+from kaikukanta.lib.cellkey import perturb
 from kaikukanta.lib.targets import TargetKind
+from kaikukanta.stats import publication
+from kaikukanta.stats.counting import AGE_BANDS, holder_column, valid_in
+from kaikukanta.stats.counting import registered as _registered
 from kaikukanta.stats.holders import capped_holders
 from kaikukanta.stats.models import (
     CardsUsedYear,
@@ -45,8 +47,6 @@ from kaikukanta.stats.scopes import Period, Target, year_earlier
 from kaikukanta.stats.tables import Table, column_table
 from kaikukanta.usage.models import Category, Use, UseStatus
 
-AGE_BANDS = [(0, 17), (18, 29), (30, 44), (45, 64), (65, 74), (75, 200)]
-
 
 @dataclass
 class Dashboard:
@@ -58,18 +58,6 @@ class Dashboard:
 
     def table(self, key: str) -> Table:
         return next(t for t in self.tables if t.key == key)
-
-
-def _registered() -> Q:
-    return Q(status__in=[CardStatus.ACTIVE, CardStatus.INACTIVE])
-
-
-def valid_in(p: Period, prefix: str = "") -> Q:
-    """Registered cards valid on at least one day of the period."""
-    return Q(**{f"{prefix}issued_on__lte": p.end, f"{prefix}valid_until__gte": p.start}) & (
-        Q(**{f"{prefix}inactivated_on__isnull": True})
-        | Q(**{f"{prefix}inactivated_on__gte": p.start})
-    )
 
 
 def valid_on(day: datetime.date) -> Q:
@@ -227,15 +215,6 @@ def holder_count(n: int | None, key_sum: int | None, exact: bool) -> int:
     """A count of holders (cards) as published: exact for the national admin, perturbed by
     the cell key method (`lib/cellkey.py`) for everyone else."""
     return int(n or 0) if exact else perturb(n or 0, key_sum)
-
-
-def holder_column(title, counts: list[int], key_sums: list[int | None], exact: bool) -> tuple:
-    """A `column_table` column of holder counts; unless exact, each cell and the total (a
-    cell of its own, so the column need not add up) are perturbed by their cards' keys."""
-    if exact:
-        return (title, counts, None, None)
-    total = perturb(sum(counts), sum(k or 0 for k in key_sums))
-    return (title, perturb_all(counts, key_sums), None, total, total)
 
 
 def _used_card_ids(target: Target, p: Period):
@@ -604,8 +583,6 @@ PUBLISHED_TARGET = {
 
 def _published_holder_rows(target: Target, pub) -> list[dict]:
     """The frozen holder counts of one publication (`stats.publication`) for the target."""
-    from kaikukanta.stats import publication
-
     qs = PublishedHolders.objects.using(publication.DB).filter(publication=pub)
     if target.kind in PUBLISHED_TARGET:
         qs = qs.filter(**{PUBLISHED_TARGET[target.kind]: target.pk})
@@ -622,8 +599,6 @@ def holder_tables(target: Target, p: Period, exact: bool) -> list[Table]:
     the period, from the cards now. Everyone else sees published figures only
     (`stats.publication`): the period's calendar year or its latest published month,
     frozen when published, each count perturbed by the cell key method."""
-    from kaikukanta.stats import publication
-
     note = ""
     today = timezone.localdate()
     if exact:
