@@ -28,6 +28,7 @@ from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.cards import services as card_services
 from kaikukanta.cards.models import Card, Gender, LifeSituation
 from kaikukanta.lib.cellkey import KEY_RANGE
+from kaikukanta.lib.formatting import day as day_text
 from kaikukanta.stats import exports, publication
 from kaikukanta.stats.models import Publication, PublishedHolders
 from kaikukanta.stats.scopes import Period, Target
@@ -205,7 +206,7 @@ def test_issue11_a_backfilled_registration_is_never_in_a_published_month(
     month = publication.month_of(card.issued_on)
     d = dashboard(target=Target("area", a.area), period=month, exact=False)
     assert all(c.shown == 0 for _label, cells in d.table("age").rows for c in cells)
-    assert f"{publication.published_on(month):%-d.%-m.%Y}" in d.table("age").note
+    assert day_text(publication.published_on(month)) in d.table("age").note
 
 
 def test_issue11_rebuild_stats_keeps_the_published_snapshot(cast, coordinator, monkeypatch):

@@ -27,6 +27,7 @@ from kaikukanta.cards.models import (
     LifeSituation,
 )
 from kaikukanta.lib.cellkey import perturb
+from kaikukanta.lib.formatting import day as day_text
 from kaikukanta.lib.targets import TargetKind
 from kaikukanta.stats import publication
 from kaikukanta.stats.counting import AGE_BANDS, holder_column, valid_in
@@ -160,13 +161,13 @@ def population(target: Target) -> int:
 def _pct(part: Cell, whole: Cell) -> Cell:
     if not (part.visible and whole.visible) or not whole.value:
         return Cell(0, "hidden") if not (part.visible and whole.visible) else Cell(0)
-    return Cell(round(100 * part.value / whole.value, 1))
+    return Cell(round(100 * part.value / whole.value, 1), decimals=1)
 
 
 def _per_1000(value: Cell, pop: int) -> Cell:
     if not value.visible or not pop:
         return Cell(0, value.state if not value.visible else "ok")
-    return Cell(round(1000 * value.value / pop, 2))
+    return Cell(round(1000 * value.value / pop, 2), decimals=2)
 
 
 def _card_years(target: Target):
@@ -289,7 +290,7 @@ def summary_table(target: Target, p: Period, q: Period, exact: bool,
         used_p, used_q = one(used["p"]), one(used["q"])
         rows += [
             (_("Cards registered in the period"), [one(agg["reg_p"]), one(agg["reg_q"])]),
-            (_("Cards valid on %(day)s") % {"day": f"{last_p:%-d.%-m.%Y}"},
+            (_("Cards valid on %(day)s") % {"day": day_text(last_p)},
              [one(agg["on_p"]), one(agg["on_q"])]),
             (_("Cards valid during the period"), [in_p, in_q]),
             (_("Cards renewed"), [one(ren["p"]), one(ren["q"])]),
@@ -477,10 +478,11 @@ def places_table(target: Target, p: Period, exact: bool) -> Table:
     sites = Unit.objects.select_related("organisation").in_bulk({r["site_id"] for r in rows})
     offers = Offer.objects.in_bulk({r["offer_id"] for r in rows if r["offer_id"]})
     labels = []
+    no_offer = _("admission without an offer")  # (not in an f-string: makemessages finds it)
     for r in rows:
         site = sites.get(r["site_id"])
         offer = offers.get(r["offer_id"])
-        labels.append(f"{site} – {offer.title if offer else _('admission without an offer')}")
+        labels.append(f"{site} – {offer.title if offer else no_offer}")
     return column_table("places", _("Uses by venue site and offer"), _("Site and offer"),
                         labels, [
                             (_("Uses"), [r["u"] for r in rows],
@@ -515,7 +517,8 @@ def cross_area_tables(target: Target, p: Period, exact: bool) -> list[Table]:
             hold = capped_holders(_uses().filter(**{mine: area_id}).filter(
                 _in(p, "event_date")), cells, bound=max_uses_per_card(p))
             th, thc = hold["total"]["h"], hold["total"]["hc"]
-        labels = [(names.get(k, _("Unknown")) + (f" ({_('this area')})" if k == area_id else ""))
+        this_area = " (" + _("this area") + ")"
+        labels = [names.get(k, _("Unknown")) + (this_area if k == area_id else "")
                   for k in keys]
         out.append(column_table(key, title, label_col, labels, [
             (_("Uses"), [r["u"] for r in rows],
@@ -611,14 +614,14 @@ def holder_tables(target: Target, p: Period, exact: bool) -> list[Table]:
                      "entries has closed, %(days)s days after it ends; this period has none "
                      "yet. The next are published on %(day)s.") % {
                 "days": publication.delay_days(),
-                "day": f"{publication.next_publication(p, today):%-d.%-m.%Y}"}
+                "day": day_text(publication.next_publication(p, today))}
         else:
             rows = _published_holder_rows(target, pub)
             note = _("Holders of cards valid in %(period)s, as published on %(day)s. Holder "
                      "figures are published once per month and year, after late entries, "
                      "and never changed; they are perturbed slightly to protect privacy.") % {
                 "period": Period(pub.start, pub.end),
-                "day": f"{publication.published_on(Period(pub.start, pub.end)):%-d.%-m.%Y}"}
+                "day": day_text(publication.published_on(Period(pub.start, pub.end)))}
     out = []
     counts = {t: defaultdict(int) for t in ("age", "children", "gender", "life")}
     keys = {t: defaultdict(int) for t in ("age", "children", "gender", "life")}
