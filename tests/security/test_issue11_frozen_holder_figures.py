@@ -29,7 +29,7 @@ from kaikukanta.cards import services as card_services
 from kaikukanta.cards.models import Card, Gender, LifeSituation
 from kaikukanta.lib.cellkey import KEY_RANGE
 from kaikukanta.lib.formatting import day as day_text
-from kaikukanta.stats import exports, publication
+from kaikukanta.stats import pdf, publication
 from kaikukanta.stats.models import Publication, PublishedHolders
 from kaikukanta.stats.scopes import Period, Target
 from kaikukanta.stats.selectors import dashboard
@@ -117,8 +117,8 @@ def _every_path(cast, client, monkeypatch, year_period: Period) -> dict:
     seen["csv"] = _csv_tables(client, f"{area_url}.csv", query)
     seen["xlsx"] = _xlsx_tables(client, f"{area_url}.xlsx", query)
     captured = []
-    monkeypatch.setattr(exports, "to_pdf",
-                        lambda tables, heading, sub: captured.append(tables) or b"%PDF-1.4")
+    monkeypatch.setattr(pdf, "to_pdf",
+                        lambda tables, *args: captured.append(tables) or b"%PDF-1.4")
     assert client.get(f"/stats/area/{a.area.pk}/report-{_last_year()}.pdf").status_code == 200
     seen["pdf"] = [(t.key, t.note, [(label, [c.shown for c in cells]) for label, cells in t.rows])
                    for t in captured[0] if t.key in HOLDER_TABLES]

@@ -23,7 +23,8 @@ after the period's late entries are in, and never silently changed afterwards. H
   two published periods, each frozen, each perturbed by the cell key method.
 
 The machinery is generic (`publish`, `publication_for`, `published_on`): a dataset names
-itself and gives a function that writes its rows for a `Publication`. The holders'
+itself and gives a function that counts a period into unsaved rows (with a foreign key to
+`Publication`) and headline figures. The holders'
 characteristics are the first dataset (`HOLDERS`); the wellbeing answers can be another.
 Publication happens in the worker's daily job (`publish_due`), by `manage.py
 publish_statistics`, and on first read when a due period is not yet published; all three
@@ -82,30 +83,35 @@ def months_between(first: datetime.date, last: datetime.date) -> Iterator[Period
         month = month_of(month.end + datetime.timedelta(days=1))
 
 
-def publish(dataset: str, period: Period, build: Callable[[Publication], dict | None],
+Build = Callable[[Period], tuple[list, dict]]
+
+
+def publish(dataset: str, period: Period, build: Build,
             today: datetime.date) -> Publication | None:
-    """The publication of `dataset` for `period`: the existing one, or (when due) a new one
-    whose rows `build` writes (returning its headline figures). Made once: concurrent
-    callers get the same row; the loser of the race reads the winner's."""
+    """The publication of `dataset` for `period`: the existing one, or (when due) a new one.
+    `build(period)` counts the period now and returns its rows (unsaved model instances
+    with a `publication` foreign key, all of one model) and its headline figures. Made
+    once: concurrent callers get the same row; the loser of the race reads the winner's."""
     found = Publication.objects.using(DB).filter(dataset=dataset, start=period.start,
                                                  end=period.end).first()
     if found is not None or not is_due(period, today):
         return found
+    rows, figures = build(period)
     try:
         with transaction.atomic(using=DB):
             pub = Publication.objects.using(DB).create(dataset=dataset, start=period.start,
-                                                       end=period.end)
-            figures = build(pub)
-            if figures:
-                pub.figures = figures
-                pub.save(using=DB, update_fields=["figures"])
+                                                       end=period.end, figures=figures or {})
+            for row in rows:
+                row.publication = pub
+            if rows:
+                type(rows[0]).objects.using(DB).bulk_create(rows, batch_size=2000)
     except IntegrityError:  # published meanwhile by another request or worker
         return Publication.objects.using(DB).get(dataset=dataset, start=period.start,
                                                  end=period.end)
     return pub
 
 
-def publication_for(dataset: str, period: Period, build: Callable[[Publication], dict | None],
+def publication_for(dataset: str, period: Period, build: Build,
                     today: datetime.date) -> Publication | None:
     """What is shown for `period`: its calendar year when the period is a whole year that
     is published, otherwise the latest due month the period touches (published now if
@@ -155,14 +161,13 @@ def band_of(birth_year: int | None, year: int) -> int:
     return next((lo for lo, hi in AGE_BANDS if lo <= age <= hi), NOT_RECORDED)
 
 
-def holders_build(pub: Publication) -> dict:
-    """Write the frozen holder counts of the personal cards valid in the publication's
-    period (live cards and retired ones, as `selectors.holder_tables` counts them); for a
-    year also the national cards registered and cards used at least once."""
+def holders_build(period: Period) -> tuple[list[PublishedHolders], dict]:
+    """The frozen holder counts of the personal cards valid in the period (live cards and
+    retired ones, as `selectors.holder_tables` counts them); for a year also the national
+    cards registered and cards used at least once."""
     from kaikukanta.cards.models import Card, CardKind
     from kaikukanta.stats.models import CardsUsedYear, RetiredHolders
 
-    period = Period(pub.start, pub.end)
     counted = Q(registered(), valid_in(period), kind=CardKind.PERSONAL)
     dims = ("area_id", "unit_id", "unit__organisation_id", "municipality_id")
     facts = ("birth_year", "children", "gender", "life_situation")
@@ -177,14 +182,14 @@ def holders_build(pub: Publication) -> dict:
                min(r["children"] or 0, 4), r["gender"] or "", r["life_situation"] or "")
         cells[key][0] += r["n"] or 0
         cells[key][1] += r["k"] or 0
-    PublishedHolders.objects.using(DB).bulk_create([
-        PublishedHolders(publication=pub, area_id=a, organisation_id=o, unit_id=u,
-                         municipality_id=m, age_band=b, children=c, gender=g,
-                         life_situation=life, cards=n, stats_key=k)
+    out = [
+        PublishedHolders(area_id=a, organisation_id=o, unit_id=u, municipality_id=m,
+                         age_band=b, children=c, gender=g, life_situation=life, cards=n,
+                         stats_key=k)
         for (a, o, u, m, b, c, g, life), (n, k) in cells.items()
-    ], batch_size=2000)
+    ]
     if not period.is_year:
-        return {}
+        return out, {}
     from kaikukanta.cards.models import CardStatus
 
     n_registered = Card.objects.using(DB).filter(
@@ -192,7 +197,7 @@ def holders_build(pub: Publication) -> dict:
         issued_on__range=(period.start, period.end)).count()
     used = CardsUsedYear.objects.using(DB).filter(year=period.start.year).aggregate(
         n=Sum("cards"))["n"] or 0
-    return {"cards_registered": n_registered, "cards_used": used}
+    return out, {"cards_registered": n_registered, "cards_used": used}
 
 
 def holders_publication(period: Period, today: datetime.date) -> Publication | None:
