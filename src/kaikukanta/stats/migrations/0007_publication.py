@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('stats', '0005_retired_holders'),
+        ('stats', '0006_card_months'),
     ]
 
     operations = [
