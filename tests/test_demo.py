@@ -14,11 +14,19 @@ from kaikukanta.network.models import Area, Organisation
 @pytest.mark.django_db
 def test_load_demo_is_idempotent_and_covers_every_role(client, settings):
     settings.DEMO = True
+    from kaikukanta.wellbeing.models import MoodAnswer, MoodReceipt, WellbeingAnswer
+
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    counts = (Area.objects.count(), Organisation.objects.count(), User.objects.count())
+    counts = (Area.objects.count(), Organisation.objects.count(), User.objects.count(),
+              WellbeingAnswer.objects.count(), MoodAnswer.objects.count())
     out = io.StringIO()
     call_command("load_demo", stdout=out)
-    assert (Area.objects.count(), Organisation.objects.count(), User.objects.count()) == counts
+    assert (Area.objects.count(), Organisation.objects.count(), User.objects.count(),
+            WellbeingAnswer.objects.count(), MoodAnswer.objects.count()) == counts
+    # wellbeing answers for a few hundred cards, with pairs in an ended year, and moods
+    assert WellbeingAnswer.objects.values("card").distinct().count() >= 200
+    assert WellbeingAnswer.objects.filter(time_point=1).exists()
+    assert MoodAnswer.objects.count() == MoodReceipt.objects.count() > 50
     assert counts[0] >= 3
     roles = set(User.objects.values_list("memberships__role", flat=True))
     assert roles >= set(Role.values)

@@ -38,6 +38,7 @@ class Perm(StrEnum):
     REVIEW_LOOKUPS = "review_lookups"  # obj: None; card look-ups slowed down in own areas
     REQUEST_SELLER_LINK = "request_seller_link"  # obj: Organisation (a ticket seller)
     VIEW_STATS = "view_stats"  # obj: stats.scopes.Target (a dashboard's scope)
+    VIEW_WELLBEING = "view_wellbeing"  # obj: wellbeing.targets.Target
 
 
 def _approve_seller_link(s: Scope, link) -> bool:
@@ -97,6 +98,23 @@ def _view_stats(s: Scope, target) -> bool:
     return False  # TargetKind.NATIONAL: national admins only (see `can`)
 
 
+def _view_wellbeing(s: Scope, target) -> bool:
+    """The wellbeing and mood figures: coordinators (both sides) of an area, of the areas
+    of a municipality or of a wellbeing services county; venues (the mood meter only) their
+    own venue or site, and the culture side's coordinators of the venue's area."""
+    kind, obj = target.kind, target.obj
+    if kind == TargetKind.AREA:
+        return obj.id in s.coordinator_area_ids
+    if kind in (TargetKind.MUNICIPALITY, TargetKind.COUNTY):
+        return bool(set(target.area_ids) & s.coordinator_area_ids)
+    if kind == TargetKind.VENUE:
+        return obj.id in s.venue_org_ids or obj.home_area_id in s.culture_area_ids
+    if kind == TargetKind.SITE:
+        return (obj.id in s.venue_site_ids or obj.organisation_id in s.venue_org_ids
+                or obj.organisation.home_area_id in s.culture_area_ids)
+    return False  # TargetKind.NATIONAL: national admins only (see `can`)
+
+
 _RULES: dict[Perm, Callable[[Scope, Any], bool]] = {
     Perm.ADMIN_SITE: lambda s, obj: False,
     Perm.MANAGE_AREAS: lambda s, obj: False,
@@ -116,6 +134,7 @@ _RULES: dict[Perm, Callable[[Scope, Any], bool]] = {
     Perm.REVIEW_LOOKUPS: lambda s, obj: bool(s.culture_area_ids),
     Perm.REQUEST_SELLER_LINK: lambda s, seller: seller.id in s.seller_org_ids,
     Perm.VIEW_STATS: _view_stats,
+    Perm.VIEW_WELLBEING: _view_wellbeing,
 }
 
 # National admins may do everything except the desk work that belongs to one unit.

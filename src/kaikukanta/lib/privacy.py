@@ -30,6 +30,11 @@ PERSONAL_DATA: dict[str, str] = {
                        "shared address is asked for; may be a coordinator's work address)",
     "public.unitlisting": "a unit's street address and accessibility notes as its "
                           "organisation gives them (a public place, no person)",
+    "wellbeing.wellbeinganswer": "a card's answer to the wellbeing meter (WHO-5 items and "
+                                 "three participation choices, no free text) at one time "
+                                 "point, with the card's area and municipality and the "
+                                 "month; never shown per card (pages, exports, API), only "
+                                 "as protected figures (wellbeing/figures.py)",
 }
 
 # model label -> why it holds none
@@ -57,6 +62,9 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "stats.useunitday": "counts of uses per day and distributor unit; no card or holder",
     "stats.cardyearuse": "a card's id and its number of uses in a year; no holder fields",
     "stats.cardsusedyear": "counts of cards used per year and area",
+    "stats.cardmonthuse": "a card's id and its number of uses in a month; no holder fields",
+    "stats.usedmontharea": "counts of cards used per month and area (and their key sums)",
+    "stats.usedmonthunit": "counts of cards used per month and unit (and their key sums)",
     "ops.dailyrun": "which daily job started on which day",
     "cards.batchprint": "a card batch's print PDF (card numbers) and the staff user who "
                         "asked for it",
@@ -66,4 +74,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
                             "facts; no card, number or use",
     "stats.costshare": "a year's cost-sharing rate; the acting staff user only",
     "public.offerlisting": "whether a venue shows an offer publicly",
+    "wellbeing.moodreceipt": "that a use has a mood-meter answer (not which answer)",
+    "wellbeing.moodanswer": "a mood-meter answer with the venue, site, offer, category and "
+                            "month only: no card, use, date or order (random id)",
 }
