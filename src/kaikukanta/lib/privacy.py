@@ -66,4 +66,8 @@ NO_PERSONAL_DATA: dict[str, str] = {
                             "facts; no card, number or use",
     "stats.costshare": "a year's cost-sharing rate; the acting staff user only",
     "public.offerlisting": "whether a venue shows an offer publicly",
+    "surveys.survey": "an area's survey: title, introduction, audience, dates; the staff "
+                      "user who made it only",
+    "surveys.question": "a survey's question and its options",
+    "surveys.response": "that a survey was answered on a day; no person",
 }
