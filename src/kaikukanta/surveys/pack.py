@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kaikukanta.lib.permissions import Perm, require
 from kaikukanta.lib.scope import Scope
@@ -109,7 +110,9 @@ def _question_lines(res: SurveyResults) -> list[str]:
                                                            "counts": counts})
         else:
             shown = "; ".join(f"“{_excerpt(t, TEXT_EXCERPT)}”" for t in q.texts[:TEXTS_SHOWN])
-            lines.append(_("%(question)s – %(n)s short answers: %(texts)s") % {
+            lines.append(ngettext("%(question)s – %(n)s short answer: %(texts)s",
+                                  "%(question)s – %(n)s short answers: %(texts)s",
+                                  q.answered) % {
                 "question": q.question.text, "n": q.answered, "texts": shown or "–"})
     return lines
 
@@ -162,9 +165,9 @@ def pack_pdf(data: PackData) -> bytes:
     if not data.surveys:
         story.append(p(_("No local survey closed in %(year)s.") % {"year": data.year}))
     for res in data.surveys:
-        story.append(p(_("%(title)s (%(n)s answers)") % {"title": res.survey.title,
-                                                          "n": res.responses},
-                       styles["Heading4"]))
+        story.append(p(ngettext("%(title)s (%(n)s answer)", "%(title)s (%(n)s answers)",
+                                res.responses) % {"title": res.survey.title,
+                                                  "n": res.responses}, styles["Heading4"]))
         if not res.shown:
             story.append(p(_("Fewer than %(n)s answers: the results are not shown.") % {
                 "n": MIN_RESPONSES}))
