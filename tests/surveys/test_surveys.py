@@ -254,7 +254,7 @@ def test_an_empty_answer_is_refused(cast):
 
 
 @pytest.mark.parametrize(("lang", "text"), [
-    ("fi", "Valitse kelvollinen vaihtoehto"),
+    ("fi", "Valitse oikea vaihtoehto"),
     ("sv", "Välj ett giltigt alternativ"),
     ("en", "Select a valid choice"),
 ])

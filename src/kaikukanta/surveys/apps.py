@@ -32,13 +32,13 @@ class SurveysConfig(AppConfig):
 def _open_survey_notices(scope) -> list[dict]:
     from django.urls import reverse
     from django.utils import timezone
-    from django.utils.translation import gettext as _t
+    from django.utils.translation import gettext
 
     from kaikukanta.surveys.selectors import open_for
 
     if not scope.staff_org_ids:
         return []
-    return [{"text": _t("Survey waiting for your answer: %(title)s (open through %(day)s)")
+    return [{"text": gettext("Survey waiting for your answer: %(title)s (open through %(day)s)")
              % {"title": s.title, "day": f"{s.closes_on:%-d.%-m.%Y}"},
              "url": reverse("surveys:answer", args=[s.pk])}
             for s in open_for(scope, timezone.localdate())]
