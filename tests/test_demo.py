@@ -5,20 +5,29 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from kaikukanta.accounts.models import Role, User
 from kaikukanta.accounts.security import requires_second_factor
 from kaikukanta.network.models import Area, Organisation
+from kaikukanta.surveys import selectors
+from kaikukanta.surveys.models import Response, Survey
 
 
 @pytest.mark.django_db
 def test_load_demo_is_idempotent_and_covers_every_role(client, settings):
     settings.DEMO = True
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    counts = (Area.objects.count(), Organisation.objects.count(), User.objects.count())
+    counts = (Area.objects.count(), Organisation.objects.count(), User.objects.count(),
+              Survey.objects.count(), Response.objects.count())
     out = io.StringIO()
     call_command("load_demo", stdout=out)
-    assert (Area.objects.count(), Organisation.objects.count(), User.objects.count()) == counts
+    assert (Area.objects.count(), Organisation.objects.count(), User.objects.count(),
+            Survey.objects.count(), Response.objects.count()) == counts
+    # one closed local survey with results to show and one open (surveys/demo.py)
+    closed, open_ = (Survey.objects.get(status=s) for s in ("closed", "open"))
+    assert selectors.results(closed, timezone.localdate()).shown
+    assert closed.responses.count() == 3 and open_.responses.count() == 0
     assert counts[0] >= 3
     roles = set(User.objects.values_list("memberships__role", flat=True))
     assert roles >= set(Role.values)
