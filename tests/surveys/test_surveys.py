@@ -399,3 +399,20 @@ def test_finnish_and_swedish_question_kinds():
         assert str(QuestionKind.SCALE.label) != "Scale 1–5"
     with translation.override("sv"):
         assert str(QuestionKind.TEXT.label) != "Short text"
+
+
+def test_who_answered_is_forgotten_when_no_more_answers_can_come(cast):
+    closed_by_hand, by_date = make_survey(cast), make_survey(cast, open_days=0)
+    still_open = make_survey(cast)
+    for s in (closed_by_hand, by_date, still_open):
+        answer(s, cast.a.venue, scale=4)
+    _close(closed_by_hand, cast.a.culture)
+    assert not Responder.objects.filter(survey=closed_by_hand).exists()
+    assert Response.objects.filter(survey=closed_by_hand).count() == 1  # answers stay
+    from kaikukanta.ops.retention import retention_apply
+
+    report = retention_apply(now=timezone.now() + datetime.timedelta(days=1))
+    assert report.counts["survey responders forgotten"] == 1
+    assert list(Responder.objects.values_list("survey_id", flat=True)) == [still_open.pk]
+    assert retention_apply(now=timezone.now() + datetime.timedelta(days=1)).counts[
+        "survey responders forgotten"] == 0

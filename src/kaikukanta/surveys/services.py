@@ -3,7 +3,8 @@
 Each function takes the actor's `scope` and checks its permission itself. A broken rule
 raises a `DomainError` before anything is written, so a refused request changes nothing.
 Answering writes no audit entry: the audit log would tie a person to the moment of an
-answer; `Responder` alone records that a person has answered.
+answer; `Responder` alone records that a person has answered, and only until the survey
+takes no more answers.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -199,8 +200,19 @@ def survey_close(*, scope: Scope, survey: Survey) -> Survey:
     survey.status = SurveyStatus.CLOSED
     survey.closed_at = timezone.now()
     survey.save(update_fields=["status", "closed_at"])
+    Responder.objects.filter(survey=survey).delete()  # no answer can come any more
     audit_log(action="survey.closed", scope=scope, target=survey, area=survey.area)
     return survey
+
+
+def responders_forget(*, today: datetime.date) -> int:
+    """Forget who answered the surveys that take no more answers (closed, or open with
+    the closing day passed): the record exists only to refuse a second answer. The daily
+    retention run calls this."""
+    done = Q(survey__status=SurveyStatus.CLOSED) | Q(survey__status=SurveyStatus.OPEN,
+                                                      survey__closes_on__lt=today)
+    deleted, _by_model = Responder.objects.filter(done).delete()
+    return deleted
 
 
 def answering_organisation(scope: Scope, survey: Survey) -> Organisation | None:
