@@ -30,6 +30,12 @@ PERSONAL_DATA: dict[str, str] = {
                        "shared address is asked for; may be a coordinator's work address)",
     "public.unitlisting": "a unit's street address and accessibility notes as its "
                           "organisation gives them (a public place, no person)",
+    "surveys.answer": "a staff member's answer to a local survey: a scale value, a choice "
+                      "or a short text about their work (the form tells not to write about "
+                      "clients or other people); not linked to the person",
+    "surveys.responder": "which staff account has answered which survey (only so that "
+                         "nobody answers twice); kept apart from the answers, never shown, "
+                         "deleted when the survey closes",
 }
 
 # model label -> why it holds none
