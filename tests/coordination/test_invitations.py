@@ -231,7 +231,7 @@ def test_coordinator_deactivates_staff_who_loses_session_and_sign_in(cast, clien
 
     sign_in(client, cast.a.welfare)
     response = client.post(reverse("coordination:user_set_active",
-                                   args=[cast.a.distributor.pk]), {"active": "0"})
+                                   args=[cast.a.distributor.pk]), {"active": "0", "confirm": "1"})
     assert response.status_code == 302
     cast.a.distributor.refresh_from_db()
     assert not cast.a.distributor.is_active
@@ -258,7 +258,7 @@ def test_deactivation_scope(cast, client, actor, target, status):
 
     sign_in(client, who(actor))
     response = client.post(reverse("coordination:user_set_active", args=[who(target).pk]),
-                           {"active": "0"})
+                           {"active": "0", "confirm": "1"})
     assert response.status_code == status
     assert User.objects.get(pk=who(target).pk).is_active == (status != 302)
 
@@ -268,7 +268,7 @@ def test_user_with_roles_in_two_areas_is_not_deactivated_by_one_coordinator(cast
                               organisation=cast.b.distributor_org, unit=cast.b.unit)
     sign_in(client, cast.a.welfare)
     response = client.post(reverse("coordination:user_set_active",
-                                   args=[cast.a.distributor.pk]), {"active": "0"})
+                                   args=[cast.a.distributor.pk]), {"active": "0", "confirm": "1"})
     assert response.status_code == 403
     assert User.objects.get(pk=cast.a.distributor.pk).is_active
 

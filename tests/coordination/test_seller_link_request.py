@@ -54,7 +54,8 @@ def test_asking_again_after_rejection_goes_back_to_pending(cast, client):
                 {"seller": a.seller_org.pk, "venue": b.venue_org.pk})
     link = SellerLink.objects.get(seller=a.seller_org, venue=b.venue_org)
     sign_in(client, b.culture)
-    client.post(reverse("coordination:seller_link_decide", args=[link.pk]), {"approve": "0"})
+    client.post(reverse("coordination:seller_link_decide", args=[link.pk]),
+                {"approve": "0", "confirm": "1"})
     link.refresh_from_db()
     assert link.status == SellerLinkStatus.REJECTED
     sign_in(client, a.seller)

@@ -166,13 +166,21 @@ def test_venue_sees_only_its_uses_and_cancels_within_scope(cast, card, card_b, o
     sign_in(client, cast.b.venue)
     body = client.get(reverse("usage:uses")).content.decode()
     assert card_b.display_number in body and card.display_number not in body
-    assert client.post(reverse("usage:use_cancel", args=[use.pk])).status_code == 404
+    assert client.post(reverse("usage:use_cancel", args=[use.pk]),
+                       {"confirm": "1"}).status_code == 404
     sign_in(client, cast.a.venue)
     body = client.get(reverse("usage:uses")).content.decode()
     assert card.display_number in body and card_b.display_number not in body
     assert "1937" not in body and "88600" not in body
-    r = client.post(reverse("usage:use_cancel", args=[use.pk]))
-    assert r.status_code == 302
+    r = client.post(reverse("usage:use_cancel", args=[use.pk]))  # asks first, naming it
+    body = r.content.decode()
+    assert r.status_code == 200 and card.display_number in body and offer.title in body
+    assert today.strftime("%d.%m.%Y").lstrip("0") in body or str(today.day) in body
+    use.refresh_from_db()
+    assert use.status == UseStatus.RECORDED
+    r = client.post(reverse("usage:use_cancel", args=[use.pk]), {"confirm": "1"}, follow=True)
+    assert f"Cancelled: the use of card {card.display_number}, {offer.title}" in (
+        r.content.decode())
     use.refresh_from_db()
     other.refresh_from_db()
     assert use.status == UseStatus.CANCELLED and other.status == UseStatus.RECORDED

@@ -69,5 +69,20 @@ def test_route_by_role(cast, objs, client, name, key, method, with_site, expecte
             data = {"status": "active"}
         if name == "usage:desk_record":
             data.update(number=objs["use"].card.number, token=f"t-{role}")
+        if name == "usage:use_cancel":
+            data = {"confirm": "1"}
         response = getattr(client, method)(url, data)
         assert response.status_code == status, (role, response.status_code)
+
+
+def test_asking_before_cancelling_shows_the_use_only_to_who_may_cancel(cast, objs, client):
+    """The confirmation page names the card: the wrong role gets 403/404 before it."""
+    url = reverse("usage:use_cancel", args=[objs["use"].pk])
+    number = objs["use"].card.display_number
+    for role, status in zip(ROLES, [403, 403, 403, 403, 200, 404, 404, 404, 404], strict=True):
+        sign_in(client, who(cast, role))
+        response = client.post(url)
+        assert response.status_code == status, (role, response.status_code)
+        assert (number in response.content.decode()) == (status == 200)
+    objs["use"].refresh_from_db()
+    assert objs["use"].status == "recorded"

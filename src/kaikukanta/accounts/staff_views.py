@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +21,7 @@ from kaikukanta.accounts import selectors, services
 from kaikukanta.accounts.errors import InvitationAccountDeactivated
 from kaikukanta.accounts.forms import AcceptForm, InvitationForm
 from kaikukanta.accounts.models import Invitation, InvitationStatus
+from kaikukanta.lib import confirm
 from kaikukanta.lib.errors import DomainError
 from kaikukanta.lib.permissions import Perm, can
 from kaikukanta.lib.views import form_page
@@ -184,6 +186,16 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     require_coordinator(request)
     user = get_object_or_404(selectors.users_in_scope(request.scope), pk=pk)
     active = request.POST.get("active") == "1"
+    if not active and not confirm.confirmed(request) and user.pk != request.user.pk:
+        if not can(request.scope, Perm.MANAGE_USER, user):
+            raise PermissionDenied
+        return confirm.ask(
+            request, title=_("Deactivate %(name)s?") % {"name": user.name},
+            question=_("They can no longer sign in, their open sessions end at once, and "
+                       "their pending invitations are revoked. You can reactivate them later."),
+            facts=[(_("Name"), user.name), (_("Work email"), user.email),
+                   (_("Roles"), "; ".join(str(m) for m in user.memberships.all()) or "–")],
+            button=_("Deactivate"), back_url=reverse("coordination:user_list"))
     try:
         services.user_set_active(scope=request.scope, user=user, is_active=active)
     except DomainError as error:

@@ -12,12 +12,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaikukanta.accounts.models import Invitation, InvitationStatus, User
 from kaikukanta.accounts.selectors import area_user_count
 from kaikukanta.cards.models import CardBatch
+from kaikukanta.lib import confirm
 from kaikukanta.lib.errors import DomainError
 from kaikukanta.lib.permissions import Perm, can
 from kaikukanta.lib.scope import get_visible_or_404
@@ -314,12 +316,25 @@ def seller_link_request(request: HttpRequest) -> HttpResponse:
 @require_POST
 def seller_link_decide(request: HttpRequest, pk: int) -> HttpResponse:
     link = get_object_or_404(seller_links(request.scope), pk=pk)
+    approve = request.POST.get("approve") == "1"
+    names = {"seller": link.seller.name, "venue": link.venue.name}
+    if not approve and not confirm.confirmed(request):
+        if not can(request.scope, Perm.APPROVE_SELLER_LINK, link):
+            raise PermissionDenied
+        return confirm.ask(
+            request, title=_("Reject the ticket seller's link?"),
+            question=_("The ticket seller can no longer record uses for the venue. They may "
+                       "ask again later."),
+            facts=[(_("Ticket seller"), names["seller"]), (_("Venue"), names["venue"])],
+            button=_("Reject"), back_url=reverse("coordination:seller_link_list"))
     try:
-        services.seller_link_decide(scope=request.scope, link=link,
-                                    approve=request.POST.get("approve") == "1")
+        services.seller_link_decide(scope=request.scope, link=link, approve=approve)
     except DomainError as error:
         raise PermissionDenied from error
-    messages.success(request, _("The decision was saved."))
+    messages.success(request, (_("Approved: %(seller)s may sell for %(venue)s.")
+                               if approve else
+                               _("Rejected: %(seller)s may not sell for %(venue)s."))
+                     % names)
     return redirect("coordination:seller_link_list")
 
 

@@ -41,9 +41,10 @@ class RecordForm(forms.Form):
         label=_("Companion ticket (assistant or interpreter, free)"), required=False)
 
     def __init__(self, *args, site, children_max: int = 0, community: bool = False,
-                 backfill: bool = False, **kwargs):
+                 backfill: bool = False, offers=None, **kwargs):
         super().__init__(*args, **kwargs)
-        offers = Offer.objects.filter(site=site, status=OfferStatus.ACTIVE)
+        if offers is None:  # the desk passes the site's offers once for its two forms
+            offers = Offer.objects.filter(site=site, status=OfferStatus.ACTIVE)
         self.offers = {str(o.pk): o for o in offers}
         self.fields["offer"].choices = [("", _("General admission (choose category)"))] + [
             (str(o.pk), o.title) for o in offers

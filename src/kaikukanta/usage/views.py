@@ -16,10 +16,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kaikukanta.lib import confirm
 from kaikukanta.lib.errors import DomainError
 from kaikukanta.lib.forms import add_domain_error
 from kaikukanta.lib.permissions import Perm, can
@@ -32,19 +34,29 @@ from kaikukanta.usage.forms import LookupForm, OfferForm, RecordForm, UploadForm
 from kaikukanta.usage.imports import uses_upload
 from kaikukanta.usage.models import LookupLog, Offer, OfferStatus, Use, UseSource, UseStatus
 
+# The desk remembers in the person's session the site they chose, and per site what was
+# last recorded there (an offer, or general admission's category).
+DESK_SITE_KEY = "desk_site"
+DESK_LAST_KEY = "desk_last"
 
-def _site_or_none(request, sites: list[Unit]) -> Unit | None:
+
+def _site_or_none(request, sites: list[Unit], *, remembered: bool = False) -> Unit | None:
     """The site chosen with ?site= (404 outside scope, 403 without the right to record),
-    or the only site the user has."""
+    the only site the user has, or (`remembered`) the site last chosen at the desk."""
     raw = request.POST.get("site") or request.GET.get("site")
     if raw:
-        site = get_visible_or_404(Unit.objects.select_related("organisation__home_area"),
-                                  request.scope, pk=raw)
-        if not can(request.scope, Perm.RECORD_USES, site):
-            raise PermissionDenied
+        site = next((s for s in sites if str(s.pk) == raw), None)  # no query when it is
+        if site is None:
+            site = get_visible_or_404(Unit.objects.select_related("organisation__home_area"),
+                                      request.scope, pk=raw)
+            if not can(request.scope, Perm.RECORD_USES, site):
+                raise PermissionDenied
         return site
     if len(sites) == 1:
         return sites[0]
+    if remembered:
+        chosen = request.session.get(DESK_SITE_KEY)
+        return next((s for s in sites if s.pk == chosen), None)
     return None
 
 
@@ -74,12 +86,50 @@ def _record_from_form(request, site, d: dict, source: str, *, looked_up: bool = 
     return services.use_record(**fields)
 
 
-def _record_form(site, answer, data=None, *, backfill=False):
+def _desk_offers(site) -> list[Offer]:
+    """The site's active offers, read once for the desk's forms."""
+    return list(selectors.offers_for_site(site))
+
+
+def _record_form(site, answer, data=None, *, offers, last: dict | None = None):
+    """The desk's record form for a looked-up card (ids prefixed: the look-up has its own
+    `number`). A fresh form has the site's only offer, or the last one used, chosen."""
     form = RecordForm(data, site=site, children_max=answer.children_max if answer else 0,
-                      community=bool(answer and answer.is_community), backfill=backfill,
+                      community=bool(answer and answer.is_community), offers=offers,
                       initial={"number": answer.number if answer else "",
-                               "token": uuid.uuid4().hex})
+                               "token": uuid.uuid4().hex}, auto_id="record_%s")
+    if data is None:
+        _preselect(form, last or {})
     return form
+
+
+def _preselect(form: RecordForm, last: dict) -> None:
+    """Choose the site's only offer, or what was last recorded at this desk, so that one
+    key records."""
+    if len(form.offers) == 1:
+        form.initial["offer"] = next(iter(form.offers))
+    elif last.get("offer") in form.offers:
+        form.initial["offer"] = last["offer"]
+    elif not last.get("offer") and last.get("category"):
+        form.initial["category"] = last["category"]
+
+
+def _desk_last(request, site) -> dict:
+    return (request.session.get(DESK_LAST_KEY) or {}).get(str(site.pk), {})
+
+
+def _remember_desk(request, site, use=None) -> None:
+    """Keep the chosen site (and what `use` recorded) in the session; the session is only
+    written when something changed."""
+    if request.session.get(DESK_SITE_KEY) != site.pk:
+        request.session[DESK_SITE_KEY] = site.pk
+    if use is not None:
+        chosen = {"offer": str(use.offer_id or ""),
+                  "category": "" if use.offer_id else use.category}
+        if _desk_last(request, site) != chosen:
+            last = dict(request.session.get(DESK_LAST_KEY) or {})
+            last[str(site.pk)] = chosen
+            request.session[DESK_LAST_KEY] = last
 
 
 # --- the desk --------------------------------------------------------------------------
@@ -87,10 +137,12 @@ def _record_form(site, answer, data=None, *, backfill=False):
 @login_required
 def desk(request):
     sites = _sites_or_403(request)
-    site = _site_or_none(request, sites)
+    site = _site_or_none(request, sites, remembered="choose" not in request.GET)
     if site is None:
         return _choose_site(request, sites, "usage:desk")
-    lookup = LookupForm(request.GET or None)
+    _remember_desk(request, site)
+    # opening the desk (or coming back after recording) is not an empty look-up
+    lookup = LookupForm(request.GET if "number" in request.GET else None)
     answer = error = None
     status = 200
     if lookup.is_bound and lookup.is_valid():
@@ -100,13 +152,19 @@ def desk(request):
         except DomainError as exc:
             error, status = exc, exc.http_status if exc.http_status == 429 else 200
             lookup.add_error("number", str(exc))
-    form = _record_form(site, answer) if answer and answer.is_valid else None
-    return _render_desk(request, site, sites, lookup, answer, form, error, status)
+    offers = _desk_offers(site)
+    form = (_record_form(site, answer, offers=offers, last=_desk_last(request, site))
+            if answer and answer.is_valid else None)
+    return _render_desk(request, site, sites, lookup, answer, form, offers, error, status)
 
 
-def _render_desk(request, site, sites, lookup, answer, form, error=None, status=200):
-    if form is not None:
-        lookup.fields["number"].widget.attrs.pop("autofocus", None)
+def _render_desk(request, site, sites, lookup, answer, form, offers, error=None, status=200):
+    attrs = lookup.fields["number"].widget.attrs
+    attrs["aria-describedby"] = "number_errors number_help" if lookup.errors else "number_help"
+    if lookup.errors:
+        attrs["aria-invalid"] = "true"
+    if form is not None:  # the answer's "Record use" has the focus: Enter records
+        attrs.pop("autofocus", None)
     today = timezone.localdate()
     recent = (Use.objects.filter(site=site, event_date=today)
               .select_related("card", "offer").order_by("-recorded_at")[:5])
@@ -133,7 +191,8 @@ def desk_record(request):
         answer, status, error = None, exc.http_status, exc
     except DomainError:
         answer = None
-    form = _record_form(site, answer, request.POST)
+    offers = _desk_offers(site)
+    form = _record_form(site, answer, request.POST, offers=offers)
     if answer is not None and form.is_valid():
         d = form.cleaned_data
         try:
@@ -141,6 +200,7 @@ def desk_record(request):
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
+            _remember_desk(request, site, use)
             messages.success(request, _(
                 "Recorded: card %(number)s, %(date)s, %(children)s children's tickets.")
                 % {"number": use.card.display_number, "date": use.event_date.strftime("%d.%m.%Y"),
@@ -149,7 +209,7 @@ def desk_record(request):
     elif answer is None:
         form.add_error(None, _("Look the card up again."))
     lookup = LookupForm(initial={"number": request.POST.get("number", "")})
-    return _render_desk(request, site, sites, lookup, answer, form, error, status)
+    return _render_desk(request, site, sites, lookup, answer, form, offers, error, status)
 
 
 # --- uses ------------------------------------------------------------------------------
@@ -200,19 +260,30 @@ def use_months(request):
 @login_required
 @require_POST
 def use_cancel(request, pk: int):
-    use = get_visible_or_404(Use.objects.select_related("site__organisation"), request.scope,
-                             pk=pk)
+    use = get_visible_or_404(Use.objects.select_related("site__organisation", "card", "offer"),
+                             request.scope, pk=pk)
     if not can(request.scope, Perm.RECORD_USES, use.site):
         raise PermissionDenied
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("usage:uses")
+    what = {"number": use.card.display_number,
+            "date": date_format(use.event_date, "SHORT_DATE_FORMAT"),
+            "offer": use.offer.title if use.offer else use.get_category_display()}
+    if not confirm.confirmed(request):
+        return confirm.ask(
+            request, title=_("Cancel the use?"),
+            question=_("The use is cancelled for good; it no longer counts anywhere."),
+            facts=[(_("Card"), what["number"]), (_("Offer"), what["offer"]),
+                   (_("Event date"), what["date"]), (_("Site"), use.site.name)],
+            button=_("Cancel the use"), back_url=target)
     try:
         services.use_cancel(scope=request.scope, use=use)
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("The use was cancelled."))
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("usage:uses")
+        messages.success(request, _(
+            "Cancelled: the use of card %(number)s, %(offer)s, %(date)s.") % what)
     return redirect(target)
 
 
