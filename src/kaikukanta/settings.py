@@ -208,6 +208,9 @@ X_FRAME_OPTIONS = "DENY"
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Dates and numbers of each language (d.m.yyyy in fi and sv, "30 Nov 2026" in en);
+# kaikukanta.lib.formatting is the one helper that writes them for pages and files.
+FORMAT_MODULE_PATH = ["kaikukanta.lib.formats"]
 TIME_ZONE = "Europe/Helsinki"
 USE_I18N = True
 USE_TZ = True

@@ -4,7 +4,9 @@ backfilled use and a cancelled one included)."""
 import datetime
 
 import pytest
+from django.utils import translation
 
+from kaikukanta.lib import formatting
 from kaikukanta.stats.scopes import Period, Target
 from kaikukanta.stats.selectors import dashboard
 from tests.factories import make_card
@@ -60,6 +62,11 @@ def test_national_figures_exact(data):
     areas = figures(d.table("areas"))
     assert areas["Espoo"][:3] == [305274, 7, 9]
     assert areas["Kainuu"][:3] == [36297 + 10354, 2, 1]
+    # per 1,000 residents: two decimals, never rounded to a whole 0 (7 cards in 305,274)
+    assert areas["Espoo"][3:] == [round(1000 * 7 / 305274, 2), round(1000 * 9 / 305274, 2)]
+    with translation.override("fi"):
+        per = [formatting.cell(c) for c in dict(d.table("areas").rows)["Espoo"]]
+    assert per == ["305\xa0274", "7", "9", "0,02", "0,03"]
 
 
 def test_area_figures_and_cross_area(data):

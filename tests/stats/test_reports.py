@@ -122,11 +122,42 @@ def test_costs_page(keusote, cast, login):
                                       "population_year": 2022})
     assert r.status_code == 302
     r = client.get(f"/stats/costs/?year={Y}")
-    assert "424.03" in r.content.decode() and "1371.00" in r.content.decode()
+    assert "424.03" in r.content.decode() and "1,371.00" in r.content.decode()
     r = client.post("/stats/costs/", {"year": Y, "rate_per_resident": "0.01", "total": "100",
                                       "population_year": 2022})
     assert r.status_code == 200 and "not both" in r.content.decode()
     r = client.get(f"/stats/costs/export.csv?year={Y}")
-    assert "Tuusula;Municipality;40384;424.03" in r.content.decode("utf-8-sig")
+    assert "Tuusula;Municipality;40384;424,03" in r.content.decode("utf-8-sig")
     assert client.get("/stats/costs/export.csv?year=2031").status_code == 404
     assert login(cast.a.culture).post("/stats/costs/", {"year": Y}).status_code == 404
+
+
+def test_cost_sharing_takes_a_decimal_comma_and_asks_before_a_far_figure(keusote, cast, login,
+                                                                          settings):
+    client = login(cast.national)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fi"
+    r = client.post("/stats/costs/", {"year": Y - 1, "rate_per_resident": "0,0105",
+                                      "population_year": 2022})
+    assert r.status_code == 302
+    assert services.CostShare.objects.get(year=Y - 1).rate_per_resident == Decimal("0.0105")
+    page = client.get(f"/stats/costs/?year={Y - 1}").content.decode()
+    assert 'value="0,0105"' in page and "1\xa0371,00" in page
+    # the next year: 105 € a head is a hundred times too much -> asked, nothing saved
+    far = {"year": Y, "rate_per_resident": "1,05", "population_year": 2022}
+    r = client.post("/stats/costs/", far)
+    assert r.status_code == 200 and not services.CostShare.objects.filter(year=Y).exists()
+    body = r.content.decode()
+    assert 'type="checkbox" name="confirm"' in body and str(Y - 1) in body
+    assert AuditEntry.objects.filter(action="stats.cost_share_saved").count() == 1
+    # a total far off is asked about too; a near one is saved at once
+    r = client.post("/stats/costs/", {"year": Y, "total": "69 000 000", "population_year": 2022})
+    assert r.status_code == 200 and not services.CostShare.objects.filter(year=Y).exists()
+    r = client.post("/stats/costs/", {**far, "confirm": "on"})
+    assert r.status_code == 302
+    assert services.CostShare.objects.get(year=Y).rate_per_resident == Decimal("1.05")
+    r = client.post("/stats/costs/", {"year": Y + 1, "rate_per_resident": "1.2",
+                                      "population_year": 2022})
+    assert r.status_code == 302  # near 1,05: no question
+    r = client.post("/stats/costs/", {"year": Y + 2, "rate_per_resident": "abc",
+                                      "population_year": 2022})
+    assert r.status_code == 200 and not services.CostShare.objects.filter(year=Y + 2).exists()

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kaikukanta.audit.labels import action_label
 from kaikukanta.lib.forms import DateInput
 
 
@@ -17,6 +18,7 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         everyone = [("", _("All"))]
         self.fields["person"].choices = everyone + [(str(pk), label) for pk, label in people]
-        self.fields["action"].choices = everyone + [(a, a) for a in actions]
+        self.fields["action"].choices = everyone + sorted(
+            ((a, action_label(a)) for a in actions), key=lambda c: c[1])
         self.fields["organisation"].choices = everyone + [
             (str(pk), label) for pk, label in organisations]

@@ -11,6 +11,7 @@ from django.shortcuts import render
 
 from kaikukanta.accounts.models import User
 from kaikukanta.audit.forms import AuditFilterForm
+from kaikukanta.audit.labels import action_label, readable_changes
 from kaikukanta.audit.models import AuditEntry
 from kaikukanta.cards.models import HOLDER_FIELDS
 from kaikukanta.network.selectors import managed_organisations
@@ -27,7 +28,6 @@ CARD_HIDDEN = set(HOLDER_FIELDS) | IDENTIFYING | {"name"}
 def _shown_changes(entry: AuditEntry) -> dict:
     hidden = CARD_HIDDEN if entry.target_type.startswith(("cards.", "usage.")) else HIDDEN
     return {k: v for k, v in (entry.changes or {}).items() if k not in hidden}
-
 
 
 @login_required
@@ -58,7 +58,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(entries.select_related("actor", "area", "organisation"), 50).get_page(
         request.GET.get("page"))
     for entry in page:
-        entry.shown_changes = _shown_changes(entry)
+        entry.action_text = action_label(entry.action)
+        entry.change_lines = readable_changes(_shown_changes(entry))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "audit/audit_list.html", {

@@ -1,14 +1,17 @@
-"""CSV, XLSX and PDF out of protected tables (the same cells the pages show)."""
+"""CSV, XLSX and PDF out of protected tables (the same cells the pages show), with numbers
+written by `lib.formatting` (the PDF report's layout is in `stats.pdf`)."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Sequence
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from kaikukanta.lib.untrusted import pdf_text, spreadsheet_row
+from kaikukanta.lib import formatting
+from kaikukanta.lib.untrusted import spreadsheet_row
 from kaikukanta.stats.privacy import HIDDEN, SMALL, THRESHOLD
 from kaikukanta.stats.tables import Table
 
@@ -27,8 +30,13 @@ def cell_key_text() -> str:
              "characteristics cover whole months that have ended.")
 
 
+def _csv_cell(c) -> object:
+    return formatting.csv_number(c.shown, c.decimals)
+
+
 def to_csv(tables: Sequence[Table], heading: str) -> bytes:
-    """One CSV file (UTF-8 with BOM so spreadsheet programs read it right). Every cell goes
+    """One CSV file (UTF-8 with BOM so spreadsheet programs read it right; `;` between
+    cells and a decimal comma, as Finnish spreadsheet programs expect). Every cell goes
     through `spreadsheet_cell`: no name becomes a formula."""
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=";")
@@ -40,7 +48,7 @@ def to_csv(tables: Sequence[Table], heading: str) -> bytes:
     for t in tables:
         row([])
         row([t.title])
-        for values in t.as_rows():
+        for values in t.as_rows(_csv_cell):
             row(values)
         if t.note:
             row([t.note])
@@ -49,9 +57,18 @@ def to_csv(tables: Sequence[Table], heading: str) -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
+def _xlsx_format(c) -> str | None:
+    """The cell's number format: the spreadsheet shows it in the reader's own language."""
+    if not c.visible or isinstance(c.value, bool) or not isinstance(c.value, int | float | Decimal):
+        return None
+    places = formatting.decimals_of(c.value, c.decimals)
+    return "#,##0" + ("." + "0" * places if places else "")
+
+
 def to_xlsx(tables: Sequence[Table], heading: str) -> bytes:
-    """One workbook, one sheet per table. Text cells are stored as text (never as
-    formulas) and pass through `spreadsheet_cell`."""
+    """One workbook, one sheet per table. Numbers stay numbers (grouped, with their
+    decimals); text cells are stored as text (never as formulas) and pass through
+    `spreadsheet_cell`."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -65,17 +82,21 @@ def to_xlsx(tables: Sequence[Table], heading: str) -> bytes:
         used.add(name)
         ws = wb.create_sheet(name)
 
-        def append(values: list, ws=ws) -> None:
+        def append(values: list, ws=ws, cells: list | None = None) -> None:
             ws.append(spreadsheet_row(values))
-            for cell in ws[ws.max_row]:
+            for i, cell in enumerate(ws[ws.max_row]):
                 if isinstance(cell.value, str):
                     cell.data_type = "s"
+                elif cells and 0 < i <= len(cells) and (fmt := _xlsx_format(cells[i - 1])):
+                    cell.number_format = fmt
 
         append([heading])
         append([t.title])
         ws["A1"].font = Font(bold=True)
-        for i, values in enumerate(t.as_rows()):
-            append(values)
+        rows = t.as_rows()
+        cells = [cs for _label, cs in t.rows] + ([t.total] if t.total is not None else [])
+        for i, values in enumerate(rows):
+            append(values, cells=cells[i - 1] if i else None)
             if i == 0:
                 for cell in ws[ws.max_row]:
                     cell.font = Font(bold=True)
@@ -87,41 +108,3 @@ def to_xlsx(tables: Sequence[Table], heading: str) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
-
-
-def to_pdf(tables: Sequence[Table], heading: str, subheading: str) -> bytes:
-    """A yearly report to attach to a municipal wellbeing report."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.lib.units import cm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
-    from reportlab.platypus import Table as PdfTable
-
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=A4, title=heading, author="Kaikukanta",
-                            leftMargin=1.8 * cm, rightMargin=1.8 * cm)
-    styles = getSampleStyleSheet()
-    # every text that goes into a Paragraph (which reads markup) passes `pdf_text`
-    story = [Paragraph(pdf_text(heading), styles["Title"]),
-             Paragraph(pdf_text(subheading), styles["Normal"]), Spacer(1, 0.4 * cm)]
-    for t in tables:
-        story.append(Paragraph(pdf_text(t.title), styles["Heading2"]))
-        data = [[Paragraph(pdf_text(c), styles["BodyText"]) if i == 0 else str(c)
-                 for i, c in enumerate(row)] for row in t.as_rows()]
-        first = 7 * cm if len(t.columns) > 2 else 10 * cm
-        rest = max(2.2 * cm, (17.4 * cm - first) / max(1, len(t.columns) - 1))
-        pt = PdfTable(data, colWidths=[first] + [rest] * (len(t.columns) - 1), repeatRows=1)
-        pt.setStyle(TableStyle([
-            ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
-            ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
-            ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.9, 0.9, 0.9)),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ]))
-        story += [pt, Spacer(1, 0.3 * cm)]
-        if t.note:
-            story += [Paragraph(pdf_text(t.note), styles["BodyText"]), Spacer(1, 0.3 * cm)]
-    story.append(Paragraph(pdf_text(rule_text()), styles["Italic"]))
-    doc.build(story)
-    return buf.getvalue()

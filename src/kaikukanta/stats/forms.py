@@ -55,13 +55,30 @@ class YearsForm(forms.Form):
         return data
 
 
+class CommaDecimalField(forms.DecimalField):
+    """A euro amount typed the Finnish way (0,0105 or 1 371,50) or the English way
+    (0.0105 or 1,371.50): spaces group, and a comma is the decimal separator unless the
+    figure also has a point."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = "".join(value.split()).replace("\u202f", "")
+            value = value.replace(",", "") if "." in value else value.replace(",", ".")
+        return super().to_python(value)
+
+
 class CostShareForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2015, max_value=2100)
-    rate_per_resident = forms.DecimalField(
+    rate_per_resident = CommaDecimalField(
         label=_("Rate per resident (€)"), required=False, min_value=0, max_digits=10,
-        decimal_places=6, help_text=_("For example 0.0105. Leave empty to divide a total."),
+        decimal_places=6, help_text=_("For example 0,0105. Leave empty to divide a total."),
     )
-    total = forms.DecimalField(label=_("Total to divide (€)"), required=False, min_value=0,
-                               max_digits=12, decimal_places=2)
+    total = CommaDecimalField(label=_("Total to divide (€)"), required=False, min_value=0,
+                              max_digits=12, decimal_places=2)
     population_year = forms.IntegerField(label=_("Population year"), min_value=2000,
                                          max_value=2100)
+    confirm = forms.BooleanField(
+        label=_("The figure is right: save it even though it is far from the previous year's"),
+        required=False, widget=forms.HiddenInput)

@@ -28,6 +28,7 @@ HIDDEN = "–"
 class Cell:
     value: Any
     state: str = "ok"  # ok | small | hidden
+    decimals: int | None = None  # shown with this many decimals (lib.formatting)
 
     @property
     def shown(self) -> int | str:
@@ -51,7 +52,8 @@ def protect(values: Sequence[int], holders: Sequence[int] | None = None, *,
     """Apply the rule to one column: `values` with, for uses, the number of different
     holders behind each value (`holders`; for holder counts leave it out). Returns the cells
     and the column's total. `exact` (national admin) shows everything."""
-    values = [int(v or 0) for v in values]
+    # figures per 1,000 residents stay fractions; counts are whole numbers
+    values = [v if isinstance(v, float) else int(v or 0) for v in values]
     holders = [int(h or 0) for h in holders] if holders is not None else list(values)
     total = sum(values) if total is None else int(total)
     if total_holders is None:

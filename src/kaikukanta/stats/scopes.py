@@ -225,7 +225,9 @@ class Period:
         return (self.end - self.start).days + 1
 
     def __str__(self) -> str:
-        return f"{self.start:%-d.%-m.%Y}–{self.end:%-d.%-m.%Y}"
+        from kaikukanta.lib.formatting import day
+
+        return f"{day(self.start)}–{day(self.end)}"
 
     @classmethod
     def year(cls, year: int) -> Period:

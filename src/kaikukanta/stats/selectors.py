@@ -28,6 +28,7 @@ from kaikukanta.cards.models import (
     LifeSituation,
 )
 from kaikukanta.lib.cellkey import perturb, perturb_all
+from kaikukanta.lib.formatting import day as day_text
 from kaikukanta.lib.targets import TargetKind
 from kaikukanta.stats.holders import capped_holders
 from kaikukanta.stats.models import (
@@ -171,13 +172,13 @@ def population(target: Target) -> int:
 def _pct(part: Cell, whole: Cell) -> Cell:
     if not (part.visible and whole.visible) or not whole.value:
         return Cell(0, "hidden") if not (part.visible and whole.visible) else Cell(0)
-    return Cell(round(100 * part.value / whole.value, 1))
+    return Cell(round(100 * part.value / whole.value, 1), decimals=1)
 
 
 def _per_1000(value: Cell, pop: int) -> Cell:
     if not value.visible or not pop:
         return Cell(0, value.state if not value.visible else "ok")
-    return Cell(round(1000 * value.value / pop, 2))
+    return Cell(round(1000 * value.value / pop, 2), decimals=2)
 
 
 def _card_years(target: Target):
@@ -309,7 +310,7 @@ def summary_table(target: Target, p: Period, q: Period, exact: bool,
         used_p, used_q = one(used["p"]), one(used["q"])
         rows += [
             (_("Cards registered in the period"), [one(agg["reg_p"]), one(agg["reg_q"])]),
-            (_("Cards valid on %(day)s") % {"day": f"{last_p:%-d.%-m.%Y}"},
+            (_("Cards valid on %(day)s") % {"day": day_text(last_p)},
              [one(agg["on_p"]), one(agg["on_q"])]),
             (_("Cards valid during the period"), [in_p, in_q]),
             (_("Cards renewed"), [one(ren["p"]), one(ren["q"])]),
@@ -497,10 +498,11 @@ def places_table(target: Target, p: Period, exact: bool) -> Table:
     sites = Unit.objects.select_related("organisation").in_bulk({r["site_id"] for r in rows})
     offers = Offer.objects.in_bulk({r["offer_id"] for r in rows if r["offer_id"]})
     labels = []
+    no_offer = _("admission without an offer")  # (not in an f-string: makemessages finds it)
     for r in rows:
         site = sites.get(r["site_id"])
         offer = offers.get(r["offer_id"])
-        labels.append(f"{site} – {offer.title if offer else _('admission without an offer')}")
+        labels.append(f"{site} – {offer.title if offer else no_offer}")
     return column_table("places", _("Uses by venue site and offer"), _("Site and offer"),
                         labels, [
                             (_("Uses"), [r["u"] for r in rows],
@@ -535,7 +537,8 @@ def cross_area_tables(target: Target, p: Period, exact: bool) -> list[Table]:
             hold = capped_holders(_uses().filter(**{mine: area_id}).filter(
                 _in(p, "event_date")), cells, bound=max_uses_per_card(p))
             th, thc = hold["total"]["h"], hold["total"]["hc"]
-        labels = [(names.get(k, _("Unknown")) + (f" ({_('this area')})" if k == area_id else ""))
+        this_area = " (" + _("this area") + ")"
+        labels = [names.get(k, _("Unknown")) + (this_area if k == area_id else "")
                   for k in keys]
         out.append(column_table(key, title, label_col, labels, [
             (_("Uses"), [r["u"] for r in rows],

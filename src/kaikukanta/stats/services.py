@@ -231,11 +231,43 @@ def rollup_rebuild_card(*, card) -> int:
         return rollup_rebuild(days=days, card_years=False)
 
 
+# A rate or total more than this many times (or less than 1/this of) the previous year's
+# needs a confirmation: 0,0105 typed where 0.0105 was meant must not bill 105 € a head.
+COST_SHARE_FACTOR = 2
+
+
+def _far(value: Decimal, previous: Decimal) -> bool:
+    if previous <= 0:
+        return value > 0
+    return not (previous / COST_SHARE_FACTOR <= value <= previous * COST_SHARE_FACTOR)
+
+
+def cost_share_check(*, year: int, population_year: int, rate_per_resident: Decimal | None,
+                     total: Decimal | None) -> None:
+    """Raise `CostShareFarFromPrevious` when the rate per resident or the total it gives is
+    far from the previous saved year's (nothing to compare with: no question)."""
+    from kaikukanta.lib.formatting import number
+    from kaikukanta.stats.errors import CostShareFarFromPrevious
+    from kaikukanta.stats.reports import cost_split
+
+    previous = CostShare.objects.filter(year__lt=year).order_by("-year").first()
+    if previous is None:
+        return
+    before = cost_split(previous)
+    now = cost_split(CostShare(year=year, population_year=population_year,
+                               rate_per_resident=rate_per_resident, total=total))
+    if _far(now.rate, before.rate) or _far(now.total, before.total):
+        raise CostShareFarFromPrevious(
+            rate=number(now.rate.normalize()), total=number(now.total),
+            previous_year=previous.year, previous_rate=number(before.rate.normalize()),
+            previous_total=number(before.total))
+
+
 def cost_share_save(*, scope: Scope, year: int, population_year: int,
                     rate_per_resident: Decimal | None = None,
-                    total: Decimal | None = None) -> CostShare:
+                    total: Decimal | None = None, confirmed: bool = False) -> CostShare:
     """Record a year's rate per resident (or a total to be divided by residents); the
-    national team only."""
+    national team only. A figure far from the previous year's is saved only `confirmed`."""
     from kaikukanta.audit.services import audit_log
     from kaikukanta.stats.errors import CostShareInvalid
 
@@ -246,6 +278,9 @@ def cost_share_save(*, scope: Scope, year: int, population_year: int,
         total is not None and total < 0
     ):
         raise CostShareInvalid()
+    if not confirmed:
+        cost_share_check(year=year, population_year=population_year,
+                         rate_per_resident=rate_per_resident, total=total)
     with transaction.atomic():
         share, _created = CostShare.objects.update_or_create(
             year=year,

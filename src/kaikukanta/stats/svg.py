@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from kaikukanta.lib.formatting import cell as cell_text
 from kaikukanta.stats.tables import Table
 
 BAR_H = 22
@@ -30,7 +31,7 @@ def bar_chart(table: Table, column: int = 0, prefix: str = "chart") -> SafeStrin
     col_title = table.columns[column + 1]
     desc = _("%(figure)s: %(values)s.") % {
         "figure": col_title,
-        "values": "; ".join(f"{label} {cell.shown}" for label, cell in rows),
+        "values": "; ".join(f"{label} {cell_text(cell)}" for label, cell in rows),
     }
     parts = []
     for i, (label, cell) in enumerate(rows):
@@ -43,7 +44,7 @@ def bar_chart(table: Table, column: int = 0, prefix: str = "chart") -> SafeStrin
             '<text x="{}" y="{}" class="chart-value">{}</text></g>',
             LABEL_W - 6, y + BAR_H - 6, short,
             LABEL_W, y, w, BAR_H, "" if cell.visible else " chart-bar-hidden",
-            LABEL_W + w + 6, y + BAR_H - 6, cell.shown,
+            LABEL_W + w + 6, y + BAR_H - 6, cell_text(cell),
         ))
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '

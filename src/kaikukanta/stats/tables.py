@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from kaikukanta.stats.privacy import Cell, protect
 
@@ -18,14 +19,18 @@ class Table:
     chart: bool = False  # draw the first figure column as a bar chart
     note: str = ""
 
-    def as_rows(self) -> list[list]:
-        """Header, rows and total as plain values (suppressed cells as "<5" / "–")."""
+    def as_rows(self, shown: Callable[[Cell], Any] | None = None) -> list[list]:
+        """Header, rows and total as plain values (suppressed cells as "<5" / "–"), or as
+        `shown(cell)` makes them (text in the language's number format)."""
         from django.utils.translation import gettext as _
 
+        def show(c: Cell) -> Any:
+            return c.shown if shown is None else shown(c)
+
         out: list[list] = [list(self.columns)]
-        out += [[label] + [c.shown for c in cells] for label, cells in self.rows]
+        out += [[label] + [show(c) for c in cells] for label, cells in self.rows]
         if self.total is not None:
-            out.append([_("Total")] + [c.shown for c in self.total])
+            out.append([_("Total")] + [show(c) for c in self.total])
         return out
 
 

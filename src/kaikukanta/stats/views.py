@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -10,10 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaikukanta.lib.errors import DomainError
+from kaikukanta.lib.formatting import day, number
 from kaikukanta.lib.forms import add_domain_error
 from kaikukanta.lib.permissions import Perm, can
 from kaikukanta.stats import cache as stats_cache
-from kaikukanta.stats import exports, reports, services
+from kaikukanta.stats import exports, pdf, reports, services
+from kaikukanta.stats.errors import CostShareFarFromPrevious
 from kaikukanta.stats.forms import CostShareForm, YearsForm, period_from
 from kaikukanta.stats.models import CostShare
 from kaikukanta.stats.privacy import HIDDEN, SMALL, THRESHOLD
@@ -99,11 +102,12 @@ def report_pdf(request, year: int, kind: str = "national", pk: int | None = None
         raise Http404
     target = target_for(request.scope, kind, pk)
     d = stats_cache.dashboard_cached(target=target, period=Period.year(year),
-                            exact=request.scope.is_national)
+                                     exact=request.scope.is_national)
     heading = _("Kaikukortti in %(year)s: %(name)s") % {"year": year, "name": target.label}
     sub = _("Figures from Kaikukanta, compared with %(previous)s. Made %(today)s.") % {
-        "previous": year - 1, "today": timezone.localdate().strftime("%-d.%-m.%Y")}
-    data = exports.to_pdf(d.tables, heading, sub)
+        "previous": year - 1, "today": day(timezone.localdate())}
+    running = f"{target.kind_label}: {target.label} · {d.period}"
+    data = pdf.to_pdf(d.tables, heading, sub, running, exports.rule_text())
     return _download(data, f"kaikukortti-{year}-{kind}-{pk or 'all'}", "pdf")
 
 
@@ -151,8 +155,13 @@ def costs(request):
             raise Http404
         form = CostShareForm(request.POST)
         if form.is_valid():
+            data = dict(form.cleaned_data)
             try:
-                share = services.cost_share_save(scope=request.scope, **form.cleaned_data)
+                share = services.cost_share_save(scope=request.scope,
+                                                 confirmed=data.pop("confirm"), **data)
+            except CostShareFarFromPrevious as exc:
+                add_domain_error(form, exc)
+                form.fields["confirm"].widget = forms.CheckboxInput()  # ask for it
             except DomainError as exc:
                 add_domain_error(form, exc)
             else:
@@ -163,8 +172,9 @@ def costs(request):
         share = CostShare.objects.filter(year=year).first()
         form = CostShareForm(initial={
             "year": year, "population_year": share.population_year if share else year - 1,
-            "rate_per_resident": share.rate_per_resident if share else None,
-            "total": share.total if share else None,
+            "rate_per_resident": number(share.rate_per_resident.normalize())
+            if share and share.rate_per_resident is not None else None,
+            "total": number(share.total) if share and share.total is not None else None,
         })
     share = CostShare.objects.filter(year=year).first()
     split = reports.cost_split(share) if share else None
