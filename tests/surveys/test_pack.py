@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.lib.errors import NotAllowed
+from kaikukanta.lib.formatting import cell
 from kaikukanta.lib.targets import TargetKind
 from kaikukanta.public.models import Feedback
 from kaikukanta.stats.scopes import Period, Target
@@ -66,7 +67,7 @@ def test_pack_for_the_national_admin_reads_back(cast, year_of_a):
     assert dict(data.network)["Venue sites"] == 2
     assert "Venue sites 2" in text
     assert HOSTILE in text  # escaped: shown as written, no markup
-    assert "mean 3,67 (answers 3" in text  # (5 + 4 + 2) / 3
+    assert "mean 3.67 (answers 3" in text  # (5 + 4 + 2) / 3
     assert "Video 1, Workshop 2, Paper 0" in text
     assert "More posters" in text
     assert f"public feedback form in {year_of_a}: 2, of which handled 1" in text
@@ -89,8 +90,7 @@ def test_holder_counts_are_protected_for_coordinators(cast, year_of_a):
     # the same cells as the area's dashboard shows its coordinators (perturbed, "<5")
     dashboard = summary_table(Target(TargetKind.AREA, cast.a.area), Period.year(year_of_a),
                               Period.year(year_of_a - 1), exact=False)
-    assert data.figures == [(label, str(c[0].shown), str(c[1].shown))
-                            for label, c in dashboard.rows]
+    assert data.figures == [(label, cell(c[0]), cell(c[1])) for label, c in dashboard.rows]
     figures = {label: this for label, this, _before in data.figures}
     assert figures["Cards registered in the period"] in ("<5", "5")  # 3, shifted by 0…+2
     text, _pages = _read(pack.pack_pdf(data))

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kaikukanta.lib.formatting import cell, day, number
 from kaikukanta.lib.permissions import Perm, require
 from kaikukanta.lib.scope import Scope
 from kaikukanta.lib.targets import TargetKind
@@ -69,7 +70,7 @@ def pack_data(*, scope: Scope, area: Area, year: int, with_messages: bool = Fals
     exact = scope.is_national
     table = summary_table(Target(TargetKind.AREA, area), Period.year(year),
                           Period.year(year - 1), exact)
-    figures = [(label, str(cells[0].shown), str(cells[1].shown)) for label, cells in table.rows]
+    figures = [(label, cell(cells[0]), cell(cells[1])) for label, cells in table.rows]
     orgs = Organisation.objects.filter(home_area=area, is_active=True)
     units = Unit.objects.filter(organisation__home_area=area, is_active=True,
                                 organisation__is_active=True)
@@ -100,7 +101,7 @@ def _question_lines(res: SurveyResults) -> list[str]:
     lines = []
     for q in res.questions:
         if q.kind == QuestionKind.SCALE:
-            mean = "–" if q.mean is None else f"{q.mean:.2f}".replace(".", ",")
+            mean = "–" if q.mean is None else number(q.mean, 2)
             counts = ", ".join(f"{v}: {c}" for v, c in q.counts)
             lines.append(_("%(question)s – mean %(mean)s (answers %(n)s; %(counts)s)") % {
                 "question": q.question.text, "mean": mean, "n": q.answered, "counts": counts})
@@ -139,14 +140,14 @@ def pack_pdf(data: PackData) -> bytes:
         return Paragraph(pdf_text(text), style)
 
     story = [p(heading, styles["Title"]),
-             p(_("From Kaikukanta, made %(today)s.") % {
-                 "today": timezone.localdate().strftime("%-d.%-m.%Y")}, body)]
+             p(_("From Kaikukanta, made %(today)s.") % {"today": day(timezone.localdate())},
+               body)]
 
     # the year in figures and the network, side by side
     rows = [[p(_("Figure")), str(data.year), str(data.year - 1)]]
     rows += [[p(label), a, b] for label, a, b in data.figures]
     figures = PdfTable(rows, colWidths=[6.4 * cm, 2 * cm, 2 * cm])
-    net_rows = [[p(_("Organisations (today)")), ""]] + [[p(k), str(v)] for k, v in data.network]
+    net_rows = [[p(_("Organisations (today)")), ""]] + [[p(k), number(v)] for k, v in data.network]
     network = PdfTable(net_rows, colWidths=[4.2 * cm, 1.4 * cm])
     style = TableStyle([("FONTSIZE", (0, 0), (-1, -1), 8), ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
                         ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
