@@ -1,8 +1,12 @@
 """The ticket desk in a real Chromium, keyboard only and with a scanner's typed input:
 open the desk, scan, the verdict in view, Enter records, the focus back in the number
-field. At a desktop's 1280 x 800 and on a phone at every text size."""
+field. At a desktop's 1280 x 800 and on a phone at every text size. Without a connection
+(the test cuts the network in the browser): uses wait in the browser and each is sent
+exactly once when the connection returns."""
 
 from __future__ import annotations
+
+import time
 
 import pytest
 
@@ -31,6 +35,15 @@ def in_view(page, selector: str) -> bool:
         const r = document.querySelector(sel).getBoundingClientRect();
         return r.top >= 0 && r.bottom <= window.innerHeight && r.left >= 0
             && r.right <= window.innerWidth; }""", selector)
+
+
+def wait_until(page, expression: str, timeout: float = 15.0) -> None:
+    """Poll a condition from outside the page (Playwright's wait_for_function evaluates
+    strings inside the page, which the strict CSP forbids)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
+        page.wait_for_timeout(50)
 
 
 def scan(page, text: str) -> None:
@@ -92,6 +105,83 @@ def test_desk_on_a_phone_starts_at_the_number_and_the_answer_fits(cast, card, of
     verdict = page.locator("#verdict")
     assert verdict.evaluate("e => e.scrollWidth <= e.clientWidth")  # "VALID" is not clipped
     assert in_view(page, "#verdict")
+    context.close()
+
+
+def test_offline_desk_queues_uses_and_sends_each_once_when_back(cast, card, offer,  # noqa: F811
+                                                                 live_server, browser):
+    from kaikukanta.cards.token_signing import sign_card_token
+    from tests.usage.conftest import mk
+
+    second = mk(cast.a.unit)
+    expired = mk(cast.a.unit, issued_on=card.issued_on.replace(year=card.issued_on.year - 2))
+    mobile = mk(cast.a.unit, children=1)
+    token = sign_card_token(number=mobile.number, kind=mobile.kind, children=mobile.children,
+                            valid_until=mobile.valid_until)
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-GB")
+    page = context.new_page()
+    sign_in_as_venue(page, live_server)
+    page.goto(f"{live_server.url}/venue/desk/?site={cast.a.site.pk}")
+    # installable: a manifest and the desk's service worker, which keeps the desk page
+    assert page.locator("link[rel=manifest]").count() == 1
+    scope = page.evaluate("navigator.serviceWorker.ready.then(r => r.scope)")
+    assert scope.endswith("/venue/desk/")
+    wait_until(page, "localStorage.getItem('kaikukanta-card-keys') !== null")
+    context.set_offline(True)
+    # a typed number is checked for its check character only
+    page.keyboard.type(display(card.number))
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".desk-unverified")
+    assert "not verified" in page.inner_text(".desk-unverified")
+    assert focused(page, "form") == "desk-offline-record"  # Record use, in the answer
+    assert in_view(page, ".desk-unverified .desk-verdict")
+    page.keyboard.press("Enter")  # records into the queue
+    assert focused(page, "name") == "number"
+    assert page.locator("#desk-queue li[data-state=waiting]").count() == 1
+    for number in (second.number, expired.number):
+        page.keyboard.type(number)
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".desk-unverified")
+        page.keyboard.press("Enter")
+    # a scanned mobile card is verified with the public key, then waits like the others
+    page.keyboard.type(token, delay=0)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-offline-answer][data-status=valid-offline]:not([hidden])")
+    assert focused(page, "form") == "desk-offline-record"
+    options = page.eval_on_selector_all("#desk-offline-record select[name=children] option",
+                                        "os => os.map(o => o.value)")
+    assert options == ["0", "1"]  # the signed card's own number of children
+    page.keyboard.press("Enter")
+    assert focused(page, "name") == "number"
+    # a mistyped number is caught without a connection too
+    page.keyboard.type(card.number[:-1] + ("A" if card.number[-1] != "A" else "B"))
+    page.keyboard.press("Enter")
+    assert "not a card number" in page.inner_text("#number_errors")
+    assert page.locator("#desk-queue li[data-state=waiting]").count() == 4
+    assert not page.locator("#desk-offline-note").is_hidden()
+    assert Use.objects.count() == 0
+    # back online: each is sent once, confirmed or shown with its error
+    context.set_offline(False)
+    page.wait_for_selector("#desk-queue li[data-state=error]")
+    wait_until(page, "document.querySelectorAll('#desk-queue li[data-state=sent]').length === 3")
+    assert page.locator("#desk-offline-note").is_hidden()
+    assert sorted(Use.objects.values_list("card__number", flat=True)) == sorted(
+        [card.number, second.number, mobile.number])
+    assert set(Use.objects.values_list("offer", flat=True)) == {offer.pk}
+    assert "The card expired on" in page.inner_text("#desk-queue li[data-state=error]")
+    # a reload sends nothing again; the error stays for the clerk to resolve
+    page.reload()
+    page.wait_for_selector("#desk-queue li[data-state=error]")
+    page.wait_for_timeout(300)
+    assert Use.objects.count() == 3
+    assert page.locator("#desk-queue li[data-state=waiting]").count() == 0
+    page.click("#desk-queue li[data-state=error] button")
+    assert page.locator("#desk-queue").is_hidden()
+    # without a connection the desk page still opens (the service worker kept it)
+    context.set_offline(True)
+    page.goto(f"{live_server.url}/venue/desk/?site={cast.a.site.pk}")
+    assert page.locator("#desk-lookup").count() == 1
+    assert focused(page, "name") == "number"
     context.close()
 
 

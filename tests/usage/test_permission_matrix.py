@@ -37,6 +37,9 @@ def objs(cast):
 MATRIX = [
     ("usage:desk", None, "get", True, [403, 403, 403, 403, 200, 404, 200, 404, 403]),
     ("usage:desk_record", None, "post", True, [403, 403, 403, 403, 200, 404, 200, 404, 403]),
+    ("usage:desk_queued", None, "post", True, [403, 403, 403, 403, 200, 404, 200, 404, 403]),
+    ("usage:desk_sw", None, "get", False, [200] * 9),
+    ("usage:desk_manifest", None, "get", False, [200] * 9),
     ("usage:backfill", None, "get", True, [403, 403, 403, 403, 200, 404, 200, 404, 403]),
     ("usage:backfill_upload", None, "get", True,
      [403, 403, 403, 403, 200, 404, 200, 404, 403]),
@@ -69,6 +72,9 @@ def test_route_by_role(cast, objs, client, name, key, method, with_site, expecte
             data = {"status": "active"}
         if name == "usage:desk_record":
             data.update(number=objs["use"].card.number, token=f"t-{role}")
+        if name == "usage:desk_queued":  # a new use per role that may record
+            data.update(number=mk(cast.a.unit).number, token=f"q-{role}", category="culture",
+                        event_date=timezone.localdate().isoformat(), children=0)
         if name == "usage:use_cancel":
             data = {"confirm": "1"}
         response = getattr(client, method)(url, data)

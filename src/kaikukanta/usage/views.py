@@ -4,20 +4,24 @@ coordinators' list of look-ups that were slowed down. Views parse input, check
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,6 +37,7 @@ from kaikukanta.usage.errors import LookupThrottled
 from kaikukanta.usage.forms import LookupForm, OfferForm, RecordForm, UploadForm, UseFilterForm
 from kaikukanta.usage.imports import uses_upload
 from kaikukanta.usage.models import LookupLog, Offer, OfferStatus, Use, UseSource, UseStatus
+from kaikukanta.usage.selectors import COMMUNITY_CLIENTS_MAX
 
 # The desk remembers in the person's session the site they chose, and per site what was
 # last recorded there (an offer, or general admission's category).
@@ -168,9 +173,14 @@ def _render_desk(request, site, sites, lookup, answer, form, offers, error=None,
     today = timezone.localdate()
     recent = (Use.objects.filter(site=site, event_date=today)
               .select_related("card", "offer").order_by("-recorded_at")[:5])
+    # the form the page uses when the connection is down: the number is checked for its
+    # check character only, the children's tickets when the use is sent
+    offline = RecordForm(site=site, children_max=COMMUNITY_CLIENTS_MAX, offers=offers,
+                         auto_id="offline_%s")
+    _preselect(offline, _desk_last(request, site))
     return render(request, "usage/desk.html", {
         "site": site, "many_sites": len(sites) > 1, "lookup": lookup, "answer": answer,
-        "form": form, "error": error, "recent": recent,
+        "form": form, "error": error, "recent": recent, "offline": offline,
         "seller": selectors.seller_for(request.scope, site.organisation),
     }, status=status)
 
@@ -210,6 +220,70 @@ def desk_record(request):
         form.add_error(None, _("Look the card up again."))
     lookup = LookupForm(initial={"number": request.POST.get("number", "")})
     return _render_desk(request, site, sites, lookup, answer, form, offers, error, status)
+
+
+# --- the desk without a connection -----------------------------------------------------
+
+@login_required
+@require_POST
+def desk_queued(request):
+    """One use the desk queued in the browser while offline, sent now; answers JSON for the
+    page's queue. The same rules as recording at the desk (`services.use_record`, which
+    also counts the number against the look-up limit); the queue's idempotency key
+    (`token`) makes a use sent twice count once. A refusal is the clerk's to resolve
+    (`ok: false` with the message); too many look-ups (429) ask the page to retry later."""
+    sites = _sites_or_403(request)
+    site = _site_or_none(request, sites)
+    if site is None:
+        raise Http404
+    form = RecordForm(request.POST, site=site, children_max=COMMUNITY_CLIENTS_MAX)
+    if not form.is_valid():
+        text = " ".join(f"{form.fields[name].label}: {error}" if name in form.fields
+                        else str(error)
+                        for name, errors in form.errors.items() for error in errors)
+        return JsonResponse({"ok": False, "code": "invalid", "message": text}, status=400)
+    try:
+        use = _record_from_form(request, site, form.cleaned_data, UseSource.DESK)
+    except DomainError as exc:
+        retry = exc.http_status == 429
+        return JsonResponse({"ok": False, "code": exc.code, "message": str(exc),
+                             "retry": retry}, status=429 if retry else 409)
+    return JsonResponse({"ok": True, "use": use.pk, "message": _(
+        "Recorded: card %(number)s, %(date)s, %(children)s children's tickets.")
+        % {"number": use.card.display_number,
+           "date": date_format(use.event_date, "SHORT_DATE_FORMAT"),
+           "children": use.children}})
+
+
+# The files the desk needs without a connection (kept by its service worker).
+DESK_ASSETS = ["kaikukanta/site.css", "kaikukanta/site.js", "kaikukanta/favicon.svg",
+               "usage/desk.css", "usage/desk.js", "oma/desk_verify.js"]
+
+
+def desk_service_worker(request):
+    """The desk's service worker, served from the desk's own path so that it may look
+    after the desk's pages (a worker's reach is the folder it is served from). It names
+    the static files with their hashed names, so a new release installs a new worker."""
+    assets = [static(name) for name in DESK_ASSETS]
+    scope = reverse("usage:desk")
+    response = render(request, "usage/desk-sw.js", {
+        "assets": assets, "scope": scope, "static_prefix": settings.STATIC_URL,
+        "version": hashlib.sha256("|".join(assets).encode()).hexdigest()[:12],
+    }, content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def desk_manifest(request):
+    """The desk as an installable app (starts at the desk, stays within it)."""
+    scope = reverse("usage:desk")
+    return JsonResponse({
+        "name": _("Kaikukanta ticket desk"), "short_name": _("Ticket desk"),
+        "lang": get_language(), "start_url": scope, "scope": scope, "display": "standalone",
+        "background_color": "#ffffff", "theme_color": "#0b5394",
+        "icons": [{"src": static("kaikukanta/favicon.svg"), "sizes": "any",
+                   "type": "image/svg+xml"}],
+    }, content_type="application/manifest+json")
 
 
 # --- uses ------------------------------------------------------------------------------

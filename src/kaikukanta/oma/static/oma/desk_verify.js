@@ -1,6 +1,8 @@
 // The desk checks a scanned mobile-card token itself when there is no connection, with
 // the registry's public key (saved while online). Online, the form goes to the server as
-// usual (which also knows whether the card was inactivated after signing).
+// usual (which also knows whether the card was inactivated after signing). A valid card
+// is announced to the desk's own script (usage/desk.js) with a "kaikukanta:card-verified"
+// event on the form, so that the use can wait in the browser's queue.
 (function () {
   "use strict";
   var form = document.querySelector("form.desk-lookup");
@@ -60,6 +62,8 @@
         var today = new Date(), iso = today.getFullYear() + "-" + ("0" + (today.getMonth() + 1)).slice(-2) + "-" + ("0" + today.getDate()).slice(-2);
         if (payload.valid_until < iso) { show(false, [number, t("card-expired", {date: until})]); return; }
         show(true, [number, t("details", {time: signed, date: until, children: payload.children})]);
+        form.dispatchEvent(new CustomEvent("kaikukanta:card-verified",
+          {detail: {number: payload.sub, children: payload.children}}));
       })
       .catch(function () { show(false, [t("no-crypto")]); });
   }

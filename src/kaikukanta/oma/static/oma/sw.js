@@ -6,7 +6,8 @@ var CARD = "/oma/show/";
 self.addEventListener("install", function (event) { self.skipWaiting(); });
 self.addEventListener("activate", function (event) {
   event.waitUntil(caches.keys().then(function (keys) {
-    return Promise.all(keys.filter(function (k) { return k !== CACHE; }).map(function (k) { return caches.delete(k); }));
+    // only its own older caches: the staff desk's worker keeps its own on the same site
+    return Promise.all(keys.filter(function (k) { return k.indexOf("omakaiku-") === 0 && k !== CACHE; }).map(function (k) { return caches.delete(k); }));
   }).then(function () { return self.clients.claim(); }));
 });
 self.addEventListener("fetch", function (event) {
