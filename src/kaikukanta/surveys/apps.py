@@ -10,8 +10,6 @@ class SurveysConfig(AppConfig):
         from kaikukanta.lib.navigation import (
             NavItem,
             is_coordinator,
-            is_distributor,
-            records_uses,
             register_nav,
             register_notice,
         )
@@ -21,11 +19,8 @@ class SurveysConfig(AppConfig):
             description=_("Ask your area's distributors and venues, see the results and "
                           "print the feedback meeting pack."),
             visible=is_coordinator, order=57))
-        register_nav(NavItem(
-            key="surveys_staff", label=_("Surveys"), url_name="surveys:list",
-            description=_("Answer the surveys of your area's coordinators."),
-            visible=lambda s: not is_coordinator(s) and (is_distributor(s) or records_uses(s)),
-            order=90))
+        # Staff have no menu entry (every page's menu stays small, the desk's above all):
+        # the surveys waiting for them are notices on their home page.
         register_notice("surveys", _open_survey_notices)
 
 
