@@ -17,17 +17,25 @@ from kaikukanta.surveys.models import Response, Survey
 @pytest.mark.django_db
 def test_load_demo_is_idempotent_and_covers_every_role(client, settings):
     settings.DEMO = True
+    from kaikukanta.wellbeing.models import MoodAnswer, MoodReceipt, WellbeingAnswer
+
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     counts = (Area.objects.count(), Organisation.objects.count(), User.objects.count(),
+              WellbeingAnswer.objects.count(), MoodAnswer.objects.count(),
               Survey.objects.count(), Response.objects.count())
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     assert (Area.objects.count(), Organisation.objects.count(), User.objects.count(),
+            WellbeingAnswer.objects.count(), MoodAnswer.objects.count(),
             Survey.objects.count(), Response.objects.count()) == counts
     # one closed local survey with results to show and one open (surveys/demo.py)
     closed, open_ = (Survey.objects.get(status=s) for s in ("closed", "open"))
     assert selectors.results(closed, timezone.localdate()).shown
     assert closed.responses.count() == 3 and open_.responses.count() == 0
+    # wellbeing answers for a few hundred cards, with pairs in an ended year, and moods
+    assert WellbeingAnswer.objects.values("card").distinct().count() >= 200
+    assert WellbeingAnswer.objects.filter(time_point=1).exists()
+    assert MoodAnswer.objects.count() == MoodReceipt.objects.count() > 50
     assert counts[0] >= 3
     roles = set(User.objects.values_list("memberships__role", flat=True))
     assert roles >= set(Role.values)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "kaikukanta.usage",
     "kaikukanta.coordination",
     "kaikukanta.stats",
+    "kaikukanta.wellbeing",
     "kaikukanta.api",
     "kaikukanta.oma",
     "kaikukanta.public",
@@ -82,6 +83,7 @@ MIDDLEWARE = [
     "kaikukanta.ops.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "kaikukanta.lib.compression.CompressionMiddleware",  # gzip; see lib/compression.py
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -236,6 +238,10 @@ KAIKUKANTA_API_MAX_BODY = env_int("KAIKUKANTA_API_MAX_BODY", 64 * 1024)
 # Cache: Redis (Django's built-in backend) when REDIS_URL is set, else this process's memory.
 # The test suite always uses local memory.
 CACHES = cache_settings(None if TESTING else env_str("REDIS_URL"))
+
+# Partner API requests allowed per key in each window (api/services.rate_limit).
+KAIKUKANTA_API_RATE_LIMIT = env_int("API_RATE_LIMIT", 300)
+KAIKUKANTA_API_RATE_WINDOW = env_int("API_RATE_WINDOW_SECONDS", 60)
 
 # Dashboard results are cached this many seconds (stats/cache.py); 0 turns it off. Off
 # without Redis: each process's own memory would miss the other processes' changes.

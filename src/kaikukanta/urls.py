@@ -14,6 +14,7 @@ urlpatterns = [
     path("venue/", include("kaikukanta.usage.urls")),
     path("coordination/", include("kaikukanta.coordination.urls")),
     path("stats/", include("kaikukanta.stats.urls")),
+    path("wellbeing/", include("kaikukanta.wellbeing.urls")),
     path("api/v1/", include("kaikukanta.api.urls")),
     path("oma/", include("kaikukanta.oma.urls")),
     path(".well-known/kaikukanta-card-keys.json", oma_wellknown.card_keys,

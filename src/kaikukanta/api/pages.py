@@ -20,6 +20,7 @@ from kaikukanta.api.core import document
 from kaikukanta.api.errors import KeyLabelTaken
 from kaikukanta.api.forms import ApiKeyForm
 from kaikukanta.api.models import ApiKey
+from kaikukanta.lib.compression import never_compress
 from kaikukanta.lib.permissions import Perm, can
 from kaikukanta.lib.scope import get_visible_or_404
 from kaikukanta.network.models import Organisation
@@ -73,7 +74,7 @@ def key_organisation(request, pk: int):
         "units": org.units.order_by("name"),
     })
     response["Cache-Control"] = "no-store"
-    return response
+    return never_compress(response) if new_key else response
 
 
 @login_required

@@ -82,6 +82,7 @@ ACTIONS = {
     "use.cancelled": _a("Use cancelled"),
     "user.activated": _a("Person activated"),
     "user.deactivated": _a("Person deactivated"),
+    "wellbeing.answer_recorded": _a("Wellbeing questionnaire answer saved (not shown)"),
 }
 
 FIELDS = {

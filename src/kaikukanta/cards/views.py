@@ -102,7 +102,13 @@ def card_detail(request, number: str):
     events = card.events.select_related("unit__organisation", "by")
     successor = Card.objects.filter(replaces=card).first()
     can_issue = card.unit is not None and can(request.scope, Perm.ISSUE_CARDS, card.unit)
+    from kaikukanta.wellbeing.services import open_time_points
+
+    # only whether the questionnaire can be offered now; never whether or what was answered
+    wellbeing_open = (can_issue and card.kind == CardKind.PERSONAL
+                      and card.status == CardStatus.ACTIVE and bool(open_time_points(card)))
     return render(request, "cards/card_detail.html", {
+        "wellbeing_open": wellbeing_open,
         "card": card, "events": events, "successor": successor,
         "uses": uses_of_card(card)[:USES_SHOWN], "uses_shown": USES_SHOWN,
         "rule": RULE_TEXT,

@@ -49,3 +49,27 @@ def perturb(count: int, key_sum: int | None) -> int:
 
 def perturb_all(counts: list[int], key_sums: list[int | None]) -> list[int]:
     return [perturb(n, k) for n, k in zip(counts, key_sums, strict=True)]
+
+
+# --- sums of answers (the wellbeing and mood meters) -------------------------------------
+# A mean of answers can be differenced like a count: the sums of two overlapping cells
+# that differ by one answer give that answer. So a cell's published *sum* is the true sum
+# plus `spread` × one of MAGNITUDE, where `spread` is as much as one answer can move the
+# sum (100 for a WHO-5 score, 4 for the five faces; for a sum of squares, its square).
+# The place in MAGNITUDE is read from the same cell key through a fixed odd multiplier
+# (one per `salt`: the sum and the sum of squares get different ones), so it does not
+# follow the count's perturbation. The multipliers are public; the record keys are not.
+MAGNITUDE = (-1.0, -0.5, 0.0, 0.5, 1.0)
+_MIX = {1: 40503, 2: 21767}  # odd: each a one-to-one shuffle of the cell keys
+
+
+def magnitude_noise(key_sum: int | None, salt: int = 1) -> float:
+    """The factor (−1 … +1) of a cell's sum perturbation."""
+    cell_key = (int(key_sum or 0) * _MIX[salt] + salt) % KEY_RANGE
+    return MAGNITUDE[cell_key * len(MAGNITUDE) // KEY_RANGE]
+
+
+def perturb_sum(total: float, key_sum: int | None, spread: float, salt: int = 1) -> float:
+    """The published sum of a cell whose answers add up to `total` and whose record keys
+    add up to `key_sum`."""
+    return float(total) + spread * magnitude_noise(key_sum, salt)

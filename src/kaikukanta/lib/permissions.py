@@ -40,6 +40,7 @@ class Perm(StrEnum):
     VIEW_STATS = "view_stats"  # obj: stats.scopes.Target (a dashboard's scope)
     RUN_SURVEY = "run_survey"  # obj: surveys.Survey; the area's coordinators (either side)
     ANSWER_SURVEY = "answer_survey"  # obj: (Survey, Organisation) the person answers for
+    VIEW_WELLBEING = "view_wellbeing"  # obj: wellbeing.targets.Target
 
 
 def _approve_seller_link(s: Scope, link) -> bool:
@@ -107,6 +108,23 @@ def _answer_survey(s: Scope, pair) -> bool:
             and org.home_area_id == survey.area_id and survey.addresses(org.kind))
 
 
+def _view_wellbeing(s: Scope, target) -> bool:
+    """The wellbeing and mood figures: coordinators (both sides) of an area, of the areas
+    of a municipality or of a wellbeing services county; venues (the mood meter only) their
+    own venue or site, and the culture side's coordinators of the venue's area."""
+    kind, obj = target.kind, target.obj
+    if kind == TargetKind.AREA:
+        return obj.id in s.coordinator_area_ids
+    if kind in (TargetKind.MUNICIPALITY, TargetKind.COUNTY):
+        return bool(set(target.area_ids) & s.coordinator_area_ids)
+    if kind == TargetKind.VENUE:
+        return obj.id in s.venue_org_ids or obj.home_area_id in s.culture_area_ids
+    if kind == TargetKind.SITE:
+        return (obj.id in s.venue_site_ids or obj.organisation_id in s.venue_org_ids
+                or obj.organisation.home_area_id in s.culture_area_ids)
+    return False  # TargetKind.NATIONAL: national admins only (see `can`)
+
+
 _RULES: dict[Perm, Callable[[Scope, Any], bool]] = {
     Perm.ADMIN_SITE: lambda s, obj: False,
     Perm.MANAGE_AREAS: lambda s, obj: False,
@@ -128,6 +146,7 @@ _RULES: dict[Perm, Callable[[Scope, Any], bool]] = {
     Perm.VIEW_STATS: _view_stats,
     Perm.RUN_SURVEY: lambda s, survey: survey.area_id in s.coordinator_area_ids,
     Perm.ANSWER_SURVEY: _answer_survey,
+    Perm.VIEW_WELLBEING: _view_wellbeing,
 }
 
 # National admins may do everything except the desk work that belongs to one unit.

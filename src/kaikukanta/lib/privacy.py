@@ -36,6 +36,11 @@ PERSONAL_DATA: dict[str, str] = {
     "surveys.responder": "which staff account has answered which survey (only so that "
                          "nobody answers twice); kept apart from the answers, never shown, "
                          "deleted when the survey closes",
+    "wellbeing.wellbeinganswer": "a card's answer to the wellbeing meter (WHO-5 items and "
+                                 "three participation choices, no free text) at one time "
+                                 "point, with the card's area and municipality and the "
+                                 "month; never shown per card (pages, exports, API), only "
+                                 "as protected figures (wellbeing/figures.py)",
 }
 
 # model label -> why it holds none
@@ -63,6 +68,9 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "stats.useunitday": "counts of uses per day and distributor unit; no card or holder",
     "stats.cardyearuse": "a card's id and its number of uses in a year; no holder fields",
     "stats.cardsusedyear": "counts of cards used per year and area",
+    "stats.cardmonthuse": "a card's id and its number of uses in a month; no holder fields",
+    "stats.usedmontharea": "counts of cards used per month and area (and their key sums)",
+    "stats.usedmonthunit": "counts of cards used per month and unit (and their key sums)",
     "ops.dailyrun": "which daily job started on which day",
     "cards.batchprint": "a card batch's print PDF (card numbers) and the staff user who "
                         "asked for it",
@@ -76,4 +84,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
                       "user who made it only",
     "surveys.question": "a survey's question and its options",
     "surveys.response": "that a survey was answered on a day; no person",
+    "wellbeing.moodreceipt": "that a use has a mood-meter answer (not which answer)",
+    "wellbeing.moodanswer": "a mood-meter answer with the venue, site, offer, category and "
+                            "month only: no card, use, date or order (random id)",
 }

@@ -8,6 +8,7 @@ class TargetKind(StrEnum):
     NATIONAL = "national"  # the whole network
     AREA = "area"
     MUNICIPALITY = "municipality"  # the residents of one municipality
+    COUNTY = "county"  # a wellbeing services county (wellbeing indicators only)
     DISTRIBUTOR = "distributor"  # a distributor organisation
     UNIT = "unit"  # a distributor unit
     VENUE = "venue"  # a venue organisation

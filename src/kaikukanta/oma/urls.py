@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kaikukanta.oma import passkeys, staff_views, views
+from kaikukanta.oma import meters, passkeys, staff_views, views
 
 app_name = "oma"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("link/<str:token>/", views.email_link_use, name="email_link_use"),
     path("card/", views.home, name="home"),
     path("uses/", views.uses, name="uses"),
+    path("uses/<int:use_id>/how-was-it/", meters.mood, name="mood"),
+    path("wellbeing/", meters.wellbeing, name="wellbeing"),
     path("offers/", views.offers, name="offers"),
     path("data/", views.my_data, name="my_data"),
     path("data/omakaiku.json", views.data_json, name="data_json"),

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from kaikukanta.cards.models import CardStatus
+from kaikukanta.lib.compression import never_compress
 from kaikukanta.lib.errors import DomainError
 from kaikukanta.oma import attempts, data_export, links, selectors, services, session
 from kaikukanta.oma.forms import (
@@ -175,13 +176,22 @@ def _card_context(request):
 @never_cache
 @holder_required
 def home(request):
-    return render(request, "oma/holder/home.html", _card_context(request))
+    from kaikukanta.wellbeing.services import holder_may_answer
+
+    context = _card_context(request)
+    context["wellbeing_open"] = holder_may_answer(context["card"])
+    return render(request, "oma/holder/home.html", context)
 
 
 @never_cache
 @holder_required
 def uses(request):
+    from kaikukanta.wellbeing.services import answered_uses, mood_open
+
     rows = list(selectors.holder_uses(request.holder)[:200])
+    answered = answered_uses(u.pk for u in rows)
+    for u in rows:  # the mood meter: offered once per visit, for recent visits
+        u.mood_open = u.pk not in answered and mood_open(u)
     return render(request, "oma/holder/uses.html", {"uses": rows})
 
 
@@ -302,7 +312,8 @@ def _token_context(card) -> dict:
 @holder_required
 def show_card(request):
     card = selectors.current_card(request.holder)
-    return render(request, "oma/holder/show.html", {"card": card, **_token_context(card)})
+    return never_compress(render(request, "oma/holder/show.html",
+                                 {"card": card, **_token_context(card)}))
 
 
 @never_cache
@@ -312,8 +323,9 @@ def show_card_token(request):
     ctx = _token_context(card)
     if ctx["token"] is None:
         return JsonResponse({"valid": False}, status=409)
-    return JsonResponse({"valid": True, "token": ctx["token"], "qr": str(ctx["qr"]),
-                         "signed_at": ctx["signed_at"].isoformat()})
+    return never_compress(JsonResponse({"valid": True, "token": ctx["token"],
+                                        "qr": str(ctx["qr"]),
+                                        "signed_at": ctx["signed_at"].isoformat()}))
 
 
 def manifest(request):

@@ -95,6 +95,20 @@ def dashboard_export(request, fmt: str, kind: str = "national", pk: int | None =
     return _download(data, name, fmt)
 
 
+def _wellbeing_section(request, kind: str, pk, year: int) -> list:
+    """The wellbeing and mood meters' tables for the municipal wellbeing report (the same
+    protected tables as the wellbeing dashboard; a year not yet shown says when)."""
+    from kaikukanta.wellbeing import figures as wellbeing
+    from kaikukanta.wellbeing.targets import target_for as wellbeing_target
+
+    try:
+        target = wellbeing_target(request.scope, kind, pk)
+    except Http404:
+        return []
+    shown = year in wellbeing.years_open(timezone.localdate())
+    return wellbeing.report_tables(target, year, ended=shown)
+
+
 @login_required
 def report_pdf(request, year: int, kind: str = "national", pk: int | None = None):
     """The yearly report of an area (or the whole network) as a PDF."""
@@ -107,7 +121,8 @@ def report_pdf(request, year: int, kind: str = "national", pk: int | None = None
     sub = _("Figures from Kaikukanta, compared with %(previous)s. Made %(today)s.") % {
         "previous": year - 1, "today": day(timezone.localdate())}
     running = f"{target.kind_label}: {target.label} · {d.period}"
-    data = pdf.to_pdf(d.tables, heading, sub, running, exports.rule_text())
+    tables = list(d.tables) + _wellbeing_section(request, kind, pk, year)
+    data = pdf.to_pdf(tables, heading, sub, running, exports.rule_text())
     return _download(data, f"kaikukortti-{year}-{kind}-{pk or 'all'}", "pdf")
 
 
