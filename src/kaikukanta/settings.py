@@ -289,6 +289,14 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Kaikukanta <noreply@kaikukanta.invalid>")
+# The site's address for links in emails the worker sends (it has no request to take it
+# from). Production: set it; otherwise https:// and the first ALLOWED_HOSTS entry.
+SITE_URL = (env_str("SITE_URL", "") or (f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
+                                        if PRODUCTION else "http://127.0.0.1:8000")).rstrip("/")
+# OmaKaiku expiry reminders: this many days before a card's last valid day, sent by the
+# worker's daily job at this hour (holders who gave an email; oma/reminders.py).
+OMA_REMINDER_DAYS = env_int("OMA_REMINDER_DAYS", 30)
+OMA_REMINDER_HOUR = env_int("OMA_REMINDER_HOUR", 10)
 
 LOGGING = {
     "version": 1,
