@@ -80,6 +80,10 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "stats.retiredholders": "counts of retired cards by unit, municipality, dates and holder "
                             "facts; no card, number or use",
     "stats.costshare": "a year's cost-sharing rate; the acting staff user only",
+    "stats.publication": "which period of a statistics dataset was published, with "
+                         "national counts",
+    "stats.publishedholders": "frozen counts of cards by unit, municipality and holder facts "
+                              "as age bands; no card, number, birth year or use",
     "public.offerlisting": "whether a venue shows an offer publicly",
     "surveys.survey": "an area's survey: title, introduction, audience, dates; the staff "
                       "user who made it only",
