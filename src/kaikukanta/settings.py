@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "kaikukanta.api",
     "kaikukanta.oma",
     "kaikukanta.public",
+    "kaikukanta.surveys",
     "kaikukanta.demo",
     "kaikukanta.ops",
     "django_tasks",
