@@ -74,7 +74,7 @@ messages: setup
 # filled by bench/stats_data.py (see bench/README.md). DuckDB is installed for it only.
 bench: setup
 	$(BIN)/python -m pip install -q -r requirements/bench.txt
-	$(BIN)/python -m bench all
+	$(BIN)/python -m bench all $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "kaikukanta.ops.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "kaikukanta.lib.compression.CompressionMiddleware",  # gzip; see lib/compression.py
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -237,6 +238,10 @@ KAIKUKANTA_API_MAX_BODY = env_int("KAIKUKANTA_API_MAX_BODY", 64 * 1024)
 # The test suite always uses local memory.
 CACHES = cache_settings(None if TESTING else env_str("REDIS_URL"))
 
+# Partner API requests allowed per key in each window (api/services.rate_limit).
+KAIKUKANTA_API_RATE_LIMIT = env_int("API_RATE_LIMIT", 300)
+KAIKUKANTA_API_RATE_WINDOW = env_int("API_RATE_WINDOW_SECONDS", 60)
+
 # Dashboard results are cached this many seconds (stats/cache.py); 0 turns it off. Off
 # without Redis: each process's own memory would miss the other processes' changes.
 STATS_CACHE_SECONDS = env_int("STATS_CACHE_SECONDS",
@@ -283,6 +288,14 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Kaikukanta <noreply@kaikukanta.invalid>")
+# The site's address for links in emails the worker sends (it has no request to take it
+# from). Production: set it; otherwise https:// and the first ALLOWED_HOSTS entry.
+SITE_URL = (env_str("SITE_URL", "") or (f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
+                                        if PRODUCTION else "http://127.0.0.1:8000")).rstrip("/")
+# OmaKaiku expiry reminders: this many days before a card's last valid day, sent by the
+# worker's daily job at this hour (holders who gave an email; oma/reminders.py).
+OMA_REMINDER_DAYS = env_int("OMA_REMINDER_DAYS", 30)
+OMA_REMINDER_HOUR = env_int("OMA_REMINDER_HOUR", 10)
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kaikukanta.accounts import views as account_views
+from kaikukanta.accounts.middleware import second_factor_exempt
 from kaikukanta.oma import wellknown as oma_wellknown
 from kaikukanta.public import views as public_views
 
@@ -17,7 +18,7 @@ urlpatterns = [
     path("wellbeing/", include("kaikukanta.wellbeing.urls")),
     path("api/v1/", include("kaikukanta.api.urls")),
     path("oma/", include("kaikukanta.oma.urls")),
-    path(".well-known/kaikukanta-card-keys.json", oma_wellknown.card_keys,
+    path(".well-known/kaikukanta-card-keys.json", second_factor_exempt(oma_wellknown.card_keys),
          name="card_keys"),
     path("api/public/v1/", include("kaikukanta.public.api_urls")),
     path("public/", include("kaikukanta.public.staff_urls")),

@@ -108,6 +108,58 @@ def test_desk_on_a_phone_starts_at_the_number_and_the_answer_fits(cast, card, of
     context.close()
 
 
+# A stand-in for the phone's camera and the browser's code reader: the page gets a video
+# stream from a canvas, and a BarcodeDetector that reads the card's QR code from it.
+FAKE_CAMERA = """
+(() => {
+  window.BarcodeDetector = class {
+    static getSupportedFormats() { return Promise.resolve(["qr_code", "code_39", "ean_13"]); }
+    constructor(options) { window.__formats = options.formats; this.calls = 0; }
+    detect() {
+      this.calls += 1;
+      return Promise.resolve(this.calls < 3 ? [] : [{ rawValue: window.__code }]);
+    }
+  };
+  navigator.mediaDevices.getUserMedia = () => {
+    const canvas = document.createElement("canvas");
+    canvas.width = 64; canvas.height = 64;
+    canvas.getContext("2d").fillRect(0, 0, 64, 64);
+    return Promise.resolve(canvas.captureStream(5));
+  };
+})();
+"""
+
+
+def test_desk_camera_reads_the_card_code(cast, card, offer, live_server, browser):  # noqa: F811
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True, locale="en-GB")
+    context.add_init_script(FAKE_CAMERA)
+    page = context.new_page()
+    sign_in_as_venue(page, live_server)
+    page.goto(f"{live_server.url}/venue/desk/?site={cast.a.site.pk}")
+    page.evaluate(f"window.__code = 'KAIKU:{card.number}'")
+    button = page.get_by_role("button", name="Scan with the camera")
+    button.wait_for()
+    assert page.evaluate("window.__formats") == ["qr_code", "code_39"]
+    with page.expect_navigation():
+        button.click()  # the third frame holds the code: it goes in and is looked up
+    assert page.locator("#verdict").inner_text().strip().endswith("VALID")
+    assert card.display_number in page.inner_text("section[aria-labelledby=verdict]")
+    assert focused(page, "form") == "desk-record"  # Enter records
+    context.close()
+
+
+def test_desk_without_a_code_reader_offers_no_camera(cast, card, live_server, browser):  # noqa: F811
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    sign_in_as_venue(page, live_server)
+    page.goto(f"{live_server.url}/venue/desk/?site={cast.a.site.pk}")
+    assert not page.evaluate("'BarcodeDetector' in window")  # desktop Chromium on Linux
+    assert page.get_by_role("button", name="Scan with the camera").count() == 0
+    assert focused(page, "name") == "number"  # typing and USB scanners still work
+    context.close()
+
+
 def test_offline_desk_queues_uses_and_sends_each_once_when_back(cast, card, offer,  # noqa: F811
                                                                  live_server, browser):
     from kaikukanta.cards.token_signing import sign_card_token
@@ -182,6 +234,14 @@ def test_offline_desk_queues_uses_and_sends_each_once_when_back(cast, card, offe
     page.goto(f"{live_server.url}/venue/desk/?site={cast.a.site.pk}")
     assert page.locator("#desk-lookup").count() == 1
     assert focused(page, "name") == "number"
+    # signed out: the next desk page sends to sign-in, and the kept desk is dropped
+    context.set_offline(False)
+    page.goto(f"{live_server.url}/accounts/home/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign out").click()
+    page.goto(f"{live_server.url}/venue/desk/?site={cast.a.site.pk}")
+    assert "/accounts/login/" in page.url
+    wait_until(page, "caches.keys().then(keys => keys.length === 0)")
     context.close()
 
 

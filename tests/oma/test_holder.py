@@ -8,9 +8,12 @@ import json
 import re
 
 import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from kaikukanta.accounts.scope import scope_for_user
 from kaikukanta.cards import numbers, token_signing
@@ -309,6 +312,14 @@ def test_show_my_card_carries_a_fresh_signed_token(holder_client, holder_card):
 def test_pwa_files(client):
     manifest = client.get(reverse("oma:manifest")).json()
     assert manifest["start_url"] == reverse("oma:show") and manifest["scope"] == "/oma/"
+    pngs = {icon["sizes"]: icon["src"] for icon in manifest["icons"]
+            if icon["type"] == "image/png"}
+    assert set(pngs) == {"192x192", "512x512"}  # for Android versions without SVG icons
+    for sizes, src in pngs.items():
+        assert src.startswith(settings.STATIC_URL)
+        path = finders.find(src.removeprefix(settings.STATIC_URL))
+        with Image.open(path) as image:
+            assert image.format == "PNG" and "{}x{}".format(*image.size) == sizes
     sw = client.get(reverse("oma:service_worker"))
     assert sw["Content-Type"].startswith("text/javascript") and b"/oma/show/" in sw.content
 

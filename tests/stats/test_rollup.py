@@ -11,10 +11,13 @@ from kaikukanta.cards.models import CardEvent, CardEventKind
 from kaikukanta.lib.scope import SYSTEM
 from kaikukanta.stats import hooks, services
 from kaikukanta.stats.models import (
+    CardMonthUse,
     CardsUsedYear,
     CardYearUse,
     UseAreaDay,
     UseCrossDay,
+    UsedMonthArea,
+    UsedMonthUnit,
     UseSiteDay,
     UseUnitDay,
 )
@@ -37,6 +40,9 @@ def snapshot():
         rows(UseSiteDay, ["day", "area_id", "venue_id", "site_id", "offer_id", "seller_id",
                           "category", "uses", "children", "companions"]),
         rows(UseUnitDay, ["day", "unit_id", "category", "uses", "children", "companions"]),
+        rows(CardMonthUse, ["card_id", "card_area_id", "month", "unit_id", "uses"]),
+        rows(UsedMonthArea, ["card_area_id", "month", "prev", "cards", "key_sum"]),
+        rows(UsedMonthUnit, ["unit_id", "month", "prev", "cards", "key_sum"]),
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db import models
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
@@ -247,26 +246,3 @@ def test_cancel_within_seven_days_once(cast, card, offer, monkeypatch):
 def test_messages_in_three_languages(lang, error, text):
     with translation.override(lang):
         assert text in str(error)
-
-
-def test_demo_has_offers_a_year_of_uses_and_desk_cards(db):
-    from django.core.management import call_command
-
-    from kaikukanta.cards.models import Card
-
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    uses = Use.objects.all()
-    first = uses.count()
-    assert first > 1000 and Offer.objects.count() >= 10
-    assert uses.filter(status=UseStatus.CANCELLED).exists()
-    assert uses.filter(backfilled=True).exists() and uses.filter(children__gt=0).exists()
-    assert uses.exclude(card_area=models.F("area")).exists()  # cross-area uses
-    assert uses.filter(seller__isnull=False).values("venue").distinct().count() == 2
-    weekend = uses.filter(event_date__week_day__in=[1, 7]).count() / 2
-    weekday = uses.exclude(event_date__week_day__in=[1, 7]).count() / 5
-    assert weekend > weekday
-    assert uses.filter(offer__kind=OfferKind.COURSE_SEASON, children__gt=0).count() == 0
-    valid = Card.objects.get(number__startswith="DESK2KA")
-    assert valid.children == 2 and valid.is_valid_on(timezone.localdate())
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert Use.objects.count() == first

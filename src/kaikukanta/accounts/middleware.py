@@ -50,6 +50,19 @@ def second_factor_exempt(view):
     return view
 
 
+def second_factor_exempt_urls(patterns: list) -> list:
+    """Mark every view of these URL patterns (and of the ones they include) exempt, for
+    whole parts of the site that no staff sign-in opens: OmaKaiku and the public API. A
+    browser whose staff session still waits for its second factor can use them, and they
+    show nothing of the staff session. Returns the patterns."""
+    for pattern in patterns:
+        if hasattr(pattern, "url_patterns"):  # an include()
+            second_factor_exempt_urls(pattern.url_patterns)
+        else:
+            second_factor_exempt(pattern.callback)
+    return patterns
+
+
 class SecondFactorMiddleware:
     """National admins, coordinators and anyone who has set up an app reach no page (and
     no data) until they have given the second factor: they are sent to set it up or to

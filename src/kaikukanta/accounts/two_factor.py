@@ -22,6 +22,7 @@ from kaikukanta.accounts import security
 from kaikukanta.accounts.forms import SecondFactorCodeForm
 from kaikukanta.accounts.middleware import second_factor_exempt
 from kaikukanta.accounts.models import User
+from kaikukanta.lib.compression import never_compress
 from kaikukanta.lib.qr import qr_svg
 
 NO_STORE = "no-store"
@@ -49,8 +50,10 @@ def pending_redirect(request: HttpRequest, next_url: str) -> str | None:
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
+    """A page with a second factor's key or recovery codes: never stored, never compressed
+    (lib/compression.py)."""
     response["Cache-Control"] = NO_STORE
-    return response
+    return never_compress(response)
 
 
 @second_factor_exempt

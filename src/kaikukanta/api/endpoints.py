@@ -236,13 +236,15 @@ def use_record(request, payload: schemas.UseCreate,
         sites = Unit.objects.recording_for(scope)
         offer = site = None
         if payload.offer is not None:
-            offer = Offer.objects.for_scope(scope).select_related("site__organisation").filter(
+            offer = Offer.objects.for_scope(scope).select_related(
+                "site__organisation__home_area").filter(
                 pk=payload.offer, site__in=sites.values("pk")).first()
             if offer is None:
                 raise NotInScope(field="offer")
             site = offer.site
         if payload.site is not None:
-            site = sites.select_related("organisation").filter(pk=payload.site).first()
+            site = sites.select_related("organisation__home_area").filter(
+                pk=payload.site).first()
             if site is None:
                 raise NotInScope(field="site")
         if site is None:

@@ -17,9 +17,11 @@ from django.views.decorators.http import require_POST
 
 from kaikukanta.api import services
 from kaikukanta.api.core import document
-from kaikukanta.api.errors import KeyLabelTaken
 from kaikukanta.api.forms import ApiKeyForm
 from kaikukanta.api.models import ApiKey
+from kaikukanta.lib.compression import never_compress
+from kaikukanta.lib.errors import DomainError
+from kaikukanta.lib.forms import add_domain_error
 from kaikukanta.lib.permissions import Perm, can
 from kaikukanta.lib.scope import get_visible_or_404
 from kaikukanta.network.models import Organisation
@@ -54,6 +56,8 @@ def _organisation_for(request, pk: int) -> Organisation:
 
 @login_required
 def key_organisation(request, pk: int):
+    # Not `lib.views.form_page`: the new key is shown once, in the answer to the POST
+    # itself (no-store). Redirecting would mean carrying the secret through the session.
     org = _organisation_for(request, pk)
     new_key = None
     form = ApiKeyForm(request.POST or None)
@@ -63,8 +67,10 @@ def key_organisation(request, pk: int):
                 scope=request.scope, organisation=org, label=form.cleaned_data["label"],
                 can_write=form.cleaned_data["access"] == "write",
             )
-        except KeyLabelTaken as exc:
-            form.add_error("label", str(exc))
+        except DomainError as exc:
+            if exc.http_status == 403:
+                raise PermissionDenied from exc
+            add_domain_error(form, exc)
         else:
             form = ApiKeyForm()
     keys = ApiKey.objects.filter(organisation=org).select_related("created_by", "revoked_by")
@@ -73,7 +79,7 @@ def key_organisation(request, pk: int):
         "units": org.units.order_by("name"),
     })
     response["Cache-Control"] = "no-store"
-    return response
+    return never_compress(response) if new_key else response
 
 
 @login_required

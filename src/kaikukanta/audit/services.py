@@ -7,7 +7,7 @@ from typing import Any
 from django.db import models
 
 from kaikukanta.audit.models import AuditEntry
-from kaikukanta.lib.bulk import insert_many
+from kaikukanta.lib.bulk import insert_rows
 from kaikukanta.lib.scope import Scope
 
 
@@ -44,7 +44,7 @@ def audit_log(
 def audit_log_many(*, scope: Scope, entries: list[dict[str, Any]]) -> None:
     """Record many actions at once (a file import): each dict holds `audit_log`'s other
     arguments; the entries are the same as one `audit_log` call each."""
-    insert_many(AuditEntry, [audit_entry(scope=scope, **e) for e in entries])
+    insert_rows(AuditEntry, [audit_values(scope=scope, **e) for e in entries])
 
 
 def audit_entry(
@@ -58,14 +58,24 @@ def audit_entry(
     changes: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """The unsaved entry of `audit_log`."""
-    return AuditEntry(
-        actor_id=scope.user_id,
-        actor_label=scope.label[:200],
-        action=action,
-        target_type=target._meta.label_lower if target is not None else "",
-        target_id=str(target.pk) if target is not None else "",
-        target_label=(target_label if target_label is not None else str(target or ""))[:200],
-        area=area,
-        organisation=organisation,
-        changes=_jsonable(changes or {}),
-    )
+    values = audit_values(action=action, scope=scope, target=target,
+                          target_label=target_label, changes=changes)
+    del values["area_id"], values["organisation_id"]  # the objects themselves, below
+    return AuditEntry(area=area, organisation=organisation, **values)
+
+
+def audit_values(*, action: str, scope: Scope, target=None, target_label: str | None = None,
+                 area=None, organisation=None, changes: dict[str, Any] | None = None) -> dict:
+    """An entry's plain values, for `insert_rows`."""
+    return {
+        "actor_id": scope.user_id,
+        "actor_label": scope.label[:200],
+        "action": action,
+        "target_type": target._meta.label_lower if target is not None else "",
+        "target_id": str(target.pk) if target is not None else "",
+        "target_label": (target_label if target_label is not None
+                         else str(target or ""))[:200],
+        "changes": _jsonable(changes or {}),
+        "area_id": area.pk if area is not None else None,
+        "organisation_id": organisation.pk if organisation is not None else None,
+    }

@@ -4,7 +4,6 @@ services; every list starts from `for_scope(request.scope)` and anything outside
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -133,45 +132,50 @@ def card_register(request):
     units = _issuing_units(request.scope)
     if not units:
         raise PermissionDenied
-    form = forms.RegisterForm(request.POST or None, units=_unit_queryset(request.scope, units))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def holder(d) -> dict:
         # what the holder told (the municipality follows from the postal code)
-        holder = {k: data[k] for k in HOLDER_FIELDS if k != "municipality"}
-        mobile = data["number"].strip().upper() == MOBILE_PERSON
-        try:
-            if mobile:
-                card = services.card_register_mobile(scope=request.scope, unit=data["unit"],
-                                                     **holder)
-            else:
-                card = guessing.call_resolving(
-                    request.scope, data["number"],
-                    lambda: services.card_register(scope=request.scope, unit=data["unit"],
-                                                   number=data["number"],
-                                                   issued_on=data["issued_on"], **holder))
-        except DomainError as error:
-            # Show every broken rule at once, so the form is fixed in one go – but say
-            # something about the number only when the registration resolved it (and so
-            # counted it against the guessing limit, `usage.guessing`).
-            resolved = error.code == "card_unknown" or error.code in guessing.CARD_EXISTS_CODES
-            problems = [] if error.code == "lookup_throttled" else \
-                services.registration_problems(
-                    number=data["number"] if resolved and not mobile else None,
-                    issued_on=None if mobile else data["issued_on"], **holder)
-            if not resolved and not mobile and error.code != "lookup_throttled":
-                try:  # its form can be checked without looking it up
-                    selectors.parse_number(data["number"])
-                except DomainError as format_error:
-                    problems.insert(0, format_error)
-            for problem in problems or [error]:
-                add_domain_error(form, problem)
-        else:
-            valid_until = dateformat.format(card.valid_until, "j.n.Y")
-            messages.success(request, _("Card %(number)s is registered and valid until "
-                                        "%(date)s.") % {
-                "number": card.display_number, "date": valid_until})
-            return redirect("cards:card_detail", number=card.number)
-    return render(request, "cards/register.html", {"form": form, "rule": RULE_TEXT})
+        return {k: d[k] for k in HOLDER_FIELDS if k != "municipality"}
+
+    def is_mobile(d) -> bool:
+        return d["number"].strip().upper() == MOBILE_PERSON
+
+    def register(d):
+        if is_mobile(d):
+            return services.card_register_mobile(scope=request.scope, unit=d["unit"],
+                                                 **holder(d))
+        return guessing.call_resolving(
+            request.scope, d["number"],
+            lambda: services.card_register(scope=request.scope, unit=d["unit"],
+                                           number=d["number"], issued_on=d["issued_on"],
+                                           **holder(d)))
+
+    def every_problem(error: DomainError, d) -> list[DomainError]:
+        # Show every broken rule at once, so the form is fixed in one go – but say
+        # something about the number only when the registration resolved it (and so
+        # counted it against the guessing limit, `usage.guessing`).
+        if error.code == "lookup_throttled":
+            return [error]
+        mobile = is_mobile(d)
+        resolved = error.code == "card_unknown" or error.code in guessing.CARD_EXISTS_CODES
+        problems = services.registration_problems(
+            number=d["number"] if resolved and not mobile else None,
+            issued_on=None if mobile else d["issued_on"], **holder(d))
+        if not resolved and not mobile:
+            try:  # its form can be checked without looking it up
+                selectors.parse_number(d["number"])
+            except DomainError as format_error:
+                problems.insert(0, format_error)
+        return problems
+
+    return form_page(
+        request,
+        forms.RegisterForm(request.POST or None, units=_unit_queryset(request.scope, units)),
+        call=register, problems=every_problem,
+        done=lambda card: _("Card %(number)s is registered and valid until %(date)s.") % {
+            "number": card.display_number,
+            "date": dateformat.format(card.valid_until, "j.n.Y")},
+        redirect_to=_card_page, template="cards/register.html", context={"rule": RULE_TEXT})
 
 
 @login_required

@@ -6,7 +6,8 @@ rolls the write back). Writers never know who listens: the statistics subscribe 
 Events (name: payload):
 - "card.changed": card, event (a `cards.CardEvent` just written)
 - "use.recorded": use
-- "uses.recorded": uses (many at once, a file import; each use has its card loaded)
+- "uses.recorded": uses (many at once, a file import: light records with the use's column
+  values, `pk` and its card loaded, not model instances)
 - "use.cancelled": use
 """
 

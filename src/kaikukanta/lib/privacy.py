@@ -17,9 +17,10 @@ PERSONAL_DATA: dict[str, str] = {
     "accounts.invitation": "invited staff member's name, work email and language",
     "oma.holderaccount": "a holder's OmaKaiku sign-in: the card it belongs to, a password "
                          "hash and the interface language; no identity",
-    "oma.holderemail": "the holder's own email address, only if they chose to give one; "
-                       "kept apart from the card, never shown to staff, in statistics, "
-                       "exports or the API, deleted with the account",
+    "oma.holderemail": "the holder's own email address, only if they chose to give one, "
+                       "whether they want expiry reminders and the expiry date of the last "
+                       "one; kept apart from the card, never shown to staff, in "
+                       "statistics, exports or the API, deleted with the account",
     "oma.passkey": "a holder's passkey (WebAuthn public key and counter)",
     "network.areacheckliststep": "a short free-text note about the area's work; the "
                                       "form tells not to write about people",
@@ -62,6 +63,9 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "stats.useunitday": "counts of uses per day and distributor unit; no card or holder",
     "stats.cardyearuse": "a card's id and its number of uses in a year; no holder fields",
     "stats.cardsusedyear": "counts of cards used per year and area",
+    "stats.cardmonthuse": "a card's id and its number of uses in a month; no holder fields",
+    "stats.usedmontharea": "counts of cards used per month and area (and their key sums)",
+    "stats.usedmonthunit": "counts of cards used per month and unit (and their key sums)",
     "ops.dailyrun": "which daily job started on which day",
     "cards.batchprint": "a card batch's print PDF (card numbers) and the staff user who "
                         "asked for it",

@@ -51,7 +51,8 @@ def holder_data(account: HolderAccount) -> dict:
     lookups = [{"at": _d(at), "area": area}
                for at, area in LookupLog.objects.filter(number__in=numbers)
                .values_list("at", "area__name").order_by("at")]
-    email = HolderEmail.objects.filter(account=account).values_list("email", flat=True).first()
+    email_row = HolderEmail.objects.filter(account=account).first()
+    email = email_row.email if email_row else None
     return {
         "exported_at": _d(timezone.now()),
         "cards": cards,
@@ -63,6 +64,8 @@ def holder_data(account: HolderAccount) -> dict:
             "passkeys": [{"added": _d(p.created_at), "last_used": _d(p.last_used_at)}
                          for p in account.passkeys.all()],
             "email": email,
+            "expiry_reminders": bool(email_row and email_row.reminders),
+            "last_reminder_for_expiry": _d(email_row.reminded_for) if email_row else None,
             "activation_codes": [
                 {"created": _d(a.created_at), "valid_until": _d(a.expires_at),
                  "used": _d(a.used_at), "cancelled": _d(a.cancelled_at)}
@@ -129,6 +132,7 @@ def holder_pdf(account: HolderAccount) -> bytes:
         (_("Password"), _("set") if oma["password_set"] else _("not set")),
         (_("Passkeys"), len(oma["passkeys"])),
         (_("Email address"), oma["email"] or _("not given")),
+        (_("Expiry reminders"), _("on") if oma["expiry_reminders"] else _("off")),
     ]))
     doc.build(story)
     return out.getvalue()

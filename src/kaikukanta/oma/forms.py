@@ -37,7 +37,8 @@ class PasswordForm(forms.Form):
     email = forms.EmailField(
         label=_("Email address (not needed)"), required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        help_text=_("Only if you want sign-in links by email. Staff never see it."))
+        help_text=_("Only if you want sign-in links and a reminder before your card "
+                    "expires. Staff never see it."))
 
     def clean_password(self):
         password = self.cleaned_data["password"]
@@ -60,6 +61,8 @@ class EmailForm(forms.Form):
     email = forms.EmailField(label=_("Email address"), required=False,
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}),
                              help_text=_("Leave empty to remove it."))
+    reminders = forms.BooleanField(
+        label=_("Remind me by email a month before my card expires"), required=False)
 
 
 class EmailLinkForm(forms.Form):

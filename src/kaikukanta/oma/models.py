@@ -74,6 +74,10 @@ class HolderEmail(models.Model):
                                    related_name="email_address")
     email = models.EmailField(_("email address"), unique=True)
     added_at = models.DateTimeField(_("added"), auto_now_add=True)
+    # An email before the card expires (oma/reminders.py); the holder can turn it off.
+    reminders = models.BooleanField(_("expiry reminders"), default=True)
+    # The card's last validity day the latest reminder was about: one reminder per validity.
+    reminded_for = models.DateField(_("reminded of the expiry on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("OmaKaiku email address")

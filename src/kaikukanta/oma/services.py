@@ -160,15 +160,17 @@ def password_set(*, account: HolderAccount, password: str) -> None:
     account.save(update_fields=["password", "session_salt"])
 
 
-def email_set(*, account: HolderAccount, email: str) -> None:
-    """Set or (with "") remove the holder's email address."""
+def email_set(*, account: HolderAccount, email: str, reminders: bool = True) -> None:
+    """Set or (with "") remove the holder's email address, and whether it gets expiry
+    reminders (oma/reminders.py)."""
     email = (email or "").strip()
     if not email:
         HolderEmail.objects.filter(account=account).delete()
         return
     try:
         with transaction.atomic():
-            HolderEmail.objects.update_or_create(account=account, defaults={"email": email})
+            HolderEmail.objects.update_or_create(
+                account=account, defaults={"email": email, "reminders": reminders})
     except IntegrityError as exc:
         raise errors.EmailTaken() from exc
 

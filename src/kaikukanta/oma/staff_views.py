@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from kaikukanta.cards.models import Card
+from kaikukanta.lib.compression import never_compress
 from kaikukanta.lib.errors import DomainError
 from kaikukanta.lib.permissions import Perm, can
 from kaikukanta.lib.scope import get_visible_or_404
@@ -50,12 +51,12 @@ def start(request, number: str):
         messages.error(request, str(exc))
         return redirect("cards:card_detail", number=card.number)
     link = activation_link(request, card, code)
-    return render(request, "oma/staff/slip.html", {
+    return never_compress(render(request, "oma/staff/slip.html", {
         "card": card, "code": services.display_code(code), "link": link,
         "expires_at": row.expires_at, "slip_language": language,
         "activate_url": request.build_absolute_uri(reverse("oma:activate")),
         "qr": qr.svg(link, title=_("QR code: opens the OmaKaiku activation page")),
-    })
+    }))
 
 
 @login_required

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -18,8 +19,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from kaikukanta.cards.models import CardStatus
+from kaikukanta.lib.compression import never_compress
 from kaikukanta.lib.errors import DomainError
-from kaikukanta.oma import attempts, data_export, links, selectors, services, session
+from kaikukanta.oma import (
+    attempts,
+    data_export,
+    links,
+    reminders,
+    selectors,
+    services,
+    session,
+)
 from kaikukanta.oma.forms import (
     CodeForm,
     EmailForm,
@@ -226,8 +236,9 @@ def my_data(request):
     context = _card_context(request)
     context["email"] = HolderEmail.objects.filter(account=request.holder).first()
     context["passkeys"] = list(request.holder.passkeys.all())
-    context["email_form"] = EmailForm(initial={"email": context["email"].email
-                                               if context["email"] else ""})
+    row = context["email"]
+    context["email_form"] = EmailForm(initial={"email": row.email if row else "",
+                                               "reminders": row.reminders if row else True})
     return render(request, "oma/holder/my_data.html", context)
 
 
@@ -255,7 +266,8 @@ def email_change(request):
     form = EmailForm(request.POST)
     if form.is_valid():
         try:
-            services.email_set(account=request.holder, email=form.cleaned_data["email"])
+            services.email_set(account=request.holder, email=form.cleaned_data["email"],
+                               reminders=form.cleaned_data["reminders"])
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
@@ -291,6 +303,21 @@ def close(request):
     return render(request, "oma/holder/close.html", _card_context(request))
 
 
+# --- expiry reminders -------------------------------------------------------------------
+
+@never_cache
+def reminders_off(request, token: str):
+    """The link in a reminder email: turns reminders off without signing in. Asks first,
+    so that a mail program that opens links to check them turns nothing off."""
+    row = reminders.row_for_off_token(token)
+    if row is None:
+        return render(request, "oma/holder/reminders_off.html", {"invalid": True}, status=404)
+    done = request.method == "POST"
+    if done:
+        reminders.reminders_set(row=row, on=False)
+    return render(request, "oma/holder/reminders_off.html", {"done": done})
+
+
 # --- the mobile card --------------------------------------------------------------------
 
 def _token_context(card) -> dict:
@@ -311,7 +338,8 @@ def _token_context(card) -> dict:
 @holder_required
 def show_card(request):
     card = selectors.current_card(request.holder)
-    return render(request, "oma/holder/show.html", {"card": card, **_token_context(card)})
+    return never_compress(render(request, "oma/holder/show.html",
+                                 {"card": card, **_token_context(card)}))
 
 
 @never_cache
@@ -321,8 +349,9 @@ def show_card_token(request):
     ctx = _token_context(card)
     if ctx["token"] is None:
         return JsonResponse({"valid": False}, status=409)
-    return JsonResponse({"valid": True, "token": ctx["token"], "qr": str(ctx["qr"]),
-                         "signed_at": ctx["signed_at"].isoformat()})
+    return never_compress(JsonResponse({"valid": True, "token": ctx["token"],
+                                        "qr": str(ctx["qr"]),
+                                        "signed_at": ctx["signed_at"].isoformat()}))
 
 
 def manifest(request):
@@ -330,7 +359,14 @@ def manifest(request):
         "name": "OmaKaiku", "short_name": "OmaKaiku", "lang": get_language(),
         "start_url": reverse("oma:show"), "scope": reverse("oma:sign_in"),
         "display": "standalone", "background_color": "#ffffff", "theme_color": "#5b2a86",
-        "icons": [{"src": "/static/oma/icon.svg", "sizes": "any", "type": "image/svg+xml"}],
+        # PNGs for Android versions that take no SVG icon. They are the SVG drawn by
+        # Chromium at 192 and 512 px (no SVG renderer is needed at build time); redraw
+        # them when icon.svg changes.
+        "icons": [
+            {"src": static("oma/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+            {"src": static("oma/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("oma/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+        ],
     }, content_type="application/manifest+json")
     return response
 

@@ -9,14 +9,20 @@ import logging
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
 
 def _daily_jobs() -> dict[str, tuple[int, object]]:
-    from kaikukanta.ops.tasks import retention_run
-
-    return {"retention": (settings.RETENTION_HOUR, retention_run)}
+    # OmaKaiku's task is named by its path: `oma` sits beside `ops` in the layers, and
+    # the scheduler only starts it.
+    return {
+        "retention": (settings.RETENTION_HOUR,
+                      import_string("kaikukanta.ops.tasks.retention_run")),
+        "oma_reminders": (settings.OMA_REMINDER_HOUR,
+                          import_string("kaikukanta.oma.tasks.expiry_reminders_run")),
+    }
 
 
 def daily_jobs_enqueue(*, now: datetime.datetime | None = None) -> list[str]:

@@ -56,21 +56,29 @@ def _after_commit(keys: set[tuple[str, object]]) -> None:
 
 def on_use_changed(use) -> None:
     """A use was recorded, cancelled or backfilled: every dashboard counting it."""
-    keys = {NATIONAL, ("area", use.area_id), ("area", use.card_area_id),
-            ("venue", use.venue_id), ("site", use.site_id)}
-    if use.seller_id:
-        keys.add(("seller", use.seller_id))
-    card = use.card
-    keys |= {("unit", card.unit_id), ("municipality", card.municipality_id)}
-    if card.unit_id:
-        from kaikukanta.network.models import Unit
+    on_uses_changed([use])
 
-        if type(card)._meta.get_field("unit").is_cached(card):
-            organisation_id = card.unit.organisation_id
-        else:
-            organisation_id = (Unit.objects.filter(pk=card.unit_id)
-                               .values_list("organisation_id", flat=True).first())
-        keys.add(("distributor", organisation_id))
+
+def on_uses_changed(uses) -> None:
+    """Many uses were recorded at once (a file import): one set of tokens, one query."""
+    from kaikukanta.network.models import Unit
+
+    keys = {NATIONAL}
+    unknown_units = set()
+    for use in uses:
+        keys |= {("area", use.area_id), ("area", use.card_area_id),
+                 ("venue", use.venue_id), ("site", use.site_id)}
+        if use.seller_id:
+            keys.add(("seller", use.seller_id))
+        card = use.card
+        keys |= {("unit", card.unit_id), ("municipality", card.municipality_id)}
+        if card.unit_id and type(card)._meta.get_field("unit").is_cached(card):
+            keys.add(("distributor", card.unit.organisation_id))
+        elif card.unit_id:
+            unknown_units.add(card.unit_id)
+    if unknown_units:
+        keys |= {("distributor", org) for org in Unit.objects.filter(
+            pk__in=sorted(unknown_units)).values_list("organisation_id", flat=True)}
     _after_commit(keys)
 
 

@@ -24,13 +24,7 @@ def on_use_recorded(use) -> None:
 def on_uses_recorded(uses) -> None:
     """Many uses were recorded at once (a file import); each has its card loaded."""
     services.rollup_add_many(uses=uses)
-    seen = set()
-    for use in uses:  # one invalidation per distinct set of dashboards
-        key = (use.area_id, use.card_area_id, use.venue_id, use.site_id, use.seller_id,
-               use.card.unit_id, use.card.municipality_id)
-        if key not in seen:
-            seen.add(key)
-            cache.on_use_changed(use)
+    cache.on_uses_changed(uses)
 
 
 def on_use_cancelled(use) -> None:

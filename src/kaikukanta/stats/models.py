@@ -13,9 +13,11 @@ dimensions, so that a dashboard reads a few thousand rows instead of millions of
 One row keyed by all these dimensions at once was tried first and measured to be as large
 as the use table itself (976,310 rows for 978,333 uses), so it saved nothing.
 
-Distinct holders cannot be summed from daily rows. "Cards used at least once" in whole
-calendar years comes from `CardYearUse` (a card's uses in a year) and `CardsUsedYear`
-(cards used per year and card's area); other periods are counted from the uses. The
+Distinct holders cannot be summed from daily rows. "Cards used at least once" in any run
+of whole months (a year, a quarter, 1 March–30 June) comes from the month histograms
+`UsedMonthArea` and `UsedMonthUnit`, kept from `CardMonthUse` (see `UsedMonthFigures`);
+whole years also from `CardYearUse` and `CardsUsedYear` (open data, the annual table);
+periods that start or end inside a month are counted from the uses. The
 holders behind each use figure, which the privacy rule needs, are counted only up to five
 (see `holders.py`).
 
@@ -186,6 +188,81 @@ class CardsUsedYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.card_area_id}: {self.cards}"
+
+
+def month_number(day) -> int:
+    """A calendar month as one integer (year * 12 + month - 1), the rollups' month key."""
+    return day.year * 12 + day.month - 1
+
+
+class CardMonthUse(models.Model):
+    """How many recorded uses a card has in a calendar month, under the card's area of
+    those uses: the months of each (card, card's area) in order make the card's timeline,
+    from which the two histograms below are kept."""
+
+    card_id = models.IntegerField(_("card"))
+    card_area_id = models.IntegerField(_("card's area"), default=0)
+    month = models.IntegerField(_("month"))  # month_number()
+    unit_id = models.IntegerField(_("card's issuing unit"), default=0)
+    uses = models.IntegerField(_("uses"), default=0)
+
+    class Meta:
+        verbose_name = _("card's uses in a month")
+        verbose_name_plural = _("cards' uses in a month")
+        constraints = [
+            models.UniqueConstraint(fields=["card_id", "card_area_id", "month"],
+                                    name="stats_cardmonthuse_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.card_id} {self.month}: {self.uses}"
+
+
+class UsedMonthFigures(models.Model):
+    """Cards used in `month` whose previous month with a use (0: none) was `prev`, and the
+    sum of their record keys (`lib/cellkey.py`).
+
+    A card is used at least once in the months a..b exactly when its first month with a
+    use inside a..b comes after its previous used month, which lies before a. So the
+    cards used at least once in a..b are the sum of `cards` over a <= month <= b and
+    prev < a: a few hundred rows for any run of whole months, never the uses or the cards.
+    """
+
+    month = models.IntegerField(_("month"))
+    prev = models.IntegerField(_("previous month used"), default=0)
+    cards = models.IntegerField(_("cards"), default=0)
+    key_sum = models.BigIntegerField(_("sum of the cards' statistics keys"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class UsedMonthArea(UsedMonthFigures):
+    """Per card's area (national and area dashboards)."""
+
+    card_area_id = models.IntegerField(_("card's area"), default=0)
+
+    class Meta:
+        verbose_name = _("cards used by month and area")
+        verbose_name_plural = _("cards used by month and area")
+        constraints = [
+            models.UniqueConstraint(fields=["card_area_id", "month", "prev"],
+                                    name="stats_usedmontharea_cell"),
+        ]
+
+
+class UsedMonthUnit(UsedMonthFigures):
+    """Per the card's distributor unit (distributor and unit dashboards)."""
+
+    unit_id = models.IntegerField(_("card's issuing unit"), default=0)
+
+    class Meta:
+        verbose_name = _("cards used by month and unit")
+        verbose_name_plural = _("cards used by month and unit")
+        constraints = [
+            models.UniqueConstraint(fields=["unit_id", "month", "prev"],
+                                    name="stats_usedmonthunit_cell"),
+        ]
 
 
 class CostShare(models.Model):

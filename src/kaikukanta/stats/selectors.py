@@ -2,9 +2,10 @@
 
 Sums of uses for the national and area dashboards come from the pre-aggregated daily rows
 (`UseAreaDay`); the smaller dashboards (a unit, venue, site or seller) count their uses
-directly through the use table's indexes. Distinct holders (cards used at least once, and the
-holders behind each use figure, which the privacy rule needs) are counted from the uses,
-always limited to one target and period. Card figures are read from the cards.
+directly through the use table's indexes. Cards used at least once in whole months come
+from the month histograms (`used_in_months`); the holders behind each use figure, which the
+privacy rule needs, are counted from the uses, limited to one target and period. Card
+figures are read from the cards.
 """
 
 from __future__ import annotations
@@ -37,8 +38,11 @@ from kaikukanta.stats.models import (
     RetiredHolders,
     UseAreaDay,
     UseCrossDay,
+    UsedMonthArea,
+    UsedMonthUnit,
     UseSiteDay,
     UseUnitDay,
+    month_number,
 )
 from kaikukanta.stats.privacy import Cell, protect_one
 from kaikukanta.stats.scopes import Period, Target, year_earlier
@@ -194,10 +198,52 @@ def _card_years(target: Target):
     return CardYearUse.objects.filter(card_area_id=target.pk)
 
 
+def month_span(p: Period) -> tuple[int, int] | None:
+    """The period's first and last month (`month_number`) when it is whole months."""
+    if p.start.day != 1 or (p.end + datetime.timedelta(days=1)).day != 1:
+        return None
+    return month_number(p.start), month_number(p.end)
+
+
+def used_in_months(target: Target, p: Period, unit_ids=None) -> list[dict] | None:
+    """Cards used at least once in a period of whole months, from the month histograms
+    (`UsedMonthArea`, `UsedMonthUnit`), with the sum of their record keys: [{"n", "k"}],
+    or per unit [{"unit_id", "n", "k"}] with `unit_ids`. None for other periods and
+    targets. A card whose uses were recorded under two card's areas (it moved to another
+    area) counts in each, as in the yearly counts."""
+    from kaikukanta.network.models import Unit
+
+    span = month_span(p)
+    if span is None or (unit_ids is None and target.kind not in AREA_KINDS + UNIT_KINDS):
+        return None
+    first, last = span
+    group: list[str] = []
+    if unit_ids is not None:
+        rows, group = UsedMonthUnit.objects.filter(unit_id__in=list(unit_ids)), ["unit_id"]
+    elif target.kind == TargetKind.NATIONAL:
+        rows = UsedMonthArea.objects.all()
+    elif target.kind == TargetKind.AREA:
+        rows = UsedMonthArea.objects.filter(card_area_id=target.pk)
+    elif target.kind == TargetKind.UNIT:
+        rows = UsedMonthUnit.objects.filter(unit_id=target.pk)
+    else:
+        rows = UsedMonthUnit.objects.filter(
+            unit_id__in=Unit.objects.filter(organisation=target.obj).values("pk"))
+    rows = rows.filter(month__gte=first, month__lte=last, prev__lt=first)
+    if not group:
+        return [rows.aggregate(n=Sum("cards"), k=Sum("key_sum"))]
+    return list(rows.values(*group).annotate(n=Sum("cards"), k=Sum("key_sum")).order_by())
+
+
 def cards_used(target: Target, p: Period, q: Period, exact: bool = True) -> dict:
-    """Cards of the target used at least once in each period. Whole calendar years of the
-    national and area dashboards come from `CardsUsedYear`; other periods are counted.
-    Unless exact, the counts are published ones (perturbed by the cards' record keys)."""
+    """Cards of the target used at least once in each period. Periods of whole months
+    (years, quarters, months) come from the month histograms; other periods are counted
+    from the uses. Unless exact, the counts are published ones (perturbed by the cards'
+    record keys)."""
+    by_months = used_in_months(target, p), used_in_months(target, q)
+    if by_months[0] is not None and by_months[1] is not None:
+        return {w: holder_count(g[0]["n"], g[0]["k"], exact)
+                for w, g in zip(("p", "q"), by_months, strict=True)}
     if not exact:
         got = {w: _cards_of(_used_card_ids(target, per)) for w, per in (("p", p), ("q", q))}
         return {w: perturb(g["n"], g["k"]) for w, g in got.items()}
@@ -438,7 +484,11 @@ def units_table(target: Target, p: Period, exact: bool,
         counts = card_counts(target, p, p.previous())
     cards = {r["unit_id"]: r for r in counts}
     used_keys: dict = {}
-    if not exact:  # counted from the cards, with their record keys
+    by_months = used_in_months(target, p, unit_ids=[u.pk for u in units])
+    if by_months is not None:
+        used = {r["unit_id"]: r["n"] for r in by_months}
+        used_keys = {r["unit_id"]: r["k"] for r in by_months}
+    elif not exact:  # counted from the cards, with their record keys
         rows = Card.objects.filter(pk__in=_used_card_ids(target, p)).values("unit_id").annotate(
             n=Count("pk"), k=Sum("stats_key")).order_by()
         used = {r["unit_id"]: r["n"] for r in rows}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -16,13 +17,17 @@ from kaikukanta.stats.models import (
     MEASURES,
     SITE_DIMENSIONS,
     UNIT_DIMENSIONS,
+    CardMonthUse,
     CardsUsedYear,
     CardYearUse,
     CostShare,
     UseAreaDay,
     UseCrossDay,
+    UsedMonthArea,
+    UsedMonthUnit,
     UseSiteDay,
     UseUnitDay,
+    month_number,
 )
 
 # Table and column names below are this module's constants; values are always parameters.
@@ -50,6 +55,34 @@ def _upsert(table: str, dims: tuple[str, ...], measures: tuple[str, ...],
     )
 
 
+BULK_FROM = 50  # rows from which a many-row upsert goes through COPY (PostgreSQL)
+
+
+def _upsert_many(cur, table: str, dims: tuple[str, ...], measures: tuple[str, ...],
+                 rows: list, sql: str, extra: tuple[str, ...] = ()) -> str | None:
+    """Add many rows (unique by `dims`; values in the order dims, extra, measures) at once:
+    a new row takes them all, an existing one adds the measures (and keeps its `extra`).
+    On PostgreSQL with many rows: COPY into a temporary table and one INSERT … SELECT …
+    ON CONFLICT; returns the temporary table's name (dropped at commit). Otherwise `sql`
+    (the one-row upsert) for each row."""
+    if connection.vendor != "postgresql" or len(rows) < BULK_FROM:
+        cur.executemany(sql, rows)
+        return None
+    tmp = f"tmp_{table}"
+    columns = ", ".join(dims + extra + measures)
+    cur.execute(f"DROP TABLE IF EXISTS {tmp}")
+    cur.execute(f"CREATE TEMP TABLE {tmp} ON COMMIT DROP AS "  # noqa: S608
+                f"SELECT {columns} FROM {table} WITH NO DATA")
+    with cur.cursor.copy(f"COPY {tmp} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    cur.execute(
+        f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {tmp} "  # noqa: S608
+        f"ON CONFLICT ({', '.join(dims)}) DO UPDATE SET "
+        + ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in measures))
+    return tmp
+
+
 _UPSERTS = [(model, dims, _upsert(model._meta.db_table, dims, MEASURES))
             for model, dims in ROLLUPS]
 _CARDYEAR = CardYearUse._meta.db_table
@@ -62,10 +95,84 @@ _UPSERT_CARDYEAR = (
 _UPSERT_USED = _upsert(_USED, ("year", "card_area_id"), ("cards",))
 
 
+_CARDMONTH = CardMonthUse._meta.db_table
+_UPSERT_CARDMONTH = (
+    f"INSERT INTO {_CARDMONTH} (card_id, card_area_id, month, unit_id, uses) "  # noqa: S608
+    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (card_id, card_area_id, month) "
+    f"DO UPDATE SET uses = {_CARDMONTH}.uses + excluded.uses"
+)
+# the histograms of cards used per month by previous used month (models.UsedMonthFigures)
+_HISTOGRAMS = [(UsedMonthArea, "card_area_id"), (UsedMonthUnit, "unit_id")]
+_UPSERT_HIST = [(model, dim, _upsert(model._meta.db_table, (dim, "month", "prev"),
+                                     ("cards", "key_sum")))
+                for model, dim in _HISTOGRAMS]
+
+
+def _together(statements: list[tuple[str, list]], select: str) -> str:
+    """Several writes as one PostgreSQL statement (data-modifying WITH clauses s0, s1 …)."""
+    return "WITH " + ", ".join(f"s{i} AS ({sql})" for i, (sql, _p) in
+                               enumerate(statements)) + " " + select
+
+
+def _timeline(months: Iterable[int]) -> list[tuple[int, int]]:
+    """A card's (month, previous used month) pairs: what it adds to the histograms."""
+    out, prev = [], 0
+    for m in sorted(set(months)):
+        out.append((m, prev))
+        prev = m
+    return out
+
+
+def _timeline_change(old: Iterable[int], new: Iterable[int]) -> Counter:
+    """How the card's histogram cells change when its used months go from old to new."""
+    delta: Counter = Counter()
+    for cell in _timeline(old):
+        delta[cell] -= 1
+    for cell in _timeline(new):
+        delta[cell] += 1
+    return Counter({k: v for k, v in delta.items() if v})
+
+
+def _histograms_apply(cur, changes: dict) -> None:
+    """changes: {(card_area_id, unit_id, month, prev): [cards, key_sum]} to add (either
+    sign); cells left at zero cards are removed, as a rebuild would not make them."""
+    for model, dim, sql in _UPSERT_HIST:
+        cells: dict = {}
+        for (area, unit, month, prev), (n, k) in changes.items():
+            acc = cells.setdefault((area if dim == "card_area_id" else unit, month, prev),
+                                   [0, 0])
+            acc[0] += n
+            acc[1] += k
+        cells = {c: v for c, v in cells.items() if v[0] or v[1]}
+        if not cells:
+            continue
+        table = model._meta.db_table
+        tmp = _upsert_many(cur, table, (dim, "month", "prev"), ("cards", "key_sum"),
+                           [[*c, *v] for c, v in sorted(cells.items())], sql)
+        gone = [list(c) for c, v in sorted(cells.items()) if v[0] < 0]
+        if gone and tmp:
+            cur.execute(f"DELETE FROM {table} t USING {tmp} g WHERE t.{dim} = g.{dim} "  # noqa: S608
+                        "AND t.month = g.month AND t.prev = g.prev AND g.cards < 0 "
+                        "AND t.cards = 0")
+        elif gone:
+            cur.executemany(
+                f"DELETE FROM {table} WHERE {dim} = %s AND month = %s "  # noqa: S608
+                "AND prev = %s AND cards = 0", gone)
+
+
 def _year_sql() -> str:
     if connection.vendor == "postgresql":
         return "CAST(EXTRACT(YEAR FROM u.event_date) AS INTEGER)"
     return "CAST(strftime('%%Y', u.event_date) AS INTEGER)"
+
+
+def _month_sql() -> str:
+    """models.month_number() of a use's date, in SQL."""
+    if connection.vendor == "postgresql":
+        return ("CAST(EXTRACT(YEAR FROM u.event_date) * 12 "
+                "+ EXTRACT(MONTH FROM u.event_date) - 1 AS INTEGER)")
+    return ("(CAST(strftime('%%Y', u.event_date) AS INTEGER) * 12 "
+            "+ CAST(strftime('%%m', u.event_date) AS INTEGER) - 1)")
 
 
 def rollup_add(*, use, sign: int) -> None:
@@ -73,20 +180,68 @@ def rollup_add(*, use, sign: int) -> None:
     upsert is atomic, so concurrent uses never lose a count."""
     from kaikukanta.cards.models import Card
 
-    unit_id = Card.objects.filter(pk=use.card_id).values_list("unit_id", flat=True).first()
+    # the card's row lock keeps its months in order: a recording holds it already (and
+    # has the card loaded); a cancellation takes it here
+    card = use.card if type(use)._meta.get_field("card").is_cached(use) else None
+    if card is not None and sign > 0:
+        unit_id, stats_key = card.unit_id, card.stats_key
+    else:
+        unit_id, stats_key = Card.objects.select_for_update().filter(
+            pk=use.card_id).values_list("unit_id", "stats_key").first() or (None, 0)
     key = _use_key(use, unit_id)
     values = [sign, sign * use.children, sign if use.companion else 0,
               sign if use.children else 0]
     year = use.event_date.year
     card_area = key["card_area_id"]
-    with transaction.atomic(), connection.cursor() as cur:
-        for _model, dims, sql in _UPSERTS:
-            cur.execute(sql, [key[d] for d in dims] + values)
-        cur.execute(_UPSERT_CARDYEAR, [use.card_id, year, card_area, key["unit_id"], sign])
-        uses_now = cur.fetchone()[0]
-        if (sign > 0 and uses_now == 1) or (sign < 0 and uses_now == 0):
-            cur.execute(_UPSERT_USED, [year, card_area, sign])
+    month = month_number(use.event_date)
+    # part of the caller's transaction (no savepoint of its own: an error fails the write)
+    with transaction.atomic(savepoint=False), connection.cursor() as cur:
+        upserts = [(sql, [key[d] for d in dims] + values) for _model, dims, sql in _UPSERTS]
+        upserts += [(_UPSERT_CARDYEAR, [use.card_id, year, card_area, key["unit_id"], sign]),
+                    (_UPSERT_CARDMONTH + " RETURNING uses",
+                     [use.card_id, card_area, month, key["unit_id"], sign])]
+        months_sql = (f"SELECT month FROM {_CARDMONTH} WHERE card_id = %s "  # noqa: S608
+                      "AND card_area_id = %s AND uses > 0")
+        if connection.vendor == "postgresql":
+            # one statement: every upsert, and the card's months as they were before it
+            # (a statement's sub-queries see the rows as they were when it began)
+            last = ("SELECT (SELECT uses FROM s4), (SELECT uses FROM s5), "  # noqa: S608
+                    f"ARRAY({months_sql})")
+            cur.execute(_together(upserts, last),
+                        [p for _sql, ps in upserts for p in ps] + [use.card_id, card_area])
+            year_uses, month_uses, earlier = cur.fetchone()
+            earlier = set(earlier)
+        else:
+            for sql, params in upserts[:5]:
+                cur.execute(sql, params)
+            year_uses = cur.fetchone()[0]
+            cur.execute(months_sql, [use.card_id, card_area])
+            earlier = {r[0] for r in cur.fetchall()}
+            cur.execute(*upserts[5])
+            month_uses = cur.fetchone()[0]
+        follow = []
+        if (sign > 0 and year_uses == 1) or (sign < 0 and year_uses == 0):
+            follow.append((_UPSERT_USED, [year, card_area, sign]))
+        changes = {}
+        if month_uses == (1 if sign > 0 else 0):  # the card's first / last use in the month
+            before, now = earlier, (earlier | {month} if sign > 0 else earlier - {month})
+            changes = {(card_area, key["unit_id"], m, p): [n, n * (stats_key or 0)]
+                       for (m, p), n in _timeline_change(before, now).items()}
+        if changes and all(n > 0 for n, _k in changes.values()):  # nothing to remove
+            for _model, dim, sql in _UPSERT_HIST:
+                follow += [(sql, [area if dim == "card_area_id" else unit, m, p, n, k])
+                           for (area, unit, m, p), (n, k) in sorted(changes.items())]
+            changes = {}
+        if follow and connection.vendor == "postgresql":
+            cur.execute(_together(follow, "SELECT 1"), [p for _s, ps in follow for p in ps])
+        else:
+            for sql, params in follow:
+                cur.execute(sql, params)
+        if changes:
+            _histograms_apply(cur, changes)
         if sign < 0:
+            CardMonthUse.objects.filter(card_id=use.card_id, card_area_id=card_area,
+                                        month=month, uses=0).delete()
             for model, dims, _sql in _UPSERTS:
                 model.objects.filter(**{d: key[d] for d in dims}, uses=0, children=0,
                                      companions=0, with_children=0).delete()
@@ -112,6 +267,7 @@ def rollup_add_many(*, uses) -> None:
     before they are written."""
     groups: dict = {model: {} for model, _dims, _sql in _UPSERTS}
     card_years: dict = {}
+    card_months: dict = {}
     for use in uses:
         key = _use_key(use, use.card.unit_id)
         values = (1, use.children, 1 if use.companion else 0, 1 if use.children else 0)
@@ -122,6 +278,10 @@ def rollup_add_many(*, uses) -> None:
         cy = card_years.setdefault((use.card_id, use.event_date.year, key["card_area_id"]),
                                    [key["unit_id"], 0])
         cy[1] += 1
+        cm = card_months.setdefault(
+            (use.card_id, key["card_area_id"], month_number(use.event_date)),
+            [key["unit_id"], 0, use.card.stats_key or 0])
+        cm[1] += 1
     if not card_years:
         return
     years = sorted({y for _c, y, _a in card_years})
@@ -135,14 +295,40 @@ def rollup_add_many(*, uses) -> None:
     for card, year, area in card_years:
         if (card, year, area) not in existing:
             newly_used[(year, area)] = newly_used.get((year, area), 0) + 1
-    with transaction.atomic(), connection.cursor() as cur:
-        for model, _dims, sql in _UPSERTS:
-            cur.executemany(sql, [[*k, *v] for k, v in sorted(groups[model].items())])
-        cur.executemany(_UPSERT_CARDYEAR_MANY, [
+    # each touched (card, card's area) timeline: its months before and after
+    before: dict = {}
+    for i in range(0, len(card_ids), 5000):
+        for card, area, month in CardMonthUse.objects.filter(
+                card_id__in=card_ids[i:i + 5000], uses__gt=0).values_list(
+                "card_id", "card_area_id", "month"):
+            before.setdefault((card, area), set()).add(month)
+    after: dict = {}
+    about: dict = {}
+    for (card, area, month), (unit, _n, stats_key) in card_months.items():
+        after.setdefault((card, area), set(before.get((card, area), ()))).add(month)
+        about[(card, area)] = (unit, stats_key)
+    changes: dict = {}
+    for (card, area), months in after.items():
+        unit, stats_key = about[(card, area)]
+        for (m, p), n in _timeline_change(before.get((card, area), ()), months).items():
+            acc = changes.setdefault((area, unit, m, p), [0, 0])
+            acc[0] += n
+            acc[1] += n * stats_key
+    with transaction.atomic(savepoint=False), connection.cursor() as cur:
+        for model, dims, sql in _UPSERTS:
+            _upsert_many(cur, model._meta.db_table, dims, MEASURES,
+                         [[*k, *v] for k, v in sorted(groups[model].items())], sql)
+        _upsert_many(cur, _CARDYEAR, ("card_id", "year", "card_area_id"), ("uses",), [
             [card, year, area, unit, n]
-            for (card, year, area), (unit, n) in sorted(card_years.items())])
+            for (card, year, area), (unit, n) in sorted(card_years.items())],
+            _UPSERT_CARDYEAR_MANY, extra=("unit_id",))
         cur.executemany(_UPSERT_USED, [[year, area, n]
                                        for (year, area), n in sorted(newly_used.items())])
+        _upsert_many(cur, _CARDMONTH, ("card_id", "card_area_id", "month"), ("uses",), [
+                         [card, area, month, unit, n]
+                         for (card, area, month), (unit, n, _k) in sorted(card_months.items())],
+                     _UPSERT_CARDMONTH, extra=("unit_id",))
+        _histograms_apply(cur, changes)
 
 
 def rollup_rebuild(*, start: datetime.date | None = None, end: datetime.date | None = None,
@@ -183,6 +369,7 @@ def rollup_rebuild(*, start: datetime.date | None = None, end: datetime.date | N
                 n = cur.rowcount
         if card_years:
             _rebuild_card_years(cur, where, params, whole=not lookup)
+            _rebuild_card_months(cur)
     from kaikukanta.stats.cache import on_rebuild
 
     transaction.on_commit(on_rebuild)  # cached dashboards are stale now
@@ -220,6 +407,29 @@ def _rebuild_card_years(cur, where: str, params: list, whole: bool) -> None:
         "GROUP BY year, card_area_id", years or [])
 
 
+def _rebuild_card_months(cur) -> None:
+    """The card-month rows and both histograms, always whole (a card's timeline runs
+    across years)."""
+    for model in (CardMonthUse, UsedMonthArea, UsedMonthUnit):
+        model.objects.all().delete()
+    cur.execute(
+        f"INSERT INTO {_CARDMONTH} (card_id, card_area_id, month, unit_id, uses) "  # noqa: S608
+        f"SELECT u.card_id, COALESCE(u.card_area_id, 0), {_month_sql()}, "
+        "COALESCE(MAX(c.unit_id), 0), COUNT(*) "
+        "FROM usage_use u JOIN cards_card c ON c.id = u.card_id "
+        "WHERE u.status = 'recorded' "
+        f"GROUP BY u.card_id, COALESCE(u.card_area_id, 0), {_month_sql()}", [])
+    for model, dim in _HISTOGRAMS:
+        cur.execute(
+            f"INSERT INTO {model._meta.db_table} ({dim}, month, prev, cards, key_sum) "  # noqa: S608
+            f"SELECT {dim}, month, prev, COUNT(*), SUM(stats_key) FROM ("
+            f"SELECT m.{dim}, m.month, COALESCE(LAG(m.month) OVER ("
+            "PARTITION BY m.card_id, m.card_area_id ORDER BY m.month), 0) AS prev, "
+            "COALESCE(c.stats_key, 0) AS stats_key "
+            f"FROM {_CARDMONTH} m JOIN cards_card c ON c.id = m.card_id) t "
+            f"GROUP BY {dim}, month, prev")
+
+
 def rollup_rebuild_card(*, card) -> int:
     """After a card moved to another unit: rebuild the days with its uses (the card-year
     counts do not depend on the unit)."""
@@ -228,7 +438,31 @@ def rollup_rebuild_card(*, card) -> int:
     days = list(Use.objects.filter(card=card).values_list("event_date", flat=True).distinct())
     with transaction.atomic():
         CardYearUse.objects.filter(card_id=card.pk).update(unit_id=card.unit_id or 0)
+        _card_months_move(card)
         return rollup_rebuild(days=days, card_years=False)
+
+
+def _card_months_move(card) -> None:
+    """The card's cells of the unit histogram go from its old unit to its new one."""
+    timelines: dict = {}
+    for area, month, unit in CardMonthUse.objects.filter(card_id=card.pk, uses__gt=0).values_list(
+            "card_area_id", "month", "unit_id"):
+        timelines.setdefault((area, unit), set()).add(month)
+    new_unit = card.unit_id or 0
+    changes: dict = {}
+    key = card.stats_key or 0
+    for (area, unit), months in timelines.items():
+        if unit == new_unit:
+            continue
+        for m, p in _timeline(months):
+            for u, n in ((unit, -1), (new_unit, 1)):
+                acc = changes.setdefault((area, u, m, p), [0, 0])
+                acc[0] += n
+                acc[1] += n * key
+    CardMonthUse.objects.filter(card_id=card.pk).update(unit_id=new_unit)
+    # the area histogram is unchanged: the same cells leave and come back
+    with connection.cursor() as cur:
+        _histograms_apply(cur, changes)
 
 
 # A rate or total more than this many times (or less than 1/this of) the previous year's

@@ -39,8 +39,14 @@ self.addEventListener("fetch", function (event) {
   if (request.method !== "GET" || url.origin !== self.location.origin) { return; }
   if (request.mode === "navigate" && url.pathname === DESK) {
     event.respondWith(fetch(request).then(function (response) {
+      // sent to sign in (a navigation's redirect reaches the worker unopened): signed out,
+      // so nothing of the desk is kept any longer
+      if (response.redirected || response.type === "opaqueredirect") {
+        caches.delete(CACHE);
+        return response;
+      }
       // a page with a looked-up card is not kept, only the desk ready for a number
-      if (response.ok && !response.redirected && !url.searchParams.has("number")) {
+      if (response.ok && !url.searchParams.has("number")) {
         var copy = response.clone();
         caches.open(CACHE).then(function (cache) { cache.put(deskKey(url), copy); });
       }

@@ -2,19 +2,12 @@
 page, the offer search, the open data and the brochure and poster, in three languages;
 the cross-border area holds Haparanda."""
 
-import pytest
-from django.core.management import call_command
-
 from kaikukanta.geo.models import Municipality
 from kaikukanta.network.models import Area
 from kaikukanta.public.models import AreaPage, OfferListing
 
-pytestmark = pytest.mark.django_db
 
-
-def test_demo_public_side(client):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # idempotent  # noqa: SIM115
+def test_demo_public_side(demo, client):
     haparanda = Municipality.objects.get(code="SE-2583")
     tornio = Area.objects.get(name="Tornio–Haaparanta")
     assert haparanda.is_foreign and not haparanda.billed_in_cost_sharing

@@ -1,18 +1,12 @@
 """After the demo load every demo role opens its statistics, and the national admin the
 annual table and the cost split."""
 
-import pytest
-from django.core.management import call_command
-
 from kaikukanta.accounts.models import User
 from kaikukanta.stats.models import CostShare
 from tests.conftest import sign_in
 
 
-@pytest.mark.django_db
-def test_demo_roles_open_their_statistics(client):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def test_demo_roles_open_their_statistics(demo, client):
     assert CostShare.objects.count() == 2
     wellbeing_roles = 0
     for user in User.objects.filter(email__endswith="@demo.kaikukanta.fi"):

@@ -1,0 +1,287 @@
+"""The partner API's look-up + record pair over HTTP through gunicorn, against pgbench
+replaying the same SQL (after `stats_data.py`).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kk_bench .venv/bin/python -m bench.api_load
+
+Makes one write key per client for the benchmark venue (the first area's first venue) and
+picks valid cards of the area, each used once. First it records `--capture` pairs in
+process (Django's test client, the same views and middleware) and captures every SQL
+statement they send, with its values; then it starts gunicorn with `deploy/gunicorn.conf.py`
+and production settings (`--workers`, default 4; worker recycling off so that the memory
+figure is honest) and runs `--clients` clients (default 8) for `--seconds` (default 30):
+each in turn looks a card up (`GET /api/v1/cards/{number}`) and records a use of it
+(`POST /api/v1/uses` with a new Idempotency-Key). Then pgbench runs the captured pairs'
+SQL (each pair one transaction, rolled back at its end so it can run again) with as many
+clients for as long. It prints pairs per second and latency of the app, pgbench's rate,
+their ratio, the statements per pair and the workers' memory (RSS) after the run.
+
+Only 127.0.0.1 is contacted; the run is bounded by --seconds (at most 600).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import datetime
+import json
+import os
+import re
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _setup_django() -> None:
+    sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaikukanta.settings")
+    os.environ.setdefault("KAIKUKANTA_TESTING", "1")
+    import django
+
+    django.setup()
+
+
+def prepare(clients: int, cards_needed: int) -> dict:
+    """Keys, the offer and card numbers (each card never used today at the offer)."""
+    from kaikukanta.api.services import api_key_create
+    from kaikukanta.cards.models import Card
+    from kaikukanta.lib.scope import SYSTEM
+    from kaikukanta.network.models import Area, Organisation
+    from kaikukanta.usage.models import Category, Offer, OfferKind
+
+    area = Area.objects.order_by("pk").first()
+    venue = Organisation.objects.filter(home_area=area, kind="venue").order_by("pk").first()
+    site = venue.units.order_by("pk").first()
+    stamp = f"{datetime.datetime.now():%m%d%H%M%S}"
+    # a new offer each run: no card has a use of it yet
+    offer = Offer.objects.create(venue=venue, site=site, title_fi=f"API bench {stamp}",
+                                 category=Category.CULTURE, kind=OfferKind.ADMISSION)
+    keys = [api_key_create(scope=SYSTEM, organisation=venue, label=f"bench {stamp} {i}",
+                           can_write=True)[1] for i in range(clients)]
+    today = datetime.date.today()
+    numbers = list(Card.objects.filter(
+        status="active", area=area, issued_on__lte=today, valid_until__gte=today,
+        inactivated_on__isnull=True, replaced_by__isnull=True,
+    ).order_by("?").values_list("number", flat=True)[:cards_needed])
+    return {"keys": keys, "offer": offer.pk, "numbers": numbers, "today": today.isoformat()}
+
+
+def capture(setup: dict, count: int) -> list[list[str]]:
+    """Record `count` pairs in process and return each pair's SQL with its values."""
+    from django.db import connection, transaction
+    from django.test import Client
+    from psycopg import ClientCursor
+
+    captured: list[str] = []
+
+    def keep(execute, sql, params, many, context):
+        raw = connection.connection
+        with ClientCursor(raw) as cur:
+            for one in (params if many else [params]):
+                captured.append(cur.mogrify(sql, one) if one is not None else sql)
+        return execute(sql, params, many, context)
+
+    client = Client()
+    pairs = []
+    key = setup["keys"][0]
+    for _ in range(count):
+        number = setup["numbers"].pop()
+        captured.clear()
+        # rolled back, so that the replay can insert the same rows (the outer savepoint
+        # this adds is left out of the replay)
+        with transaction.atomic(), connection.execute_wrapper(keep):
+            looked = client.get(f"/api/v1/cards/{number}",
+                                headers={"Authorization": f"Bearer {key}"})
+            made = client.post("/api/v1/uses", json.dumps(
+                {"card": number, "event_date": setup["today"], "offer": setup["offer"]}),
+                content_type="application/json",
+                headers={"Authorization": f"Bearer {key}", "Idempotency-Key": uuid.uuid4().hex})
+            transaction.set_rollback(True)
+        # the server's outermost transaction is BEGIN … COMMIT; here it is the first savepoint
+        outer = next(sql.split()[-1] for sql in captured if sql.startswith("SAVEPOINT"))
+        captured[:] = [sql for sql in captured
+                       if sql not in (f"SAVEPOINT {outer}", f"RELEASE SAVEPOINT {outer}")]
+        if looked.status_code != 200 or made.status_code != 201:
+            sys.exit(f"capturing a pair failed: {looked.status_code} {made.status_code} "
+                     f"{made.content[:200]!r}")
+        pairs.append(list(captured))
+    return pairs
+
+
+def pgbench(pairs: list[list[str]], clients: int, seconds: int) -> float:
+    """Transactions (pairs) per second of pgbench replaying the pairs' SQL."""
+    url = urllib.parse.urlparse(os.environ["DATABASE_URL"])
+    with tempfile.TemporaryDirectory() as tmp:
+        args = ["pgbench", "-n", "-c", str(clients), "-j", str(min(clients, 2)), "-T",
+                str(seconds), "-h", url.hostname or "127.0.0.1", "-p", str(url.port or 5432),
+                "-U", url.username or "postgres"]
+        for i, pair in enumerate(pairs):
+            script = Path(tmp) / f"pair{i}.sql"
+            body = ["BEGIN;"] + [" ".join(s.split()) + ";" for s in pair] + ["ROLLBACK;"]
+            script.write_text("\n".join(body) + "\n")
+            args += ["-f", f"{script}@1"]
+        args.append(url.path.lstrip("/"))
+        out = subprocess.run(args, capture_output=True, text=True, check=False)  # noqa: S603
+    found = re.search(r"tps = ([\d.]+)", out.stdout)
+    if not found:
+        sys.exit(f"pgbench failed: {out.stdout[-500:]} {out.stderr[-1000:]}")
+    return float(found.group(1))
+
+
+def _rss_mb(parent: int) -> list[float]:
+    """Resident memory of the server's worker processes, MB."""
+    out = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(stat[1]) != parent:
+                continue
+            for line in (proc / "status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    out.append(int(line.split()[1]) / 1024)
+        except OSError:
+            continue
+    return sorted(out)
+
+
+async def _drive(port: int, setup: dict, clients: int, seconds: float) -> dict:
+    from bench.serve_load import _request
+
+    latencies: list[float] = []
+    failures: dict = {}
+    requests = 0
+    deadline = time.monotonic() + seconds
+
+    async def client(n: int) -> None:
+        nonlocal requests
+        key = setup["keys"][n % len(setup["keys"])]
+        auth = {"Authorization": f"Bearer {key}"}
+        while time.monotonic() < deadline and setup["numbers"]:
+            number = setup["numbers"].pop()
+            started = time.monotonic()
+            status, _, body = await _request(port, "GET", f"/api/v1/cards/{number}",
+                                             headers=auth)
+            payload = json.dumps({"card": number, "event_date": setup["today"],
+                                  "offer": setup["offer"]}).encode()
+            status2, _, body2 = await _request(
+                port, "POST", "/api/v1/uses", body=payload,
+                headers={**auth, "Content-Type": "application/json",
+                         "Idempotency-Key": uuid.uuid4().hex})
+            requests += 2
+            if (status, status2) != (200, 201):
+                failures[(status, status2)] = failures.get((status, status2), 0) + 1
+                continue
+            latencies.append(time.monotonic() - started)
+
+    # warm-up: every worker answers a few pairs first (imports, first queries), not counted
+    warm_until = time.monotonic() + min(10.0, seconds / 3)
+    while time.monotonic() < warm_until and setup["numbers"]:
+        number = setup["numbers"].pop()
+        auth = {"Authorization": f"Bearer {setup['keys'][0]}"}
+        await asyncio.gather(*(_request(port, "GET", f"/api/v1/cards/{number}", headers=auth)
+                               for _ in range(clients)))
+    deadline = time.monotonic() + seconds
+    started = time.monotonic()
+    await asyncio.gather(*(client(n) for n in range(clients)))
+    elapsed = time.monotonic() - started
+    latencies.sort()
+    q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0.0] * 99
+    return {"pairs": len(latencies), "rate": len(latencies) / elapsed, "p50": q[49] * 1000,
+            "p95": q[94] * 1000, "p99": q[98] * 1000, "failures": failures,
+            "requests": requests}
+
+
+def serve(env_extra: dict, workers: int):
+    """Start gunicorn on a free port with production settings; returns (process, port)."""
+    from bench.serve_load import HOST, _free_port, _request
+
+    var_dir = ROOT / "bench" / "out" / "api_load"
+    var_dir.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"KAIKUKANTA_TESTING", "KAIKUKANTA_DEMO", "DEBUG"}}
+    env.update(SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="127.0.0.1",
+               KAIKUKANTA_CARD_SIGNING_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
+               KAIKUKANTA_VAR_DIR=str(var_dir), BIND=f"{HOST}:{port}",
+               PYTHONPATH=str(ROOT / "src"), GUNICORN_ACCESS_LOG=str(var_dir / "access.log"),
+               WEB_CONCURRENCY=str(workers), GUNICORN_MAX_REQUESTS="0", **env_extra)
+    env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/3")
+    python = sys.executable
+    manage = [python, str(ROOT / "manage.py")]
+    for step in (["compiletranslations"], ["collectstatic", "--noinput", "-v", "0"]):
+        subprocess.run([*manage, *step], env=env, cwd=ROOT, check=True,  # noqa: S603
+                       capture_output=True)
+    server = subprocess.Popen(  # noqa: S603
+        [str(Path(python).parent / "gunicorn"), "--config", "deploy/gunicorn.conf.py",
+         "kaikukanta.wsgi"],
+        cwd=ROOT, env=env, stdout=(var_dir / "server.log").open("w"), stderr=subprocess.STDOUT)
+    for _ in range(240):
+        try:
+            if asyncio.run(_request(port, "GET", "/healthz"))[0] == 200:
+                return server, port
+        except OSError:
+            pass
+        time.sleep(0.5)
+    server.kill()
+    sys.exit("the server did not start; see bench/out/api_load/server.log")
+
+
+def run(clients: int = 8, seconds: int = 30, workers: int = 4,
+        capture_pairs: int = 8) -> list[tuple[str, str, str, str]]:
+    seconds = max(5, min(seconds, 600))
+    setup = prepare(clients, cards_needed=capture_pairs + clients * seconds * 40)
+    pairs = capture(setup, capture_pairs)
+    statements = statistics.median(len(p) for p in pairs)
+    server, port = serve({"API_RATE_LIMIT": "1000000"}, workers)
+    try:
+        load = asyncio.run(_drive(port, setup, clients, seconds))
+        rss = _rss_mb(server.pid)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    print(f"(API over HTTP done: {load['pairs']} pairs; now pgbench)", flush=True)
+    tps = pgbench(pairs, clients, seconds)
+    print(f"(API: {load['pairs']} pairs by {clients} clients in {seconds} s through "
+          f"{workers} workers, {load['requests']} requests; p50 {load['p50']:.0f} ms, "
+          f"p95 {load['p95']:.0f} ms, p99 {load['p99']:.0f} ms; failed pairs "
+          f"{load['failures'] or 'none'}; {statements:.0f} SQL statements per pair; "
+          f"worker RSS after the run: {', '.join(f'{m:.0f}' for m in rss)} MB)", flush=True)
+    return [
+        (f"API look-up + record, {clients} clients over HTTP",
+         f"{load['rate']:,.1f} pairs/s, p95 {load['p95']:,.0f} ms, p99 {load['p99']:,.0f} ms",
+         f"pgbench, same {statements:.0f} statements: {tps:,.0f} tps",
+         f"{load['rate'] / tps:.2f}"),
+        (f"worker memory after {load['requests']:,} requests ({workers} workers)",
+         f"max {max(rss, default=0):.0f} MB RSS", "target < 150 MB", "–"),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("Set DATABASE_URL to the PostgreSQL database of bench/stats_data.py.")
+    _setup_django()
+    for line in run(args.clients, args.seconds, args.workers):
+        print("| " + " | ".join(line) + " |")
+
+
+if __name__ == "__main__":
+    main()
