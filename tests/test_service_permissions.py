@@ -8,9 +8,11 @@ from kaikukanta.accounts.scope import scope_for_organisation, scope_for_user
 from kaikukanta.cards import services as cards
 from kaikukanta.lib.errors import NotAllowed
 from kaikukanta.network import services as network
+from kaikukanta.surveys import services as surveys
 from kaikukanta.usage import services as usage
 from kaikukanta.usage.models import Category, Use
 from tests.factories import make_card
+from tests.surveys.conftest import make_survey
 
 
 def _record(cast, site):
@@ -33,7 +35,18 @@ CALLS = {
             scope=scope, approve=True,
             link=network.seller_link_request(scope=scope_for_user(cast.a.seller),
                                              seller=cast.a.seller_org, venue=cast.b.venue_org))),
+    "survey for area a": lambda cast: (
+        lambda scope: surveys.survey_create(scope=scope, area=cast.a.area, title="Q",
+                                            to_venues=True)),
+    "answer area a's survey": lambda cast: _answer(cast),
 }
+
+
+def _answer(cast):
+    survey = make_survey(cast)
+    question = survey.questions.get(kind="scale")
+    return lambda scope: surveys.survey_answer(scope=scope, survey=survey,
+                                               answers={question.pk: 4})
 
 # (call, actor, allowed): actors are people of the cast or API keys ("key:<org>")
 TABLE = [
@@ -67,6 +80,18 @@ TABLE = [
     ("approve b's venue for a's seller", "a.culture", False),
     ("approve b's venue for a's seller", "a.seller", False),
     ("approve b's venue for a's seller", "key:b.venue_org", True),
+    ("survey for area a", "a.culture", True),
+    ("survey for area a", "a.welfare", True),
+    ("survey for area a", "b.culture", False),
+    ("survey for area a", "a.venue", False),
+    ("survey for area a", "key:a.venue_org", False),
+    ("answer area a's survey", "a.venue", True),
+    ("answer area a's survey", "a.distributor", True),
+    ("answer area a's survey", "a.seller", False),  # not asked
+    ("answer area a's survey", "key:a.venue_org", False),  # people answer, not keys
+    ("answer area a's survey", "b.venue", False),
+    ("answer area a's survey", "a.culture", False),
+    ("answer area a's survey", "national", False),
 ]
 
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "kaikukanta.api",
     "kaikukanta.oma",
     "kaikukanta.public",
+    "kaikukanta.surveys",
     "kaikukanta.demo",
     "kaikukanta.ops",
     "django_tasks",
@@ -276,6 +277,9 @@ RETENTION_CARD_COARSEN_YEARS = env_int("RETENTION_CARD_COARSEN_YEARS", 3)
 RETENTION_TASK_RESULT_DAYS = env_int("RETENTION_TASK_RESULT_DAYS", 30)
 # The hour (local time) at which the worker starts the daily retention run.
 RETENTION_HOUR = env_int("RETENTION_HOUR", 3)
+# The hour (local time) at which the worker publishes the statistics periods that are due
+# (stats.publication: a month 61 days after it ends, after its late entries).
+STATISTICS_PUBLISH_HOUR = env_int("STATISTICS_PUBLISH_HOUR", 1)
 
 # Backups (`manage.py backup`): where they go.
 BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))

@@ -22,6 +22,7 @@ urlpatterns = [
          name="card_keys"),
     path("api/public/v1/", include("kaikukanta.public.api_urls")),
     path("public/", include("kaikukanta.public.staff_urls")),
+    path("surveys/", include("kaikukanta.surveys.urls")),
     path("sitemap.xml", public_views.sitemap, name="public_sitemap"),
     path("robots.txt", public_views.robots, name="public_robots"),
     path("admin/", admin.site.urls),

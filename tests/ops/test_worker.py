@@ -51,6 +51,7 @@ def _at(hour: int) -> datetime.datetime:
 def test_the_daily_retention_is_enqueued_once_a_day_at_its_hour(settings):
     settings.TASKS = DATABASE_TASKS
     settings.RETENTION_HOUR = 3
+    settings.STATISTICS_PUBLISH_HOUR = 23
     assert daily_jobs_enqueue(now=_at(2)) == []
     assert daily_jobs_enqueue(now=_at(3)) == ["retention"]
     assert daily_jobs_enqueue(now=_at(4)) == []  # another worker, or the next minute

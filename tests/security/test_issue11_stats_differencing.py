@@ -2,9 +2,10 @@
 
 Two custom periods that differ by one day, or a table before and after one registration,
 gave away a single holder's age band, children, gender and life situation, and suppressed
-"<5" cells. Tables of holder characteristics now cover whole months that have ended
-(`selectors.closed_months`) and every holder count is perturbed by the cell key method
-(`lib/cellkey.py`); the national admin keeps exact counts, venues their exact uses.
+"<5" cells. Tables of holder characteristics now show published periods only (a calendar
+month or year, frozen once published: `stats.publication`, tested further in
+test_issue11_frozen_holder_figures.py) and every holder count is perturbed by the cell key
+method (`lib/cellkey.py`); the national admin keeps exact counts, venues their exact uses.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.utils import timezone
 from kaikukanta.cards.models import Card, Gender, LifeSituation
 from kaikukanta.lib.cellkey import KEY_RANGE, PERTURBATION, perturb
 from kaikukanta.stats.scopes import Period, Target
-from kaikukanta.stats.selectors import closed_months, dashboard
+from kaikukanta.stats.selectors import dashboard
 from tests.factories import make_card
 from tests.stats.conftest import make_use
 
@@ -85,9 +86,9 @@ def test_issue11_two_custom_periods_one_day_apart_give_the_same_holder_tables(ca
     assert exact_before["age"][0]["75+"] == [0] and exact_after["age"][0]["75+"] == [1]
     # a coordinator gets the same tables for both periods: nothing to difference
     assert holder_view(target, before) == holder_view(target, after)
-    # and the tables say which months they cover
+    # and the tables say which published month they show
     note = dashboard(target=target, period=after, exact=False).table("age").note
-    assert "1 Jan 2025–31 Mar 2025" in note
+    assert "1 Mar 2025–31 Mar 2025" in note
 
 
 def test_issue11_a_table_before_and_after_one_registration_is_the_same(cast):
@@ -154,17 +155,8 @@ def test_issue11_national_admin_keeps_exact_counts_and_venues_their_uses(cast):
     assert s["Uses (holders' tickets)"][0] == 7
 
 
-def test_issue11_closed_months():
-    today = datetime.date(2026, 11, 29)
-    assert closed_months(Period(datetime.date(2026, 1, 15), datetime.date(2026, 3, 10)),
-                         today) == Period(datetime.date(2026, 1, 1), datetime.date(2026, 3, 31))
-    assert closed_months(Period.year(2026), today) == Period(datetime.date(2026, 1, 1),
-                                                             datetime.date(2026, 10, 31))
-    assert closed_months(Period(datetime.date(2026, 11, 1), today), today) is None
-
-
 @pytest.mark.parametrize("kind", ["area", "unit"])
-def test_issue11_a_period_without_ended_months_shows_no_holder_figures(cast, kind):
+def test_issue11_a_period_without_published_months_shows_no_holder_figures(cast, kind):
     a = cast.a
     today = timezone.localdate()
     _holders(a.unit, 10, today.replace(day=1), random.Random(7))

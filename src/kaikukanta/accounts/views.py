@@ -18,7 +18,7 @@ from kaikukanta.accounts.forms import LoginForm
 from kaikukanta.accounts.models import Membership
 from kaikukanta.lib.context_processors import TEXT_SIZE_COOKIE, TEXT_SIZES
 from kaikukanta.lib.email import EmailFailed, email_enqueue
-from kaikukanta.lib.navigation import navigation_for
+from kaikukanta.lib.navigation import navigation_for, notices_for
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +106,8 @@ def home(request: HttpRequest) -> HttpResponse:
         .order_by("role")
     )
     tasks = [item for item in navigation_for(request.scope) if item["key"] != "home"]
-    return render(request, "accounts/home.html", {"memberships": memberships, "tasks": tasks})
+    return render(request, "accounts/home.html", {"memberships": memberships, "tasks": tasks,
+                                                  "notices": notices_for(request.scope)})
 
 
 def _safe_next(request: HttpRequest) -> str:

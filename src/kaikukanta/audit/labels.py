@@ -23,6 +23,12 @@ def _a(text: str):
 
 
 ACTIONS = {
+    "survey.created": _a("Local survey created"),
+    "survey.updated": _a("Local survey changed"),
+    "survey.question_added": _a("Survey question added"),
+    "survey.question_removed": _a("Survey question removed"),
+    "survey.opened": _a("Local survey opened"),
+    "survey.closed": _a("Local survey closed"),
     "api_key.created": _a("API key created"),
     "api_key.revoked": _a("API key revoked"),
     "area.created": _a("Area created"),
@@ -80,6 +86,9 @@ ACTIONS = {
 }
 
 FIELDS = {
+    "audience": _a("Asked"),
+    "closes_on": _a("Closing date"),
+    "emails": _a("Emails sent"),
     "backfilled": _a("Entered from a paper form"),
     "birth_year": _a("Birth year"),
     "can_write": _a("May write"),
@@ -136,7 +145,7 @@ FIELDS = {
 }
 
 # Changes whose value is a list of things, never a [before, after] pair.
-LISTS = {"municipalities", "changed"}
+LISTS = {"municipalities", "changed", "audience"}
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

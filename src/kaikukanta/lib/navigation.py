@@ -49,6 +49,22 @@ def navigation_for(scope: Scope) -> list[dict]:
     return out
 
 
+# Notices on the home page: apps register a function of the scope that returns the
+# notices it has for that person now, each {"text": ..., "url": ...}.
+_NOTICES: dict[str, Callable[[Scope], list[dict]]] = {}
+
+
+def register_notice(key: str, notices: Callable[[Scope], list[dict]]) -> None:
+    _NOTICES[key] = notices
+
+
+def notices_for(scope: Scope) -> list[dict]:
+    """The home page's notices for this scope (none for an anonymous visitor)."""
+    if scope.user_id is None:
+        return []
+    return [n for _key, fn in sorted(_NOTICES.items()) for n in fn(scope)]
+
+
 # Predicates for the roles, for use by every app's registrations.
 def is_national(s: Scope) -> bool:
     return s.is_national

@@ -38,6 +38,8 @@ class Perm(StrEnum):
     REVIEW_LOOKUPS = "review_lookups"  # obj: None; card look-ups slowed down in own areas
     REQUEST_SELLER_LINK = "request_seller_link"  # obj: Organisation (a ticket seller)
     VIEW_STATS = "view_stats"  # obj: stats.scopes.Target (a dashboard's scope)
+    RUN_SURVEY = "run_survey"  # obj: surveys.Survey; the area's coordinators (either side)
+    ANSWER_SURVEY = "answer_survey"  # obj: (Survey, Organisation) the person answers for
     VIEW_WELLBEING = "view_wellbeing"  # obj: wellbeing.targets.Target
 
 
@@ -98,6 +100,14 @@ def _view_stats(s: Scope, target) -> bool:
     return False  # TargetKind.NATIONAL: national admins only (see `can`)
 
 
+def _answer_survey(s: Scope, pair) -> bool:
+    """Staff of an active organisation of the survey's area whose kind the survey asks;
+    a person (never an API key) answers for themselves."""
+    survey, org = pair
+    return (s.user_id is not None and org.id in s.staff_org_ids and org.is_active
+            and org.home_area_id == survey.area_id and survey.addresses(org.kind))
+
+
 def _view_wellbeing(s: Scope, target) -> bool:
     """The wellbeing and mood figures: coordinators (both sides) of an area, of the areas
     of a municipality or of a wellbeing services county; venues (the mood meter only) their
@@ -134,11 +144,14 @@ _RULES: dict[Perm, Callable[[Scope, Any], bool]] = {
     Perm.REVIEW_LOOKUPS: lambda s, obj: bool(s.culture_area_ids),
     Perm.REQUEST_SELLER_LINK: lambda s, seller: seller.id in s.seller_org_ids,
     Perm.VIEW_STATS: _view_stats,
+    Perm.RUN_SURVEY: lambda s, survey: survey.area_id in s.coordinator_area_ids,
+    Perm.ANSWER_SURVEY: _answer_survey,
     Perm.VIEW_WELLBEING: _view_wellbeing,
 }
 
 # National admins may do everything except the desk work that belongs to one unit.
-_NOT_FOR_NATIONAL = {Perm.ISSUE_CARDS, Perm.RECORD_USES, Perm.SELL_FOR_VENUE}
+_NOT_FOR_NATIONAL = {Perm.ISSUE_CARDS, Perm.RECORD_USES, Perm.SELL_FOR_VENUE,
+                     Perm.ANSWER_SURVEY}
 
 
 def can(scope: Scope, perm: Perm, obj: Any = None) -> bool:

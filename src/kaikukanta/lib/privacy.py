@@ -31,6 +31,12 @@ PERSONAL_DATA: dict[str, str] = {
                        "shared address is asked for; may be a coordinator's work address)",
     "public.unitlisting": "a unit's street address and accessibility notes as its "
                           "organisation gives them (a public place, no person)",
+    "surveys.answer": "a staff member's answer to a local survey: a scale value, a choice "
+                      "or a short text about their work (the form tells not to write about "
+                      "clients or other people); not linked to the person",
+    "surveys.responder": "which staff account has answered which survey (only so that "
+                         "nobody answers twice); kept apart from the answers, never shown, "
+                         "deleted when the survey closes",
     "wellbeing.wellbeinganswer": "a card's answer to the wellbeing meter (WHO-5 items and "
                                  "three participation choices, no free text) at one time "
                                  "point, with the card's area and municipality and the "
@@ -74,7 +80,15 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "stats.retiredholders": "counts of retired cards by unit, municipality, dates and holder "
                             "facts; no card, number or use",
     "stats.costshare": "a year's cost-sharing rate; the acting staff user only",
+    "stats.publication": "which period of a statistics dataset was published, with "
+                         "national counts",
+    "stats.publishedholders": "frozen counts of cards by unit, municipality and holder facts "
+                              "as age bands; no card, number, birth year or use",
     "public.offerlisting": "whether a venue shows an offer publicly",
+    "surveys.survey": "an area's survey: title, introduction, audience, dates; the staff "
+                      "user who made it only",
+    "surveys.question": "a survey's question and its options",
+    "surveys.response": "that a survey was answered on a day; no person",
     "wellbeing.moodreceipt": "that a use has a mood-meter answer (not which answer)",
     "wellbeing.moodanswer": "a mood-meter answer with the venue, site, offer, category and "
                             "month only: no card, use, date or order (random id)",

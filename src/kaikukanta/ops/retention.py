@@ -12,7 +12,8 @@
 - cards expired for RETENTION_CARD_COARSEN_YEARS (3): the holder's birth year becomes the
   first year of its five-year band, the postal code is cleared (its municipality stays) and
   the optional facts are cleared. The exact facts are first added to
-  `stats.RetiredHolders` as counts, so every statistics figure stays the same.
+  `stats.RetiredHolders` as counts, so every statistics figure stays the same;
+- who answered a local survey: forgotten once the survey takes no more answers.
 """
 
 from __future__ import annotations
@@ -132,6 +133,12 @@ def _coarsen_cards(today: datetime.date) -> int:
             done += len(batch)
 
 
+def _forget_survey_responders(today: datetime.date) -> int:
+    from kaikukanta.surveys.services import responders_forget
+
+    return responders_forget(today=today)
+
+
 def retention_apply(*, now: datetime.datetime | None = None) -> RetentionReport:
     """Apply every retention rule once. Running it again the same day changes nothing."""
     now = now or timezone.now()
@@ -143,5 +150,6 @@ def retention_apply(*, now: datetime.datetime | None = None) -> RetentionReport:
     report.counts["audit entries deleted"] = _delete_audit_entries(now)
     report.counts["task results deleted"] = _delete_task_results(now)
     report.counts["cards coarsened"] = _coarsen_cards(today)
+    report.counts["survey responders forgotten"] = _forget_survey_responders(today)
     logger.info("retention: %s", report)
     return report

@@ -22,6 +22,8 @@ def _daily_jobs() -> dict[str, tuple[int, object]]:
                       import_string("kaikukanta.ops.tasks.retention_run")),
         "oma_reminders": (settings.OMA_REMINDER_HOUR,
                           import_string("kaikukanta.oma.tasks.expiry_reminders_run")),
+        "statistics": (settings.STATISTICS_PUBLISH_HOUR,
+                       import_string("kaikukanta.ops.tasks.statistics_publish_run")),
     }
 
 

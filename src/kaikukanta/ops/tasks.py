@@ -1,4 +1,5 @@
-"""The worker's own tasks: the daily retention run (email is `lib.email`)."""
+"""The worker's own tasks: the daily retention run and the daily publication of due
+statistics (email is `lib.email`)."""
 
 from __future__ import annotations
 
@@ -11,3 +12,13 @@ def retention_run() -> dict[str, int]:
     from kaikukanta.ops.retention import retention_apply
 
     return retention_apply().counts
+
+
+@task()
+def statistics_publish_run() -> dict[str, int]:
+    """Publish the statistics periods that are due (`stats.publication`)."""
+    from django.utils import timezone
+
+    from kaikukanta.stats.publication import publish_due
+
+    return {"periods published": publish_due(timezone.localdate())}

@@ -308,8 +308,10 @@ def offers(request, response: HttpResponse, filters: Query[OfferQuery]):
          summary="National annual table (past years)")
 def annual(request, response: HttpResponse):
     """Cards registered and used, uses by adults and children by category, and the
-    municipalities in the network, for each past year since the first card. Small figures
-    are suppressed as on the statistics pages."""
+    municipalities in the network, for each published year since the first card (a year is
+    published about 1 March of the next year, after its late entries, and its counts of
+    cards are not changed afterwards). Small figures are suppressed as on the statistics
+    pages."""
 
     def build():
         rows = annual_rows(timezone.localdate().year - 1)

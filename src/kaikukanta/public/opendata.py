@@ -1,17 +1,20 @@
 """The national annual table as open data: the figures of `stats.reports.annual_row` for
-each past year, with the statistics pages' privacy rule applied (`stats.privacy.protect`,
-columns over the years): figures of fewer than 5 holders are "<5", and more are hidden
-("–") where a column's total would reveal them."""
+each published year (a year is published, and its counts of cards frozen, after its late
+entries: `stats.publication`), with the statistics pages' privacy rule applied
+(`stats.privacy.protect`, columns over the years): figures of fewer than 5 holders are
+"<5", and more are hidden ("–") where a column's total would reveal them."""
 
 from __future__ import annotations
 
 import datetime
 
 from django.db.models import Min, Q
+from django.utils import timezone
 
 from kaikukanta.cards.models import Card
 from kaikukanta.stats.holders import capped_holders
 from kaikukanta.stats.privacy import protect, protect_one
+from kaikukanta.stats.publication import is_due
 from kaikukanta.stats.reports import annual_row
 from kaikukanta.stats.scopes import Period
 from kaikukanta.stats.selectors import max_uses_per_card
@@ -24,7 +27,15 @@ def first_year() -> int | None:
     return min(found).year if found else None
 
 
+def last_published_year(today: datetime.date) -> int:
+    """The last year whose figures are published (the year before, from its publication
+    day on: about 1 March)."""
+    return today.year - 1 if is_due(Period.year(today.year - 1), today) else today.year - 2
+
+
 def annual_rows(last_year: int) -> list[dict]:
+    """The rows of the published years up to `last_year`."""
+    last_year = min(last_year, last_published_year(timezone.localdate()))
     first = first_year()
     if first is None or first > last_year:
         return []

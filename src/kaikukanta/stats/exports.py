@@ -27,7 +27,8 @@ def rule_text() -> str:
 def cell_key_text() -> str:
     return _("Counts of holders are perturbed by up to 2, the same way every time for the "
              "same holders, so tables need not add up exactly; tables of holders' "
-             "characteristics cover whole months that have ended.")
+             "characteristics are published once per month and year, after late entries, and "
+             "never changed.")
 
 
 def _csv_cell(c) -> object:

@@ -329,3 +329,63 @@ class RetiredHolders(models.Model):
 
     def __str__(self) -> str:
         return f"{self.valid_until}: {self.cards}"
+
+
+class Publication(models.Model):
+    """One published period of a frozen statistics dataset (`stats.publication`).
+
+    A calendar month (or a calendar year) of tables that could be differenced, such as the
+    holders' characteristics, is published once, after the period's window for late
+    entries has closed, and never recomputed: a card entered, renewed or corrected later
+    changes nothing already published. `figures` holds the dataset's few headline counts
+    (for holders: the national cards registered and used in a year)."""
+
+    dataset = models.CharField(_("dataset"), max_length=32)
+    start = models.DateField(_("first day"))
+    end = models.DateField(_("last day"))
+    published_at = models.DateTimeField(_("published"), auto_now_add=True)
+    figures = models.JSONField(_("headline figures"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("published statistics")
+        verbose_name_plural = _("published statistics")
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "start", "end"],
+                                    name="stats_publication_once"),
+        ]
+        indexes = [models.Index(fields=["dataset", "end"])]
+
+    def __str__(self) -> str:
+        return f"{self.dataset} {self.start}–{self.end}"
+
+
+class PublishedHolders(models.Model):
+    """The frozen holder counts of one publication: personal cards valid in the period, by
+    the dashboards' card dimensions and the holder facts as age bands; no card, number,
+    birth year or use. `stats_key` is the sum of the cards' record keys (`lib/cellkey.py`),
+    so the perturbed counts are those of the live tables when they were published."""
+
+    publication = models.ForeignKey(Publication, verbose_name=_("publication"),
+                                    on_delete=models.CASCADE, related_name="holders")
+    area_id = models.IntegerField(_("area"), default=0)
+    organisation_id = models.IntegerField(_("distributor"), default=0)
+    unit_id = models.IntegerField(_("issuing unit"), default=0)
+    municipality_id = models.IntegerField(_("municipality"), default=0)
+    # the age band's first year (AGE_BANDS), -1: birth year not recorded
+    age_band = models.SmallIntegerField(_("age band"))
+    children = models.PositiveSmallIntegerField(_("children under 18 (4 = 4 or more)"))
+    gender = models.CharField(_("gender"), max_length=16, blank=True)
+    life_situation = models.CharField(_("life situation"), max_length=16, blank=True)
+    cards = models.PositiveIntegerField(_("cards"), default=0)
+    stats_key = models.BigIntegerField(_("statistics key"), default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("published holder counts")
+        verbose_name_plural = _("published holder counts")
+        indexes = [
+            models.Index(fields=["publication", "area_id"]),
+            models.Index(fields=["publication", "unit_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publication_id}: {self.cards}"

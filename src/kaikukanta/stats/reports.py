@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaikukanta.cards.models import Card, CardStatus
@@ -39,14 +40,23 @@ def network_municipalities(year: int) -> list:
 
 
 def annual_row(year: int) -> dict:
+    """One year's national figures. The counts of cards (holders) are the year's published
+    ones (`stats.publication`: frozen after the year's late entries) once the year is
+    published, and preliminary live counts before that (`published` says which)."""
+    from kaikukanta.stats.publication import holders_year
+
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    registered = Card.objects.filter(
-        status__in=[CardStatus.ACTIVE, CardStatus.INACTIVE], issued_on__range=(start, end)
-    ).count()
-    used = CardsUsedYear.objects.filter(year=year).aggregate(n=Sum("cards"))["n"] or 0
+    pub = holders_year(year, timezone.localdate())
+    if pub is not None:
+        registered, used = pub.figures["cards_registered"], pub.figures["cards_used"]
+    else:
+        registered = Card.objects.filter(
+            status__in=[CardStatus.ACTIVE, CardStatus.INACTIVE], issued_on__range=(start, end)
+        ).count()
+        used = CardsUsedYear.objects.filter(year=year).aggregate(n=Sum("cards"))["n"] or 0
     by_cat = {r["category"]: r for r in UseAreaDay.objects.filter(day__range=(start, end))
               .values("category").annotate(u=Sum("uses"), c=Sum("children"))}
-    row = {"year": year, "registered": registered, "used": used}
+    row = {"year": year, "registered": registered, "used": used, "published": pub is not None}
     for c in Category.values:
         row[f"adults_{c}"] = by_cat.get(c, {}).get("u") or 0
         row[f"children_{c}"] = by_cat.get(c, {}).get("c") or 0
@@ -57,7 +67,8 @@ def annual_row(year: int) -> dict:
 
 def annual_table(first: int, last: int) -> Table:
     """Years as rows, the published columns. National figures: shown exactly (national
-    admin only); none counts a single holder."""
+    admin only); none counts a single holder. A year whose card counts are not yet
+    published is marked preliminary."""
     rows = [annual_row(y) for y in range(first, last + 1)]
     cols: list[tuple] = [(_("Cards registered"), "registered"),
                          (_("Cards used (at least once)"), "used")]
@@ -67,7 +78,8 @@ def annual_table(first: int, last: int) -> Table:
         cols.append((_("Children: %(category)s") % {"category": label}, f"children_{c}"))
     cols += [(_("Total uses"), "total"), (_("Municipalities"), "municipalities")]
     return column_table("annual", _("National annual table"), _("Year"),
-                        [str(r["year"]) for r in rows],
+                        [str(r["year"]) if r["published"] else
+                         _("%(year)s (preliminary)") % {"year": r["year"]} for r in rows],
                         [(title, [r[k] for r in rows], None, None) for title, k in cols],
                         exact=True, total=False)
 

@@ -24,17 +24,20 @@ from kaikukanta.cards.models import (
     CardEvent,
     CardEventKind,
     CardKind,
-    CardStatus,
     Gender,
     LifeSituation,
 )
-from kaikukanta.lib.cellkey import perturb, perturb_all
+from kaikukanta.lib.cellkey import perturb
 from kaikukanta.lib.formatting import day as day_text
 from kaikukanta.lib.targets import TargetKind
+from kaikukanta.stats import publication
+from kaikukanta.stats.counting import AGE_BANDS, holder_column, valid_in
+from kaikukanta.stats.counting import registered as _registered
 from kaikukanta.stats.holders import capped_holders
 from kaikukanta.stats.models import (
     CardsUsedYear,
     CardYearUse,
+    PublishedHolders,
     RetiredHolders,
     UseAreaDay,
     UseCrossDay,
@@ -49,8 +52,6 @@ from kaikukanta.stats.scopes import Period, Target, year_earlier
 from kaikukanta.stats.tables import Table, column_table
 from kaikukanta.usage.models import Category, Use, UseStatus
 
-AGE_BANDS = [(0, 17), (18, 29), (30, 44), (45, 64), (65, 74), (75, 200)]
-
 
 @dataclass
 class Dashboard:
@@ -62,18 +63,6 @@ class Dashboard:
 
     def table(self, key: str) -> Table:
         return next(t for t in self.tables if t.key == key)
-
-
-def _registered() -> Q:
-    return Q(status__in=[CardStatus.ACTIVE, CardStatus.INACTIVE])
-
-
-def valid_in(p: Period, prefix: str = "") -> Q:
-    """Registered cards valid on at least one day of the period."""
-    return Q(**{f"{prefix}issued_on__lte": p.end, f"{prefix}valid_until__gte": p.start}) & (
-        Q(**{f"{prefix}inactivated_on__isnull": True})
-        | Q(**{f"{prefix}inactivated_on__gte": p.start})
-    )
 
 
 def valid_on(day: datetime.date) -> Q:
@@ -273,15 +262,6 @@ def holder_count(n: int | None, key_sum: int | None, exact: bool) -> int:
     """A count of holders (cards) as published: exact for the national admin, perturbed by
     the cell key method (`lib/cellkey.py`) for everyone else."""
     return int(n or 0) if exact else perturb(n or 0, key_sum)
-
-
-def holder_column(title, counts: list[int], key_sums: list[int | None], exact: bool) -> tuple:
-    """A `column_table` column of holder counts; unless exact, each cell and the total (a
-    cell of its own, so the column need not add up) are perturbed by their cards' keys."""
-    if exact:
-        return (title, counts, None, None)
-    total = perturb(sum(counts), sum(k or 0 for k in key_sums))
-    return (title, perturb_all(counts, key_sums), None, total, total)
 
 
 def _used_card_ids(target: Target, p: Period):
@@ -633,51 +613,73 @@ def _band(age: int) -> str:
     return _("Not recorded")
 
 
-def closed_months(p: Period, today: datetime.date) -> Period | None:
-    """The whole calendar months that the period touches and that have already ended, or
-    None. Tables of holder characteristics for anyone but the national admin cover these,
-    so two periods a few days apart, or today's registrations, never change them."""
-    start = p.start.replace(day=1)
-    month_end = (p.end.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    end = min(month_end, today.replace(day=1)) - datetime.timedelta(days=1)
-    return Period(start, end) if start <= end else None
+def _live_holder_rows(target: Target, p: Period) -> tuple[list[dict], int]:
+    """The national admin's exact holder counts over the period itself, read from the
+    cards now: rows of (band, children, gender, life_situation, n, k)."""
+    counted = Q(_registered(), target.card_q(), valid_in(p), kind=CardKind.PERSONAL)
+    facts = ("birth_year", "children", "gender", "life_situation")
+    rows = list(Card.objects.filter(counted, holder_coarsened_on__isnull=True).values(
+        *facts).annotate(n=Count("pk"), k=Sum("stats_key")).order_by())
+    # cards whose rows retention coarsened count with their exact facts kept as counts
+    rows += RetiredHolders.objects.filter(counted).values(*facts).annotate(
+        n=Sum("cards"), k=Sum("stats_key")).order_by()
+    for r in rows:
+        r["band"] = _band(p.end.year - r["birth_year"]) if r["birth_year"] else None
+    return rows
+
+
+PUBLISHED_TARGET = {
+    TargetKind.AREA: "area_id", TargetKind.DISTRIBUTOR: "organisation_id",
+    TargetKind.UNIT: "unit_id", TargetKind.MUNICIPALITY: "municipality_id",
+}
+
+
+def _published_holder_rows(target: Target, pub) -> list[dict]:
+    """The frozen holder counts of one publication (`stats.publication`) for the target."""
+    qs = PublishedHolders.objects.using(publication.DB).filter(publication=pub)
+    if target.kind in PUBLISHED_TARGET:
+        qs = qs.filter(**{PUBLISHED_TARGET[target.kind]: target.pk})
+    rows = list(qs.values("age_band", "children", "gender", "life_situation").annotate(
+        n=Sum("cards"), k=Sum("stats_key")).order_by())
+    for r in rows:
+        r["band"] = _band(r["age_band"]) if r["age_band"] != publication.NOT_RECORDED else None
+    return rows
 
 
 def holder_tables(target: Target, p: Period, exact: bool) -> list[Table]:
     """Holders of cards valid during the period, by age band, children, gender and life
-    situation (personal cards only; counts, never rows). Unless exact: over the period's
-    ended whole months (`closed_months`), each count perturbed by the cell key method."""
+    situation (personal cards only; counts, never rows). Exact (the national admin): over
+    the period, from the cards now. Everyone else sees published figures only
+    (`stats.publication`): the period's calendar year or its latest published month,
+    frozen when published, each count perturbed by the cell key method."""
     note = ""
-    if not exact:
-        closed = closed_months(p, timezone.localdate())
-        if closed is None:
-            note = _("Holder figures are published for whole months that have ended; this "
-                     "period has none yet.")
+    today = timezone.localdate()
+    if exact:
+        rows = _live_holder_rows(target, p)
+    else:
+        pub = publication.holders_publication(p, today)
+        if pub is None:
+            rows = []
+            note = _("Holder figures of a month are published once its window for late "
+                     "entries has closed, %(days)s days after it ends; this period has none "
+                     "yet. The next are published on %(day)s.") % {
+                "days": publication.delay_days(),
+                "day": day_text(publication.next_publication(p, today))}
         else:
-            note = _("Holders of cards valid in %(period)s (whole months that have ended). "
-                     "The figures are perturbed slightly to protect privacy.") % {
-                "period": closed}
-    nothing = not exact and closed is None
-    counted = Q(_registered(), target.card_q(), valid_in(p if exact else closed),
-                kind=CardKind.PERSONAL) if not nothing else Q()
-    facts = ("birth_year", "children", "gender", "life_situation")
-    live = Card.objects.none() if nothing else Card.objects.filter(
-        counted, holder_coarsened_on__isnull=True)
-    # cards whose rows retention coarsened count with their exact facts kept as counts
-    retired = RetiredHolders.objects.none() if nothing else RetiredHolders.objects.filter(
-        counted)
-    year_end = (p if exact or closed is None else closed).end.year
+            rows = _published_holder_rows(target, pub)
+            note = _("Holders of cards valid in %(period)s, as published on %(day)s. Holder "
+                     "figures are published once per month and year, after late entries, "
+                     "and never changed; they are perturbed slightly to protect privacy.") % {
+                "period": Period(pub.start, pub.end),
+                "day": day_text(publication.published_on(Period(pub.start, pub.end)))}
     out = []
     counts = {t: defaultdict(int) for t in ("age", "children", "gender", "life")}
     keys = {t: defaultdict(int) for t in ("age", "children", "gender", "life")}
-    # one pass over the cards, folded here (with their record keys)
-    rows = list(live.values(*facts).annotate(n=Count("pk"), k=Sum("stats_key")).order_by())
-    rows += retired.values(*facts).annotate(n=Sum("cards"), k=Sum("stats_key")).order_by()
     for r in rows:
-        band = _band(year_end - r["birth_year"]) if r["birth_year"] else _("Not recorded")
+        band = r["band"] or _("Not recorded")
         for t, value in (("age", band), ("children", min(r["children"], 4)),
                          ("gender", r["gender"]), ("life", r["life_situation"])):
-            counts[t][value] += r["n"]
+            counts[t][value] += r["n"] or 0
             keys[t][value] += r["k"] or 0
     band_labels = [_band(lo) for lo, _hi in AGE_BANDS] + [_("Not recorded")]
     genders = [v for v, _l in Gender.choices] + [""]
@@ -693,10 +695,9 @@ def holder_tables(target: Target, p: Period, exact: bool) -> list[Table]:
     ]
     for key, title, col, labels, values in specs:
         t = {"life_situation": "life"}.get(key, key)
-        column = holder_column(_("Holders"), [counts[t][v] for v in values],
-                               [keys[t][v] for v in values], exact)
-        out.append(column_table(key, title, col, labels, [column], exact=exact,
-                                chart=key == "age", note=note))
+        out.append(publication.protected_count_table(
+            key, title, col, labels, [counts[t][v] for v in values],
+            [keys[t][v] for v in values], exact=exact, chart=key == "age", note=note))
     return out
 
 

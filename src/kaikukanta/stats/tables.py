@@ -41,7 +41,7 @@ def column_table(key: str, title: str, label_col: str, labels: Sequence[str],
     """Build a table column by column. Each column is (title, values, holders behind each
     value or None when the values count holders, the distinct holders of the whole column
     or None) and optionally the column's total when it is not the sum of the values (a
-    perturbed count, `selectors.holder_column`)."""
+    perturbed count, `counting.holder_column`)."""
     cols: list[list[Cell]] = []
     totals: list[Cell] = []
     for _title, values, holders, total_holders, *given in columns:

@@ -13,7 +13,8 @@ from kaikukanta.demo.context import DEMO_PASSWORD, DemoContext
 # so its loaders live here (`kaikukanta/demo/<app>.py`); a top-level app may keep its own.
 LOADERS = ["kaikukanta.demo.cards", "kaikukanta.demo.usage", "kaikukanta.demo.coordination",
            "kaikukanta.demo.stats", "kaikukanta.demo.accounts", "kaikukanta.public.demo",
-           "kaikukanta.oma.demo", "kaikukanta.demo.wellbeing"]
+           "kaikukanta.oma.demo", "kaikukanta.demo.wellbeing",
+           "kaikukanta.surveys.demo"]
 
 
 class Command(BaseCommand):
