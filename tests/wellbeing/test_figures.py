@@ -33,7 +33,10 @@ def test_t_quantile_matches_the_tables(df, expected):
 # Ten cards: WHO-5 at issue and at first renewal. Changes d = 4, 8, 12, −4, 0, 16, 8, 4, 12,
 # 20: mean 8.0; deviations −4, 0, 4, −12, −8, 8, 0, −4, 4, 12, squares add up to 480;
 # sd² = 480 / 9 = 53.33, sd = 7.303; se = 7.303 / √10 = 2.309; t(0.975, 9) = 2.262;
-# half width 5.224: the interval is 2.8 … 13.2.
+# classical half width 5.224: the t interval is 2.8 … 13.2.
+# Published (protection R = 100): S = 80, Q = Σd² = 1120; the largest variance the noise
+# allows is (1120 + 100² − max(0, 80 − 100)²/10) / 9 = 11120 / 9 = 1235.6, sd 35.15,
+# t · sd/√10 = 25.14, plus R/(n* − 2) = 100/8 = 12.5: half width 37.64, so −29.6 … 45.6.
 ISSUE = [40, 44, 48, 52, 56, 60, 64, 68, 72, 76]
 CHANGE = [4, 8, 12, -4, 0, 16, 8, 4, 12, 20]
 
@@ -48,25 +51,46 @@ def test_paired_change_and_interval_by_hand(cast, cards_a):
     # the change is the cell "pair keys + 2": choose the keys so that it has no noise
     paired_data(cards_a, zero_noise_key(shift=2))
     d = figures.dashboard(target_for(SYSTEM, "area", cast.a.area.pk), YEAR)
-    assert rows(table(d, "paired"))["Change"] == [10, 8.0, 2.8, 13.2]
+    assert rows(table(d, "paired"))["Change"] == [10, 8.0, -29.6, 45.6]
     _issue, _renewal, change = d.paired
-    assert (change.mean, change.low, change.high) == (8.0, 2.8, 13.2)
-    # the same by the formula written out
-    sd = math.sqrt(480 / 9)
-    assert round(8 - figures.t975(9) * sd / math.sqrt(10), 1) == 2.8
+    assert (change.mean, change.low, change.high) == (8.0, -29.6, 45.6)
+    # the classical paired t interval, by the formula written out
+    half = figures.ci_half_width(CHANGE)
+    assert half == pytest.approx(figures.t975(9) * math.sqrt(480 / 9) / math.sqrt(10))
+    assert (round(8 - half, 1), round(8 + half, 1)) == (2.8, 13.2)
+    # the published interval contains it
+    assert change.low <= 2.8 and change.high >= 13.2
 
 
 def test_paired_change_noise_is_one_answer_at_most(cast, cards_a):
     """With the sum's noise at +1 × 100 points and the other two at 0, the mean change moves
-    by exactly 100 / 10 = 10 points; the interval is recomputed from the perturbed sums."""
+    by exactly 100 / 10 = 10 points. Interval: S* = 180, Q* = 1120; (1120 + 10000 −
+    (180 − 100)²/10) / 9 = 10480 / 9 = 1164.4, sd 34.12, × 2.262 / √10 = 24.41, + 12.5:
+    −18.9 … 54.9, which still contains the true change 8 and its t interval."""
     key = next(k for k in range(cellkey.KEY_RANGE)
                if cellkey.magnitude_noise(k + 2, 1) == 1.0
                and cellkey.magnitude_noise(k + 2, 2) == 0 and cellkey.perturb(20, k + 2) == 20)
     paired_data(cards_a, key)
     change = figures.dashboard(target_for(SYSTEM, "area", cast.a.area.pk), YEAR).paired[2]
     assert change.mean == 18.0
-    # sd² from the perturbed sums: S* = 180, Q* = 1120; (1120 − 180²/10) / 9 = −236 → 0
-    assert (change.low, change.high) == (18.0, 18.0)
+    assert (change.low, change.high) == (-18.9, 54.9)
+
+
+def test_published_interval_is_never_narrower_than_the_true_one():
+    """Over many record keys and spreads of data, the conservative interval contains the
+    classical t interval of the true answers."""
+    import random
+
+    rng = random.Random(7)
+    for _ in range(300):
+        n = rng.randint(10, 120)
+        values = [4 * rng.randint(0, 25) for _ in range(n)]
+        m = figures.protected_mean(values, rng.randrange(cellkey.KEY_RANGE),
+                                   spread=figures.SCORE_SPREAD, low=0, high=100)
+        true_mean = sum(values) / n
+        half = figures.ci_half_width(values)
+        assert m.low <= round(max(0, true_mean - half), 1) + 0.1
+        assert m.high >= round(min(100, true_mean + half), 1) - 0.1
 
 
 def test_pairs_need_the_issue_answer_and_ten_cards(cast, cards_a):

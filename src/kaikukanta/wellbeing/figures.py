@@ -23,14 +23,16 @@ national admin, because answers about wellbeing are more sensitive than counts o
    comparing them does not give the answer.
 
 **Formulas.** WHO-5 score s = 4 × (sum of the five items), 0–100. For the n answers of a
-cell with published sum S* and sum of squares Q*, the mean is m = S*/n and the 95 %
-confidence interval m ± t(0.975, n−1) × sd/√n, with the sample variance
-sd² = (Q* − S*²/n)/(n − 1) and t the Student quantile (`t975`; about 1.96 for large n, the
-normal approximation). With no noise this is the usual t interval. *Paired change*: for
+cell with true sum S and sum of squares Q, the classical mean is m = S/n and its 95 %
+confidence interval m ± t(0.975, n−1) × sd/√n with sd² = (Q − S²/n)/(n − 1) and t the
+Student quantile (`t975`; about 1.96 for large n, the normal approximation;
+`ci_half_width`). Published are the perturbed S*, Q*, n* only: the mean S*/n and a
+*conservative* interval that also covers the protection's largest effect (see
+`protected_mean`), so it is never narrower than the classical one. *Paired change*: for
 the cards that answered both at issue and at their first renewal (the renewal answer
-recorded in the year), dᵢ = sᵢ(renewal) − sᵢ(issue); the mean change and its interval
-are the same formulas on the dᵢ (a paired t interval), so a change is measured on the
-same people, not on a change of who answers. Means and interval ends are rounded to one
+recorded in the year), dᵢ = sᵢ(renewal) − sᵢ(issue); the mean change and its interval are
+the same formulas on the dᵢ (a paired t interval), so a change is measured on the same
+people, not on a change of who answers. Means and interval ends are rounded to one
 decimal, shares to whole percent.
 """
 
@@ -141,19 +143,26 @@ class Mean:
 
 def protected_mean(values: Sequence[float], key_sum: int, *, spread: float,
                    low: float, high: float) -> Mean:
-    """The published mean and interval of a cell: from the perturbed count n*, sum S* and
-    sum of squares Q* only (so no exact statistic of the cell is published):
-    mean = S*/n, sd² = (Q* − S*²/n)/(n − 1) (at least 0), interval = mean ± t·sd/√n."""
+    """The published mean and interval of a cell, from its perturbed count n*, sum S* and
+    sum of squares Q* only (no exact statistic of the cell is published). The sum is off
+    by at most R = `spread` and the sum of squares by at most R², so the interval is
+    made *conservative*: it uses the largest variance those bounds allow,
+    sd² = (Q* + R² − max(0, |S*| − R)²/n) / (n − 1), and adds the largest shift of the
+    mean, R/n ≤ R/(n* − 2): mean ± (t · sd/√n + R/(n* − 2)). It contains the true 95 %
+    interval."""
     n = len(values)
     if n < MIN_ANSWERS:
         return Mean(n, None, None, None, None)
+    n_shown = perturb(n, key_sum)
     total = perturb_sum(sum(values), key_sum, spread, salt=1)
     squares = perturb_sum(sum(v * v for v in values), key_sum, spread * spread, salt=2)
     mean = min(high, max(low, total / n))
-    variance = max(0.0, (squares - total * total / n) / (n - 1))
-    half = t975(n - 1) * math.sqrt(variance / n)
-    return Mean(n, perturb(n, key_sum), round(mean, 1), round(mean - half, 1),
-                round(mean + half, 1))
+    smallest_sum = max(0.0, abs(total) - spread)
+    variance = max(0.0, (squares + spread * spread - smallest_sum ** 2 / n) / (n - 1))
+    # the mean moves by at most R/n; n is at least n* − 2 (the count's perturbation)
+    half = t975(n - 1) * math.sqrt(variance / n) + spread / max(n_shown - 2, 1)
+    return Mean(n, n_shown, round(mean, 1), round(max(low, mean - half), 1),
+                round(min(high, mean + half), 1))
 
 
 def protected_count(n: int, key_sum: int) -> Cell:
