@@ -61,6 +61,8 @@ def test_valid_card_one_key_records_and_the_desk_is_ready_for_the_next(cast, car
     assert r.status_code == 302 and Use.objects.get().offer == offer
     body = client.get(r["Location"]).content.decode()
     assert "error-summary" not in body and "Recorded: card" in body
+    # the date as the language writes it (English: 30 Nov 2026, never 30.11.2026)
+    assert f"{today.day} {today:%b} {today.year}" in body and f"{today:%d.%m.%Y}" not in body
     focus = autofocused(body)
     assert len(focus) == 1 and 'name="number"' in focus[0]
 

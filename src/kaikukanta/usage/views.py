@@ -25,7 +25,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kaikukanta.lib import confirm
+from kaikukanta.lib import confirm, formatting
 from kaikukanta.lib.errors import DomainError
 from kaikukanta.lib.forms import add_domain_error
 from kaikukanta.lib.permissions import Perm, can
@@ -213,7 +213,7 @@ def desk_record(request):
             _remember_desk(request, site, use)
             messages.success(request, _(
                 "Recorded: card %(number)s, %(date)s, %(children)s children's tickets.")
-                % {"number": use.card.display_number, "date": use.event_date.strftime("%d.%m.%Y"),
+                % {"number": use.card.display_number, "date": formatting.day(use.event_date),
                    "children": use.children})
             return redirect(f"{reverse('usage:desk')}?site={site.pk}")
     elif answer is None:
@@ -448,7 +448,7 @@ def backfill(request):
         else:
             messages.success(request, _("Entered: card %(number)s, %(date)s.") % {
                 "number": use.card.display_number,
-                "date": use.event_date.strftime("%d.%m.%Y")})
+                "date": formatting.day(use.event_date)})
             return redirect(f"{reverse('usage:backfill')}?site={site.pk}")
     return render(request, "usage/backfill.html", {
         "site": site, "form": form, "upload": UploadForm(), "many_sites": len(sites) > 1,
