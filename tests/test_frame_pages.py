@@ -48,10 +48,13 @@ def test_swedish_names_the_card_one_way():
     import re
     from pathlib import Path
 
+    import polib
+
     src = Path(__file__).resolve().parents[1] / "src" / "kaikukanta"
     bad = []
     for po in src.glob("**/locale/sv/LC_MESSAGES/django.po"):
-        for line in po.read_text(encoding="utf-8").splitlines():
-            if line.startswith("msgstr") and re.search(r"Kaikukortti|Kaikukort-", line):
-                bad.append(f"{po.parent.parent.parent.parent.name}: {line}")
+        for entry in polib.pofile(str(po)):  # whole translations, not only their first line
+            texts = [entry.msgstr, *entry.msgstr_plural.values()]
+            bad += [f"{po.parents[3].name}: {t}" for t in texts
+                    if re.search(r"Kaikukortti|Kaikukort-", t)]
     assert not bad, bad
