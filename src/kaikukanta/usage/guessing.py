@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.cache import cache
 
-from kaikukanta.lib.bulk import insert_rows
+from kaikukanta.lib.bulk import insert_tuples
 from kaikukanta.lib.scope import Scope
 from kaikukanta.usage import errors
 
@@ -66,13 +66,16 @@ def _log(scope: Scope, rows: list[tuple[str, bool, bool]]) -> None:
 
         label = User.objects.filter(pk=scope.user_id).values_list("email", flat=True).first()
     area_id = _area_id(scope)
-    values = [{"user_id": scope.user_id, "actor_label": label or "", "area_id": area_id,
-               "number": number[:16], "found": found, "throttled": throttled}
-              for number, found, throttled in rows]
-    if len(values) > 100:  # a file's rows: COPY on PostgreSQL, no model objects
-        insert_rows(LookupLog, values)
-    else:
-        LookupLog.objects.bulk_create([LookupLog(**v) for v in values])
+    if len(rows) > 100:  # a file's rows: one COPY on PostgreSQL, plain tuples
+        insert_tuples(LookupLog, ["number", "found", "throttled"],
+                      [(number[:16], found, throttled) for number, found, throttled in rows],
+                      {"user_id": scope.user_id, "actor_label": label or "",
+                       "area_id": area_id})
+        return
+    LookupLog.objects.bulk_create([
+        LookupLog(user_id=scope.user_id, actor_label=label or "", area_id=area_id,
+                  number=number[:16], found=found, throttled=throttled)
+        for number, found, throttled in rows])
 
 
 def check(scope: Scope, numbers: Iterable[str] = ()) -> None:
