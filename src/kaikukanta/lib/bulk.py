@@ -119,21 +119,27 @@ def _field_name(meta, attname: str) -> str:
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def copy_text(value) -> str:
-    """One value in COPY's text format (NULL, booleans, numbers, dates, text escaped)."""
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
+def _text_str(value: str) -> str:
+    return value.translate(_ESCAPES)
+
+
+def _text_other(value) -> str:
     if isinstance(value, enum.Enum):
-        value = value.value
+        return copy_text(value.value)
     if isinstance(value, str):
         return value.translate(_ESCAPES)
     if isinstance(value, datetime.date):  # dates and aware datetimes
         return value.isoformat()
     return str(value)
+
+
+_TEXT = {type(None): lambda _v: "\\N", bool: lambda v: "t" if v else "f", int: str,
+         str: _text_str, datetime.date: datetime.date.isoformat}
+
+
+def copy_text(value) -> str:
+    """One value in COPY's text format (NULL, booleans, numbers, dates, text escaped)."""
+    return _TEXT.get(type(value), _text_other)(value)
 
 
 def _draw_ids(cur, meta, n: int) -> list[int] | range:

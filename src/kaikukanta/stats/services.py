@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
-from kaikukanta.lib.bulk import rows_where_any
+from kaikukanta.lib.bulk import copy_text, rows_where_any
 from kaikukanta.lib.permissions import Perm, require
 from kaikukanta.lib.scope import Scope
 from kaikukanta.stats.models import (
@@ -75,8 +75,9 @@ def _upsert_many(cur, table: str, dims: tuple[str, ...], measures: tuple[str, ..
     cur.execute(f"CREATE TEMP TABLE {tmp} ON COMMIT DROP AS "  # noqa: S608
                 f"SELECT {columns} FROM {table} WITH NO DATA")
     with cur.cursor.copy(f"COPY {tmp} ({columns}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
+        for i in range(0, len(rows), 5000):
+            copy.write("".join("\t".join(map(copy_text, row)) + "\n"
+                               for row in rows[i:i + 5000]))
     cur.execute(
         f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {tmp} "  # noqa: S608
         f"ON CONFLICT ({', '.join(dims)}) DO UPDATE SET "

@@ -12,7 +12,6 @@ import datetime
 import json
 from collections.abc import Callable
 from datetime import timedelta
-from types import SimpleNamespace
 from typing import NamedTuple
 
 from django.db import IntegrityError, connection, transaction
@@ -630,6 +629,37 @@ _VARYING = ("card_id", "offer_id", "card_area_id", "category", "event_date", "ch
             "backfilled")
 
 
+class RecordedUse(NamedTuple):
+    """A use written by `uses_record_many`, as the "uses.recorded" event hands it on: its
+    column values (`use_values`) and its card's row (`CardRow`), no model object."""
+
+    pk: int
+    card: CardRow
+    card_id: int
+    offer_id: int | None
+    card_area_id: int | None
+    category: str
+    event_date: datetime.date
+    children: int
+    backfilled: bool
+    venue_id: int
+    site_id: int
+    seller_id: int | None
+    area_id: int | None
+    companion: bool
+    source: str
+    recorded_by_id: int | None
+    request_token: str | None
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    @property
+    def status(self) -> str:
+        return UseStatus.RECORDED
+
+
 def _write_uses(*, scope: Scope, site, seller, source: str, accepted: list) -> int:
     """Write checked uses: one COPY of plain rows, their audit entries, the event that
     keeps the statistics (with light records: the use's columns and its card's row)."""
@@ -643,8 +673,8 @@ def _write_uses(*, scope: Scope, site, seller, source: str, accepted: list) -> i
                str(category), row.event_date, row.children, backfilled or afterwards)
               for _i, row, card, category, backfilled in accepted]
     ids = insert_tuples(Use, list(_VARYING), values, fixed, ids=True)
-    uses = [SimpleNamespace(_meta=Use._meta, pk=pk, id=pk, card=card, **fixed,
-                            **dict(zip(_VARYING, v, strict=True)))
+    shared = tuple(fixed[k] for k in RecordedUse._fields[2 + len(_VARYING):])
+    uses = [RecordedUse(pk, card, *v, *shared)
             for pk, v, (_i, _row, card, _c, _b) in zip(ids, values, accepted, strict=True)]
     events.publish("uses.recorded", uses=uses)
     venue = site.organisation
