@@ -32,6 +32,9 @@ from kaikukanta.usage.models import Category, Offer
 from kaikukanta.usage.services import UseRow, uses_record_many
 
 MAX_ROWS = 100_000
+# A file with more rows than this is checked and saved by the background worker while its
+# page shows how far it is (a request would take too long for the server's time limit).
+WORKER_FROM = 5_000
 # 100,000 rows take about 4 MB as CSV and less as XLSX: a bigger file is refused unread.
 MAX_FILE_BYTES = 8 * 1024 * 1024
 # An XLSX file is a zip: its parts may unpack to at most this much together (a "zip bomb"
@@ -258,3 +261,4 @@ def uses_upload(*, scope: Scope, site, name: str, data: bytes) -> UploadResult:
         result.errors = unknown[:guessing.FEW_IN_FILE] + [
             RowError(line=0, number="", message=str(refusal), code=refusal.code)]
     return result
+
