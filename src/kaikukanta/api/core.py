@@ -229,15 +229,17 @@ def document() -> dict[str, Any]:
 # --- idempotent writes -------------------------------------------------------------------
 
 def idempotent(request: HttpRequest, idempotency_key: str | None,
-               write: Callable[[], tuple[int, Any]]) -> HttpResponse:
+               write: Callable[[], tuple[int, Any]], *, savepoint: bool = True,
+               ) -> HttpResponse:
     """Run a write once per Idempotency-Key; a retry gets the first answer again, byte
     for byte (errors too).
 
     The stored row is inserted first (INSERT … ON CONFLICT DO NOTHING) and committed
     together with the write and its answer, so a second identical request that arrives
     meanwhile waits on the row's unique index and then reads the first answer: never a
-    second write. The write runs in the same transaction without a savepoint of its own:
-    the services check every rule before their first write, so a refusal leaves only the
+    second write. The write runs in the same transaction, in a savepoint that a refusal
+    rolls back; with `savepoint=False` without one, for a write whose service checks
+    every rule before its first write (recording a use), so a refusal leaves only the
     stored row to answer. A write that loses a race at a unique index (its transaction
     is lost) is run again once, in a new transaction, and answers as the winner left it.
     """
@@ -253,7 +255,7 @@ def idempotent(request: HttpRequest, idempotency_key: str | None,
                 stored_id = _store_request(key, idempotency_key, digest)
                 if stored_id is None:
                     return _replay(key, idempotency_key, digest)
-                response = _answer(write)
+                response = _answer(write, savepoint)
                 IdempotentResponse.objects.filter(pk=stored_id).update(
                     status_code=response.status_code, body=response.content.decode())
             return response
@@ -286,10 +288,14 @@ def _replay(key: ApiKey, idempotency_key: str, digest: str) -> HttpResponse:
     return response
 
 
-def _answer(write: Callable[[], tuple[int, Any]]) -> HttpResponse:
+def _answer(write: Callable[[], tuple[int, Any]], savepoint: bool) -> HttpResponse:
     """The write's answer, a refusal's too (in the caller's transaction)."""
     try:
-        status, body = write()
+        if savepoint:
+            with transaction.atomic():
+                status, body = write()
+        else:
+            status, body = write()
     except DomainError as exc:
         return error_response(exc)
     except Http404:
