@@ -310,6 +310,7 @@ def use_record_resolved(*, scope: Scope, site, card_number: str, event_date: dat
                           companion=companion, source=source, request_token=request_token,
                           resolution=resolution)
     except IntegrityError:
+        resolution.logged = False  # the log row went with the rolled-back use
         if in_callers_transaction:
             raise  # the caller's transaction is lost: it runs the write again, or fails
         if request_token:
