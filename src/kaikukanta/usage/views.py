@@ -25,6 +25,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kaikukanta.accounts.scope import person_cached
 from kaikukanta.lib import confirm, formatting
 from kaikukanta.lib.errors import DomainError
 from kaikukanta.lib.forms import add_domain_error
@@ -66,7 +67,9 @@ def _site_or_none(request, sites: list[Unit], *, remembered: bool = False) -> Un
 
 
 def _sites_or_403(request) -> list[Unit]:
-    sites = list(selectors.recording_sites_for(request.scope))
+    # kept with the person's scope between requests (accounts.scope, the person's cache)
+    sites = person_cached(request.user, "recording_sites",
+                          lambda: list(selectors.recording_sites_for(request.scope)))
     if not sites:
         raise PermissionDenied
     return sites
@@ -92,8 +95,9 @@ def _record_from_form(request, site, d: dict, source: str, *, looked_up: bool = 
 
 
 def _desk_offers(site) -> list[Offer]:
-    """The site's active offers, read once for the desk's forms."""
-    return list(selectors.offers_for_site(site))
+    """The site's active offers for the desk's forms (kept in the shared cache until an
+    offer of the site changes: the record after a look-up reads none)."""
+    return selectors.desk_offers(site)
 
 
 def _record_form(site, answer, data=None, *, offers, last: dict | None = None):
