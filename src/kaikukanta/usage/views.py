@@ -11,16 +11,19 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -112,15 +115,45 @@ def _record_form(site, answer, data=None, *, offers, last: dict | None = None):
     return form
 
 
+def _preselection(offer_ids, last: dict) -> dict:
+    """The site's only offer, or what was last recorded at this desk (so that one key
+    records), as the record form's initial values."""
+    offer_ids = list(offer_ids)
+    if len(offer_ids) == 1:
+        return {"offer": offer_ids[0]}
+    if last.get("offer") in offer_ids:
+        return {"offer": last["offer"]}
+    if not last.get("offer") and last.get("category"):
+        return {"category": last["category"]}
+    return {}
+
+
 def _preselect(form: RecordForm, last: dict) -> None:
-    """Choose the site's only offer, or what was last recorded at this desk, so that one
-    key records."""
-    if len(form.offers) == 1:
-        form.initial["offer"] = next(iter(form.offers))
-    elif last.get("offer") in form.offers:
-        form.initial["offer"] = last["offer"]
-    elif not last.get("offer") and last.get("category"):
-        form.initial["category"] = last["category"]
+    form.initial.update(_preselection(form.offers, last))
+
+
+# The offline form is the same for every look-up at a site (the same offers, the same
+# choice preselected, today's date): its HTML is kept in the cache under a key made of
+# everything it shows (and this process's start, for a new release's templates).
+_BOOT = uuid.uuid4().hex[:8]
+
+
+def _offline_form(request, site, offers) -> str:
+    """The form the page uses when the connection is down: the number is checked for its
+    check character only, the children's tickets when the use is sent."""
+    chosen = _preselection((str(o.pk) for o in offers), _desk_last(request, site))
+    today = timezone.localdate()
+    shown = [get_language(), _BOOT, site.pk, today.isoformat(),
+             [(o.pk, o.title) for o in offers], sorted(chosen.items())]
+    key = "desk:offline:" + hashlib.sha256(repr(shown).encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        offline = RecordForm(site=site, children_max=COMMUNITY_CLIENTS_MAX, offers=offers,
+                             auto_id="offline_%s", initial=chosen)
+        html = render_to_string("usage/desk_offline_form.html",
+                                {"offline": offline, "site": site})
+        cache.set(key, html, 60 * 60)
+    return mark_safe(html)  # noqa: S308 - rendered by the template above (autoescaped)
 
 
 def _desk_last(request, site) -> dict:
@@ -177,14 +210,10 @@ def _render_desk(request, site, sites, lookup, answer, form, offers, error=None,
     today = timezone.localdate()
     recent = (Use.objects.filter(site=site, event_date=today)
               .select_related("card", "offer").order_by("-recorded_at")[:5])
-    # the form the page uses when the connection is down: the number is checked for its
-    # check character only, the children's tickets when the use is sent
-    offline = RecordForm(site=site, children_max=COMMUNITY_CLIENTS_MAX, offers=offers,
-                         auto_id="offline_%s")
-    _preselect(offline, _desk_last(request, site))
     return render(request, "usage/desk.html", {
         "site": site, "many_sites": len(sites) > 1, "lookup": lookup, "answer": answer,
-        "form": form, "error": error, "recent": recent, "offline": offline,
+        "form": form, "error": error, "recent": recent,
+        "offline_form": _offline_form(request, site, offers),
         "seller": selectors.seller_for(request.scope, site.organisation),
     }, status=status)
 
