@@ -163,3 +163,25 @@ def test_cache_keeps_no_password_hash_and_a_new_password_signs_out(cast, client)
     user.save()
     r = _desk(client, cast.a.site)
     assert r.status_code == 302 and reverse("accounts:login") in r["Location"]
+
+
+def test_cached_record_fields_follow_the_card_and_the_language(cast, client):
+    """The desk's record fields are cached as HTML per what they show: a card with
+    children gets its children's choices, one without none, and each language its own."""
+    from tests.usage.conftest import mk
+
+    Offer.objects.create(venue=cast.a.venue_org, site=cast.a.site, title_fi="Näyttely",
+                         title_sv="Utställning", title_en="Exhibition",
+                         category=Category.CULTURE, kind=OfferKind.ADMISSION)
+    sign_in(client, cast.a.venue)
+    two, none = mk(cast.a.unit, children=2), mk(cast.a.unit, children=0)
+    for card, children in ((two, True), (none, False), (two, True)):
+        body = client.get(DESK, {"site": cast.a.site.pk,
+                                 "number": card.display_number}).content.decode()
+        form = body.split('id="desk-record"')[1].split("</form>")[0]
+        assert ('name="children"' in form) is children
+        assert f'value="{card.number}"' in form or card.display_number in form
+    client.cookies["django_language"] = "sv"
+    body = client.get(DESK, {"site": cast.a.site.pk, "number": two.display_number})
+    form = body.content.decode().split('id="desk-record"')[1].split("</form>")[0]
+    assert "Utställning" in form and "Exhibition" not in form

@@ -138,22 +138,47 @@ def _preselect(form: RecordForm, last: dict) -> None:
 _BOOT = uuid.uuid4().hex[:8]
 
 
+def _cached_html(name: str, shown: list, render) -> str:
+    """`render()`'s HTML, kept in the cache under a key made of everything it shows."""
+    key = f"desk:{name}:" + hashlib.sha256(
+        repr([get_language(), _BOOT, timezone.localdate().isoformat(), *shown]).encode()
+    ).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, 60 * 60)
+    return mark_safe(html)  # noqa: S308 - rendered by a template (autoescaped)
+
+
 def _offline_form(request, site, offers) -> str:
     """The form the page uses when the connection is down: the number is checked for its
     check character only, the children's tickets when the use is sent."""
     chosen = _preselection((str(o.pk) for o in offers), _desk_last(request, site))
-    today = timezone.localdate()
-    shown = [get_language(), _BOOT, site.pk, today.isoformat(),
-             [(o.pk, o.title) for o in offers], sorted(chosen.items())]
-    key = "desk:offline:" + hashlib.sha256(repr(shown).encode()).hexdigest()
-    html = cache.get(key)
-    if html is None:
+
+    def render():
         offline = RecordForm(site=site, children_max=COMMUNITY_CLIENTS_MAX, offers=offers,
                              auto_id="offline_%s", initial=chosen)
-        html = render_to_string("usage/desk_offline_form.html",
+        return render_to_string("usage/desk_offline_form.html",
                                 {"offline": offline, "site": site})
-        cache.set(key, html, 60 * 60)
-    return mark_safe(html)  # noqa: S308 - rendered by the template above (autoescaped)
+
+    return _cached_html("offline", [site.pk, [(o.pk, o.title) for o in offers],
+                                    sorted(chosen.items())], render)
+
+
+def _record_fields(site, form, answer, offers) -> str:
+    """The record form's visible fields. A fresh form's are the same for every card with
+    as many children at the site (its hidden number and token are rendered apart), so
+    their HTML is cached; a form with errors is rendered as it is."""
+    def render():
+        return render_to_string("usage/desk_record_fields.html",
+                                {"form": form, "answer": answer})
+
+    if form.is_bound:
+        return mark_safe(render())  # noqa: S308 - rendered by a template (autoescaped)
+    shown = [site.pk, [(o.pk, o.title) for o in offers],
+             sorted((k, str(v)) for k, v in form.initial.items() if k in ("offer", "category")),
+             answer.children_max, bool(answer.is_community)]
+    return _cached_html("record", shown, render)
 
 
 def _desk_last(request, site) -> dict:
@@ -214,6 +239,7 @@ def _render_desk(request, site, sites, lookup, answer, form, offers, error=None,
         "site": site, "many_sites": len(sites) > 1, "lookup": lookup, "answer": answer,
         "form": form, "error": error, "recent": recent,
         "offline_form": _offline_form(request, site, offers),
+        "record_fields": _record_fields(site, form, answer, offers) if form is not None else "",
         "seller": selectors.seller_for(request.scope, site.organisation),
     }, status=status)
 
