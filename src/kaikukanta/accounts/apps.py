@@ -36,13 +36,14 @@ class AccountsConfig(AppConfig):
 
 def _connect_person_cache() -> None:
     """Changes that alter a person's user row, scope or sites drop their cache entries
+    (areas too: the sites carry their organisation's home area)
     (`accounts.scope`, "the person's cache"). Saves and deletes send these signals (a
     queryset's delete too); no code updates these tables with `QuerySet.update`."""
     from django.db.models.signals import post_delete, post_save
 
     from kaikukanta.accounts import scope
     from kaikukanta.accounts.models import Membership, User
-    from kaikukanta.network.models import Organisation, SellerLink, Unit
+    from kaikukanta.network.models import Area, Organisation, SellerLink, Unit
 
     def person(sender, instance, **kwargs):
         scope.person_changed(instance.pk if sender is User else instance.user_id)
@@ -51,7 +52,7 @@ def _connect_person_cache() -> None:
         scope.registry_changed()
 
     for model, receiver in ((User, person), (Membership, person), (Organisation, registry),
-                            (Unit, registry), (SellerLink, registry)):
+                            (Unit, registry), (SellerLink, registry), (Area, registry)):
         for when, signal in (("save", post_save), ("delete", post_delete)):
             signal.connect(receiver, sender=model, weak=False,
                            dispatch_uid=f"kaikukanta_person_cache_{model.__name__}_{when}")
