@@ -3,7 +3,9 @@
 Issue 16 asks for at most 12 statements for the pair (the look-up log and every rule
 included). The view side (session, user, scope, sites, offers, the page) is counted apart
 from the service calls (`services.card_lookup`, `services.use_record_resolved`: the rules,
-the look-up log, the statistics; tests/api/test_hot_path.py says where those go). Before
+the look-up log, the statistics; tests/api/test_hot_path.py says where those go: one locked
+card read with the duplicate check, the cap in one statement, the use with its audit entry
+in one INSERT, no savepoint of its own). Before
 issue 16 the pair took 42 statements on SQLite (34 on PostgreSQL), 11 of them on the view
 side (session and user twice, memberships and sites twice, offers twice, today's uses).
 
@@ -20,9 +22,10 @@ from tests.conftest import sign_in
 from tests.usage.conftest import mk
 from tests.usage.test_desk_views import DESK, RECORD, look_up, token_of
 
-# The whole pair: 27 on SQLite, 19 on PostgreSQL (the service's 24 and 16; reducing those
-# is the API part of issue 16).
-BUDGET = 27
+# The whole pair with the production session engine: 10 on PostgreSQL (the service's 9 and
+# the view's 1), 19 on SQLite (its 18: no INSERT … RETURNING together, savepoints); with
+# database sessions two more.
+BUDGET = {"postgresql": 12, "sqlite": 21}
 # The view side: the page's list of today's uses at the site, plus the session row per
 # request without Redis (`db`); with it (`cached_db`, production) sessions come from Redis.
 VIEW_BUDGET = {"django.contrib.sessions.backends.cached_db": 1,
@@ -69,4 +72,4 @@ def test_desk_look_up_and_record_pair(cast, card, offer, client, today, settings
     assert made.status_code == 302 and Use.objects.filter(card=card).count() == 1
     total = len(counts["view"]) + len(counts["service"])
     assert len(counts["view"]) <= VIEW_BUDGET[engine], counts["view"]
-    assert total <= BUDGET, total
+    assert total <= BUDGET[connection.vendor], total
