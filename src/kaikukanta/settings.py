@@ -243,6 +243,12 @@ CACHES = cache_settings(None if TESTING else env_str("REDIS_URL"))
 KAIKUKANTA_API_RATE_LIMIT = env_int("API_RATE_LIMIT", 300)
 KAIKUKANTA_API_RATE_WINDOW = env_int("API_RATE_WINDOW_SECONDS", 60)
 
+# Partner API keys (with their organisation) are cached this many seconds, so that a
+# request reads no key row (api/services.api_key_for_secret); a revoked or changed key is
+# forgotten at once. Off without Redis: another process's memory would keep a revoked key.
+KAIKUKANTA_API_KEY_CACHE_SECONDS = env_int(
+    "API_KEY_CACHE_SECONDS", 600 if env_str("REDIS_URL") and not TESTING else 0)
+
 # Dashboard results are cached this many seconds (stats/cache.py); 0 turns it off. Off
 # without Redis: each process's own memory would miss the other processes' changes.
 STATS_CACHE_SECONDS = env_int("STATS_CACHE_SECONDS",

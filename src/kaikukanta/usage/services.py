@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from types import SimpleNamespace
 
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Sum
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Exists, F, OuterRef, Subquery, Sum
 from django.utils import timezone
 
-from kaikukanta.audit.services import audit_log, audit_log_many
+from kaikukanta.audit.services import audit_entry, audit_log, audit_log_many
 from kaikukanta.cards import cardtoken, token_errors, token_signing
 from kaikukanta.cards.errors import CardUnknown
 from kaikukanta.cards.models import Card, CardKind
@@ -28,6 +28,8 @@ from kaikukanta.lib.bulk import insert_rows
 from kaikukanta.lib.errors import DomainError
 from kaikukanta.lib.permissions import Perm, require
 from kaikukanta.lib.scope import Scope
+from kaikukanta.lib.together import insert_with
+from kaikukanta.lib.transactions import joined
 from kaikukanta.usage import errors, guessing
 from kaikukanta.usage.models import (
     COURSE_KINDS,
@@ -158,25 +160,79 @@ def _tickets(children: int) -> int:
 def _take_places(offer: Offer, event_date: datetime.date, tickets: int) -> None:
     """Count the tickets against the offer's date; refuse when the cap would be passed.
 
-    The counter row is created once (INSERT … ON CONFLICT DO NOTHING, seeded from the uses
-    already recorded) and then changed with one conditional UPDATE. On PostgreSQL the
-    UPDATE takes the row lock and re-checks its condition after a concurrent writer
-    commits, so two desks selling the last place cannot both succeed.
+    The counter row is created once (seeded from the uses already recorded) and then
+    changed with one conditional UPDATE. On PostgreSQL the UPDATE takes the row lock and
+    re-checks its condition after a concurrent writer commits, so two desks selling the
+    last place cannot both succeed. A refusal writes nothing.
     """
-    counts = OfferDateCount.objects.filter(offer=offer, event_date=event_date)
-    if not counts.exists():
-        seed = (Use.objects.filter(offer=offer, event_date=event_date,
-                                   status=UseStatus.RECORDED)
-                .aggregate(n=Sum("children"), u=Count("id")))
-        seeded = (seed["u"] or 0) + (seed["n"] or 0)
-        OfferDateCount.objects.bulk_create(
-            [OfferDateCount(offer=offer, event_date=event_date, tickets=seeded)],
-            ignore_conflicts=True,
-        )
-    if not _add_tickets(offer, event_date, tickets):
-        current = counts.values_list("tickets", flat=True).first() or 0
-        raise errors.OfferCapReached(left=max(0, offer.cap_per_date - current),
+    if connection.vendor == "postgresql":
+        for _attempt in range(3):
+            taken, current = _take_places_pg(offer, event_date, tickets)
+            if taken:
+                return
+            if current is not None:  # the counter is full
+                break
+            # no counter visible and none made: another writer made it meanwhile (run
+            # again: the next statement sees it) or the seed alone passes the cap
+        else:
+            current = _seed(offer, event_date)
+        raise errors.OfferCapReached(left=max(0, (offer.cap_per_date or 0) - current),
                                      wanted=tickets)
+    counts = OfferDateCount.objects.filter(offer=offer, event_date=event_date)
+    if _add_tickets(offer, event_date, tickets):
+        return
+    current = counts.values_list("tickets", flat=True).first()
+    if current is None:
+        current = _seed(offer, event_date)
+        if offer.cap_per_date is None or current + tickets <= offer.cap_per_date:
+            OfferDateCount.objects.bulk_create(
+                [OfferDateCount(offer=offer, event_date=event_date, tickets=current)],
+                ignore_conflicts=True,
+            )
+            if _add_tickets(offer, event_date, tickets):
+                return
+            current = counts.values_list("tickets", flat=True).first() or 0
+    raise errors.OfferCapReached(left=max(0, offer.cap_per_date - current), wanted=tickets)
+
+
+def _seed(offer: Offer, event_date: datetime.date) -> int:
+    """Tickets of the uses already recorded for the offer's date (a new counter's start)."""
+    seed = (Use.objects.filter(offer=offer, event_date=event_date, status=UseStatus.RECORDED)
+            .aggregate(n=Sum("children"), u=Count("id")))
+    return (seed["u"] or 0) + (seed["n"] or 0)
+
+
+# One statement: add to the counter if the cap allows, or make the counter (seeded from
+# the uses already recorded, counted only when there is no counter yet) with the tickets.
+# Returns (taken, the counter as the statement began).
+_TAKE_PLACES_SQL = """
+WITH up AS (
+    UPDATE usage_offerdatecount SET tickets = tickets + %(t)s
+    WHERE offer_id = %(o)s AND event_date = %(d)s
+      AND (%(cap)s::integer IS NULL OR tickets <= %(cap)s::integer - %(t)s)
+    RETURNING 1),
+ins AS (
+    INSERT INTO usage_offerdatecount (offer_id, event_date, tickets)
+    SELECT %(o)s, %(d)s, seed.n + %(t)s FROM (
+        SELECT COUNT(*) + COALESCE(SUM(children), 0) AS n FROM usage_use
+        WHERE offer_id = %(o)s AND event_date = %(d)s AND status = 'recorded') seed
+    WHERE NOT EXISTS (SELECT 1 FROM usage_offerdatecount
+                      WHERE offer_id = %(o)s AND event_date = %(d)s)
+      AND (%(cap)s::integer IS NULL OR seed.n <= %(cap)s::integer - %(t)s)
+    ON CONFLICT (offer_id, event_date) DO NOTHING
+    RETURNING 1)
+SELECT EXISTS (SELECT 1 FROM up) OR EXISTS (SELECT 1 FROM ins),
+       (SELECT tickets FROM usage_offerdatecount WHERE offer_id = %(o)s AND event_date = %(d)s)
+"""
+
+
+def _take_places_pg(offer: Offer, event_date: datetime.date,
+                    tickets: int) -> tuple[bool, int | None]:
+    with connection.cursor() as cur:
+        cur.execute(_TAKE_PLACES_SQL, {"t": tickets, "o": offer.pk, "d": event_date,
+                                       "cap": offer.cap_per_date})
+        taken, current = cur.fetchone()
+    return bool(taken), current
 
 
 def _add_tickets(offer: Offer, event_date: datetime.date, tickets: int) -> bool:
@@ -242,18 +298,21 @@ def use_record_resolved(*, scope: Scope, site, card_number: str, event_date: dat
     tells whether the card was found."""
     require(scope, Perm.RECORD_USES, site)
     resolution.number = parse_number(card_number)
-    if request_token:
-        existing = Use.objects.filter(request_token=request_token).first()
-        if existing is not None:
-            return existing
+    resolution.logged = False  # a write run again (api.core.idempotent) logs again
     number = resolution.number
+    in_callers_transaction = connection.in_atomic_block
     try:
-        with transaction.atomic():
+        # every rule is checked before the first write, so a refusal leaves the caller's
+        # transaction as it was: no savepoint of its own (`lib.transactions.joined`)
+        with joined():
             use = _record(scope=scope, site=site, number=number, event_date=event_date,
                           offer=offer, category=category, children=children,
                           companion=companion, source=source, request_token=request_token,
                           resolution=resolution)
     except IntegrityError:
+        resolution.logged = False  # the log row went with the rolled-back use
+        if in_callers_transaction:
+            raise  # the caller's transaction is lost: it runs the write again, or fails
         if request_token:
             existing = Use.objects.filter(request_token=request_token).first()
             if existing is not None:
@@ -346,37 +405,39 @@ def use_audit(use: Use, *, site, seller) -> dict:
 def _record(*, scope, site, number, event_date, offer, category, children, companion,
             source, request_token, resolution) -> Use:
     children = int(children or 0)
+    # one statement: the card's row (locked; its unit is read along, for the statistics
+    # and the cache), whether it was used for the offer (or site admission) on the date,
+    # and the use of the same request token (a double submission waited for the lock)
+    same = Use.objects.filter(card=OuterRef("pk"), event_date=event_date,
+                              status=UseStatus.RECORDED)
+    same = same.filter(offer=offer) if offer is not None else same.filter(
+        offer__isnull=True, site=site)
+    cards = (Card.objects.select_for_update(of=("self",)).select_related("unit")
+             .filter(number=number).annotate(recorded_already=Exists(same)))
+    if request_token:
+        cards = cards.annotate(token_use=Subquery(
+            Use.objects.filter(request_token=request_token).values("pk")[:1]))
+    card = cards.first()
+    if request_token and card is not None and card.token_use is not None:
+        return Use.objects.get(pk=card.token_use)
     seller = seller_for(scope, site.organisation)
     category, backfilled = check_use_before_card(
         site=site, offer=offer, category=category, children=children, event_date=event_date)
-    # the card's row only (its unit is read along, for the statistics and the cache)
-    card = Card.objects.select_for_update(of=("self",)).select_related("unit").filter(
-        number=number).first()
-    if request_token and card is not None:
-        # A double submission waited for the card's lock: answer with the first one's use.
-        existing = Use.objects.filter(request_token=request_token).first()
-        if existing is not None:
-            return existing
     resolution.found = is_registered(card)
-
-    def recorded(card: Card) -> bool:
-        same = Use.objects.filter(card=card, event_date=event_date,
-                                  status=UseStatus.RECORDED)
-        same = same.filter(offer=offer) if offer is not None else same.filter(
-            offer__isnull=True, site=site)
-        return same.exists()
-
     card = check_use_with_card(card=card, number=number, offer=offer, children=children,
-                               event_date=event_date, recorded=recorded)
+                               event_date=event_date,
+                               recorded=lambda card: card.recorded_already)
     if offer is not None:
         _take_places(offer, event_date, _tickets(children))
     use = new_use(scope=scope, site=site, card=card, offer=offer, category=category,
                   seller=seller, event_date=event_date, children=children,
                   companion=companion, source=source, backfilled=backfilled,
                   request_token=request_token)
-    use.save(force_insert=True)
+    # one statement on PostgreSQL: the use, its audit entry and the look-up log's row
+    insert_with(use, [(audit_entry(scope=scope, **use_audit(use, site=site, seller=seller)),
+                       "target_id"),
+                      (guessing.found_log_row(resolution), None)])
     events.publish("use.recorded", use=use)
-    audit_log(scope=scope, **use_audit(use, site=site, seller=seller))
     return use
 
 
