@@ -45,7 +45,8 @@ def _desk(clients: int, seconds: int, workers: int) -> list[tuple[str, ...]]:
     return [desk_target(tuple(line)) for line in desk_http.run(clients, seconds, workers)]
 
 
-def run_all(scale: float, seconds: int, requests: int, rebuild: bool | None = None) -> None:
+def run_all(scale: float, seconds: int, requests: int, rebuild: bool | None = None,
+            max_seconds: float | None = None) -> None:
     """Each figure next to its anchor and target, in one run. Builds, migrates and
     rebuilds the rollups first when needed (bench/data.py)."""
     from bench import api_load, dash_bench, data, import_bench, memory_load
@@ -66,7 +67,8 @@ def run_all(scale: float, seconds: int, requests: int, rebuild: bool | None = No
         ("dashboards", dash_bench.run),
     ]
     if requests:
-        parts.append(("memory", lambda: memory_load.run(requests=requests)))
+        parts.append(("memory", lambda: memory_load.run(requests=requests,
+                                                        max_seconds=max_seconds)))
     for name, part in parts:
         print(f"({name}: starting; {_load()})", flush=True)
         t = time.monotonic()
@@ -91,6 +93,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60, help="each HTTP load's duration")
     parser.add_argument("--requests", type=int, default=100_000,
                         help="requests of the memory run (0: leave it out of `all`)")
+    parser.add_argument("--max-seconds", type=float, default=None,
+                        help="stop the memory run after this long (a busy machine)")
     parser.add_argument("--rebuild", action="store_true", default=None,
                         help="rebuild the statistics rollups even when they look fresh")
     parser.add_argument("--keep-rollups", dest="rebuild", action="store_false",
@@ -106,7 +110,7 @@ def main() -> None:
             print(f"  .venv/bin/python -m bench.{name}   {text}")
         return
     if args.command == "all":
-        run_all(args.scale, args.seconds, args.requests, args.rebuild)
+        run_all(args.scale, args.seconds, args.requests, args.rebuild, args.max_seconds)
         return
     from bench import data, import_bench
 
@@ -116,7 +120,8 @@ def main() -> None:
         from bench import memory_load
 
         print(f"({_load()})", flush=True)
-        for line in [HEADER, *memory_load.run(requests=args.requests)]:
+        for line in [HEADER, *memory_load.run(requests=args.requests,
+                                              max_seconds=args.max_seconds)]:
             print("| " + " | ".join(line) + " |", flush=True)
         print(f"({_load()})", flush=True)
 

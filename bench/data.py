@@ -6,9 +6,10 @@ On an empty database it runs `bench/stats_data.py --scale S` (1,000,000 cards at
 On one built earlier it applies the migrations that have landed since (`manage.py
 migrate`), gives the cards of an older data set their municipality of residence (the
 generator did not set it before), and rebuilds the statistics rollups (`manage.py
-rebuild_stats`) when the applied migrations or the rollup code have changed since they
-were last built, or when a rollup table is empty: a new rollup table or a changed way of
-counting must not meet rows made by the old code. `--rebuild` forces the rebuild.
+rebuild_stats`) when the statistics app's migrations or the rollup code have changed
+since they were last built, or when a rollup table is empty: a new rollup table or a
+changed way of counting must not meet rows made by the old code. `--rebuild` forces the
+rebuild; `--keep-rollups` skips it for a change known not to touch them.
 """
 
 from __future__ import annotations

@@ -86,8 +86,10 @@ def _session(email: str) -> str:
 class Driver:
     """The shared state of the client threads: what to ask, what came back."""
 
-    def __init__(self, port: int, requests: int, setup: dict, paths: dict, desk=None):
+    def __init__(self, port: int, requests: int, setup: dict, paths: dict, desk=None,
+                 deadline: float | None = None):
         self.port = port
+        self.deadline = deadline
         self.target = requests
         self.setup = setup
         self.paths = paths
@@ -102,6 +104,8 @@ class Driver:
         with self.lock:
             self.done += 1
             self.statuses[status] += 1
+            if self.deadline is not None and time.monotonic() > self.deadline:
+                return False
             return self.done < self.target
 
     def _get(self, conn: http.client.HTTPConnection, path: str, headers: dict | None = None,
@@ -209,8 +213,10 @@ def prepare(pairs_needed: int, clients: int) -> dict:
     return setup
 
 
-def run(requests: int = 100_000, clients: int = 8, workers: int = 4,
-        every: int = 10_000) -> list[tuple[str, str, str, str, str]]:
+def run(requests: int = 100_000, clients: int = 8, workers: int = 4, every: int = 10_000,
+        max_seconds: float | None = None) -> list[tuple[str, str, str, str, str]]:
+    """`max_seconds` stops the run earlier (on a busy machine); the rows say how far it
+    got."""
     from django.conf import settings
 
     from bench import api_load, targets
@@ -273,7 +279,8 @@ def run(requests: int = 100_000, clients: int = 8, workers: int = 4,
             t.start()
         for t in threads:
             t.join()
-        driver = Driver(port, requests, setup, paths, desk)
+        driver = Driver(port, requests, setup, paths, desk,
+                        time.monotonic() + max_seconds if max_seconds else None)
         driver.pairs = warm.pairs
         samples.append((0, rss_by_pid(server.pid)))
         started = time.monotonic()
@@ -329,13 +336,14 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--every", type=int, default=10_000)
+    parser.add_argument("--max-seconds", type=float, default=None)
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Set DATABASE_URL to the PostgreSQL database of bench/stats_data.py.")
     from bench.import_bench import setup
 
     setup()
-    for line in run(args.requests, args.clients, args.workers, args.every):
+    for line in run(args.requests, args.clients, args.workers, args.every, args.max_seconds):
         print("| " + " | ".join(line) + " |")
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from kaikukanta.cards import numbers
 from kaikukanta.cards.models import Card, CardKind, CardStatus
 from kaikukanta.cards.selectors import card_chain_ids, parse_number
+from kaikukanta.lib import versioned_cache
 from kaikukanta.lib.scope import Scope
 from kaikukanta.network.models import SellerLink, Unit
 from kaikukanta.usage.models import Offer, OfferStatus, Use, UseStatus
@@ -175,6 +176,22 @@ def offers_for_site(site: Unit, *, on: datetime.date | None = None) -> QuerySet[
         qs = qs.filter(Q(starts_on__isnull=True) | Q(starts_on__lte=on),
                        Q(ends_on__isnull=True) | Q(ends_on__gte=on))
     return qs
+
+
+_OFFERS_VERSION = "desk:offers:ver"
+
+
+def desk_offers(site: Unit) -> list[Offer]:
+    """The site's active offers for the desk, kept in the shared cache under a version
+    that any change to any offer bumps (`offers_changed`, also when an offer moves to
+    another site; `lib.versioned_cache`)."""
+    return versioned_cache.cached(f"desk:offers:{site.pk}", [_OFFERS_VERSION],
+                                  lambda: list(offers_for_site(site)))
+
+
+def offers_changed() -> None:
+    """An offer was saved or deleted (receiver in usage/apps.py)."""
+    versioned_cache.bump(_OFFERS_VERSION)
 
 
 def offer_is_available(offer: Offer, site: Unit, on: datetime.date) -> bool:
