@@ -111,3 +111,27 @@ def test_the_page_polls_until_the_worker_has_run(cast, client, offer, today, set
     assert job.status == ImportStatus.DONE and job.created == 6 and bytes(job.data) == b""
     done = client.get(url).content.decode()
     assert 'http-equiv="refresh"' not in done and Use.objects.count() == 6
+
+
+def test_retention_deletes_old_use_files_and_their_wrong_rows(cast, client, offer, today):
+    """A finished file's wrong rows name card numbers: they go with the other task results
+    after RETENTION_TASK_RESULT_DAYS; a newer file and its result stay."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kaikukanta.ops.retention import retention_apply
+
+    sign_in(client, cast.a.venue)
+    _post(client, cast, "\n".join(["XXXX;2020-01-01;1;0"] * 6))
+    _post(client, cast, "\n".join(_lines([mk(cast.a.unit) for _ in range(6)], today, offer)))
+    old, new = UseImport.objects.order_by("pk")
+    assert old.errors and old.finished_at is not None
+    never_run = UseImport.objects.create(site=cast.a.site, uploaded_by=cast.a.venue,
+                                         data=b"x")
+    long_ago = timezone.now() - dt.timedelta(days=31)
+    UseImport.objects.filter(pk=old.pk).update(finished_at=long_ago)
+    UseImport.objects.filter(pk=never_run.pk).update(created_at=long_ago)
+    retention_apply()
+    assert list(UseImport.objects.values_list("pk", flat=True)) == [new.pk]
+    assert Use.objects.count() == 6  # the uses themselves are kept

@@ -8,7 +8,9 @@
 - invitations that expired or were used, revoked or replaced: deleted
   RETENTION_INVITATION_DAYS (90) after they closed;
 - the audit log: entries deleted after RETENTION_AUDIT_YEARS (5);
-- finished background-task results: deleted after RETENTION_TASK_RESULT_DAYS (30);
+- finished background-task results: deleted after RETENTION_TASK_RESULT_DAYS (30), with
+  the card-batch PDFs they made and the large use files handed to the worker (their
+  wrong rows name card numbers);
 - cards expired for RETENTION_CARD_COARSEN_YEARS (3): the holder's birth year becomes the
   first year of its five-year band, the postal code is cleared (its municipality stays) and
   the optional facts are cleared. The exact facts are first added to
@@ -85,16 +87,20 @@ def _delete_audit_entries(now: datetime.datetime) -> int:
 
 
 def _delete_task_results(now: datetime.datetime) -> int:
-    """Finished background tasks, and the card-batch PDFs they made (rows and files)."""
+    """Finished background tasks, and the card-batch PDFs they made (rows and files), and
+    the use files given to the worker (a file never processed goes after as long)."""
     from django_tasks_db.models import DBTaskResult
 
     from kaikukanta.cards.models import BatchPrint
+    from kaikukanta.usage.models import UseImport
 
     cutoff = now - datetime.timedelta(days=settings.RETENTION_TASK_RESULT_DAYS)
     for job in BatchPrint.objects.filter(created_at__lt=cutoff):
         if job.file:
             job.file.delete(save=False)
         job.delete()
+    UseImport.objects.filter(Q(finished_at__lt=cutoff)
+                             | Q(finished_at__isnull=True, created_at__lt=cutoff)).delete()
     return DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()[0]
 
 
