@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.cache import cache
 
-from kaikukanta.lib.bulk import insert_rows
+from kaikukanta.lib.bulk import insert_tuples
 from kaikukanta.lib.scope import Scope
 from kaikukanta.usage import errors
 
@@ -72,11 +72,13 @@ def _log_values(scope: Scope, rows: list[tuple[str, bool, bool]]) -> list[dict]:
 def _log(scope: Scope, rows: list[tuple[str, bool, bool]]) -> None:
     from kaikukanta.usage.models import LookupLog
 
-    values = _log_values(scope, rows)
-    if len(values) > 100:  # a file's rows: COPY on PostgreSQL, no model objects
-        insert_rows(LookupLog, values)
-    else:
-        LookupLog.objects.bulk_create([LookupLog(**v) for v in values])
+    if len(rows) > 100:  # a file's rows: one COPY on PostgreSQL, plain tuples
+        shared = _log_values(scope, [("", False, False)])[0]
+        insert_tuples(LookupLog, ["number", "found", "throttled"],
+                      [(number[:16], found, throttled) for number, found, throttled in rows],
+                      {k: shared[k] for k in ("user_id", "actor_label", "area_id")})
+        return
+    LookupLog.objects.bulk_create([LookupLog(**v) for v in _log_values(scope, rows)])
 
 
 def found_log_row(resolution: Resolution):

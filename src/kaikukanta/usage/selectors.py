@@ -74,6 +74,25 @@ def is_registered(card: Card | None) -> bool:
     return card is not None and card.status in (CardStatus.ACTIVE, CardStatus.INACTIVE)
 
 
+def valid_window(card) -> tuple[datetime.date, datetime.date] | None:
+    """(first, last) day on which `answer_for_card` answers VALID for the card, or None
+    when on no day. The same conditions as its branches, as an interval: registered,
+    issued and not expired, and an inactivated card only before its inactivation day.
+    The set-based file import compares each row's day with it and asks
+    `answer_for_card` (through `services.check_use_with_card`) only about the rows
+    outside; `tests/usage/test_bulk_import.py` proves the two agree on every day."""
+    if not is_registered(card) or card.valid_until is None or card.issued_on is None:
+        return None
+    last = card.valid_until
+    if card.status == CardStatus.INACTIVE:
+        if card.inactivated_on is None:
+            return None
+        last = min(last, card.inactivated_on - datetime.timedelta(days=1))
+    if last < card.issued_on:
+        return None
+    return card.issued_on, last
+
+
 def answer_for_card(card: Card | None, number: str, *, on: datetime.date) -> DeskAnswer:
     """The desk answer for a card row (or None) on a day."""
     shown = numbers.display(number)

@@ -9,22 +9,23 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
-from types import SimpleNamespace
+from typing import NamedTuple
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
-from kaikukanta.audit.services import audit_entry, audit_log, audit_log_many
+from kaikukanta.audit.services import audit_entry, audit_log, audit_log_rows
 from kaikukanta.cards import cardtoken, token_errors, token_signing
 from kaikukanta.cards.errors import CardUnknown
 from kaikukanta.cards.models import Card, CardKind
+from kaikukanta.cards.numbers import display as display_number
 from kaikukanta.cards.selectors import parse_number
 from kaikukanta.lib import events
-from kaikukanta.lib.bulk import insert_rows
+from kaikukanta.lib.bulk import insert_tuples, rows_where_any
 from kaikukanta.lib.errors import DomainError
 from kaikukanta.lib.permissions import Perm, require
 from kaikukanta.lib.scope import Scope
@@ -51,6 +52,7 @@ from kaikukanta.usage.selectors import (
     is_registered,
     offer_is_available,
     seller_for,
+    valid_window,
 )
 
 # Uses can be entered afterwards for this many days (paper form, no connection).
@@ -343,6 +345,15 @@ def check_use_with_card(*, card: Card | None, number: str, offer: Offer | None,
     children's tickets, and not yet used for the offer (or site admission) on the date
     (`recorded(card)` answers that, from the database or from a file's own rows)."""
     card = _check_card(card, number, event_date)
+    check_children(card=card, offer=offer, children=children)
+    if recorded(card):
+        raise errors.AlreadyRecorded()
+    return card
+
+
+def check_children(*, card, offer: Offer | None, children: int) -> None:
+    """Children's tickets: never on a course or an offer without them, and at most the
+    card's number (`children_max`). Part of `check_use_with_card`."""
     if children:
         is_course = offer is not None and offer.kind in COURSE_KINDS
         if is_course or (offer is not None and not offer.children_allowed):
@@ -350,9 +361,6 @@ def check_use_with_card(*, card: Card | None, number: str, offer: Offer | None,
         most = children_max(card)
         if children > most:
             raise errors.TooManyChildren(max=most)
-    if recorded(card):
-        raise errors.AlreadyRecorded()
-    return card
 
 
 def new_use(*, scope: Scope, site, card: Card, offer: Offer | None, category: str, seller,
@@ -393,13 +401,22 @@ def use_audit(use: Use, *, site, seller) -> dict:
         "action": "use.recorded", "target": use,
         "target_label": f"{card.display_number} {use.event_date.isoformat()}",
         "area": venue.home_area, "organisation": venue,
-        "changes": {"card": card.display_number, "site": site.name,
-                    "offer": use.offer_id, "category": use.category,
-                    "event_date": use.event_date.isoformat(), "children": use.children,
-                    "companion": use.companion, "source": use.source,
-                    "community": card.kind == CardKind.COMMUNITY,
-                    "seller": seller.name if seller else None},
+        "changes": use_audit_changes(
+            display_number=card.display_number, site=site, offer_id=use.offer_id,
+            category=use.category, event_date=use.event_date, children=use.children,
+            companion=use.companion, source=use.source, kind=card.kind, seller=seller),
     }
+
+
+def use_audit_changes(*, display_number: str, site, offer_id: int | None, category: str,
+                      event_date: datetime.date, children: int, companion: bool,
+                      source: str, kind: str, seller) -> dict:
+    """What a use's audit entry records (`use_audit`; the file import's entries too)."""
+    return {"card": display_number, "site": site.name, "offer": offer_id,
+            "category": str(category), "event_date": event_date.isoformat(),
+            "children": children, "companion": bool(companion), "source": str(source),
+            "community": kind == CardKind.COMMUNITY,
+            "seller": seller.name if seller else None}
 
 
 def _record(*, scope, site, number, event_date, offer, category, children, companion,
@@ -441,8 +458,7 @@ def _record(*, scope, site, number, event_date, offer, category, children, compa
     return use
 
 
-@dataclass(frozen=True)
-class UseRow:
+class UseRow(NamedTuple):
     """One use to record among many (a file's row, parsed): the same arguments as
     `use_record`'s, the card number already in its canonical form."""
 
@@ -451,6 +467,31 @@ class UseRow:
     offer: Offer | None
     category: str | None
     children: int
+
+
+class CardRow(NamedTuple):
+    """The columns of a card that recording many uses reads (no model objects)."""
+
+    id: int
+    number: str
+    kind: str
+    status: str
+    issued_on: datetime.date | None
+    valid_until: datetime.date | None
+    children: int
+    inactivated_on: datetime.date | None
+    area_id: int | None
+    unit_id: int | None
+    municipality_id: int | None
+    stats_key: int | None
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    def as_card(self) -> Card:
+        """A Card object of these columns (only for a refused row's exact answer)."""
+        return Card(**self._asdict())
 
 
 def _chunks(items: list, size: int = 5000):
@@ -507,6 +548,59 @@ def _over_cap(rows: list[tuple[int, UseRow]], start: int) -> dict[int, errors.Of
     return refused
 
 
+def _cards_locked(numbers: list[str]) -> dict[str, CardRow]:
+    """The cards of these numbers as plain rows, locked as `use_record` locks its card
+    (in id order, so that two imports cannot deadlock)."""
+    if connection.vendor != "postgresql":  # the ORM converts SQLite's dates
+        rows = [row for part in _chunks(sorted(numbers))
+                for row in Card.objects.select_for_update().filter(number__in=part)
+                .order_by("pk").values_list(*CardRow._fields)]
+    else:  # one array parameter, not thousands of placeholders
+        with connection.cursor() as cur:
+            rows = list(rows_where_any(
+                cur, f"SELECT {', '.join(CardRow._fields)} FROM "  # noqa: S608
+                f"{Card._meta.db_table} WHERE {{where}} ORDER BY id FOR UPDATE", "number",
+                sorted(numbers)))
+    return {row[1]: CardRow(*row) for row in rows}
+
+
+def _recorded(card_ids: list[int], offer_ids: list[int], site, first: datetime.date,
+              last: datetime.date) -> set:
+    """(card id, offer id or None for the site's admission, day) of the recorded uses of
+    these cards between the days, on these offers or as the site's admission: what
+    `already_recorded` compares a row with (read through the offer's and site's indexes)."""
+    if connection.vendor != "postgresql":
+        rows = [row for part in _chunks(card_ids) for row in Use.objects.filter(
+            Q(offer__in=offer_ids) | Q(offer__isnull=True, site=site),
+            card_id__in=part, status=UseStatus.RECORDED, event_date__gte=first,
+            event_date__lte=last).values_list("card_id", "offer_id", "site_id", "event_date")]
+    else:
+        with connection.cursor() as cur:
+            rows = list(rows_where_any(
+                cur, "SELECT card_id, offer_id, site_id, event_date "  # noqa: S608
+                f"FROM {Use._meta.db_table} WHERE status = %s AND event_date >= %s "
+                "AND event_date <= %s AND (offer_id = ANY(%s) OR (offer_id IS NULL "
+                "AND site_id = %s)) AND {where}", "card_id", card_ids,
+                [UseStatus.RECORDED.value, first, last, offer_ids, site.pk]))
+    return {(card_id, offer_id, day) for card_id, offer_id, site_id, day in rows
+            if offer_id is not None or site_id == site.pk}
+
+
+def _memo(cache: dict, key, make):
+    """make()'s answer (or the DomainError it raised) for a key seen before."""
+    try:
+        answer = cache[key]
+    except KeyError:
+        try:
+            answer = make()
+        except DomainError as exc:
+            answer = exc
+        cache[key] = answer
+    if isinstance(answer, DomainError):
+        raise answer
+    return answer
+
+
 def uses_record_many(*, scope: Scope, site, rows: list[UseRow], source: str = UseSource.IMPORT,
                      check_only: bool = False,
                      ) -> tuple[int, dict[int, DomainError], list[tuple[str, bool]]]:
@@ -515,74 +609,152 @@ def uses_record_many(*, scope: Scope, site, rows: list[UseRow], source: str = Us
     Returns (uses created, {row index: the row's error}, the (number, found) pairs of the
     rows whose card was looked for, for `guessing.note`, which the caller does outside
     this transaction); when any row is bad nothing is written (nor with `check_only`).
-    Set-based: the cards (locked, as `use_record` locks its card), their uses on the
-    rows' dates and the offers' ticket counters are read with a few queries; each row is
-    checked in order by the same checks as `use_record` (earlier rows count as recorded
-    and take their places, as if the rows were recorded one by one); then the places are
-    taken with one conditional UPDATE per offer and date (race-safe as the desk's), and
-    the uses, their audit entries and the statistics are written in bulk.
+
+    Set-based: the cards (locked, as `use_record` locks its card; plain rows), their uses
+    on the rows' dates and the offers' ticket counters are read with a few queries. The
+    rows are checked in order by `use_record`'s own check functions, each asked once per
+    distinct input: `check_use_before_card` per (offer, category, children, date),
+    `check_children` per (offer, card kind and children, children); the card's validity
+    is its `selectors.valid_window` (a row outside it is answered by
+    `check_use_with_card` itself, so its message is the desk's); duplicates are a set of
+    (card, offer or the site's admission, day), earlier rows included; the cap per offer
+    and date counts the earlier rows, as if the rows were recorded one by one. Then the
+    places are taken with one conditional UPDATE per offer and date (race-safe as the
+    desk's), and the uses, their audit entries (one per use, as every path writes) and
+    the statistics are written in bulk.
     """
     require(scope, Perm.RECORD_USES, site)
     failed: dict[int, DomainError] = {}
+    resolved: list[tuple[str, bool]] = []
+    if not rows:
+        return 0, failed, resolved
     with transaction.atomic():
         seller = seller_for(scope, site.organisation)
-        cards: dict[str, Card] = {}
-        for part in _chunks(sorted({r.number for r in rows})):
-            for card in Card.objects.select_for_update().filter(number__in=part).order_by("pk"):
-                cards[card.number] = card
-        recorded: set = set()  # (card id, offer id or None for the site's admission, day)
+        cards = _cards_locked(list({r.number for r in rows}))
         days = sorted({r.event_date for r in rows})
-        for part in _chunks(sorted(c.pk for c in cards.values())):
-            for card_id, offer_id, site_id, day in Use.objects.filter(
-                    card_id__in=part, status=UseStatus.RECORDED, event_date__gte=days[0],
-                    event_date__lte=days[-1]).values_list("card_id", "offer_id", "site_id",
-                                                          "event_date"):
-                if offer_id is not None or site_id == site.pk:
-                    recorded.add((card_id, offer_id, day))
+        recorded = _recorded(sorted(c.id for c in cards.values()),
+                             sorted({r.offer.pk for r in rows if r.offer is not None}), site,
+                             days[0], days[-1])
         counts = _ticket_counts({(r.offer, r.event_date) for r in rows if r.offer})
-        accepted: list[tuple[int, UseRow, Card, str, bool]] = []
-        resolved: list[tuple[str, bool]] = []
+        windows = {c.id: valid_window(c) for c in cards.values()}
+        before: dict = {}
+        children_checked: dict = {}
+        accepted: list[tuple[int, UseRow, CardRow, str, bool]] = []
         for i, row in enumerate(rows):
-            offer_id = row.offer.pk if row.offer is not None else None
+            offer, day, children = row.offer, row.event_date, row.children
+            offer_id = offer.pk if offer is not None else None
             try:
-                category, backfilled = check_use_before_card(
-                    site=site, offer=row.offer, category=row.category, children=row.children,
-                    event_date=row.event_date)
-                resolved.append((row.number, is_registered(cards.get(row.number))))
-                card = check_use_with_card(
-                    card=cards.get(row.number), number=row.number, offer=row.offer,
-                    children=row.children, event_date=row.event_date,
-                    recorded=lambda c, o=offer_id, d=row.event_date: (c.pk, o, d) in recorded)
-                if row.offer is not None:
-                    key = (offer_id, row.event_date)
-                    refused = _over_cap([(i, row)], counts[key])
-                    if refused:
-                        raise refused[i]
-                    counts[key] += _tickets(row.children)
+                category, backfilled = _memo(
+                    before, (offer_id, row.category, children, day),
+                    lambda row=row: check_use_before_card(
+                        site=site, offer=row.offer, category=row.category,
+                        children=row.children, event_date=row.event_date))
+                card = cards.get(row.number)
+                resolved.append((row.number, is_registered(card)))
+                window = windows[card.id] if card is not None else None
+                if window is None or not window[0] <= day <= window[1]:
+                    # not valid that day: the desk's own check gives the answer
+                    check_use_with_card(
+                        card=card.as_card() if card is not None else None, number=row.number,
+                        offer=offer, children=children, event_date=day,
+                        recorded=lambda c, o=offer_id, d=day: (c.pk, o, d) in recorded)
+                if children:
+                    _memo(children_checked, (offer_id, card.kind, card.children, children),
+                          lambda card=card, row=row: check_children(
+                              card=card, offer=row.offer, children=row.children))
+                if (card.id, offer_id, day) in recorded:
+                    raise errors.AlreadyRecorded()
+                if offer is not None:
+                    key = (offer_id, day)
+                    if offer.cap_per_date is not None:
+                        refused = _over_cap([(i, row)], counts[key])
+                        if refused:
+                            raise refused[i]
+                    counts[key] += _tickets(children)
             except DomainError as exc:
                 failed[i] = exc
                 continue
-            recorded.add((card.pk, offer_id, row.event_date))
+            recorded.add((card.id, offer_id, day))
             accepted.append((i, row, card, category, backfilled))
         if not failed and not check_only:
             failed = _take_places_many(accepted)
         if failed or check_only:
             transaction.set_rollback(True)
             return 0, failed, resolved
-        # plain rows, no model objects (the cost that remained per row): COPY on PostgreSQL
-        values = [use_values(scope=scope, site=site, card=card, offer=row.offer,
-                             category=category, seller=seller, event_date=row.event_date,
-                             children=row.children, companion=False, source=source,
-                             backfilled=backfilled)
-                  for _i, row, card, category, backfilled in accepted]
-        ids = insert_rows(Use, values)
-        # what the statistics and the audit read of each use (its card loaded)
-        uses = [SimpleNamespace(_meta=Use._meta, pk=pk, card=card, **v)
-                for pk, v, (_i, _row, card, _c, _b) in zip(ids, values, accepted, strict=True)]
-        events.publish("uses.recorded", uses=uses)
-        audit_log_many(scope=scope, entries=[use_audit(u, site=site, seller=seller)
-                                             for u in uses])
-    return len(uses), {}, resolved
+        created = _write_uses(scope=scope, site=site, seller=seller, source=source,
+                              accepted=accepted)
+    return created, {}, resolved
+
+
+_VARYING = ("card_id", "offer_id", "card_area_id", "category", "event_date", "children",
+            "backfilled")
+
+
+class RecordedUse(NamedTuple):
+    """A use written by `uses_record_many`, as the "uses.recorded" event hands it on: its
+    column values (`use_values`) and its card's row (`CardRow`), no model object."""
+
+    pk: int
+    card: CardRow
+    card_id: int
+    offer_id: int | None
+    card_area_id: int | None
+    category: str
+    event_date: datetime.date
+    children: int
+    backfilled: bool
+    venue_id: int
+    site_id: int
+    seller_id: int | None
+    area_id: int | None
+    companion: bool
+    source: str
+    recorded_by_id: int | None
+    request_token: str | None
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    @property
+    def status(self) -> str:
+        return UseStatus.RECORDED
+
+
+def _write_uses(*, scope: Scope, site, seller, source: str, accepted: list) -> int:
+    """Write checked uses: one COPY of plain rows, their audit entries, the event that
+    keeps the statistics (with light records: the use's columns and its card's row)."""
+    sample = accepted[0][2]
+    base = use_values(scope=scope, site=site, card=sample, offer=None, category="",
+                      seller=seller, event_date=accepted[0][1].event_date, children=0,
+                      companion=False, source=source, backfilled=False)
+    fixed = {k: v for k, v in base.items() if k not in _VARYING}
+    afterwards = source in (UseSource.BACKFILL, UseSource.IMPORT)
+    values = [(card.id, row.offer.pk if row.offer is not None else None, card.area_id,
+               str(category), row.event_date, row.children, backfilled or afterwards)
+              for _i, row, card, category, backfilled in accepted]
+    ids = insert_tuples(Use, list(_VARYING), values, fixed, ids=True)
+    shared = tuple(fixed[k] for k in RecordedUse._fields[2 + len(_VARYING):])
+    uses = [RecordedUse(pk, card, *v, *shared)
+            for pk, v, (_i, _row, card, _c, _b) in zip(ids, values, accepted, strict=True)]
+    events.publish("uses.recorded", uses=uses)
+    venue = site.organisation
+    labels: dict = {}
+    entries = []
+    dumps = json.dumps
+    for use in uses:
+        card = use.card
+        shown = labels.get(card.number)
+        if shown is None:
+            shown = labels[card.number] = display_number(card.number)
+        day = use.event_date.isoformat()
+        entries.append((use.pk, f"{shown} {day}", dumps(use_audit_changes(
+            display_number=shown, site=site, offer_id=use.offer_id, category=use.category,
+            event_date=use.event_date, children=use.children, companion=use.companion,
+            source=use.source, kind=card.kind, seller=seller))))
+    audit_log_rows(scope=scope, action="use.recorded", target_type=Use, rows=entries,
+                   area=venue.home_area, organisation=venue)
+    return len(uses)
 
 
 def _take_places_many(accepted: list) -> dict[int, DomainError]:

@@ -40,8 +40,17 @@ from kaikukanta.usage import guessing, selectors, services
 from kaikukanta.usage.errors import LookupThrottled
 from kaikukanta.usage.forms import LookupForm, OfferForm, RecordForm, UploadForm, UseFilterForm
 from kaikukanta.usage.imports import uses_upload
-from kaikukanta.usage.models import LookupLog, Offer, OfferStatus, Use, UseSource, UseStatus
+from kaikukanta.usage.models import (
+    LookupLog,
+    Offer,
+    OfferStatus,
+    Use,
+    UseImport,
+    UseSource,
+    UseStatus,
+)
 from kaikukanta.usage.selectors import COMMUNITY_CLIENTS_MAX
+from kaikukanta.usage.tasks import uses_upload_later
 
 # The desk remembers in the person's session the site they chose, and per site what was
 # last recorded there (an offer, or general admission's category).
@@ -527,14 +536,31 @@ def backfill_upload(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
+            data = upload.read()
+            job = uses_upload_later(scope=request.scope, site=site, name=upload.name,
+                                    data=data, language=get_language() or "")
+            if job is not None:
+                return redirect("usage:upload_job", pk=job.pk)
             result = uses_upload(scope=request.scope, site=site, name=upload.name,
-                                 data=upload.read())
+                                 data=data)
         except DomainError as exc:
             add_domain_error(form, exc)
     return render(request, "usage/backfill_upload.html", {
         "site": site, "form": form, "result": result,
         "offers": selectors.offers_for_site(site),
     }, status=400 if result is not None and result.errors else 200)
+
+
+@login_required
+def upload_job(request, pk: int):
+    """A large file's progress and then its result, for the uploader only."""
+    job = (UseImport.objects.filter(pk=pk, uploaded_by=request.user).select_related("site")
+           .defer("data").first())
+    if job is None:
+        raise Http404
+    return render(request, "usage/upload_job.html", {
+        "job": job, "site": job.site, "wrong": job.errors,
+    })
 
 
 # --- coordinators: look-ups that were slowed down --------------------------------------
