@@ -25,6 +25,14 @@ def key_of(raw: str) -> ApiKey:
     return ApiKey.objects.get(prefix=raw[3:11])
 
 
+def _cached(prefix: str) -> bool:
+    """Whether the key's cache entry is current (lib.versioned_cache)."""
+    from kaikukanta.lib import versioned_cache
+
+    stamps = (cache.get(versioned_cache.REGISTRY), cache.get(f"api-key:ver:{prefix}"))
+    return isinstance(versioned_cache.current(cache.get(f"api-key:{prefix}"), stamps), ApiKey)
+
+
 def test_a_cached_key_reads_no_key_row(keys, api):
     client = api(keys.venue)
     assert client.get("/offers").status_code == 200
@@ -71,21 +79,22 @@ def test_organisation_kind_change_takes_effect_at_once(cast, keys, api):
     """A changed organisation is read again: the key acts with what it is now."""
     client = api(keys.venue)
     assert client.get("/offers").status_code == 200
-    assert isinstance(cache.get(f"api-key:{keys.venue[3:11]}"), ApiKey)
+    assert _cached(keys.venue[3:11])
     cast.a.venue_org.name = "Renamed"
     cast.a.venue_org.save()
-    assert not isinstance(cache.get(f"api-key:{keys.venue[3:11]}"), ApiKey)
+    assert not _cached(keys.venue[3:11])
     assert client.get("/offers").status_code == 200
     assert key_of(keys.venue).organisation.name == "Renamed"
 
 
 def test_a_row_read_before_the_change_is_not_cached(keys):
-    """A request that read the key before a revocation committed cannot cache it: the
-    forgotten marker stays until a minute after the commit."""
+    """A request that read the key before a revocation committed stored it under the
+    key's old version, which the bump at commit replaces (lib.versioned_cache)."""
     key = key_of(keys.venue)
-    services.forget_keys([key.prefix])
-    assert services._cached_key(key.prefix) is not None  # read from the database
-    assert not isinstance(cache.get(f"api-key:{key.prefix}"), ApiKey)
+    assert services._cached_key(key.prefix) is not None  # read and cached
+    assert _cached(key.prefix)
+    services.forget_keys([key.prefix])  # the bump at commit
+    assert not _cached(key.prefix)
 
 
 def test_last_use_is_noted_once_a_minute_with_the_cache(keys, api):
@@ -99,3 +108,29 @@ def test_last_use_is_noted_once_a_minute_with_the_cache(keys, api):
     cache.delete(f"api-touch:{keys.venue[3:11]}")  # a minute later
     client.get("/offers")
     assert key_of(keys.venue).last_used_at > first
+
+
+@pytest.mark.parametrize("change", ["organisation", "area"])
+def test_one_registry_version_for_people_and_keys(cast, keys, api, client, change):
+    """One invalidation for 'who may see what' (lib.versioned_cache): a deactivated
+    organisation (or a saved area) reaches the person's cached scope and the cached key
+    on the very next request."""
+    from django.urls import reverse
+
+    from tests.conftest import sign_in
+
+    key_client = api(keys.venue)
+    sign_in(client, cast.a.venue)
+    desk = reverse("usage:desk")
+    assert key_client.get("/offers").status_code == 200
+    assert client.get(desk, {"site": cast.a.site.pk}).status_code == 200
+    assert _cached(keys.venue[3:11])
+    if change == "organisation":
+        cast.a.venue_org.is_active = False
+        cast.a.venue_org.save()
+        assert key_client.get("/offers").status_code == 401
+        assert client.get(desk, {"site": cast.a.site.pk}).status_code in (403, 404)
+    else:
+        cast.a.area.save()
+        assert not _cached(keys.venue[3:11])
+        assert key_client.get("/offers").status_code == 200

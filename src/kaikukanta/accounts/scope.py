@@ -99,7 +99,7 @@ def scope_for_organisation(org: Organisation, *, label: str = "") -> Scope:
 # so the very next request of anyone affected reads the database again: a deactivated
 # person is signed out, a removed membership is gone. The receivers are in accounts/apps.py.
 
-_GEN_KEY = "person:gen"
+_GEN_KEY = versioned_cache.REGISTRY
 
 
 def _ver_key(user_id: int) -> str:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from kaikukanta.api.errors import KeyLabelTaken
 from kaikukanta.api.models import ApiKey, IdempotentResponse
 from kaikukanta.audit.services import audit_log
+from kaikukanta.lib import versioned_cache
 from kaikukanta.lib.permissions import Perm, require
 from kaikukanta.lib.scope import Scope
 from kaikukanta.network.models import Organisation
@@ -133,36 +134,32 @@ def key_cache_seconds() -> int:
     return getattr(settings, "KAIKUKANTA_API_KEY_CACHE_SECONDS", 0)
 
 
-_FORGOTTEN = "forgotten"  # a changed key: read from the database until the marker expires
+def _key_version(prefix: str) -> str:
+    return f"api-key:ver:{prefix}"
 
 
 def _cached_key(prefix: str) -> ApiKey | None:
+    """The key row with its organisation and area, kept in the shared cache under the
+    key's own version and the registry's (`lib.versioned_cache`: any organisation or area
+    saved or deleted bumps the registry's, for people and keys alike)."""
+    def read():
+        return (ApiKey.objects.select_related("organisation__home_area")
+                .filter(prefix=prefix).first())
+
     seconds = key_cache_seconds()
-    name = f"api-key:{prefix}"
-    if seconds:
-        cached = cache.get(name)
-        if isinstance(cached, ApiKey):
-            return cached
-    key = ApiKey.objects.select_related("organisation__home_area").filter(prefix=prefix).first()
-    if seconds and key is not None:
-        # `add`: a key forgotten meanwhile (the marker) is not cached as it was read
-        cache.add(name, key, timeout=seconds)
-    return key
+    if not seconds:
+        return read()
+    return versioned_cache.cached(f"api-key:{prefix}",
+                                  [versioned_cache.REGISTRY, _key_version(prefix)], read,
+                                  on=True, ttl=seconds)
 
 
 def forget_keys(prefixes) -> None:
-    """Drop cached keys (`api_key_for_secret`): now, and again after the transaction
-    that changed them commits (a request that read the old row before the commit cannot
-    cache it: the marker is there until a minute after)."""
-    names = [f"api-key:{p}" for p in prefixes]
-    if not names or not key_cache_seconds():
-        return
-
-    def forget():
-        cache.set_many(dict.fromkeys(names, _FORGOTTEN), timeout=60)
-
-    forget()
-    transaction.on_commit(forget)
+    """Drop cached keys (`api_key_for_secret`): their versions are bumped now and again
+    when the transaction that changed them commits, so a request that read the old row
+    before the commit stored it under a version that no longer matches."""
+    for prefix in prefixes:
+        versioned_cache.bump(_key_version(prefix))
 
 
 def api_records_prune(*, keep_days: int = 30) -> int:

@@ -1,12 +1,12 @@
-"""Forgetting cached API keys (`services.api_key_for_secret`) when what is cached with
-them changes: the key itself (revoked), its organisation (deactivated, its kind or area
-changed) or that area. Connected in `ApiConfig.ready` for saves and deletes."""
+"""Forgetting cached API keys (`services.api_key_for_secret`) when the key itself changes
+(revoked, saved). Its organisation and area are cached under the registry's version too,
+which every organisation, site, seller link or area save bumps for people and keys alike
+(`lib.versioned_cache`, receivers in accounts/apps.py). Connected in `ApiConfig.ready`."""
 
 from __future__ import annotations
 
 from kaikukanta.api.models import ApiKey
-from kaikukanta.api.services import forget_keys, key_cache_seconds
-from kaikukanta.network.models import Area, Organisation
+from kaikukanta.api.services import forget_keys
 
 
 def key_changed(sender, instance, created=False, **kwargs) -> None:
@@ -14,17 +14,4 @@ def key_changed(sender, instance, created=False, **kwargs) -> None:
         forget_keys([instance.prefix])
 
 
-def organisation_changed(sender, instance, **kwargs) -> None:
-    if key_cache_seconds():
-        forget_keys(ApiKey.objects.filter(organisation_id=instance.pk)
-                    .values_list("prefix", flat=True))
-
-
-def area_changed(sender, instance, **kwargs) -> None:
-    if key_cache_seconds():
-        forget_keys(ApiKey.objects.filter(organisation__home_area_id=instance.pk)
-                    .values_list("prefix", flat=True))
-
-
-HANDLERS = [(ApiKey, key_changed), (Organisation, organisation_changed),
-            (Area, area_changed)]
+HANDLERS = [(ApiKey, key_changed)]

@@ -3,9 +3,10 @@
 A reader reads the version *before* the database and stores what it read under that
 version; a writer bumps the version at once and again when its transaction commits. So a
 value read before a commit no longer matches afterwards, and the next reader after any
-change reads the database again. Used by the person's cache (`accounts.scope`) and the
-desk's offers (`usage.selectors.desk_offers`). On only with a cache every process shares
-(the setting PERSON_CACHE, see settings.py); a cache that is down is read past.
+change reads the database again. Used by the person's cache (`accounts.scope`), cached
+API keys (`api.services`) and the desk's offers (`usage.selectors.desk_offers`). On only
+with a cache every process shares (the settings PERSON_CACHE and
+KAIKUKANTA_API_KEY_CACHE_SECONDS); a cache that is down is read past.
 """
 
 from __future__ import annotations
@@ -33,10 +34,15 @@ def _set_version(key: str) -> None:
         logger.warning("shared cache unavailable", exc_info=True)
 
 
+# The registry's version: every save or delete of an organisation, site (unit), seller link
+# or area bumps it (receivers in accounts/apps.py). People's cache entries
+# (`accounts.scope`) and cached API keys (`api.services`) are both stamped with it.
+REGISTRY = "person:gen"
+
+
 def bump(key: str) -> None:
-    """Something the values under version `key` depend on changed."""
-    if not enabled():
-        return
+    """Something the values under version `key` depend on changed (always bumped, so that
+    every cache stamped with it sees the change, whichever setting turns it on)."""
     _set_version(key)
     transaction.on_commit(lambda: _set_version(key))
 
@@ -62,12 +68,12 @@ def version(found: dict, key: str) -> str | None:
     return value
 
 
-def write(key: str, value, stamps: tuple) -> None:
+def write(key: str, value, stamps: tuple, ttl: int = TTL) -> None:
     """Keep `value` under the versions read before it was computed."""
     if None in stamps:
         return
     try:
-        cache.set(key, {"stamps": stamps, "value": value}, TTL)
+        cache.set(key, {"stamps": stamps, "value": value}, ttl)
     except Exception:  # noqa: BLE001
         logger.warning("shared cache unavailable", exc_info=True)
 
@@ -79,9 +85,11 @@ def current(entry, stamps: tuple):
     return None
 
 
-def cached(key: str, version_keys: list[str], compute):
-    """`compute()`, kept under `key` while the versions at `version_keys` stay."""
-    if not enabled():
+def cached(key: str, version_keys: list[str], compute, *, on: bool | None = None,
+           ttl: int = TTL):
+    """`compute()`, kept under `key` while the versions at `version_keys` stay (`on`:
+    whether to cache at all; default the setting PERSON_CACHE)."""
+    if not (enabled() if on is None else on):
         return compute()
     found = read([*version_keys, key])
     if found is None:
@@ -90,5 +98,5 @@ def cached(key: str, version_keys: list[str], compute):
     value = current(found.get(key), stamps)
     if value is None:
         value = compute()
-        write(key, value, stamps)
+        write(key, value, stamps, ttl)
     return value
