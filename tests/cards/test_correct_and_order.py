@@ -62,6 +62,14 @@ def test_no_correction_after_14_days_or_from_another_unit(cast, stock, register,
         action="card.corrected").exists()
     page = login(cast.a.distributor).get(reverse("cards:card_detail", args=[card.number]))
     assert url not in page.content.decode()  # the button is gone after 14 days
+    # an old link says why instead of offering a form the service would refuse
+    client = login(cast.a.distributor)
+    body = client.get(url).content.decode()
+    assert "only within 14 days" in body and 'name="birth_year"' not in body
+    r = client.post(url, {"birth_year": "1970", "postal_code": "02100"})
+    assert r.status_code == 409 and "only within 14 days" in r.content.decode()
+    card.refresh_from_db()
+    assert card.birth_year == 1980
 
 
 def test_renewing_a_card_still_valid_for_long_asks_first(cast, stock, register, login):
@@ -85,3 +93,14 @@ def test_card_list_shows_new_cards_first(cast, stock, register, login):
     newer = register(stock[1])
     body = login(cast.a.distributor).get(reverse("cards:card_list")).content.decode()
     assert body.index(newer.display_number) < body.index(older.display_number)
+
+
+@pytest.mark.postgres
+def test_the_card_list_order_has_its_index_on_postgresql(db):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s",
+                       ["card_registered_desc"])
+        (definition,) = cursor.fetchone()
+    assert "registered_at DESC NULLS LAST" in definition

@@ -192,6 +192,8 @@ class Card(models.Model):
             models.Index(fields=["unit", "status", "valid_until"]),
             models.Index(fields=["area", "issued_on"]),
         ]
+        # The card list's order (new cards first, registered_at DESC NULLS LAST) has an
+        # index on PostgreSQL only (migration 0006; SQLite cannot index NULLS LAST).
 
     def __str__(self) -> str:
         return numbers.display(self.number)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaikukanta.cards import forms, printing, selectors, services
-from kaikukanta.cards.errors import CardUnknown
+from kaikukanta.cards.errors import CardCorrectionTooLate, CardUnknown
 from kaikukanta.cards.models import (
     HOLDER_FIELDS,
     BatchPrint,
@@ -213,12 +213,19 @@ def _card_page(card: Card) -> str:
 
 
 def _action(request, number: str, *, form_class, title: str, call, done: str,
-            permission: str = "issue", form_kwargs=None, initial=None):
+            permission: str = "issue", form_kwargs=None, initial=None, closed=None):
+    """`closed(card)` returns the rule's error when the action is no longer possible for
+    this card: the page then says so instead of offering a form the service would refuse."""
     card = _card(request, number)
     if permission == "issue":
         _require_issuer(request, card)
     elif not can(request.scope, Perm.MOVE_CARD, card):
         raise PermissionDenied
+    error = closed(card) if closed else None
+    if error is not None:
+        return render(request, "cards/card_action.html",
+                      {"card": card, "title": title, "closed": error.render()},
+                      status=200 if request.method == "GET" else error.http_status)
     kwargs = form_kwargs(card) if form_kwargs else {}
     form = form_class(request.POST or None, initial=initial(card) if initial else None,
                       **kwargs)
@@ -249,6 +256,8 @@ def card_correct(request, number: str):
             scope=request.scope, card=card, birth_year=d["birth_year"],
             postal_code=d["postal_code"]),
         done=_("The birth year and postal code of card %(number)s are corrected."),
+        closed=lambda card: (None if services.correctable(card)
+                             else CardCorrectionTooLate(days=services.CORRECTION_DAYS)),
     )
 
 
