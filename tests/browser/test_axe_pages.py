@@ -9,8 +9,9 @@ Kept quick (it runs in `make test`), and what is checked where:
   seller, a person without a role, a cardholder signed in to OmaKaiku and an anonymous
   visitor (the public pages have their own axe test, tests/browser/test_public.py).
 - Every page of every role (its navigation and the states reached from it, listed in
-  `pages_for`) in Finnish, once, at a phone's width with every WCAG 2.1 A/AA rule but
-  colour contrast (the costliest rule, three quarters of axe's time on a dashboard).
+  `pages_for`: the wellbeing dashboards and meter and the surveys' pages too) in Finnish,
+  once, at a phone's width with every WCAG 2.1 A/AA rule but colour contrast (the
+  costliest rule, three quarters of axe's time on a dashboard).
   Colour contrast runs on the first check of each distinct page (the same address seen
   by another role is not checked for contrast again) and on each role's home page.
 - Each role's home page also at a desktop's width, every rule with contrast: the page
@@ -42,6 +43,7 @@ from tests.browser.axe import WCAG_21_AA, axe_script, report
 from tests.conftest import sign_in
 from tests.factories import make_card
 from tests.stats.conftest import make_use
+from tests.surveys.conftest import make_survey
 from tests.usage.conftest import offer  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -64,7 +66,7 @@ def _user(cast, path):
     return obj
 
 
-def pages_for(cast, who: str, card, year: int) -> tuple[list[str], set[str]]:
+def pages_for(cast, who: str, card, year: int, survey) -> tuple[list[str], set[str]]:
     """The role's pages (its navigation and the states reached from it) and those of them
     checked in every language."""
     if who == "anonymous":
@@ -83,26 +85,34 @@ def pages_for(cast, who: str, card, year: int) -> tuple[list[str], set[str]]:
     muni = a.area.municipalities.first()
     card_page = reverse("cards:card_detail", args=[card.number])
     desk = reverse("usage:desk")
+    wellbeing_area = reverse("wellbeing:dashboard", args=["area", a.area.pk]) + f"?year={year}"
+    surveys = [reverse("surveys:create"), reverse("surveys:detail", args=[survey.pk]),
+               reverse("surveys:results", args=[survey.pk]), reverse("surveys:pack")]
+    answer = reverse("surveys:answer", args=[survey.pk])
     extra, every_language = {
         "national": ([reverse("stats:annual"), reverse("stats:costs"),
                       reverse("stats:national") + f"?year={year}", area_dash,
                       f"/stats/municipality/{muni.pk}/?year={year}",
-                      reverse("coordination:audit_list"), card_page, reverse("api:docs")],
+                      reverse("coordination:audit_list"), card_page, reverse("api:docs"),
+                      reverse("wellbeing:national_dashboard") + f"?year={year}"],
                      [reverse("stats:annual"), reverse("stats:costs"), area_dash,
                       reverse("coordination:audit_list"), card_page]),
         "a.culture": ([area_dash, reverse("coordination:audit_list"),
-                       reverse("coordination:seller_link_list")],
+                       reverse("coordination:seller_link_list"), wellbeing_area, *surveys],
                       [area_dash]),
-        "a.welfare": ([area_dash, card_page, reverse("coordination:user_list")],
+        "a.welfare": ([area_dash, card_page, reverse("coordination:user_list"),
+                       wellbeing_area],
                       [card_page]),
         "a.distributor": ([card_page, reverse("cards:card_renew", args=[card.number]),
                            reverse("cards:card_correct", args=[card.number]),
-                           reverse("cards:register")],
+                           reverse("cards:register"),
+                           reverse("wellbeing:card_meter", args=[card.number]), answer],
                           [card_page, reverse("cards:register")]),
         "a.venue": ([desk + f"?site={a.site.pk}",
                      desk + f"?site={a.site.pk}&number={card.number}",
                      desk + f"?site={a.site.pk}&number=ABCD-2346",
-                     reverse("usage:uses")],
+                     reverse("usage:uses"), answer,
+                     reverse("wellbeing:dashboard", args=["site", a.site.pk]) + f"?year={year}"],
                     [desk + f"?site={a.site.pk}&number={card.number}"]),
         "a.site_staff": ([desk + f"?number={card.number}"], []),
     }.get(who, ([], []))
@@ -132,6 +142,7 @@ def test_every_page_of_every_role_passes_axe(cast, geo, offer, live_server,  # n
     card.municipality = geo.municipalities["049"]
     card.save(update_fields=["municipality"])
     make_use(card, cast.a.site, datetime.date.today(), offer=offer)
+    survey = make_survey(cast)  # open, for the area's distributors and venues
     found, checks, loads = [], 0, 0
     contrast_seen: set[str] = set()  # the pages already checked for colour contrast
     annual = reverse("stats:annual")
@@ -148,7 +159,7 @@ def test_every_page_of_every_role_passes_axe(cast, geo, offer, live_server,  # n
             sign_in(client, _user(cast, who))
             cookies.append({"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
                             "value": client.cookies[settings.SESSION_COOKIE_NAME].value})
-        urls, every_language = pages_for(cast, who, card, year)
+        urls, every_language = pages_for(cast, who, card, year, survey)
         assert urls, who
         context = browser.new_context(viewport=WIDTHS["phone"])
         context.add_init_script(axe_script())  # with every page, not sent per check
