@@ -111,8 +111,9 @@ def anchor_once(n: int, venue) -> float:
     return time.perf_counter() - t
 
 
-def run(sizes: list[int]) -> list[tuple[str, str, str, str]]:
-    """Lines of (path, figure, anchor, ratio) for the summary table."""
+def run(sizes: list[int]) -> list[tuple[str, str, str, str, str]]:
+    """Lines of (path, figure, anchor, ratio, target) for the summary table."""
+    from bench import targets
     from kaikukanta.accounts.models import User
     from kaikukanta.accounts.scope import scope_for_user
 
@@ -127,12 +128,14 @@ def run(sizes: list[int]) -> list[tuple[str, str, str, str]]:
         lines.append((f"backfill import, {n:,} rows",
                       f"{n / took:,.0f} rows/s ({took:.1f} s)",
                       f"COPY + INSERT … SELECT: {n / base:,.0f} rows/s",
-                      f"{base / took:.2f}"))
+                      f"{base / took:.2f}",
+                      targets.import_rate(n / took) if n >= 100_000 else "–"))
     if len(sizes) > 1:
         small, big = sizes[0], sizes[-1]
         growth = times[big] / times[small]
         lines.append((f"import time {big:,} / {small:,} rows", f"{growth:.1f} ×",
-                      f"linear: {big / small:.0f} ×", f"{growth / (big / small):.2f}"))
+                      f"linear: {big / small:.0f} ×", f"{growth / (big / small):.2f}",
+                      targets.import_growth(growth) if big == 10 * small else "–"))
     return lines
 
 

@@ -167,7 +167,7 @@ def main() -> None:
           FROM usage_offer f JOIN network_unit u ON u.id = f.site_id
           JOIN network_organisation o ON o.id = f.venue_id;
         CREATE INDEX ON b_sites (area_id, idx); ANALYZE b_units; ANALYZE b_sites;
-    """)
+    """ + MUNIS_SQL)  # noqa: S608
     t = time.perf_counter()
     card_numbers(args.cards)
     print(f"{'card numbers':<48} {time.perf_counter() - t:7.1f} s", flush=True)
@@ -209,14 +209,82 @@ def main() -> None:
         t = time.perf_counter()
         cur.execute("VACUUM ANALYZE")
         print(f"{'vacuum analyze':<48} {time.perf_counter() - t:7.1f} s", flush=True)
+    stamp_write()
     print(f"{'total':<48} {time.perf_counter() - t0:7.1f} s")
+
+
+# The municipalities of residence: each card lives in one of its area's municipalities,
+# in proportion to their populations (b_munis: the share [lo, hi) of each).
+MUNIS_SQL = """
+    CREATE TEMP TABLE b_munis AS
+      SELECT am.area_id, am.municipality_id,
+             coalesce(sum(m.population) OVER w - m.population, 0)::float
+               / nullif(sum(m.population) OVER a, 0) AS lo,
+             sum(m.population) OVER w::float / nullif(sum(m.population) OVER a, 0) AS hi
+      FROM network_area_municipalities am JOIN geo_municipality m ON m.code = am.municipality_id
+      WINDOW w AS (PARTITION BY am.area_id ORDER BY m.code), a AS (PARTITION BY am.area_id);
+    CREATE INDEX ON b_munis (area_id, hi); ANALYZE b_munis;
+"""
+
+
+def municipalities() -> int:
+    """Give the cards of an older data set (made before the generator set it) their
+    municipality of residence, as the generator now does. Returns the cards changed."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT 1 FROM cards_card WHERE municipality_id IS NULL AND kind = 'personal' "
+                    "LIMIT 1")
+        if cur.fetchone() is None:
+            return 0
+        cur.execute("DROP TABLE IF EXISTS b_munis;" + MUNIS_SQL)
+        cur.execute("""
+            UPDATE cards_card c SET municipality_id = m.municipality_id FROM b_munis m
+            WHERE c.municipality_id IS NULL AND c.kind = 'personal' AND m.area_id = c.area_id
+              AND ((c.id * 7919) % 10007) / 10007.0 >= m.lo
+              AND ((c.id * 7919) % 10007) / 10007.0 < m.hi""")
+        return cur.rowcount
+
+
+# What the statistics rollups were last built against: the statistics app's applied
+# migrations and the rollup code. `python -m bench all` rebuilds them when this changes
+# (bench/data.py).
+ROLLUP_CODE = ["services.py", "hooks.py", "models.py", "cardspan.py", "*roll*.py"]
+
+
+def stamp_now() -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with connection.cursor() as cur:
+        cur.execute("SELECT app, name FROM django_migrations WHERE app = 'stats' "
+                    "ORDER BY app, name")
+        for app, name in cur.fetchall():
+            digest.update(f"{app}.{name}\n".encode())
+    stats = ROOT / "src" / "kaikukanta" / "stats"
+    for path in sorted({p for pattern in ROLLUP_CODE for p in stats.glob(pattern)}):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def stamp_read() -> str | None:
+    with connection.cursor() as cur:
+        cur.execute("CREATE TABLE IF NOT EXISTS bench_state (key text PRIMARY KEY, value text)")
+        cur.execute("SELECT value FROM bench_state WHERE key = 'rollups'")
+        row = cur.fetchone()
+    return row[0] if row else None
+
+
+def stamp_write() -> None:
+    stamp_read()  # makes the table
+    with connection.cursor() as cur:
+        cur.execute("INSERT INTO bench_state VALUES ('rollups', %s) ON CONFLICT (key) "
+                    "DO UPDATE SET value = EXCLUDED.value", [stamp_now()])
 
 
 CARDS_SQL = """
     INSERT INTO cards_card (number, kind, status, mobile_only, unit_id, area_id, issued_on,
         valid_until, backfilled, registered_at, birth_year, postal_code, children, gender,
         life_situation, preferred_language, inactivated_on, inactive_reason, updated_at,
-        stats_key)
+        stats_key, municipality_id)
     SELECT n.number, 'personal',
            CASE WHEN g %% 20 = 0 THEN 'inactive' ELSE 'active' END, false,
            u.unit_id, u.area_id, d,
@@ -228,7 +296,9 @@ CARDS_SQL = """
                   'not_told',''])[1 + (g * 17) %% 8],
            'fi', CASE WHEN g %% 20 = 0 THEN LEAST(d + 200, CURRENT_DATE - 1) END,
            CASE WHEN g %% 20 = 0 THEN 'lost' ELSE '' END, now(),
-           floor(random() * %s)::int
+           floor(random() * %s)::int,
+           (SELECT m.municipality_id FROM b_munis m WHERE m.area_id = u.area_id
+              AND m.hi > ((g * 7919) %% 10007) / 10007.0 ORDER BY m.hi LIMIT 1)
     FROM (SELECT g, CURRENT_DATE - 2557 + ((g * 104729) %% 2522)::int AS d,
                  floor(22 * power(((g * 2654435761) %% 1000003) / 1000003.0, 2))::int * 20
                    + (g * 7) %% 20 AS ui

@@ -238,10 +238,28 @@ KAIKUKANTA_API_MAX_BODY = env_int("KAIKUKANTA_API_MAX_BODY", 64 * 1024)
 # Cache: Redis (Django's built-in backend) when REDIS_URL is set, else this process's memory.
 # The test suite always uses local memory.
 CACHES = cache_settings(None if TESTING else env_str("REDIS_URL"))
+_SHARED_CACHE = bool(env_str("REDIS_URL")) and not TESTING
+# The person's cache (accounts/scope.py): each signed-in person's user row, scope and desk
+# sites, dropped at once on any change to them. It needs a cache every process shares
+# (Redis): with each process's own memory a change seen by one would be missed by the
+# others. The test suite (one process, the cache cleared per test) runs with it on.
+PERSON_CACHE = env_bool("PERSON_CACHE", _SHARED_CACHE or TESTING)
+# Sessions stay rows in the database (a sign-out deletes the row, so a session can be
+# revoked; signed-cookie sessions could not be); with Redis they are read through it
+# (`cached_db`: a sign-out deletes both copies), which saves a query on every request. A
+# deactivated person's session stops working through the user row (accounts/backends.py).
+SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db" if _SHARED_CACHE
+                  else "django.contrib.sessions.backends.db")
 
 # Partner API requests allowed per key in each window (api/services.rate_limit).
 KAIKUKANTA_API_RATE_LIMIT = env_int("API_RATE_LIMIT", 300)
 KAIKUKANTA_API_RATE_WINDOW = env_int("API_RATE_WINDOW_SECONDS", 60)
+
+# Partner API keys (with their organisation) are cached this many seconds, so that a
+# request reads no key row (api/services.api_key_for_secret); a revoked or changed key is
+# forgotten at once. Off without Redis: another process's memory would keep a revoked key.
+KAIKUKANTA_API_KEY_CACHE_SECONDS = env_int(
+    "API_KEY_CACHE_SECONDS", 600 if env_str("REDIS_URL") and not TESTING else 0)
 
 # Dashboard results are cached this many seconds (stats/cache.py); 0 turns it off. Off
 # without Redis: each process's own memory would miss the other processes' changes.

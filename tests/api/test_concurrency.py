@@ -64,3 +64,30 @@ def test_two_sellers_for_the_last_place(cast, keys, offers):
     ])
     assert sorted(r.status_code for r in results) == [201, 409]
     assert Use.objects.filter(offer=offers.a2).count() == 1
+
+
+def test_many_keys_for_the_last_places_on_a_fresh_date(cast, keys, offers):
+    """Six records at once for an offer with three places a day and no counter yet (the
+    one-statement cap makes it, seeded from the uses): exactly three win, the counter
+    says three, the losers wrote nothing, and the statistics equal a rebuild."""
+    from kaikukanta.audit.models import AuditEntry
+    from kaikukanta.stats import services as stats_services
+    from kaikukanta.usage.models import OfferDateCount
+    from tests.stats.test_rollup import snapshot
+
+    offers.a2.cap_per_date = 3
+    offers.a2.save()
+    cards = [make_card(cast.a.unit) for _ in range(6)]
+    results = _parallel([
+        (lambda c=c, i=i: ApiClient(keys.venue).post(
+            "/uses", use_body(c, offers.a2), **{"Idempotency-Key": f"k{i}"}))
+        for i, c in enumerate(cards)])
+    codes = sorted(r.status_code for r in results)
+    assert codes == [201] * 3 + [409] * 3, [r.content for r in results]
+    assert {r.json()["code"] for r in results if r.status_code == 409} == {"offer_cap_reached"}
+    assert Use.objects.filter(offer=offers.a2).count() == 3
+    assert OfferDateCount.objects.get(offer=offers.a2).tickets == 3
+    assert AuditEntry.objects.filter(action="use.recorded").count() == 3
+    incremental = snapshot()
+    stats_services.rollup_rebuild()
+    assert snapshot() == incremental

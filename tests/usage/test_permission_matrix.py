@@ -7,7 +7,7 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from kaikukanta.accounts.scope import scope_for_user
-from kaikukanta.usage.models import Category, Offer, OfferKind
+from kaikukanta.usage.models import Category, Offer, OfferKind, UseImport
 from kaikukanta.usage.services import use_record
 from tests.conftest import sign_in
 from tests.usage.conftest import mk
@@ -30,7 +30,9 @@ def objs(cast):
     card = mk(cast.a.unit)
     use = use_record(scope=scope_for_user(cast.a.venue), site=cast.a.site, card_number=card.number,
                      event_date=timezone.localdate(), offer=offer)
-    return {"offer": offer, "use": use, "site": cast.a.site}
+    job = UseImport.objects.create(site=cast.a.site, uploaded_by=cast.a.venue, name="f.csv",
+                                   rows=6000)
+    return {"offer": offer, "use": use, "site": cast.a.site, "job": job}
 
 
 # (url name, args key, method, query with site, expected per role in ROLES order)
@@ -52,6 +54,8 @@ MATRIX = [
     ("usage:offer_status", "offer", "post", False,
      [302, 403, 404, 404, 302, 404, 403, 404, 404]),
     ("usage:lookups", None, "get", False, [200, 200, 403, 403, 403, 403, 403, 403, 403]),
+    # a large file's page: its uploader (a.venue) only
+    ("usage:upload_job", "job", "get", False, [404, 404, 404, 404, 200, 404, 404, 404, 404]),
 ]
 
 

@@ -15,6 +15,7 @@ class AccountsConfig(AppConfig):
 
         user_logged_in.connect(remember_second_factor_at_login,
                                dispatch_uid="kaikukanta_second_factor_at_login")
+        _connect_person_cache()
 
         nav.register_nav(nav.NavItem(
             key="home", label=_("Home"), url_name="accounts:home",
@@ -31,3 +32,27 @@ class AccountsConfig(AppConfig):
             description=_("Technical maintenance of all records."), visible=nav.is_national,
             order=900,
         ))
+
+
+def _connect_person_cache() -> None:
+    """Changes that alter a person's user row, scope or sites drop their cache entries
+    (areas too: the sites carry their organisation's home area)
+    (`accounts.scope`, "the person's cache"). Saves and deletes send these signals (a
+    queryset's delete too); no code updates these tables with `QuerySet.update`."""
+    from django.db.models.signals import post_delete, post_save
+
+    from kaikukanta.accounts import scope
+    from kaikukanta.accounts.models import Membership, User
+    from kaikukanta.network.models import Area, Organisation, SellerLink, Unit
+
+    def person(sender, instance, **kwargs):
+        scope.person_changed(instance.pk if sender is User else instance.user_id)
+
+    def registry(sender, instance, **kwargs):
+        scope.registry_changed()
+
+    for model, receiver in ((User, person), (Membership, person), (Organisation, registry),
+                            (Unit, registry), (SellerLink, registry), (Area, registry)):
+        for when, signal in (("save", post_save), ("delete", post_delete)):
+            signal.connect(receiver, sender=model, weak=False,
+                           dispatch_uid=f"kaikukanta_person_cache_{model.__name__}_{when}")

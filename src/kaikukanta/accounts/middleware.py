@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
-from kaikukanta.accounts.scope import scope_for_user
+from kaikukanta.accounts.scope import scope_for_request_user
 
 
 class UserLanguageMiddleware:
@@ -32,14 +32,15 @@ class UserLanguageMiddleware:
 
 
 class ScopeMiddleware:
-    """Set `request.scope`: what the signed-in person sees (built on first use). The
+    """Set `request.scope`: what the signed-in person sees (built on first use, once per
+    request; kept in the person's cache between requests, see `accounts.scope`). The
     partner API replaces it with its key's organisation's scope when it authenticates."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        request.scope = SimpleLazyObject(lambda: scope_for_user(request.user))
+        request.scope = SimpleLazyObject(lambda: scope_for_request_user(request.user))
         return self.get_response(request)
 
 

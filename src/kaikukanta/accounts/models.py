@@ -74,6 +74,15 @@ class User(AbstractBaseUser):
     def get_short_name(self) -> str:
         return self.name
 
+    def get_session_auth_hash(self) -> str:
+        """A user from the person's cache (accounts/scope.py, `load_user`) carries the
+        hash its session was checked against, not the password hash: the cache keeps no
+        password hash (the password loads from the database only when asked for)."""
+        cached = self.__dict__.get("_session_auth_hash")
+        if cached is not None and "password" not in self.__dict__:
+            return cached
+        return super().get_session_auth_hash()
+
     # Django admin asks these; only national admins get in (see kaikukanta.accounts.admin).
     @cached_property
     def is_staff(self) -> bool:

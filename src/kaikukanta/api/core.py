@@ -18,8 +18,9 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
@@ -228,13 +229,19 @@ def document() -> dict[str, Any]:
 # --- idempotent writes -------------------------------------------------------------------
 
 def idempotent(request: HttpRequest, idempotency_key: str | None,
-               write: Callable[[], tuple[int, Any]]) -> HttpResponse:
+               write: Callable[[], tuple[int, Any]], *, savepoint: bool = True,
+               ) -> HttpResponse:
     """Run a write once per Idempotency-Key; a retry gets the first answer again, byte
     for byte (errors too).
 
-    The stored row is inserted first and committed together with the write, so a second
-    identical request that arrives meanwhile waits on the row's unique index and then
-    reads the first answer: never a second write.
+    The stored row is inserted first (INSERT … ON CONFLICT DO NOTHING) and committed
+    together with the write and its answer, so a second identical request that arrives
+    meanwhile waits on the row's unique index and then reads the first answer: never a
+    second write. The write runs in the same transaction, in a savepoint that a refusal
+    rolls back; with `savepoint=False` without one, for a write whose service checks
+    every rule before its first write (recording a use), so a refusal leaves only the
+    stored row to answer. A write that loses a race at a unique index (its transaction
+    is lost) is run again once, in a new transaction, and answers as the winner left it.
     """
     key: ApiKey = request.auth
     if not idempotency_key:
@@ -242,25 +249,58 @@ def idempotent(request: HttpRequest, idempotency_key: str | None,
     digest = hashlib.sha256(
         b"\n".join([(request.method or "").encode(), request.path.encode(), request.body])
     ).hexdigest()
-    with transaction.atomic():
+    for attempt in (1, 2):
         try:
             with transaction.atomic():
-                stored = IdempotentResponse.objects.create(
-                    api_key=key, idempotency_key=idempotency_key, request_hash=digest)
-        except IntegrityError:
-            stored = IdempotentResponse.objects.get(api_key=key,
-                                                    idempotency_key=idempotency_key)
-            if stored.request_hash != digest:
-                raise IdempotencyConflict() from None
-            response = HttpResponse(stored.body, status=stored.status_code or 200,
-                                    content_type="application/json")
-            response["Idempotent-Replayed"] = "true"
+                stored_id = _store_request(key, idempotency_key, digest)
+                if stored_id is None:
+                    return _replay(key, idempotency_key, digest)
+                response = _answer(write, savepoint)
+                IdempotentResponse.objects.filter(pk=stored_id).update(
+                    status_code=response.status_code, body=response.content.decode())
             return response
-        response = _write_once(write)
-        stored.status_code = response.status_code
-        stored.body = response.content.decode()
-        stored.save(update_fields=["status_code", "body"])
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _store_request(key: ApiKey, idempotency_key: str, digest: str) -> int | None:
+    """The new stored row's id, or None when the key was used before (one statement)."""
+    table = IdempotentResponse._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {table} (api_key_id, idempotency_key, request_hash, "  # noqa: S608
+            "status_code, body, created_at) VALUES (%s, %s, %s, NULL, '', %s) "
+            "ON CONFLICT (api_key_id, idempotency_key) DO NOTHING RETURNING id",
+            [key.pk, idempotency_key, digest, timezone.now()])
+        row = cur.fetchone()
+    return row[0] if row else None
+
+
+def _replay(key: ApiKey, idempotency_key: str, digest: str) -> HttpResponse:
+    stored = IdempotentResponse.objects.get(api_key=key, idempotency_key=idempotency_key)
+    if stored.request_hash != digest:
+        raise IdempotencyConflict()
+    response = HttpResponse(stored.body, status=stored.status_code or 200,
+                            content_type="application/json")
+    response["Idempotent-Replayed"] = "true"
     return response
+
+
+def _answer(write: Callable[[], tuple[int, Any]], savepoint: bool) -> HttpResponse:
+    """The write's answer, a refusal's too (in the caller's transaction)."""
+    try:
+        if savepoint:
+            with transaction.atomic():
+                status, body = write()
+        else:
+            status, body = write()
+    except DomainError as exc:
+        return error_response(exc)
+    except Http404:
+        return error_response(NotInScope())
+    return json_response(body, status)
 
 
 def _write_once(write: Callable[[], tuple[int, Any]]) -> HttpResponse:

@@ -260,7 +260,8 @@ def use_record(request, payload: schemas.UseCreate,
 
     # the guessing limit around the whole write, so its log outlives a refused write
     with guessing.resolving(scope, payload.card) as resolution:
-        return idempotent(request, idempotency_key, write)
+        # no savepoint: `use_record_resolved` refuses before its first write
+        return idempotent(request, idempotency_key, write, savepoint=False)
 
 
 @router.delete("/uses/{use_id}", auth=WRITE,

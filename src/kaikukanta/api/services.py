@@ -17,6 +17,7 @@ from django.utils import timezone
 from kaikukanta.api.errors import KeyLabelTaken
 from kaikukanta.api.models import ApiKey, IdempotentResponse
 from kaikukanta.audit.services import audit_log
+from kaikukanta.lib import versioned_cache
 from kaikukanta.lib.permissions import Perm, require
 from kaikukanta.lib.scope import Scope
 from kaikukanta.network.models import Organisation
@@ -61,7 +62,7 @@ def api_key_revoke(*, scope: Scope, api_key: ApiKey) -> ApiKey:
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         key.revoked_by_id = scope.user_id
-        key.save(update_fields=["revoked_at", "revoked_by"])
+        key.save(update_fields=["revoked_at", "revoked_by"])  # forgets the cached key
         audit_log(action="api_key.revoked", scope=scope, target=key,
                   area=key.organisation.home_area, organisation=key.organisation,
                   changes={"prefix": key.prefix})
@@ -71,9 +72,16 @@ def api_key_revoke(*, scope: Scope, api_key: ApiKey) -> ApiKey:
 def api_key_touch(*, api_key: ApiKey, every_seconds: int = 60) -> None:
     """Note when the key was last used (at most one write a minute)."""
     now = timezone.now()
-    if api_key.last_used_at is None or (now - api_key.last_used_at).total_seconds() > every_seconds:
-        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
-        api_key.last_used_at = now
+    if key_cache_seconds():
+        # the key may come from the cache, its last use as it was then: the cache says
+        # whether a minute has passed (one write a minute for all the workers)
+        if not cache.add(f"api-touch:{api_key.prefix}", 1, timeout=every_seconds):
+            return
+    elif (api_key.last_used_at is not None
+          and (now - api_key.last_used_at).total_seconds() <= every_seconds):
+        return
+    ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+    api_key.last_used_at = now
 
 
 def rate_limit() -> tuple[int, int]:
@@ -103,17 +111,55 @@ def rate_limit_hit(*, api_key: ApiKey, window_seconds: int) -> tuple[int, int]:
 
 
 def api_key_for_secret(raw: str) -> ApiKey | None:
-    """The active key of an active organisation with this secret, or None."""
+    """The active key of an active organisation with this secret, or None.
+
+    With `KAIKUKANTA_API_KEY_CACHE_SECONDS` (on with Redis, shared by every worker), the
+    key row and its organisation come from the cache: no SQL statement per request. Every
+    write that changes what is cached (a key revoked or saved, its organisation or area
+    saved) forgets it at once and again when its transaction commits (`forget_keys`), so
+    a revocation takes effect on the next request."""
     raw = (raw or "").strip()
     if not raw.startswith(KEY_START) or len(raw) > 200:
         return None
     prefix = raw[len(KEY_START):len(KEY_START) + PREFIX_LENGTH]
-    key = ApiKey.objects.select_related("organisation__home_area").filter(prefix=prefix).first()
+    key = _cached_key(prefix)
     if key is None or not hmac.compare_digest(key.secret_hash, hash_secret(raw)):
         return None
     if key.is_revoked or not key.organisation.is_active:
         return None
     return key
+
+
+def key_cache_seconds() -> int:
+    return getattr(settings, "KAIKUKANTA_API_KEY_CACHE_SECONDS", 0)
+
+
+def _key_version(prefix: str) -> str:
+    return f"api-key:ver:{prefix}"
+
+
+def _cached_key(prefix: str) -> ApiKey | None:
+    """The key row with its organisation and area, kept in the shared cache under the
+    key's own version and the registry's (`lib.versioned_cache`: any organisation or area
+    saved or deleted bumps the registry's, for people and keys alike)."""
+    def read():
+        return (ApiKey.objects.select_related("organisation__home_area")
+                .filter(prefix=prefix).first())
+
+    seconds = key_cache_seconds()
+    if not seconds:
+        return read()
+    return versioned_cache.cached(f"api-key:{prefix}",
+                                  [versioned_cache.REGISTRY, _key_version(prefix)], read,
+                                  on=True, ttl=seconds)
+
+
+def forget_keys(prefixes) -> None:
+    """Drop cached keys (`api_key_for_secret`): their versions are bumped now and again
+    when the transaction that changed them commits, so a request that read the old row
+    before the commit stored it under a version that no longer matches."""
+    for prefix in prefixes:
+        versioned_cache.bump(_key_version(prefix))
 
 
 def api_records_prune(*, keep_days: int = 30) -> int:

@@ -8,6 +8,7 @@ transaction; constraints and triggers apply as to any INSERT.
 
 from __future__ import annotations
 
+import datetime
 import enum
 import json
 import operator
@@ -111,3 +112,116 @@ def _field_name(meta, attname: str) -> str:
         if f.attname == attname:
             return f.name
     raise KeyError(attname)
+
+
+# --- plain tuples through COPY's text format ---------------------------------------------
+
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _text_str(value: str) -> str:
+    return value.translate(_ESCAPES)
+
+
+def _text_other(value) -> str:
+    if isinstance(value, enum.Enum):
+        return copy_text(value.value)
+    if isinstance(value, str):
+        return value.translate(_ESCAPES)
+    if isinstance(value, datetime.date):  # dates and aware datetimes
+        return value.isoformat()
+    return str(value)
+
+
+_TEXT = {type(None): lambda _v: "\\N", bool: lambda v: "t" if v else "f", int: str,
+         str: _text_str, datetime.date: datetime.date.isoformat}
+
+
+def copy_text(value) -> str:
+    """One value in COPY's text format (NULL, booleans, numbers, dates, text escaped)."""
+    return _TEXT.get(type(value), _text_other)(value)
+
+
+def _draw_ids(cur, meta, n: int) -> list[int] | range:
+    """n new primary keys from the table's sequence, in one round trip: a range when they
+    came out contiguous (no concurrent writer took one in between), else the list."""
+    cur.execute(
+        "WITH s AS (SELECT nextval(pg_get_serial_sequence(%s, %s)) AS v "
+        "FROM generate_series(1, %s)) SELECT min(v), max(v), CASE WHEN max(v) - min(v) + 1 "
+        "= count(*) THEN NULL ELSE string_agg(v::text, ',' ORDER BY v) END FROM s",
+        [meta.db_table, meta.pk.column, n])
+    low, high, listed = cur.fetchone()
+    if listed is None:
+        return range(low, high + 1)
+    return [int(v) for v in listed.split(",")]
+
+
+def insert_tuples(model: type[models.Model], columns: list[str], rows: list[tuple],
+                  fixed: dict | None = None, *, ids: bool = False) -> list[int] | range:
+    """Insert new rows given as tuples of the `columns` (attnames) plus the `fixed`
+    values every row shares; a field named in neither takes its default, auto_now(_add)
+    the time now; a JSON column's value is JSON text. On PostgreSQL one COPY in text
+    format, no model objects and no dicts (the many-row writes of a file import);
+    elsewhere `bulk_create`. With `ids`, returns
+    the new primary keys in the rows' order (drawn from the table's sequence first)."""
+    if not rows:
+        return []
+    fixed = dict(fixed or {})
+    meta = model._meta
+    json_keys = {f.attname for f in meta.concrete_fields if isinstance(f, models.JSONField)}
+    if connection.vendor != "postgresql":
+        loads = [i for i, c in enumerate(columns) if c in json_keys]
+        objs = []
+        for row in rows:
+            values = dict(zip(columns, row, strict=True))
+            for i in loads:  # a JSON column's value is given as JSON text
+                values[columns[i]] = json.loads(row[i])
+            objs.append(model(**fixed, **values))
+        model.objects.bulk_create(objs, batch_size=2000)
+        return [o.pk for o in objs]
+    now = timezone.now()
+    for f in meta.concrete_fields:
+        if f.primary_key or f.attname in columns or f.attname in fixed:
+            continue
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            fixed[f.attname] = now
+        elif f.attname in json_keys:
+            fixed[f.attname] = json.dumps(f.get_default())
+        else:
+            fixed[f.attname] = f.get_db_prep_save(f.get_default(), connection)
+    column_of = {f.attname: f.column for f in meta.concrete_fields}
+    names = [column_of[c] for c in columns] + [column_of[c] for c in fixed]
+    tail = "".join("\t" + copy_text(v) for v in fixed.values()) + "\n"
+    qn = connection.ops.quote_name
+    with connection.cursor() as cur:
+        new_ids: list[int] | range = []
+        if ids:
+            new_ids = _draw_ids(cur, meta, len(rows))
+            names.insert(0, meta.pk.column)
+        sql = f"COPY {qn(meta.db_table)} ({', '.join(qn(c) for c in names)}) FROM STDIN"
+        text = copy_text
+        with cur.cursor.copy(sql) as copy:
+            for start in range(0, len(rows), 5000):
+                part = rows[start:start + 5000]
+                if ids:
+                    lines = [f"{pk}\t" + "\t".join(map(text, row)) + tail
+                             for pk, row in zip(new_ids[start:start + 5000], part,
+                                                strict=True)]
+                else:
+                    lines = ["\t".join(map(text, row)) + tail for row in part]
+                copy.write("".join(lines))
+    return new_ids
+
+
+def rows_where_any(cur, sql: str, column: str, ids: list, params: list | None = None):
+    """Rows of `sql` (with `{where}` standing for "column is one of ids"): one array
+    parameter on PostgreSQL, IN lists of at most 500 elsewhere."""
+    if connection.vendor == "postgresql":
+        cur.execute(sql.format(where=f"{column} = ANY(%s)"), [*(params or []), list(ids)])
+        yield from cur.fetchall()
+        return
+    for i in range(0, len(ids), 500):
+        part = ids[i:i + 500]
+        cur.execute(sql.format(where=f"{column} IN ({', '.join(['%s'] * len(part))})"),
+                    [*(params or []), *part])
+        yield from cur.fetchall()

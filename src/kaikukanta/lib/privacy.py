@@ -14,6 +14,10 @@ PERSONAL_DATA: dict[str, str] = {
     "audit.auditentry": "who (staff) did what; never holder fields",
     "usage.lookuplog": "which staff account (or API client label) looked up which card "
                        "number and when; never holder fields",
+    "usage.useimport": "a large uses file handed to the background worker: the uploading "
+                       "staff account, the file's bytes (card numbers, dates, offers, "
+                       "children counts) only until it is processed, then the wrong rows' "
+                       "numbers and reasons, shown to the uploader only; never holder fields",
     "accounts.invitation": "invited staff member's name, work email and language",
     "oma.holderaccount": "a holder's OmaKaiku sign-in: the card it belongs to, a password "
                          "hash and the interface language; no identity",

@@ -61,6 +61,7 @@ def on_use_changed(use) -> None:
 
 def on_uses_changed(uses) -> None:
     """Many uses were recorded at once (a file import): one set of tokens, one query."""
+    from kaikukanta.cards.models import Card
     from kaikukanta.network.models import Unit
 
     keys = {NATIONAL}
@@ -72,7 +73,7 @@ def on_uses_changed(uses) -> None:
             keys.add(("seller", use.seller_id))
         card = use.card
         keys |= {("unit", card.unit_id), ("municipality", card.municipality_id)}
-        if card.unit_id and type(card)._meta.get_field("unit").is_cached(card):
+        if card.unit_id and isinstance(card, Card) and Card.unit.is_cached(card):
             keys.add(("distributor", card.unit.organisation_id))
         elif card.unit_id:
             unknown_units.add(card.unit_id)

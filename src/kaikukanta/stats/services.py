@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
+from kaikukanta.lib.bulk import copy_text, rows_where_any
 from kaikukanta.lib.permissions import Perm, require
 from kaikukanta.lib.scope import Scope
 from kaikukanta.stats.models import (
@@ -74,8 +75,9 @@ def _upsert_many(cur, table: str, dims: tuple[str, ...], measures: tuple[str, ..
     cur.execute(f"CREATE TEMP TABLE {tmp} ON COMMIT DROP AS "  # noqa: S608
                 f"SELECT {columns} FROM {table} WITH NO DATA")
     with cur.cursor.copy(f"COPY {tmp} ({columns}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
+        for i in range(0, len(rows), 5000):
+            copy.write("".join("\t".join(map(copy_text, row)) + "\n"
+                               for row in rows[i:i + 5000]))
     cur.execute(
         f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {tmp} "  # noqa: S608
         f"ON CONFLICT ({', '.join(dims)}) DO UPDATE SET "
@@ -264,57 +266,85 @@ def rollup_add_many(*, uses) -> None:
     """Add many new recorded uses at once (a file import), in the caller's transaction:
     one upsert per rollup row they touch (day, offer …) and one per card and year. The
     caller holds the cards' row locks, so the card-year rows read here do not change
-    before they are written."""
-    groups: dict = {model: {} for model, _dims, _sql in _UPSERTS}
+    before they are written. Each use is read once (grouped by all its dimensions and
+    measures); the rollups are summed from the groups."""
+    full: Counter = Counter()
     card_years: dict = {}
     card_months: dict = {}
+    months_of: dict = {}
     for use in uses:
-        key = _use_key(use, use.card.unit_id)
-        values = (1, use.children, 1 if use.companion else 0, 1 if use.children else 0)
-        for model, dims, _sql in _UPSERTS:
-            acc = groups[model].setdefault(tuple(key[d] for d in dims), [0, 0, 0, 0])
-            for i, v in enumerate(values):
-                acc[i] += v
-        cy = card_years.setdefault((use.card_id, use.event_date.year, key["card_area_id"]),
-                                   [key["unit_id"], 0])
-        cy[1] += 1
-        cm = card_months.setdefault(
-            (use.card_id, key["card_area_id"], month_number(use.event_date)),
-            [key["unit_id"], 0, use.card.stats_key or 0])
-        cm[1] += 1
+        card = use.card
+        day = use.event_date
+        unit = card.unit_id or 0
+        area = use.card_area_id or 0
+        full[(day, use.area_id, use.category, area, use.venue_id, use.site_id,
+              use.offer_id or 0, use.seller_id or 0, unit, use.children,
+              bool(use.companion))] += 1
+        cy = (use.card_id, day.year, area)
+        if cy in card_years:
+            card_years[cy][1] += 1
+        else:
+            card_years[cy] = [unit, 1]
+        month = months_of.get(day)
+        if month is None:
+            month = months_of[day] = month_number(day)
+        cm = (use.card_id, area, month)
+        if cm in card_months:
+            card_months[cm][1] += 1
+        else:
+            card_months[cm] = [unit, 1, card.stats_key or 0]
     if not card_years:
         return
+    names = ("day", "area_id", "category", "card_area_id", "venue_id", "site_id",
+             "offer_id", "seller_id", "unit_id")
+    groups: dict = {model: {} for model, _dims, _sql in _UPSERTS}
+    for model, dims, _sql in _UPSERTS:
+        at = [names.index(d) for d in dims]
+        acc_of = groups[model]
+        for key, n in full.items():
+            children = key[9]
+            acc = acc_of.setdefault(tuple(key[i] for i in at), [0, 0, 0, 0])
+            acc[0] += n
+            acc[1] += n * children
+            acc[2] += n if key[10] else 0
+            acc[3] += n if children else 0
     years = sorted({y for _c, y, _a in card_years})
     card_ids = sorted({c for c, _y, _a in card_years})
-    existing = set()
-    for i in range(0, len(card_ids), 5000):
-        existing.update(CardYearUse.objects.filter(
-            card_id__in=card_ids[i:i + 5000], year__in=years,
-        ).values_list("card_id", "year", "card_area_id"))
-    newly_used: dict = {}
-    for card, year, area in card_years:
-        if (card, year, area) not in existing:
-            newly_used[(year, area)] = newly_used.get((year, area), 0) + 1
-    # each touched (card, card's area) timeline: its months before and after
-    before: dict = {}
-    for i in range(0, len(card_ids), 5000):
-        for card, area, month in CardMonthUse.objects.filter(
-                card_id__in=card_ids[i:i + 5000], uses__gt=0).values_list(
-                "card_id", "card_area_id", "month"):
-            before.setdefault((card, area), set()).add(month)
-    after: dict = {}
-    about: dict = {}
-    for (card, area, month), (unit, _n, stats_key) in card_months.items():
-        after.setdefault((card, area), set(before.get((card, area), ()))).add(month)
-        about[(card, area)] = (unit, stats_key)
-    changes: dict = {}
-    for (card, area), months in after.items():
-        unit, stats_key = about[(card, area)]
-        for (m, p), n in _timeline_change(before.get((card, area), ()), months).items():
-            acc = changes.setdefault((area, unit, m, p), [0, 0])
-            acc[0] += n
-            acc[1] += n * stats_key
     with transaction.atomic(savepoint=False), connection.cursor() as cur:
+        existing = set(rows_where_any(
+            cur, f"SELECT card_id, year, card_area_id FROM {_CARDYEAR} "  # noqa: S608
+            f"WHERE year IN ({', '.join(['%s'] * len(years))}) AND {{where}}",
+            "card_id", card_ids, years))
+        newly_used: dict = {}
+        for card, year, area in card_years:
+            if (card, year, area) not in existing:
+                newly_used[(year, area)] = newly_used.get((year, area), 0) + 1
+        # each touched (card, card's area) timeline: its months before and after
+        before: dict = {}
+        for card, area, month in rows_where_any(
+                cur, f"SELECT card_id, card_area_id, month FROM {_CARDMONTH} "  # noqa: S608
+                "WHERE uses > 0 AND {where}", "card_id", card_ids):
+            before.setdefault((card, area), set()).add(month)
+        after: dict = {}
+        about: dict = {}
+        for (card, area, month), (unit, _n, stats_key) in card_months.items():
+            months = after.get((card, area))
+            if months is None:
+                months = after[(card, area)] = set(before.get((card, area), ()))
+                about[(card, area)] = (unit, stats_key)
+            months.add(month)
+        changes: dict = {}
+        for (card, area), months in after.items():
+            unit, stats_key = about[(card, area)]
+            old = set(_timeline(before.get((card, area), ())))
+            new = set(_timeline(months))
+            for cells, sign in ((new - old, 1), (old - new, -1)):
+                for m, p in cells:
+                    acc = changes.get((area, unit, m, p))
+                    if acc is None:
+                        acc = changes[(area, unit, m, p)] = [0, 0]
+                    acc[0] += sign
+                    acc[1] += sign * stats_key
         for model, dims, sql in _UPSERTS:
             _upsert_many(cur, model._meta.db_table, dims, MEASURES,
                          [[*k, *v] for k, v in sorted(groups[model].items())], sql)

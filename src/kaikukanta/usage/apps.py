@@ -7,6 +7,18 @@ class UsageConfig(AppConfig):
     verbose_name = _("Usage")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from kaikukanta.usage.models import Offer
+        from kaikukanta.usage.selectors import offers_changed
+
+        def offer_changed(sender, instance, **kwargs):
+            offers_changed()
+
+        for when, signal in (("save", post_save), ("delete", post_delete)):
+            signal.connect(offer_changed, sender=Offer, weak=False,
+                           dispatch_uid=f"kaikukanta_desk_offers_{when}")
+
         from kaikukanta.lib.navigation import (
             NavItem,
             is_culture_coordinator,

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.cache import cache
 
-from kaikukanta.lib.bulk import insert_rows
+from kaikukanta.lib.bulk import insert_tuples
 from kaikukanta.lib.scope import Scope
 from kaikukanta.usage import errors
 
@@ -57,22 +57,42 @@ def _area_id(scope: Scope) -> int | None:
     return ids[0] if ids else None
 
 
-def _log(scope: Scope, rows: list[tuple[str, bool, bool]]) -> None:
-    from kaikukanta.usage.models import LookupLog
-
+def _log_values(scope: Scope, rows: list[tuple[str, bool, bool]]) -> list[dict]:
     label = scope.label
     if not label and scope.user_id is not None:
         from kaikukanta.accounts.models import User
 
         label = User.objects.filter(pk=scope.user_id).values_list("email", flat=True).first()
     area_id = _area_id(scope)
-    values = [{"user_id": scope.user_id, "actor_label": label or "", "area_id": area_id,
-               "number": number[:16], "found": found, "throttled": throttled}
-              for number, found, throttled in rows]
-    if len(values) > 100:  # a file's rows: COPY on PostgreSQL, no model objects
-        insert_rows(LookupLog, values)
-    else:
-        LookupLog.objects.bulk_create([LookupLog(**v) for v in values])
+    return [{"user_id": scope.user_id, "actor_label": label or "", "area_id": area_id,
+             "number": number[:16], "found": found, "throttled": throttled}
+            for number, found, throttled in rows]
+
+
+def _log(scope: Scope, rows: list[tuple[str, bool, bool]]) -> None:
+    from kaikukanta.usage.models import LookupLog
+
+    if len(rows) > 100:  # a file's rows: one COPY on PostgreSQL, plain tuples
+        shared = _log_values(scope, [("", False, False)])[0]
+        insert_tuples(LookupLog, ["number", "found", "throttled"],
+                      [(number[:16], found, throttled) for number, found, throttled in rows],
+                      {k: shared[k] for k in ("user_id", "actor_label", "area_id")})
+        return
+    LookupLog.objects.bulk_create([LookupLog(**v) for v in _log_values(scope, rows)])
+
+
+def found_log_row(resolution: Resolution):
+    """The (unsaved) log row of a number found by a write that succeeds, for the write to
+    insert with its own rows (one statement; `lib.together`), or None when there is
+    nothing to log. `resolving` then notes nothing more (a found number counts for
+    nothing). Only for a resolution of `resolving` that found the card."""
+    from kaikukanta.usage.models import LookupLog
+
+    scope = resolution.scope
+    if scope is None or scope.is_system or resolution.found is not True:
+        return None
+    resolution.logged = True
+    return LookupLog(**_log_values(scope, [(resolution.text, True, False)])[0])
 
 
 def check(scope: Scope, numbers: Iterable[str] = ()) -> None:
@@ -112,6 +132,10 @@ class Resolution:
 
     found: bool | None = None
     number: str = ""
+    # set by `resolving`: who resolves which text, and whether the write logged it itself
+    scope: Scope | None = None
+    text: str = ""
+    logged: bool = False
 
 
 @contextmanager
@@ -124,13 +148,15 @@ def resolving(scope: Scope, number: str):
 
     check(scope, [number])
     resolution = Resolution()
+    resolution.scope, resolution.text = scope, number
     try:
         yield resolution
     except CardUnknown:
         resolution.found = False
+        resolution.logged = False
         raise
     finally:
-        if resolution.found is not None:
+        if resolution.found is not None and not resolution.logged:
             note(scope, [(number, resolution.found)])
 
 

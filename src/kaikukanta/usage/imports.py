@@ -32,6 +32,9 @@ from kaikukanta.usage.models import Category, Offer
 from kaikukanta.usage.services import UseRow, uses_record_many
 
 MAX_ROWS = 100_000
+# A file with more rows than this is checked and saved by the background worker while its
+# page shows how far it is (a request would take too long for the server's time limit).
+WORKER_FROM = 5_000
 # 100,000 rows take about 4 MB as CSV and less as XLSX: a bigger file is refused unread.
 MAX_FILE_BYTES = 8 * 1024 * 1024
 # An XLSX file is a zip: its parts may unpack to at most this much together (a "zip bomb"
@@ -201,13 +204,38 @@ def uses_upload(*, scope: Scope, site, name: str, data: bytes) -> UploadResult:
     result = UploadResult(rows=len(rows))
     parsed: list[UseRow] = []
     lines: list[tuple[int, str]] = []
+    # Each distinct cell text is parsed once (a file repeats its dates, offers, children
+    # and numbers); a cell's DomainError is kept and raised again for the same text.
+    seen_dates: dict = {}
+    seen_targets: dict = {}
+    seen_children: dict = {}
+    seen_numbers: dict = {}
+
+    def once(seen: dict, value, parse):
+        try:
+            answer = seen[value]
+        except KeyError:
+            try:
+                answer = parse(value)
+            except DomainError as exc:
+                answer = exc
+            seen[value] = answer
+        except TypeError:  # an unhashable cell: parsed each time
+            answer = parse(value)
+        if isinstance(answer, DomainError):
+            raise answer
+        return answer
+
     for line, cells in enumerate(rows, start=1):
-        cells = list(cells) + [None] * (4 - len(cells))
+        if len(cells) < COLUMNS:
+            cells = list(cells) + [None] * (COLUMNS - len(cells))
         number = str(cells[0] or "").strip()
         try:
-            offer, category = _offer_or_category(cells[2], site, offers)
-            row = UseRow(event_date=_date(cells[1]), offer=offer, category=category,
-                         children=_children(cells[3]), number=parse_number(number))
+            offer, category = once(seen_targets, cells[2],
+                                   lambda v: _offer_or_category(v, site, offers))
+            row = UseRow(number=once(seen_numbers, number, parse_number),
+                         event_date=once(seen_dates, cells[1], _date), offer=offer,
+                         category=category, children=once(seen_children, cells[3], _children))
         except DomainError as exc:
             result.errors.append(RowError(line=line, number=number, message=str(exc),
                                           code=exc.code))
@@ -233,3 +261,4 @@ def uses_upload(*, scope: Scope, site, name: str, data: bytes) -> UploadResult:
         result.errors = unknown[:guessing.FEW_IN_FILE] + [
             RowError(line=0, number="", message=str(refusal), code=refusal.code)]
     return result
+

@@ -266,3 +266,43 @@ class LookupLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.number}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for its turn")
+    RUNNING = "running", _("Checking and saving the rows")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class UseImport(models.Model):
+    """A large file of uses handed to the background worker (`usage.tasks`). The file's
+    bytes are kept only until the worker has processed it; its result (the wrong rows or
+    the number saved) is shown to the uploader only."""
+
+    site = models.ForeignKey(Unit, verbose_name=_("site"), on_delete=models.CASCADE,
+                             related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"),
+                                    on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("file name"), max_length=200, blank=True)
+    data = models.BinaryField(_("file"), blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices,
+                              default=ImportStatus.QUEUED)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created = models.PositiveIntegerField(_("uses saved"), default=0)
+    errors = models.JSONField(_("wrong rows"), default=list, blank=True)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("uses file")
+        verbose_name_plural = _("uses files")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from kaikukanta.cards import numbers
 from kaikukanta.cards.models import Card, CardKind, CardStatus
 from kaikukanta.cards.selectors import card_chain_ids, parse_number
+from kaikukanta.lib import versioned_cache
 from kaikukanta.lib.scope import Scope
 from kaikukanta.network.models import SellerLink, Unit
 from kaikukanta.usage.models import Offer, OfferStatus, Use, UseStatus
@@ -71,6 +72,25 @@ def children_max(card: Card) -> int:
 def is_registered(card: Card | None) -> bool:
     """Does the number answer as a card at all (any other answer than "unknown")?"""
     return card is not None and card.status in (CardStatus.ACTIVE, CardStatus.INACTIVE)
+
+
+def valid_window(card) -> tuple[datetime.date, datetime.date] | None:
+    """(first, last) day on which `answer_for_card` answers VALID for the card, or None
+    when on no day. The same conditions as its branches, as an interval: registered,
+    issued and not expired, and an inactivated card only before its inactivation day.
+    The set-based file import compares each row's day with it and asks
+    `answer_for_card` (through `services.check_use_with_card`) only about the rows
+    outside; `tests/usage/test_bulk_import.py` proves the two agree on every day."""
+    if not is_registered(card) or card.valid_until is None or card.issued_on is None:
+        return None
+    last = card.valid_until
+    if card.status == CardStatus.INACTIVE:
+        if card.inactivated_on is None:
+            return None
+        last = min(last, card.inactivated_on - datetime.timedelta(days=1))
+    if last < card.issued_on:
+        return None
+    return card.issued_on, last
 
 
 def answer_for_card(card: Card | None, number: str, *, on: datetime.date) -> DeskAnswer:
@@ -156,6 +176,22 @@ def offers_for_site(site: Unit, *, on: datetime.date | None = None) -> QuerySet[
         qs = qs.filter(Q(starts_on__isnull=True) | Q(starts_on__lte=on),
                        Q(ends_on__isnull=True) | Q(ends_on__gte=on))
     return qs
+
+
+_OFFERS_VERSION = "desk:offers:ver"
+
+
+def desk_offers(site: Unit) -> list[Offer]:
+    """The site's active offers for the desk, kept in the shared cache under a version
+    that any change to any offer bumps (`offers_changed`, also when an offer moves to
+    another site; `lib.versioned_cache`)."""
+    return versioned_cache.cached(f"desk:offers:{site.pk}", [_OFFERS_VERSION],
+                                  lambda: list(offers_for_site(site)))
+
+
+def offers_changed() -> None:
+    """An offer was saved or deleted (receiver in usage/apps.py)."""
+    versioned_cache.bump(_OFFERS_VERSION)
 
 
 def offer_is_available(offer: Offer, site: Unit, on: datetime.date) -> bool:

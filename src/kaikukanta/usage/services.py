@@ -9,25 +9,28 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
-from types import SimpleNamespace
+from typing import NamedTuple
 
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Sum
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
-from kaikukanta.audit.services import audit_log, audit_log_many
+from kaikukanta.audit.services import audit_entry, audit_log, audit_log_rows
 from kaikukanta.cards import cardtoken, token_errors, token_signing
 from kaikukanta.cards.errors import CardUnknown
 from kaikukanta.cards.models import Card, CardKind
+from kaikukanta.cards.numbers import display as display_number
 from kaikukanta.cards.selectors import parse_number
 from kaikukanta.lib import events
-from kaikukanta.lib.bulk import insert_rows
+from kaikukanta.lib.bulk import insert_tuples, rows_where_any
 from kaikukanta.lib.errors import DomainError
 from kaikukanta.lib.permissions import Perm, require
 from kaikukanta.lib.scope import Scope
+from kaikukanta.lib.together import insert_with
+from kaikukanta.lib.transactions import joined
 from kaikukanta.usage import errors, guessing
 from kaikukanta.usage.models import (
     COURSE_KINDS,
@@ -49,6 +52,7 @@ from kaikukanta.usage.selectors import (
     is_registered,
     offer_is_available,
     seller_for,
+    valid_window,
 )
 
 # Uses can be entered afterwards for this many days (paper form, no connection).
@@ -158,25 +162,79 @@ def _tickets(children: int) -> int:
 def _take_places(offer: Offer, event_date: datetime.date, tickets: int) -> None:
     """Count the tickets against the offer's date; refuse when the cap would be passed.
 
-    The counter row is created once (INSERT … ON CONFLICT DO NOTHING, seeded from the uses
-    already recorded) and then changed with one conditional UPDATE. On PostgreSQL the
-    UPDATE takes the row lock and re-checks its condition after a concurrent writer
-    commits, so two desks selling the last place cannot both succeed.
+    The counter row is created once (seeded from the uses already recorded) and then
+    changed with one conditional UPDATE. On PostgreSQL the UPDATE takes the row lock and
+    re-checks its condition after a concurrent writer commits, so two desks selling the
+    last place cannot both succeed. A refusal writes nothing.
     """
-    counts = OfferDateCount.objects.filter(offer=offer, event_date=event_date)
-    if not counts.exists():
-        seed = (Use.objects.filter(offer=offer, event_date=event_date,
-                                   status=UseStatus.RECORDED)
-                .aggregate(n=Sum("children"), u=Count("id")))
-        seeded = (seed["u"] or 0) + (seed["n"] or 0)
-        OfferDateCount.objects.bulk_create(
-            [OfferDateCount(offer=offer, event_date=event_date, tickets=seeded)],
-            ignore_conflicts=True,
-        )
-    if not _add_tickets(offer, event_date, tickets):
-        current = counts.values_list("tickets", flat=True).first() or 0
-        raise errors.OfferCapReached(left=max(0, offer.cap_per_date - current),
+    if connection.vendor == "postgresql":
+        for _attempt in range(3):
+            taken, current = _take_places_pg(offer, event_date, tickets)
+            if taken:
+                return
+            if current is not None:  # the counter is full
+                break
+            # no counter visible and none made: another writer made it meanwhile (run
+            # again: the next statement sees it) or the seed alone passes the cap
+        else:
+            current = _seed(offer, event_date)
+        raise errors.OfferCapReached(left=max(0, (offer.cap_per_date or 0) - current),
                                      wanted=tickets)
+    counts = OfferDateCount.objects.filter(offer=offer, event_date=event_date)
+    if _add_tickets(offer, event_date, tickets):
+        return
+    current = counts.values_list("tickets", flat=True).first()
+    if current is None:
+        current = _seed(offer, event_date)
+        if offer.cap_per_date is None or current + tickets <= offer.cap_per_date:
+            OfferDateCount.objects.bulk_create(
+                [OfferDateCount(offer=offer, event_date=event_date, tickets=current)],
+                ignore_conflicts=True,
+            )
+            if _add_tickets(offer, event_date, tickets):
+                return
+            current = counts.values_list("tickets", flat=True).first() or 0
+    raise errors.OfferCapReached(left=max(0, offer.cap_per_date - current), wanted=tickets)
+
+
+def _seed(offer: Offer, event_date: datetime.date) -> int:
+    """Tickets of the uses already recorded for the offer's date (a new counter's start)."""
+    seed = (Use.objects.filter(offer=offer, event_date=event_date, status=UseStatus.RECORDED)
+            .aggregate(n=Sum("children"), u=Count("id")))
+    return (seed["u"] or 0) + (seed["n"] or 0)
+
+
+# One statement: add to the counter if the cap allows, or make the counter (seeded from
+# the uses already recorded, counted only when there is no counter yet) with the tickets.
+# Returns (taken, the counter as the statement began).
+_TAKE_PLACES_SQL = """
+WITH up AS (
+    UPDATE usage_offerdatecount SET tickets = tickets + %(t)s
+    WHERE offer_id = %(o)s AND event_date = %(d)s
+      AND (%(cap)s::integer IS NULL OR tickets <= %(cap)s::integer - %(t)s)
+    RETURNING 1),
+ins AS (
+    INSERT INTO usage_offerdatecount (offer_id, event_date, tickets)
+    SELECT %(o)s, %(d)s, seed.n + %(t)s FROM (
+        SELECT COUNT(*) + COALESCE(SUM(children), 0) AS n FROM usage_use
+        WHERE offer_id = %(o)s AND event_date = %(d)s AND status = 'recorded') seed
+    WHERE NOT EXISTS (SELECT 1 FROM usage_offerdatecount
+                      WHERE offer_id = %(o)s AND event_date = %(d)s)
+      AND (%(cap)s::integer IS NULL OR seed.n <= %(cap)s::integer - %(t)s)
+    ON CONFLICT (offer_id, event_date) DO NOTHING
+    RETURNING 1)
+SELECT EXISTS (SELECT 1 FROM up) OR EXISTS (SELECT 1 FROM ins),
+       (SELECT tickets FROM usage_offerdatecount WHERE offer_id = %(o)s AND event_date = %(d)s)
+"""
+
+
+def _take_places_pg(offer: Offer, event_date: datetime.date,
+                    tickets: int) -> tuple[bool, int | None]:
+    with connection.cursor() as cur:
+        cur.execute(_TAKE_PLACES_SQL, {"t": tickets, "o": offer.pk, "d": event_date,
+                                       "cap": offer.cap_per_date})
+        taken, current = cur.fetchone()
+    return bool(taken), current
 
 
 def _add_tickets(offer: Offer, event_date: datetime.date, tickets: int) -> bool:
@@ -242,18 +300,21 @@ def use_record_resolved(*, scope: Scope, site, card_number: str, event_date: dat
     tells whether the card was found."""
     require(scope, Perm.RECORD_USES, site)
     resolution.number = parse_number(card_number)
-    if request_token:
-        existing = Use.objects.filter(request_token=request_token).first()
-        if existing is not None:
-            return existing
+    resolution.logged = False  # a write run again (api.core.idempotent) logs again
     number = resolution.number
+    in_callers_transaction = connection.in_atomic_block
     try:
-        with transaction.atomic():
+        # every rule is checked before the first write, so a refusal leaves the caller's
+        # transaction as it was: no savepoint of its own (`lib.transactions.joined`)
+        with joined():
             use = _record(scope=scope, site=site, number=number, event_date=event_date,
                           offer=offer, category=category, children=children,
                           companion=companion, source=source, request_token=request_token,
                           resolution=resolution)
     except IntegrityError:
+        resolution.logged = False  # the log row went with the rolled-back use
+        if in_callers_transaction:
+            raise  # the caller's transaction is lost: it runs the write again, or fails
         if request_token:
             existing = Use.objects.filter(request_token=request_token).first()
             if existing is not None:
@@ -284,6 +345,15 @@ def check_use_with_card(*, card: Card | None, number: str, offer: Offer | None,
     children's tickets, and not yet used for the offer (or site admission) on the date
     (`recorded(card)` answers that, from the database or from a file's own rows)."""
     card = _check_card(card, number, event_date)
+    check_children(card=card, offer=offer, children=children)
+    if recorded(card):
+        raise errors.AlreadyRecorded()
+    return card
+
+
+def check_children(*, card, offer: Offer | None, children: int) -> None:
+    """Children's tickets: never on a course or an offer without them, and at most the
+    card's number (`children_max`). Part of `check_use_with_card`."""
     if children:
         is_course = offer is not None and offer.kind in COURSE_KINDS
         if is_course or (offer is not None and not offer.children_allowed):
@@ -291,9 +361,6 @@ def check_use_with_card(*, card: Card | None, number: str, offer: Offer | None,
         most = children_max(card)
         if children > most:
             raise errors.TooManyChildren(max=most)
-    if recorded(card):
-        raise errors.AlreadyRecorded()
-    return card
 
 
 def new_use(*, scope: Scope, site, card: Card, offer: Offer | None, category: str, seller,
@@ -334,54 +401,64 @@ def use_audit(use: Use, *, site, seller) -> dict:
         "action": "use.recorded", "target": use,
         "target_label": f"{card.display_number} {use.event_date.isoformat()}",
         "area": venue.home_area, "organisation": venue,
-        "changes": {"card": card.display_number, "site": site.name,
-                    "offer": use.offer_id, "category": use.category,
-                    "event_date": use.event_date.isoformat(), "children": use.children,
-                    "companion": use.companion, "source": use.source,
-                    "community": card.kind == CardKind.COMMUNITY,
-                    "seller": seller.name if seller else None},
+        "changes": use_audit_changes(
+            display_number=card.display_number, site=site, offer_id=use.offer_id,
+            category=use.category, event_date=use.event_date, children=use.children,
+            companion=use.companion, source=use.source, kind=card.kind, seller=seller),
     }
+
+
+def use_audit_changes(*, display_number: str, site, offer_id: int | None, category: str,
+                      event_date: datetime.date, children: int, companion: bool,
+                      source: str, kind: str, seller) -> dict:
+    """What a use's audit entry records (`use_audit`; the file import's entries too)."""
+    return {"card": display_number, "site": site.name, "offer": offer_id,
+            "category": str(category), "event_date": event_date.isoformat(),
+            "children": children, "companion": bool(companion), "source": str(source),
+            "community": kind == CardKind.COMMUNITY,
+            "seller": seller.name if seller else None}
 
 
 def _record(*, scope, site, number, event_date, offer, category, children, companion,
             source, request_token, resolution) -> Use:
     children = int(children or 0)
+    # one statement: the card's row (locked; its unit is read along, for the statistics
+    # and the cache), whether it was used for the offer (or site admission) on the date,
+    # and the use of the same request token (a double submission waited for the lock)
+    same = Use.objects.filter(card=OuterRef("pk"), event_date=event_date,
+                              status=UseStatus.RECORDED)
+    same = same.filter(offer=offer) if offer is not None else same.filter(
+        offer__isnull=True, site=site)
+    cards = (Card.objects.select_for_update(of=("self",)).select_related("unit")
+             .filter(number=number).annotate(recorded_already=Exists(same)))
+    if request_token:
+        cards = cards.annotate(token_use=Subquery(
+            Use.objects.filter(request_token=request_token).values("pk")[:1]))
+    card = cards.first()
+    if request_token and card is not None and card.token_use is not None:
+        return Use.objects.get(pk=card.token_use)
     seller = seller_for(scope, site.organisation)
     category, backfilled = check_use_before_card(
         site=site, offer=offer, category=category, children=children, event_date=event_date)
-    # the card's row only (its unit is read along, for the statistics and the cache)
-    card = Card.objects.select_for_update(of=("self",)).select_related("unit").filter(
-        number=number).first()
-    if request_token and card is not None:
-        # A double submission waited for the card's lock: answer with the first one's use.
-        existing = Use.objects.filter(request_token=request_token).first()
-        if existing is not None:
-            return existing
     resolution.found = is_registered(card)
-
-    def recorded(card: Card) -> bool:
-        same = Use.objects.filter(card=card, event_date=event_date,
-                                  status=UseStatus.RECORDED)
-        same = same.filter(offer=offer) if offer is not None else same.filter(
-            offer__isnull=True, site=site)
-        return same.exists()
-
     card = check_use_with_card(card=card, number=number, offer=offer, children=children,
-                               event_date=event_date, recorded=recorded)
+                               event_date=event_date,
+                               recorded=lambda card: card.recorded_already)
     if offer is not None:
         _take_places(offer, event_date, _tickets(children))
     use = new_use(scope=scope, site=site, card=card, offer=offer, category=category,
                   seller=seller, event_date=event_date, children=children,
                   companion=companion, source=source, backfilled=backfilled,
                   request_token=request_token)
-    use.save(force_insert=True)
+    # one statement on PostgreSQL: the use, its audit entry and the look-up log's row
+    insert_with(use, [(audit_entry(scope=scope, **use_audit(use, site=site, seller=seller)),
+                       "target_id"),
+                      (guessing.found_log_row(resolution), None)])
     events.publish("use.recorded", use=use)
-    audit_log(scope=scope, **use_audit(use, site=site, seller=seller))
     return use
 
 
-@dataclass(frozen=True)
-class UseRow:
+class UseRow(NamedTuple):
     """One use to record among many (a file's row, parsed): the same arguments as
     `use_record`'s, the card number already in its canonical form."""
 
@@ -390,6 +467,31 @@ class UseRow:
     offer: Offer | None
     category: str | None
     children: int
+
+
+class CardRow(NamedTuple):
+    """The columns of a card that recording many uses reads (no model objects)."""
+
+    id: int
+    number: str
+    kind: str
+    status: str
+    issued_on: datetime.date | None
+    valid_until: datetime.date | None
+    children: int
+    inactivated_on: datetime.date | None
+    area_id: int | None
+    unit_id: int | None
+    municipality_id: int | None
+    stats_key: int | None
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    def as_card(self) -> Card:
+        """A Card object of these columns (only for a refused row's exact answer)."""
+        return Card(**self._asdict())
 
 
 def _chunks(items: list, size: int = 5000):
@@ -446,6 +548,59 @@ def _over_cap(rows: list[tuple[int, UseRow]], start: int) -> dict[int, errors.Of
     return refused
 
 
+def _cards_locked(numbers: list[str]) -> dict[str, CardRow]:
+    """The cards of these numbers as plain rows, locked as `use_record` locks its card
+    (in id order, so that two imports cannot deadlock)."""
+    if connection.vendor != "postgresql":  # the ORM converts SQLite's dates
+        rows = [row for part in _chunks(sorted(numbers))
+                for row in Card.objects.select_for_update().filter(number__in=part)
+                .order_by("pk").values_list(*CardRow._fields)]
+    else:  # one array parameter, not thousands of placeholders
+        with connection.cursor() as cur:
+            rows = list(rows_where_any(
+                cur, f"SELECT {', '.join(CardRow._fields)} FROM "  # noqa: S608
+                f"{Card._meta.db_table} WHERE {{where}} ORDER BY id FOR UPDATE", "number",
+                sorted(numbers)))
+    return {row[1]: CardRow(*row) for row in rows}
+
+
+def _recorded(card_ids: list[int], offer_ids: list[int], site, first: datetime.date,
+              last: datetime.date) -> set:
+    """(card id, offer id or None for the site's admission, day) of the recorded uses of
+    these cards between the days, on these offers or as the site's admission: what
+    `already_recorded` compares a row with (read through the offer's and site's indexes)."""
+    if connection.vendor != "postgresql":
+        rows = [row for part in _chunks(card_ids) for row in Use.objects.filter(
+            Q(offer__in=offer_ids) | Q(offer__isnull=True, site=site),
+            card_id__in=part, status=UseStatus.RECORDED, event_date__gte=first,
+            event_date__lte=last).values_list("card_id", "offer_id", "site_id", "event_date")]
+    else:
+        with connection.cursor() as cur:
+            rows = list(rows_where_any(
+                cur, "SELECT card_id, offer_id, site_id, event_date "  # noqa: S608
+                f"FROM {Use._meta.db_table} WHERE status = %s AND event_date >= %s "
+                "AND event_date <= %s AND (offer_id = ANY(%s) OR (offer_id IS NULL "
+                "AND site_id = %s)) AND {where}", "card_id", card_ids,
+                [UseStatus.RECORDED.value, first, last, offer_ids, site.pk]))
+    return {(card_id, offer_id, day) for card_id, offer_id, site_id, day in rows
+            if offer_id is not None or site_id == site.pk}
+
+
+def _memo(cache: dict, key, make):
+    """make()'s answer (or the DomainError it raised) for a key seen before."""
+    try:
+        answer = cache[key]
+    except KeyError:
+        try:
+            answer = make()
+        except DomainError as exc:
+            answer = exc
+        cache[key] = answer
+    if isinstance(answer, DomainError):
+        raise answer
+    return answer
+
+
 def uses_record_many(*, scope: Scope, site, rows: list[UseRow], source: str = UseSource.IMPORT,
                      check_only: bool = False,
                      ) -> tuple[int, dict[int, DomainError], list[tuple[str, bool]]]:
@@ -454,74 +609,152 @@ def uses_record_many(*, scope: Scope, site, rows: list[UseRow], source: str = Us
     Returns (uses created, {row index: the row's error}, the (number, found) pairs of the
     rows whose card was looked for, for `guessing.note`, which the caller does outside
     this transaction); when any row is bad nothing is written (nor with `check_only`).
-    Set-based: the cards (locked, as `use_record` locks its card), their uses on the
-    rows' dates and the offers' ticket counters are read with a few queries; each row is
-    checked in order by the same checks as `use_record` (earlier rows count as recorded
-    and take their places, as if the rows were recorded one by one); then the places are
-    taken with one conditional UPDATE per offer and date (race-safe as the desk's), and
-    the uses, their audit entries and the statistics are written in bulk.
+
+    Set-based: the cards (locked, as `use_record` locks its card; plain rows), their uses
+    on the rows' dates and the offers' ticket counters are read with a few queries. The
+    rows are checked in order by `use_record`'s own check functions, each asked once per
+    distinct input: `check_use_before_card` per (offer, category, children, date),
+    `check_children` per (offer, card kind and children, children); the card's validity
+    is its `selectors.valid_window` (a row outside it is answered by
+    `check_use_with_card` itself, so its message is the desk's); duplicates are a set of
+    (card, offer or the site's admission, day), earlier rows included; the cap per offer
+    and date counts the earlier rows, as if the rows were recorded one by one. Then the
+    places are taken with one conditional UPDATE per offer and date (race-safe as the
+    desk's), and the uses, their audit entries (one per use, as every path writes) and
+    the statistics are written in bulk.
     """
     require(scope, Perm.RECORD_USES, site)
     failed: dict[int, DomainError] = {}
+    resolved: list[tuple[str, bool]] = []
+    if not rows:
+        return 0, failed, resolved
     with transaction.atomic():
         seller = seller_for(scope, site.organisation)
-        cards: dict[str, Card] = {}
-        for part in _chunks(sorted({r.number for r in rows})):
-            for card in Card.objects.select_for_update().filter(number__in=part).order_by("pk"):
-                cards[card.number] = card
-        recorded: set = set()  # (card id, offer id or None for the site's admission, day)
+        cards = _cards_locked(list({r.number for r in rows}))
         days = sorted({r.event_date for r in rows})
-        for part in _chunks(sorted(c.pk for c in cards.values())):
-            for card_id, offer_id, site_id, day in Use.objects.filter(
-                    card_id__in=part, status=UseStatus.RECORDED, event_date__gte=days[0],
-                    event_date__lte=days[-1]).values_list("card_id", "offer_id", "site_id",
-                                                          "event_date"):
-                if offer_id is not None or site_id == site.pk:
-                    recorded.add((card_id, offer_id, day))
+        recorded = _recorded(sorted(c.id for c in cards.values()),
+                             sorted({r.offer.pk for r in rows if r.offer is not None}), site,
+                             days[0], days[-1])
         counts = _ticket_counts({(r.offer, r.event_date) for r in rows if r.offer})
-        accepted: list[tuple[int, UseRow, Card, str, bool]] = []
-        resolved: list[tuple[str, bool]] = []
+        windows = {c.id: valid_window(c) for c in cards.values()}
+        before: dict = {}
+        children_checked: dict = {}
+        accepted: list[tuple[int, UseRow, CardRow, str, bool]] = []
         for i, row in enumerate(rows):
-            offer_id = row.offer.pk if row.offer is not None else None
+            offer, day, children = row.offer, row.event_date, row.children
+            offer_id = offer.pk if offer is not None else None
             try:
-                category, backfilled = check_use_before_card(
-                    site=site, offer=row.offer, category=row.category, children=row.children,
-                    event_date=row.event_date)
-                resolved.append((row.number, is_registered(cards.get(row.number))))
-                card = check_use_with_card(
-                    card=cards.get(row.number), number=row.number, offer=row.offer,
-                    children=row.children, event_date=row.event_date,
-                    recorded=lambda c, o=offer_id, d=row.event_date: (c.pk, o, d) in recorded)
-                if row.offer is not None:
-                    key = (offer_id, row.event_date)
-                    refused = _over_cap([(i, row)], counts[key])
-                    if refused:
-                        raise refused[i]
-                    counts[key] += _tickets(row.children)
+                category, backfilled = _memo(
+                    before, (offer_id, row.category, children, day),
+                    lambda row=row: check_use_before_card(
+                        site=site, offer=row.offer, category=row.category,
+                        children=row.children, event_date=row.event_date))
+                card = cards.get(row.number)
+                resolved.append((row.number, is_registered(card)))
+                window = windows[card.id] if card is not None else None
+                if window is None or not window[0] <= day <= window[1]:
+                    # not valid that day: the desk's own check gives the answer
+                    check_use_with_card(
+                        card=card.as_card() if card is not None else None, number=row.number,
+                        offer=offer, children=children, event_date=day,
+                        recorded=lambda c, o=offer_id, d=day: (c.pk, o, d) in recorded)
+                if children:
+                    _memo(children_checked, (offer_id, card.kind, card.children, children),
+                          lambda card=card, row=row: check_children(
+                              card=card, offer=row.offer, children=row.children))
+                if (card.id, offer_id, day) in recorded:
+                    raise errors.AlreadyRecorded()
+                if offer is not None:
+                    key = (offer_id, day)
+                    if offer.cap_per_date is not None:
+                        refused = _over_cap([(i, row)], counts[key])
+                        if refused:
+                            raise refused[i]
+                    counts[key] += _tickets(children)
             except DomainError as exc:
                 failed[i] = exc
                 continue
-            recorded.add((card.pk, offer_id, row.event_date))
+            recorded.add((card.id, offer_id, day))
             accepted.append((i, row, card, category, backfilled))
         if not failed and not check_only:
             failed = _take_places_many(accepted)
         if failed or check_only:
             transaction.set_rollback(True)
             return 0, failed, resolved
-        # plain rows, no model objects (the cost that remained per row): COPY on PostgreSQL
-        values = [use_values(scope=scope, site=site, card=card, offer=row.offer,
-                             category=category, seller=seller, event_date=row.event_date,
-                             children=row.children, companion=False, source=source,
-                             backfilled=backfilled)
-                  for _i, row, card, category, backfilled in accepted]
-        ids = insert_rows(Use, values)
-        # what the statistics and the audit read of each use (its card loaded)
-        uses = [SimpleNamespace(_meta=Use._meta, pk=pk, card=card, **v)
-                for pk, v, (_i, _row, card, _c, _b) in zip(ids, values, accepted, strict=True)]
-        events.publish("uses.recorded", uses=uses)
-        audit_log_many(scope=scope, entries=[use_audit(u, site=site, seller=seller)
-                                             for u in uses])
-    return len(uses), {}, resolved
+        created = _write_uses(scope=scope, site=site, seller=seller, source=source,
+                              accepted=accepted)
+    return created, {}, resolved
+
+
+_VARYING = ("card_id", "offer_id", "card_area_id", "category", "event_date", "children",
+            "backfilled")
+
+
+class RecordedUse(NamedTuple):
+    """A use written by `uses_record_many`, as the "uses.recorded" event hands it on: its
+    column values (`use_values`) and its card's row (`CardRow`), no model object."""
+
+    pk: int
+    card: CardRow
+    card_id: int
+    offer_id: int | None
+    card_area_id: int | None
+    category: str
+    event_date: datetime.date
+    children: int
+    backfilled: bool
+    venue_id: int
+    site_id: int
+    seller_id: int | None
+    area_id: int | None
+    companion: bool
+    source: str
+    recorded_by_id: int | None
+    request_token: str | None
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    @property
+    def status(self) -> str:
+        return UseStatus.RECORDED
+
+
+def _write_uses(*, scope: Scope, site, seller, source: str, accepted: list) -> int:
+    """Write checked uses: one COPY of plain rows, their audit entries, the event that
+    keeps the statistics (with light records: the use's columns and its card's row)."""
+    sample = accepted[0][2]
+    base = use_values(scope=scope, site=site, card=sample, offer=None, category="",
+                      seller=seller, event_date=accepted[0][1].event_date, children=0,
+                      companion=False, source=source, backfilled=False)
+    fixed = {k: v for k, v in base.items() if k not in _VARYING}
+    afterwards = source in (UseSource.BACKFILL, UseSource.IMPORT)
+    values = [(card.id, row.offer.pk if row.offer is not None else None, card.area_id,
+               str(category), row.event_date, row.children, backfilled or afterwards)
+              for _i, row, card, category, backfilled in accepted]
+    ids = insert_tuples(Use, list(_VARYING), values, fixed, ids=True)
+    shared = tuple(fixed[k] for k in RecordedUse._fields[2 + len(_VARYING):])
+    uses = [RecordedUse(pk, card, *v, *shared)
+            for pk, v, (_i, _row, card, _c, _b) in zip(ids, values, accepted, strict=True)]
+    events.publish("uses.recorded", uses=uses)
+    venue = site.organisation
+    labels: dict = {}
+    entries = []
+    dumps = json.dumps
+    for use in uses:
+        card = use.card
+        shown = labels.get(card.number)
+        if shown is None:
+            shown = labels[card.number] = display_number(card.number)
+        day = use.event_date.isoformat()
+        entries.append((use.pk, f"{shown} {day}", dumps(use_audit_changes(
+            display_number=shown, site=site, offer_id=use.offer_id, category=use.category,
+            event_date=use.event_date, children=use.children, companion=use.companion,
+            source=use.source, kind=card.kind, seller=seller))))
+    audit_log_rows(scope=scope, action="use.recorded", target_type=Use, rows=entries,
+                   area=venue.home_area, organisation=venue)
+    return len(uses)
 
 
 def _take_places_many(accepted: list) -> dict[int, DomainError]:

@@ -19,5 +19,6 @@ urlpatterns = [
     path("offers/<int:pk>/status/", views.offer_status, name="offer_status"),
     path("backfill/", views.backfill, name="backfill"),
     path("backfill/upload/", views.backfill_upload, name="backfill_upload"),
+    path("backfill/upload/<int:pk>/", views.upload_job, name="upload_job"),
     path("lookups/", views.lookup_review, name="lookups"),
 ]

@@ -11,20 +11,24 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kaikukanta.accounts.scope import person_cached
 from kaikukanta.lib import confirm, formatting
 from kaikukanta.lib.errors import DomainError
 from kaikukanta.lib.forms import add_domain_error
@@ -36,8 +40,17 @@ from kaikukanta.usage import guessing, selectors, services
 from kaikukanta.usage.errors import LookupThrottled
 from kaikukanta.usage.forms import LookupForm, OfferForm, RecordForm, UploadForm, UseFilterForm
 from kaikukanta.usage.imports import uses_upload
-from kaikukanta.usage.models import LookupLog, Offer, OfferStatus, Use, UseSource, UseStatus
+from kaikukanta.usage.models import (
+    LookupLog,
+    Offer,
+    OfferStatus,
+    Use,
+    UseImport,
+    UseSource,
+    UseStatus,
+)
 from kaikukanta.usage.selectors import COMMUNITY_CLIENTS_MAX
+from kaikukanta.usage.tasks import uses_upload_later
 
 # The desk remembers in the person's session the site they chose, and per site what was
 # last recorded there (an offer, or general admission's category).
@@ -66,7 +79,9 @@ def _site_or_none(request, sites: list[Unit], *, remembered: bool = False) -> Un
 
 
 def _sites_or_403(request) -> list[Unit]:
-    sites = list(selectors.recording_sites_for(request.scope))
+    # kept with the person's scope between requests (accounts.scope, the person's cache)
+    sites = person_cached(request.user, "recording_sites",
+                          lambda: list(selectors.recording_sites_for(request.scope)))
     if not sites:
         raise PermissionDenied
     return sites
@@ -92,8 +107,9 @@ def _record_from_form(request, site, d: dict, source: str, *, looked_up: bool = 
 
 
 def _desk_offers(site) -> list[Offer]:
-    """The site's active offers, read once for the desk's forms."""
-    return list(selectors.offers_for_site(site))
+    """The site's active offers for the desk's forms (kept in the shared cache until an
+    offer of the site changes: the record after a look-up reads none)."""
+    return selectors.desk_offers(site)
 
 
 def _record_form(site, answer, data=None, *, offers, last: dict | None = None):
@@ -108,15 +124,70 @@ def _record_form(site, answer, data=None, *, offers, last: dict | None = None):
     return form
 
 
+def _preselection(offer_ids, last: dict) -> dict:
+    """The site's only offer, or what was last recorded at this desk (so that one key
+    records), as the record form's initial values."""
+    offer_ids = list(offer_ids)
+    if len(offer_ids) == 1:
+        return {"offer": offer_ids[0]}
+    if last.get("offer") in offer_ids:
+        return {"offer": last["offer"]}
+    if not last.get("offer") and last.get("category"):
+        return {"category": last["category"]}
+    return {}
+
+
 def _preselect(form: RecordForm, last: dict) -> None:
-    """Choose the site's only offer, or what was last recorded at this desk, so that one
-    key records."""
-    if len(form.offers) == 1:
-        form.initial["offer"] = next(iter(form.offers))
-    elif last.get("offer") in form.offers:
-        form.initial["offer"] = last["offer"]
-    elif not last.get("offer") and last.get("category"):
-        form.initial["category"] = last["category"]
+    form.initial.update(_preselection(form.offers, last))
+
+
+# The offline form is the same for every look-up at a site (the same offers, the same
+# choice preselected, today's date): its HTML is kept in the cache under a key made of
+# everything it shows (and this process's start, for a new release's templates).
+_BOOT = uuid.uuid4().hex[:8]
+
+
+def _cached_html(name: str, shown: list, render) -> str:
+    """`render()`'s HTML, kept in the cache under a key made of everything it shows."""
+    key = f"desk:{name}:" + hashlib.sha256(
+        repr([get_language(), _BOOT, timezone.localdate().isoformat(), *shown]).encode()
+    ).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, 60 * 60)
+    return mark_safe(html)  # noqa: S308 - rendered by a template (autoescaped)
+
+
+def _offline_form(request, site, offers) -> str:
+    """The form the page uses when the connection is down: the number is checked for its
+    check character only, the children's tickets when the use is sent."""
+    chosen = _preselection((str(o.pk) for o in offers), _desk_last(request, site))
+
+    def render():
+        offline = RecordForm(site=site, children_max=COMMUNITY_CLIENTS_MAX, offers=offers,
+                             auto_id="offline_%s", initial=chosen)
+        return render_to_string("usage/desk_offline_form.html",
+                                {"offline": offline, "site": site})
+
+    return _cached_html("offline", [site.pk, [(o.pk, o.title) for o in offers],
+                                    sorted(chosen.items())], render)
+
+
+def _record_fields(site, form, answer, offers) -> str:
+    """The record form's visible fields. A fresh form's are the same for every card with
+    as many children at the site (its hidden number and token are rendered apart), so
+    their HTML is cached; a form with errors is rendered as it is."""
+    def render():
+        return render_to_string("usage/desk_record_fields.html",
+                                {"form": form, "answer": answer})
+
+    if form.is_bound:
+        return mark_safe(render())  # noqa: S308 - rendered by a template (autoescaped)
+    shown = [site.pk, [(o.pk, o.title) for o in offers],
+             sorted((k, str(v)) for k, v in form.initial.items() if k in ("offer", "category")),
+             answer.children_max, bool(answer.is_community)]
+    return _cached_html("record", shown, render)
 
 
 def _desk_last(request, site) -> dict:
@@ -173,14 +244,11 @@ def _render_desk(request, site, sites, lookup, answer, form, offers, error=None,
     today = timezone.localdate()
     recent = (Use.objects.filter(site=site, event_date=today)
               .select_related("card", "offer").order_by("-recorded_at")[:5])
-    # the form the page uses when the connection is down: the number is checked for its
-    # check character only, the children's tickets when the use is sent
-    offline = RecordForm(site=site, children_max=COMMUNITY_CLIENTS_MAX, offers=offers,
-                         auto_id="offline_%s")
-    _preselect(offline, _desk_last(request, site))
     return render(request, "usage/desk.html", {
         "site": site, "many_sites": len(sites) > 1, "lookup": lookup, "answer": answer,
-        "form": form, "error": error, "recent": recent, "offline": offline,
+        "form": form, "error": error, "recent": recent,
+        "offline_form": _offline_form(request, site, offers),
+        "record_fields": _record_fields(site, form, answer, offers) if form is not None else "",
         "seller": selectors.seller_for(request.scope, site.organisation),
     }, status=status)
 
@@ -468,14 +536,31 @@ def backfill_upload(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
+            data = upload.read()
+            job = uses_upload_later(scope=request.scope, site=site, name=upload.name,
+                                    data=data, language=get_language() or "")
+            if job is not None:
+                return redirect("usage:upload_job", pk=job.pk)
             result = uses_upload(scope=request.scope, site=site, name=upload.name,
-                                 data=upload.read())
+                                 data=data)
         except DomainError as exc:
             add_domain_error(form, exc)
     return render(request, "usage/backfill_upload.html", {
         "site": site, "form": form, "result": result,
         "offers": selectors.offers_for_site(site),
     }, status=400 if result is not None and result.errors else 200)
+
+
+@login_required
+def upload_job(request, pk: int):
+    """A large file's progress and then its result, for the uploader only."""
+    job = (UseImport.objects.filter(pk=pk, uploaded_by=request.user).select_related("site")
+           .defer("data").first())
+    if job is None:
+        raise Http404
+    return render(request, "usage/upload_job.html", {
+        "job": job, "site": job.site, "wrong": job.errors,
+    })
 
 
 # --- coordinators: look-ups that were slowed down --------------------------------------

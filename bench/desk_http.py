@@ -1,0 +1,260 @@
+"""The ticket desk's look-up + record pair over HTTP through gunicorn, against pgbench
+replaying the same SQL (after `stats_data.py`).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kk_bench .venv/bin/python -m bench.desk_http
+
+The venue staff user of `stats_data.py` (venue@bench.test) works at the benchmark venue's
+first site; a new offer is made for each run and valid cards of the area are picked, each
+used once. First it records `--capture` pairs in process (Django's test client, the same
+views, middleware and templates, the production session engine `cached_db` and the
+person's cache, after one warm-up pair as a desk in steady state) and captures every SQL
+statement they send, with its values. Then it starts gunicorn with `deploy/gunicorn.conf.py`
+and production settings (Redis for the cache and sessions; `--workers`, default 4) and
+runs `--clients` clients (default 8) for `--seconds` (default 30), each signed in through
+the sign-in page with its own session: GET the desk's look-up page for a card, read the
+record form's one-time token and CSRF token, POST the record form (answered 302; the
+redirect is not followed: the next look-up shows its message). Then pgbench runs the
+captured pairs' SQL (each pair one transaction, rolled back at its end) with as many
+clients for as long. Prints pairs per second, p50/p95/p99 of the pair, pgbench's rate,
+their ratio and the statements per pair.
+
+`run(clients, seconds, workers) -> list[tuple[str, str, str, str]]` gives the comparison
+table's rows (for `python -m bench all`). Only 127.0.0.1 is contacted; the run is bounded
+by --seconds (at most 600).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+
+from bench.api_load import _rss_mb, _setup_django, pgbench
+
+USER = "venue@bench.test"
+PASSWORD = "bench-password-1"  # noqa: S105 - the benchmark data's own account
+# a Redis database of the desk benchmark's own (sessions and the person's cache)
+REDIS_URL = os.environ.get("DESK_BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
+CACHED_DB = "django.contrib.sessions.backends.cached_db"
+DESK, RECORD = "/venue/desk/", "/venue/desk/record/"
+
+
+def prepare(cards_needed: int) -> dict:
+    """The site, a new offer (no card has a use of it yet) and card numbers."""
+    from axes.models import AccessAttempt
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    from kaikukanta.cards.models import Card
+    from kaikukanta.network.models import Organisation
+    from kaikukanta.usage.models import Category, Offer, OfferKind
+
+    # stats_data.py runs with the test settings' fast password hasher, which the server's
+    # production settings do not accept: the password is stored with Django's default
+    user = get_user_model().objects.get(email=USER)
+    if not user.password.startswith(PBKDF2PasswordHasher.algorithm):
+        user.password = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt())
+        user.save(update_fields=["password"])
+    AccessAttempt.objects.filter(username=USER).delete()  # an earlier run's failures
+    venue = Organisation.objects.get(memberships__user=user)
+    site = venue.units.filter(is_active=True).order_by("pk").first()
+    stamp = f"{datetime.datetime.now():%m%d%H%M%S}"
+    offer = Offer.objects.create(venue=venue, site=site, title_fi=f"Desk bench {stamp}",
+                                 category=Category.CULTURE, kind=OfferKind.ADMISSION)
+    today = datetime.date.today()
+    numbers = list(Card.objects.filter(
+        status="active", area=venue.home_area, issued_on__lte=today, valid_until__gte=today,
+        inactivated_on__isnull=True, replaced_by__isnull=True,
+    ).order_by("?").values_list("number", flat=True)[:cards_needed])
+    return {"site": site.pk, "offer": offer.pk, "numbers": numbers,
+            "today": today.isoformat()}
+
+
+def _token(body: str, name: str) -> str:
+    found = re.search(rf'name="{name}" value="([^"]+)"', body)
+    return found.group(1) if found else ""
+
+
+def _record_data(setup: dict, number: str, body: str) -> dict:
+    return {"csrfmiddlewaretoken": _token(body, "csrfmiddlewaretoken"),
+            "site": setup["site"], "number": number, "token": _token(body, "token"),
+            "offer": setup["offer"], "event_date": setup["today"], "children": 0}
+
+
+def capture(setup: dict, count: int) -> list[list[str]]:
+    """Record `count` pairs in process (after a warm-up pair) and return each pair's SQL
+    with its values."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection, transaction
+    from django.test import Client, override_settings
+    from psycopg import ClientCursor
+
+    captured: list[str] = []
+
+    def keep(execute, sql, params, many, context):
+        raw = connection.connection
+        with ClientCursor(raw) as cur:
+            for one in (params if many else [params]):
+                captured.append(cur.mogrify(sql, one) if one is not None else sql)
+        return execute(sql, params, many, context)
+
+    pairs = []
+    with override_settings(SESSION_ENGINE=CACHED_DB, PERSON_CACHE=True):
+        client = Client()
+        client.force_login(get_user_model().objects.get(email=USER),
+                           backend="kaikukanta.accounts.backends.EmailBackend")
+        client.get(DESK, {"site": setup["site"]})
+        for i in range(count + 1):
+            number = setup["numbers"].pop()
+            captured.clear()
+            # rolled back, so that the replay can insert the same rows (the outer savepoint
+            # this adds is left out of the replay)
+            with transaction.atomic(), connection.execute_wrapper(keep):
+                looked = client.get(DESK, {"site": setup["site"], "number": number})
+                made = client.post(RECORD,
+                                   _record_data(setup, number, looked.content.decode()))
+                transaction.set_rollback(True)
+            if looked.status_code != 200 or made.status_code != 302:
+                sys.exit(f"capturing a pair failed: {looked.status_code} {made.status_code} "
+                         f"{made.content[:300]!r}")
+            outer = next(sql.split()[-1] for sql in captured if sql.startswith("SAVEPOINT"))
+            captured[:] = [sql for sql in captured
+                           if sql not in (f"SAVEPOINT {outer}", f"RELEASE SAVEPOINT {outer}")]
+            if i:  # the first pair warms the caches (a desk in steady state)
+                pairs.append(list(captured))
+    return pairs
+
+
+async def _sign_in(port: int) -> str:
+    from bench.serve_load import _cookies, _request
+
+    status, headers, page = await _request(port, "GET", "/accounts/login/")
+    jar = _cookies(headers)
+    token = _token(page.decode(), "csrfmiddlewaretoken")
+    body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": USER,
+                                   "password": PASSWORD}).encode()
+    status, headers, answer = await _request(
+        port, "POST", "/accounts/login/", cookie=_cookie(jar), body=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded",
+                 "Referer": "https://127.0.0.1/accounts/login/", "Origin": "https://127.0.0.1"})
+    jar.update(_cookies(headers))
+    if status != 302 or "sessionid" not in jar:
+        errors = re.findall(r'class="errorlist[^>]*>\s*<li>([^<]*)', answer.decode())
+        sys.exit(f"signing in failed ({status}: {errors})")
+    return jar
+
+
+def _cookie(jar: dict) -> str:
+    return "; ".join(f"{k}={v}" for k, v in jar.items())
+
+
+async def _pair(port: int, jar: dict, setup: dict, number: str) -> tuple[int, int]:
+    from bench.serve_load import _cookies, _request
+
+    query = urllib.parse.urlencode({"site": setup["site"], "number": number})
+    status, headers, body = await _request(port, "GET", f"{DESK}?{query}", cookie=_cookie(jar))
+    jar.update(_cookies(headers))
+    payload = urllib.parse.urlencode(_record_data(setup, number, body.decode())).encode()
+    status2, headers, _ = await _request(
+        port, "POST", RECORD, cookie=_cookie(jar), body=payload,
+        headers={"Content-Type": "application/x-www-form-urlencoded",
+                 "Referer": f"https://127.0.0.1{DESK}", "Origin": "https://127.0.0.1"})
+    jar.update(_cookies(headers))
+    return status, status2
+
+
+async def _drive(port: int, setup: dict, clients: int, seconds: float) -> dict:
+    latencies: list[float] = []
+    failures: dict = {}
+    jars = [await _sign_in(port) for _ in range(clients)]
+    # warm-up: every worker answers a few pairs first (imports, caches), not counted
+    warm_until = time.monotonic() + min(10.0, seconds / 3)
+    while time.monotonic() < warm_until and len(setup["numbers"]) > clients:
+        await asyncio.gather(*(_pair(port, jars[n], setup, setup["numbers"].pop())
+                               for n in range(clients)))
+    deadline = time.monotonic() + seconds
+
+    async def client(n: int) -> None:
+        while time.monotonic() < deadline and setup["numbers"]:
+            number = setup["numbers"].pop()
+            started = time.monotonic()
+            statuses = await _pair(port, jars[n], setup, number)
+            if statuses != (200, 302):
+                failures[statuses] = failures.get(statuses, 0) + 1
+                continue
+            latencies.append(time.monotonic() - started)
+
+    started = time.monotonic()
+    await asyncio.gather(*(client(n) for n in range(clients)))
+    elapsed = time.monotonic() - started
+    latencies.sort()
+    q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0.0] * 99
+    return {"pairs": len(latencies), "rate": len(latencies) / elapsed, "p50": q[49] * 1000,
+            "p95": q[94] * 1000, "p99": q[98] * 1000, "failures": failures}
+
+
+def _serve(workers: int):
+    import redis
+
+    from bench import api_load
+
+    # this Redis database is the desk benchmark's own: nothing from another run's
+    # database (whose user ids may mean other people) may be found in it
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    return api_load.serve({"REDIS_URL": REDIS_URL}, workers)
+
+
+def run(clients: int = 8, seconds: int = 30, workers: int = 4,
+        capture_pairs: int = 8) -> list[tuple[str, str, str, str]]:
+    seconds = max(5, min(seconds, 600))
+    setup = prepare(cards_needed=capture_pairs + 1 + clients * seconds * 40)
+    pairs = capture(setup, capture_pairs)
+    statements = statistics.median(len(p) for p in pairs)
+    server, port = _serve(workers)
+    try:
+        load = asyncio.run(_drive(port, setup, clients, seconds))
+        rss = _rss_mb(server.pid)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    print(f"(desk over HTTP done: {load['pairs']} pairs; now pgbench)", flush=True)
+    tps = pgbench(pairs, clients, seconds)
+    print(f"(desk: {load['pairs']} pairs by {clients} clients in {seconds} s through "
+          f"{workers} workers; p50 {load['p50']:.0f} ms, p95 {load['p95']:.0f} ms, "
+          f"p99 {load['p99']:.0f} ms; failed pairs {load['failures'] or 'none'}; "
+          f"{statements:.0f} SQL statements per pair; worker RSS after the run: "
+          f"{', '.join(f'{m:.0f}' for m in rss)} MB)", flush=True)
+    return [
+        (f"desk look-up + record, {clients} clients over HTTP",
+         f"{load['rate']:,.1f} pairs/s, p95 {load['p95']:,.0f} ms, p99 {load['p99']:,.0f} ms",
+         f"pgbench, same {statements:.0f} statements: {tps:,.0f} tps",
+         f"{load['rate'] / tps:.2f}"),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("Set DATABASE_URL to the PostgreSQL database of bench/stats_data.py.")
+    _setup_django()
+    for line in run(args.clients, args.seconds, args.workers):
+        print("| " + " | ".join(line) + " |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""Values kept in the shared cache under a version that every change bumps.
+
+A reader reads the version *before* the database and stores what it read under that
+version; a writer bumps the version at once and again when its transaction commits. So a
+value read before a commit no longer matches afterwards, and the next reader after any
+change reads the database again. Used by the person's cache (`accounts.scope`), cached
+API keys (`api.services`) and the desk's offers (`usage.selectors.desk_offers`). On only
+with a cache every process shares (the settings PERSON_CACHE and
+KAIKUKANTA_API_KEY_CACHE_SECONDS); a cache that is down is read past.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+TTL = 15 * 60
+
+
+def enabled() -> bool:
+    return bool(getattr(settings, "PERSON_CACHE", False))
+
+
+def _set_version(key: str) -> None:
+    try:
+        cache.set(key, uuid.uuid4().hex, None)
+    except Exception:  # noqa: BLE001 - a cache that is down serves nothing stale either
+        logger.warning("shared cache unavailable", exc_info=True)
+
+
+# The registry's version: every save or delete of an organisation, site (unit), seller link
+# or area bumps it (receivers in accounts/apps.py). People's cache entries
+# (`accounts.scope`) and cached API keys (`api.services`) are both stamped with it.
+REGISTRY = "person:gen"
+
+
+def bump(key: str) -> None:
+    """Something the values under version `key` depend on changed (always bumped, so that
+    every cache stamped with it sees the change, whichever setting turns it on)."""
+    _set_version(key)
+    transaction.on_commit(lambda: _set_version(key))
+
+
+def read(keys: list[str]) -> dict | None:
+    """One round trip for several keys (None when the cache is down)."""
+    try:
+        return cache.get_many(keys)
+    except Exception:  # noqa: BLE001
+        logger.warning("shared cache unavailable", exc_info=True)
+        return None
+
+
+def version(found: dict, key: str) -> str | None:
+    """The version `key` had in `found` (from `read`), made when there is none yet."""
+    value = found.get(key)
+    if value is None:
+        _set_version(key)
+        try:
+            value = cache.get(key)
+        except Exception:  # noqa: BLE001
+            value = None
+    return value
+
+
+def write(key: str, value, stamps: tuple, ttl: int = TTL) -> None:
+    """Keep `value` under the versions read before it was computed."""
+    if None in stamps:
+        return
+    try:
+        cache.set(key, {"stamps": stamps, "value": value}, ttl)
+    except Exception:  # noqa: BLE001
+        logger.warning("shared cache unavailable", exc_info=True)
+
+
+def current(entry, stamps: tuple):
+    """The value of a cache entry written by `write` when its versions are `stamps`."""
+    if entry and None not in stamps and entry.get("stamps") == stamps:
+        return entry["value"]
+    return None
+
+
+def cached(key: str, version_keys: list[str], compute, *, on: bool | None = None,
+           ttl: int = TTL):
+    """`compute()`, kept under `key` while the versions at `version_keys` stay (`on`:
+    whether to cache at all; default the setting PERSON_CACHE)."""
+    if not (enabled() if on is None else on):
+        return compute()
+    found = read([*version_keys, key])
+    if found is None:
+        return compute()
+    stamps = tuple(version(found, k) for k in version_keys)
+    value = current(found.get(key), stamps)
+    if value is None:
+        value = compute()
+        write(key, value, stamps, ttl)
+    return value
