@@ -10,6 +10,9 @@ RUNTIME_STAMP := $(VENV)/.runtime-stamp
 DEV_STAMP := $(VENV)/.dev-stamp
 MANAGE := $(BIN)/python manage.py
 APP_DIRS := $(sort $(dir $(wildcard src/kaikukanta/*/apps.py)))
+# `make test` runs the tests in this many processes (pytest-xdist), one test database each;
+# TEST_WORKERS=0 runs them in this process.
+TEST_WORKERS ?= 2
 
 .PHONY: setup setup-runtime run serve worker test lint messages bench clean
 
@@ -57,7 +60,7 @@ test: setup
 	KAIKUKANTA_TESTING=1 $(MANAGE) check --fail-level WARNING
 	KAIKUKANTA_TESTING=1 $(MANAGE) makemigrations --check --dry-run
 	KAIKUKANTA_TESTING=1 $(MANAGE) compiletranslations --check
-	KAIKUKANTA_TESTING=1 $(BIN)/pytest $(PYTEST_ARGS)
+	KAIKUKANTA_TESTING=1 $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check --fix .

@@ -1,5 +1,5 @@
-"""axe-core (WCAG 2.1 A and AA) on every page of every role, at a desktop's and a phone's
-width, in Finnish, Swedish and English; any violation fails.
+"""axe-core (WCAG 2.1 A and AA) on every page of every role, in Finnish, Swedish and
+English; any violation fails.
 
 Kept quick (it runs in `make test`), and what is checked where:
 - One test: the data is made once; one browser context per role, signed in once, with
@@ -9,15 +9,21 @@ Kept quick (it runs in `make test`), and what is checked where:
   seller, a person without a role, a cardholder signed in to OmaKaiku and an anonymous
   visitor (the public pages have their own axe test, tests/browser/test_public.py).
 - Every page of every role (its navigation and the states reached from it, listed in
-  `pages_for`) in Finnish: at phone width with every WCAG 2.1 A/AA rule, then resized to
-  desktop width with every rule but colour contrast (the costliest rule, three quarters of
-  axe's time on a dashboard) -- except the role's home page, where the desktop check runs
-  contrast too (the navigation bar, folded behind a menu on a phone, is shown there).
+  `pages_for`: the wellbeing dashboards and meter and the surveys' pages too) in Finnish,
+  once, at a phone's width with every WCAG 2.1 A/AA rule but colour contrast (the
+  costliest rule, three quarters of axe's time on a dashboard).
+  Colour contrast runs on the first check of each distinct page (the same address seen
+  by another role is not checked for contrast again) and on each role's home page.
+- Each role's home page also at a desktop's width, every rule with contrast: the page
+  frame's navigation bar, folded behind a menu on a phone, is shown there. The annual
+  table is also checked at a desktop's width (and that its columns fit without scrolling).
 - In Swedish and English: each role's home page and its pages in `every_language` (the
   statistics, the annual table, cost sharing, the audit log, the card page, registration,
-  the desk's answer, sign-in and the 404 page), at both widths, every rule but colour
+  the desk's answer, sign-in and the 404 page), at a phone's width, every rule but colour
   contrast (colours do not depend on the language).
-- `KAIKUKANTA_AXE_FULL=1`: every page in every language at both widths with every rule.
+- `KAIKUKANTA_AXE_FULL=1` (before a release, or after changing the page frame, the CSS or
+  a layout): every page in every language at both widths with every rule, e.g.
+  `KAIKUKANTA_AXE_FULL=1 pytest tests/browser/test_axe_pages.py`.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from tests.browser.axe import WCAG_21_AA, axe_script, report
 from tests.conftest import sign_in
 from tests.factories import make_card
 from tests.stats.conftest import make_use
+from tests.surveys.conftest import make_survey
 from tests.usage.conftest import offer  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -59,7 +66,7 @@ def _user(cast, path):
     return obj
 
 
-def pages_for(cast, who: str, card, year: int) -> tuple[list[str], set[str]]:
+def pages_for(cast, who: str, card, year: int, survey) -> tuple[list[str], set[str]]:
     """The role's pages (its navigation and the states reached from it) and those of them
     checked in every language."""
     if who == "anonymous":
@@ -78,26 +85,34 @@ def pages_for(cast, who: str, card, year: int) -> tuple[list[str], set[str]]:
     muni = a.area.municipalities.first()
     card_page = reverse("cards:card_detail", args=[card.number])
     desk = reverse("usage:desk")
+    wellbeing_area = reverse("wellbeing:dashboard", args=["area", a.area.pk]) + f"?year={year}"
+    surveys = [reverse("surveys:create"), reverse("surveys:detail", args=[survey.pk]),
+               reverse("surveys:results", args=[survey.pk]), reverse("surveys:pack")]
+    answer = reverse("surveys:answer", args=[survey.pk])
     extra, every_language = {
         "national": ([reverse("stats:annual"), reverse("stats:costs"),
                       reverse("stats:national") + f"?year={year}", area_dash,
                       f"/stats/municipality/{muni.pk}/?year={year}",
-                      reverse("coordination:audit_list"), card_page, reverse("api:docs")],
+                      reverse("coordination:audit_list"), card_page, reverse("api:docs"),
+                      reverse("wellbeing:national_dashboard") + f"?year={year}"],
                      [reverse("stats:annual"), reverse("stats:costs"), area_dash,
                       reverse("coordination:audit_list"), card_page]),
         "a.culture": ([area_dash, reverse("coordination:audit_list"),
-                       reverse("coordination:seller_link_list")],
+                       reverse("coordination:seller_link_list"), wellbeing_area, *surveys],
                       [area_dash]),
-        "a.welfare": ([area_dash, card_page, reverse("coordination:user_list")],
+        "a.welfare": ([area_dash, card_page, reverse("coordination:user_list"),
+                       wellbeing_area],
                       [card_page]),
         "a.distributor": ([card_page, reverse("cards:card_renew", args=[card.number]),
                            reverse("cards:card_correct", args=[card.number]),
-                           reverse("cards:register")],
+                           reverse("cards:register"),
+                           reverse("wellbeing:card_meter", args=[card.number]), answer],
                           [card_page, reverse("cards:register")]),
         "a.venue": ([desk + f"?site={a.site.pk}",
                      desk + f"?site={a.site.pk}&number={card.number}",
                      desk + f"?site={a.site.pk}&number=ABCD-2346",
-                     reverse("usage:uses")],
+                     reverse("usage:uses"), answer,
+                     reverse("wellbeing:dashboard", args=["site", a.site.pk]) + f"?year={year}"],
                     [desk + f"?site={a.site.pk}&number={card.number}"]),
         "a.site_staff": ([desk + f"?number={card.number}"], []),
     }.get(who, ([], []))
@@ -127,7 +142,10 @@ def test_every_page_of_every_role_passes_axe(cast, geo, offer, live_server,  # n
     card.municipality = geo.municipalities["049"]
     card.save(update_fields=["municipality"])
     make_use(card, cast.a.site, datetime.date.today(), offer=offer)
+    survey = make_survey(cast)  # open, for the area's distributors and venues
     found, checks, loads = [], 0, 0
+    contrast_seen: set[str] = set()  # the pages already checked for colour contrast
+    annual = reverse("stats:annual")
     t_load = t_axe = 0.0
     with_contrast = 0
     per_lang: dict = {}
@@ -141,7 +159,7 @@ def test_every_page_of_every_role_passes_axe(cast, geo, offer, live_server,  # n
             sign_in(client, _user(cast, who))
             cookies.append({"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
                             "value": client.cookies[settings.SESSION_COOKIE_NAME].value})
-        urls, every_language = pages_for(cast, who, card, year)
+        urls, every_language = pages_for(cast, who, card, year, survey)
         assert urls, who
         context = browser.new_context(viewport=WIDTHS["phone"])
         context.add_init_script(axe_script())  # with every page, not sent per check
@@ -160,18 +178,22 @@ def test_every_page_of_every_role_passes_axe(cast, geo, offer, live_server,  # n
                 loads += 1
                 per_lang[lang] = per_lang.get(lang, 0) + 1
                 assert page.locator("html").get_attribute("lang") == lang, (who, url)
-                for width in ("phone", "desktop"):  # the same load, resized
+                home = url == urls[0]
+                widths = ("phone", "desktop") if FULL or home or url == annual else ("phone",)
+                for width in widths:  # the same load, resized
                     page.set_viewport_size(WIDTHS[width])
-                    contrast = FULL or lang == "fi" and (width == "phone" or url == urls[0])
+                    contrast = FULL or lang == "fi" and (home or url not in contrast_seen)
                     t0 = time.monotonic()
                     bad = page.evaluate("o => axe.run(document, o)",
                                         OPTIONS if contrast else NO_CONTRAST)["violations"]
                     t_axe += time.monotonic() - t0
                     checks += 1
                     with_contrast += contrast
+                    if contrast and width == widths[-1]:
+                        contrast_seen.add(url)
                     if bad:
                         found.append(f"{who} {width} {lang} {url}:\n{report(bad)}")
-                    if url == reverse("stats:annual") and width == "desktop":
+                    if url == annual and width == "desktop":
                         # the annual table's fifteen columns fit at 1280 px: no scrolling
                         assert page.evaluate("[...document.querySelectorAll('.table-wrap')]"
                                              ".every(b => b.scrollWidth <= b.clientWidth)"), lang

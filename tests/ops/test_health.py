@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.core.cache import caches
 
@@ -44,10 +46,11 @@ def test_redis_url_selects_djangos_redis_backend_and_it_answers():
 
     cache = RedisCache(config["LOCATION"], {k: v for k, v in config.items()
                                             if k not in {"BACKEND", "LOCATION"}})
-    cache.set("ops-test", 41)
-    cache.incr("ops-test")
-    assert cache.get("ops-test") == 42
-    cache.delete("ops-test")
+    key = f"ops-test-{os.getpid()}"  # the Redis is shared: by other test processes too
+    cache.set(key, 41)
+    cache.incr(key)
+    assert cache.get(key) == 42
+    cache.delete(key)
 
 
 def test_without_redis_url_the_cache_is_local_memory():

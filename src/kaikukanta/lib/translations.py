@@ -8,6 +8,7 @@ back to the source text.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +56,19 @@ def check_and_compile(*, compile_mo: bool = True) -> CatalogReport:
                         report.problems.append(f"{rel}: untranslated: {entry.msgid[:60]!r}")
             if compile_mo:
                 mo_path = po_path.with_suffix(".mo")
-                catalog.save_as_mofile(str(mo_path))
+                _save_mo(catalog, mo_path)
                 report.compiled.append(mo_path)
     return report
+
+
+def _save_mo(catalog: polib.POFile, mo_path: Path) -> None:
+    """Write the .mo file only when it changes, and whole: a process reading the catalogs
+    at the same time (a server starting, a test in another process) never sees half of it."""
+    tmp = mo_path.with_name(f".{mo_path.name}.{os.getpid()}.tmp")
+    try:
+        catalog.save_as_mofile(str(tmp))
+        if mo_path.exists() and mo_path.read_bytes() == tmp.read_bytes():
+            return
+        os.replace(tmp, mo_path)
+    finally:
+        tmp.unlink(missing_ok=True)
