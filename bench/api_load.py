@@ -107,7 +107,8 @@ def capture(setup: dict, count: int) -> list[list[str]]:
                 headers={"Authorization": f"Bearer {key}", "Idempotency-Key": uuid.uuid4().hex})
             transaction.set_rollback(True)
         # the server's outermost transaction is BEGIN … COMMIT; here it is the first savepoint
-        outer = next(sql.split()[-1] for sql in captured if sql.startswith("SAVEPOINT"))
+        outer = next((sql.split()[-1] for sql in captured if sql.startswith("SAVEPOINT")),
+                     None)
         captured[:] = [sql for sql in captured
                        if sql not in (f"SAVEPOINT {outer}", f"RELEASE SAVEPOINT {outer}")]
         if looked.status_code != 200 or made.status_code != 201:

@@ -124,7 +124,8 @@ def capture(setup: dict, count: int) -> list[list[str]]:
             if looked.status_code != 200 or made.status_code != 302:
                 sys.exit(f"capturing a pair failed: {looked.status_code} {made.status_code} "
                          f"{made.content[:300]!r}")
-            outer = next(sql.split()[-1] for sql in captured if sql.startswith("SAVEPOINT"))
+            outer = next((sql.split()[-1] for sql in captured if sql.startswith("SAVEPOINT")),
+                         None)
             captured[:] = [sql for sql in captured
                            if sql not in (f"SAVEPOINT {outer}", f"RELEASE SAVEPOINT {outer}")]
             if i:  # the first pair warms the caches (a desk in steady state)
