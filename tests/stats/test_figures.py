@@ -184,3 +184,37 @@ def test_renewals_and_inactivations(cast):
     s = figures(dashboard(target=Target("area", cast.b.area), period=P,
                           exact=True).table("summary"))
     assert s["Cards renewed"] == [0, 0]
+
+
+def test_grouped_holder_count_equals_the_sub_query_per_cell(cast):
+    """`capped_holders_by` (one grouped statement, used by the places table) gives the same
+    capped holders as `capped_holders` (a sub-query per cell) for every kind of cell: one
+    holder, several, many uses of few holders, over five, with and without children's
+    tickets and an offer, and a big cell settled without counting."""
+    from django.db.models import Count, Q
+
+    from kaikukanta.stats.holders import capped_holders, capped_holders_by
+    from kaikukanta.usage.models import Use, UseStatus
+
+    a = cast.a
+    day = datetime.date(Y, 2, 1)
+    cards = [make_card(a.unit, issued_on=datetime.date(Y, 1, 1)) for _ in range(9)]
+    for i, c in enumerate(cards[:7]):  # seven holders at the first site, some with children
+        make_use(c, a.site, day + datetime.timedelta(days=i), children=i % 2)
+    for i in range(12):  # twelve uses of two holders at the second site
+        make_use(cards[7 + i % 2], a.site2, day + datetime.timedelta(days=i))
+    make_use(cards[0], a.site2, day, children=2)
+    uses = Use.objects.filter(status=UseStatus.RECORDED)
+    groups = list(uses.values("site_id", "offer_id").annotate(
+        u=Count("pk"), w=Count("pk", filter=Q(children__gt=0))).order_by("site_id"))
+    assert len(groups) == 2
+    for bound in (1, 2, 6, 20):
+        by_cell = capped_holders(uses, [
+            ((g["site_id"], g["offer_id"]), Q(site_id=g["site_id"], offer__isnull=True),
+             g["u"], g["w"]) for g in groups], bound)
+        grouped = capped_holders_by(uses, ("site_id", "offer_id"), [
+            ((g["site_id"], g["offer_id"]), (g["site_id"], g["offer_id"]), g["u"], g["w"])
+            for g in groups], bound)
+        assert grouped == by_cell
+    assert grouped[(a.site.pk, None)] == {"h": 5, "hc": 3}
+    assert grouped[(a.site2.pk, None)] == {"h": 3, "hc": 1}

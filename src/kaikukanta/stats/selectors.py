@@ -33,7 +33,7 @@ from kaikukanta.lib.targets import TargetKind
 from kaikukanta.stats import publication
 from kaikukanta.stats.counting import AGE_BANDS, holder_column, valid_in
 from kaikukanta.stats.counting import registered as _registered
-from kaikukanta.stats.holders import capped_holders
+from kaikukanta.stats.holders import capped_holders, capped_holders_by
 from kaikukanta.stats.models import (
     CardsUsedYear,
     CardYearUse,
@@ -517,14 +517,15 @@ def places_table(target: Target, p: Period, exact: bool) -> Table:
     hold: dict = {}
     th = thc = None
     if not exact:
-        cells = [((r["site_id"], r["offer_id"]),
-                  Q(site_id=r["site_id"]) & (Q(offer_id=r["offer_id"]) if r["offer_id"]
-                                             else Q(offer__isnull=True)), r["u"], r["w"])
-                 for r in rows]
-        cells.append(("total", Q(), sum(r["u"] for r in rows), sum(r["w"] for r in rows)))
-        hold = capped_holders(_uses().filter(target.use_q(), _in(p, "event_date")), cells,
-                              bound=max_uses_per_card(p))
-        th, thc = hold["total"]["h"], hold["total"]["hc"]
+        uses = _uses().filter(target.use_q(), _in(p, "event_date"))
+        bound = max_uses_per_card(p)
+        hold = capped_holders_by(
+            uses, ("site_id", "offer_id"),
+            [((r["site_id"], r["offer_id"]), (r["site_id"], r["offer_id"] or None), r["u"],
+              r["w"]) for r in rows], bound)
+        total = capped_holders(uses, [("total", Q(), sum(r["u"] for r in rows),
+                                       sum(r["w"] for r in rows))], bound)
+        th, thc = total["total"]["h"], total["total"]["hc"]
     sites = Unit.objects.select_related("organisation").in_bulk({r["site_id"] for r in rows})
     offers = Offer.objects.in_bulk({r["offer_id"] for r in rows if r["offer_id"]})
     labels = []
