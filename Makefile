@@ -11,7 +11,10 @@ DEV_STAMP := $(VENV)/.dev-stamp
 MANAGE := $(BIN)/python manage.py
 APP_DIRS := $(sort $(dir $(wildcard src/kaikukanta/*/apps.py)))
 # `make test` runs the tests in this many processes (pytest-xdist), one test database each;
-# TEST_WORKERS=0 runs them in this process.
+# TEST_WORKERS=0 runs them in this process. `worksteal` gives each process one half of the
+# tests in order (a module's tests mostly stay together) and moves work when one runs out;
+# not `loadscope`/`loadgroup`: they run only one of several tests sharing a node id
+# (schemathesis makes one per API operation).
 TEST_WORKERS ?= 2
 
 .PHONY: setup setup-runtime run serve worker test lint messages bench clean
@@ -60,7 +63,7 @@ test: setup
 	KAIKUKANTA_TESTING=1 $(MANAGE) check --fail-level WARNING
 	KAIKUKANTA_TESTING=1 $(MANAGE) makemigrations --check --dry-run
 	KAIKUKANTA_TESTING=1 $(MANAGE) compiletranslations --check
-	KAIKUKANTA_TESTING=1 $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	KAIKUKANTA_TESTING=1 $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check --fix .

@@ -7,7 +7,6 @@ Every view test asks both "the right person can" and "the wrong person gets 404/
 from __future__ import annotations
 
 import datetime
-import warnings
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -36,61 +35,12 @@ def _fresh_cache():
     cache.clear()
 
 
-# `make test` runs the tests in two processes (pytest-xdist, `-n 2 --dist loadgroup`). Tests
-# sharing one of our module- or package-scoped fixtures (the demo data, a migrated SQLite
-# site, a gunicorn server) are sent to one process together, so that setup is made once:
-# these node-id prefixes are the groups. (xdist's own `xdist_group` mark does not work with
-# this pytest: it renames node ids the way pytest 8 stored them.)
-SHARED_SETUP_GROUPS = (
-    "tests/demo/",  # demo_loaded (package)
-    "tests/ops/test_backup.py::",  # sqlite_site (module)
-    "tests/ops/test_production.py::",  # production_server (module)
-)
-
-
-def _shared_setup_group(nodeid: str) -> str | None:
-    return next((p for p in SHARED_SETUP_GROUPS if nodeid.startswith(p)), None)
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_xdist_make_scheduler(config, log):
-    """`--dist loadgroup`: each test on its own, but the groups above stay together."""
-    if config.getvalue("dist") != "loadgroup":
-        return None
-    from xdist.scheduler import LoadGroupScheduling
-
-    class SharedSetupScheduling(LoadGroupScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            return _shared_setup_group(nodeid) or super()._split_scope(nodeid)
-
-    return SharedSetupScheduling(config, log)
-
-
 def pytest_collection_modifyitems(config, items):
-    _check_shared_setups_are_grouped(items)
     if connection.vendor != "postgresql":
         skip = pytest.mark.skip(reason="needs PostgreSQL (runs in `make test` with DATABASE_URL)")
         for item in items:
             if "postgres" in item.keywords:
                 item.add_marker(skip)
-
-
-def _check_shared_setups_are_grouped(items) -> None:
-    """A test using one of our module- or package-scoped fixtures outside the groups above
-    would make that setup in both processes: say so (add its prefix to the groups)."""
-    missing = set()
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        if info is None or _shared_setup_group(item.nodeid):
-            continue
-        for name in item.fixturenames:
-            defs = info.name2fixturedefs.get(name)
-            if defs and defs[-1].scope in ("module", "package") and (
-                    defs[-1].baseid.startswith("tests")):
-                missing.add(f"{defs[-1].baseid}::{name}")
-    if missing:
-        warnings.warn(f"add to SHARED_SETUP_GROUPS in tests/conftest.py: {sorted(missing)}",
-                      pytest.PytestWarning, stacklevel=1)
 
 
 def make_user(email: str, role: str | None = None, **scope) -> User:
