@@ -32,6 +32,7 @@ from kaikukanta.usage.models import Category, Offer
 from kaikukanta.usage.services import UseRow, uses_record_many
 
 MAX_ROWS = 100_000
+ZIP_MAGIC = b"PK\x03\x04"
 # A file with more rows than this is checked and saved by the background worker while its
 # page shows how far it is (a request would take too long for the server's time limit).
 WORKER_FROM = 5_000
@@ -133,7 +134,9 @@ def read_cells(name: str, data: bytes) -> list[list]:
     if len(data) > MAX_FILE_BYTES:
         raise too_big()
     try:
-        if name.lower().endswith(".xlsx") or data[:2] == b"PK":
+        # a zip file's first local header; not just "PK", which a CSV's first card number
+        # may start with
+        if name.lower().endswith(".xlsx") or data[:4] == ZIP_MAGIC:
             check_zip(data)
             rows = _cells_from_xlsx(data)
         else:
