@@ -203,6 +203,17 @@ async def _drive(port: int, setup: dict, clients: int, seconds: float) -> dict:
             "requests": requests}
 
 
+def stop(server) -> None:
+    """Stop the gunicorn started by `serve` (its workers with it), waiting at most a minute
+    before killing it."""
+    server.terminate()
+    try:
+        server.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
 def serve(env_extra: dict, workers: int):
     """Start gunicorn on a free port with production settings; returns (process, port)."""
     from bench.serve_load import HOST, _free_port, _request
@@ -255,12 +266,7 @@ def run(clients: int = 8, seconds: int = 30, workers: int = 4,
         load = asyncio.run(_drive(port, setup, clients, seconds))
         rss = _rss_mb(server.pid)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
     print(f"(API over HTTP done: {load['pairs']} pairs; now pgbench)", flush=True)
     tps = pgbench(pairs, clients, seconds)
     print(f"(API: {load['pairs']} pairs by {clients} clients in {seconds} s through "

@@ -31,12 +31,11 @@ import datetime
 import os
 import re
 import statistics
-import subprocess
 import sys
 import time
 import urllib.parse
 
-from bench.api_load import _rss_mb, _setup_django, pgbench
+from bench.api_load import _rss_mb, _setup_django, pgbench, stop
 
 USER = "venue@bench.test"
 PASSWORD = "bench-password-1"  # noqa: S105 - the benchmark data's own account
@@ -223,12 +222,7 @@ def run(clients: int = 8, seconds: int = 30, workers: int = 4,
         load = asyncio.run(_drive(port, setup, clients, seconds))
         rss = _rss_mb(server.pid)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
     print(f"(desk over HTTP done: {load['pairs']} pairs; now pgbench)", flush=True)
     tps = pgbench(pairs, clients, seconds)
     print(f"(desk: {load['pairs']} pairs by {clients} clients in {seconds} s through "

@@ -29,7 +29,6 @@ import itertools
 import json
 import os
 import secrets
-import subprocess
 import sys
 import threading
 import time
@@ -301,12 +300,7 @@ def run(requests: int = 100_000, clients: int = 8, workers: int = 4, every: int 
         elapsed = time.monotonic() - started
         samples.append((driver.done, rss_by_pid(server.pid)))
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        api_load.stop(server)
     first, last = samples[0][1], samples[-1][1]
     same = sorted(set(first) & set(last))
     growth = {pid: last[pid] - first[pid] for pid in same}
