@@ -54,7 +54,10 @@ def ensure(scale: float, rebuild: bool | None = None) -> None:
     from bench import stats_data
     from kaikukanta.cards.models import Card
 
-    if not Card.objects.exists():
+    from django.db import connection
+
+    fresh = Card._meta.db_table not in connection.introspection.table_names()
+    if fresh or not Card.objects.exists():
         print(f"(building the data: stats_data.py --scale {scale})", flush=True)
         subprocess.run([sys.executable, str(Path(__file__).parent / "stats_data.py"),
                         "--scale", str(scale)], check=True)
