@@ -38,18 +38,49 @@ def test_tests_run_on_local_memory():
     assert caches["default"].__class__.__name__ == "LocMemCache"
 
 
-@pytest.mark.redis
-def test_redis_url_selects_djangos_redis_backend_and_it_answers():
-    config = cache_settings(REDIS_TEST_URL)["default"]
-    assert config["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
-    from django.core.cache.backends.redis import RedisCache
+def _redis_cache():
+    from kaikukanta.lib.rediscache import RedisCache
 
-    cache = RedisCache(config["LOCATION"], {k: v for k, v in config.items()
-                                            if k not in {"BACKEND", "LOCATION"}})
+    config = cache_settings(REDIS_TEST_URL)["default"]
+    return RedisCache(config["LOCATION"], {k: v for k, v in config.items()
+                                           if k not in {"BACKEND", "LOCATION"}})
+
+
+@pytest.mark.redis
+def test_redis_url_selects_the_redis_backend_and_it_answers():
+    assert cache_settings(REDIS_TEST_URL)["default"]["BACKEND"] == (
+        "kaikukanta.lib.rediscache.RedisCache")
+    cache = _redis_cache()
     key = f"ops-test-{os.getpid()}"  # the Redis is shared: by other test processes too
     cache.set(key, 41)
     cache.incr(key)
     assert cache.get(key) == 42
+    assert cache.get_many([key, f"{key}-none"]) == {key: 42}
+    cache.delete(key)
+    assert cache.get(key) is None
+
+
+@pytest.mark.redis
+def test_the_redis_backend_keeps_one_client():
+    """Django's backend makes a `redis.Redis` per call (issue 16: a tenth of an API
+    request's time); ours keeps the first."""
+    cache = _redis_cache()
+    client = cache._cache.get_client(write=True)
+    cache.get(f"ops-test-{os.getpid()}-none")
+    assert cache._cache.get_client(write=True) is client
+    assert cache._cache.get_client() is client  # one server: reads use the same pool
+
+
+@pytest.mark.redis
+def test_the_redis_counter_is_made_with_its_timeout_and_counts():
+    cache = _redis_cache()
+    key = f"ops-test-count-{os.getpid()}"
+    cache.delete(key)
+    assert cache.count(key, timeout=30) == 1
+    assert cache.count(key, 2, timeout=5) == 3  # the first timeout stays
+    raw = cache._cache.get_client()
+    assert 25 <= raw.ttl(cache.make_key(key)) <= 30
+    assert cache.get(key) == 3  # a plain integer, as `incr` keeps it
     cache.delete(key)
 
 
@@ -63,3 +94,30 @@ def test_healthz_answers_a_load_balancer_asking_by_address(client):
     response = client.get("/healthz", HTTP_HOST="10.0.0.5:8000")
     assert response.status_code == 200
     assert client.get("/accounts/login/", HTTP_HOST="10.0.0.5:8000").status_code == 400
+
+
+def test_counters_count_on_local_memory_too():
+    """`lib.counters.count` without the Redis backend: `add` + `incr`."""
+    from django.core.cache import cache
+
+    from kaikukanta.lib import counters
+
+    cache.delete("ops-test-count")
+    assert counters.count("ops-test-count", timeout=30) == 1
+    assert counters.count("ops-test-count", timeout=30, delta=4) == 5
+    assert cache.get("ops-test-count") == 5
+
+
+@pytest.mark.redis
+def test_api_rate_limit_counts_in_redis(settings):
+    """The API's per-key window counter through the Redis backend (one round trip)."""
+    from types import SimpleNamespace
+
+    from kaikukanta.api import services
+
+    settings.CACHES = {"default": {**cache_settings(REDIS_TEST_URL)["default"],
+                                   "KEY_PREFIX": f"ops-test-{os.getpid()}"}}
+    key = SimpleNamespace(prefix=f"t{os.getpid()}")
+    first, retry_after = services.rate_limit_hit(api_key=key, window_seconds=60)
+    second, _ = services.rate_limit_hit(api_key=key, window_seconds=60)
+    assert (second - first, 1 <= retry_after <= 60) == (1, True)

@@ -176,7 +176,7 @@ class KeyAuth(HttpBearer):
         used, retry_after = services.rate_limit_hit(api_key=key, window_seconds=window)
         if used > limit:
             raise RateLimited(seconds=retry_after)
-        services.api_key_touch(api_key=key)
+        services.api_key_touch(api_key=key, first_in_window=used == 1)
         if self.write and not key.can_write:
             raise ReadOnlyKey()
         if self.kinds and key.organisation.kind not in self.kinds:
@@ -256,8 +256,7 @@ def idempotent(request: HttpRequest, idempotency_key: str | None,
                 if stored_id is None:
                     return _replay(key, idempotency_key, digest)
                 response = _answer(write, savepoint)
-                IdempotentResponse.objects.filter(pk=stored_id).update(
-                    status_code=response.status_code, body=response.content.decode())
+                _store_answer(stored_id, response)
             return response
         except IntegrityError:
             if attempt == 2:
@@ -276,6 +275,14 @@ def _store_request(key: ApiKey, idempotency_key: str, digest: str) -> int | None
             [key.pk, idempotency_key, digest, timezone.now()])
         row = cur.fetchone()
     return row[0] if row else None
+
+
+def _store_answer(stored_id: int, response: HttpResponse) -> None:
+    """The answer into the stored row (one plain statement: this runs on every write)."""
+    table = IdempotentResponse._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(f"UPDATE {table} SET status_code = %s, body = %s WHERE id = %s",  # noqa: S608
+                    [response.status_code, response.content.decode(), stored_id])
 
 
 def _replay(key: ApiKey, idempotency_key: str, digest: str) -> HttpResponse:

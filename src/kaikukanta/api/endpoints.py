@@ -34,7 +34,7 @@ from kaikukanta.network.models import Unit
 from kaikukanta.usage import guessing
 from kaikukanta.usage import services as usage_services
 from kaikukanta.usage.models import Offer, OfferStatus, Use, UseSource, UseStatus
-from kaikukanta.usage.selectors import answer_for_card
+from kaikukanta.usage.selectors import answer_for_card, offer_for_recording
 
 router = Router()
 
@@ -233,18 +233,16 @@ def use_record(request, payload: schemas.UseCreate,
     key, scope = request.auth, request.scope
 
     def write():
-        sites = Unit.objects.recording_for(scope)
         offer = site = None
         if payload.offer is not None:
-            offer = Offer.objects.for_scope(scope).select_related(
-                "site__organisation__home_area").filter(
-                pk=payload.offer, site__in=sites.values("pk")).first()
-            if offer is None:
+            # from the shared cache: an offer at a site where the key records
+            offer = offer_for_recording(payload.offer)
+            if offer is None or not scope.may_record_at(offer.site):
                 raise NotInScope(field="offer")
             site = offer.site
         if payload.site is not None:
-            site = sites.select_related("organisation__home_area").filter(
-                pk=payload.site).first()
+            site = (Unit.objects.recording_for(scope).select_related("organisation__home_area")
+                    .filter(pk=payload.site).first())
             if site is None:
                 raise NotInScope(field="site")
         if site is None:

@@ -10,14 +10,13 @@ import secrets
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from kaikukanta.api.errors import KeyLabelTaken
 from kaikukanta.api.models import ApiKey, IdempotentResponse
 from kaikukanta.audit.services import audit_log
-from kaikukanta.lib import versioned_cache
+from kaikukanta.lib import counters, versioned_cache
 from kaikukanta.lib.permissions import Perm, require
 from kaikukanta.lib.scope import Scope
 from kaikukanta.network.models import Organisation
@@ -69,13 +68,18 @@ def api_key_revoke(*, scope: Scope, api_key: ApiKey) -> ApiKey:
     return key
 
 
-def api_key_touch(*, api_key: ApiKey, every_seconds: int = 60) -> None:
-    """Note when the key was last used (at most one write a minute)."""
+def api_key_touch(*, api_key: ApiKey, first_in_window: bool, every_seconds: int = 60,
+                  ) -> None:
+    """Note when the key was last used, at most once a minute.
+
+    With the key cache the key may come from the cache, its last use as it was then: the
+    rate limit's counter says instead (`rate_limit_hit`: shared by every worker, so one
+    request a window is its first) and the key is noted on the first request of each
+    window (a minute by default). Without it the key row read for this request says
+    whether `every_seconds` have passed."""
     now = timezone.now()
     if key_cache_seconds():
-        # the key may come from the cache, its last use as it was then: the cache says
-        # whether a minute has passed (one write a minute for all the workers)
-        if not cache.add(f"api-touch:{api_key.prefix}", 1, timeout=every_seconds):
+        if not first_in_window:
             return
     elif (api_key.last_used_at is not None
           and (now - api_key.last_used_at).total_seconds() <= every_seconds):
@@ -93,20 +97,14 @@ def rate_limit() -> tuple[int, int]:
 def rate_limit_hit(*, api_key: ApiKey, window_seconds: int) -> tuple[int, int]:
     """Count one request in the key's current fixed window.
 
-    The counter lives in Django's cache (shared by every worker when the cache is Redis;
-    per process with the local-memory cache). Returns (requests in this window including
-    this one, seconds until the window ends).
+    The counter lives in Django's cache (shared by every worker when the cache is Redis,
+    one round trip; per process with the local-memory cache). Returns (requests in this
+    window including this one, seconds until the window ends).
     """
     now = time.time()
     start = int(now // window_seconds) * window_seconds
     retry_after = max(1, math.ceil(start + window_seconds - now))
-    name = f"api-rate:{api_key.prefix}:{start}"
-    cache.add(name, 0, timeout=window_seconds + 1)
-    try:
-        used = cache.incr(name)
-    except ValueError:  # expired between add and incr
-        cache.set(name, 1, timeout=window_seconds + 1)
-        used = 1
+    used = counters.count(f"api-rate:{api_key.prefix}:{start}", timeout=window_seconds + 1)
     return used, retry_after
 
 

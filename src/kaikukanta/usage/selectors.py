@@ -189,6 +189,20 @@ def desk_offers(site: Unit) -> list[Offer]:
                                   lambda: list(offers_for_site(site)))
 
 
+def offer_for_recording(pk: int) -> Offer | None:
+    """The offer with its site, the site's organisation and area (what recording a use at
+    it reads), or None. Kept in the shared cache under the offers' version and the
+    registry's (any offer, organisation, site, seller link or area saved or deleted bumps
+    one of them; `lib.versioned_cache`), so the API's record reads no offer row: the caller
+    still asks `Scope.may_record_at(offer.site)` and `offer_is_available` of it."""
+    def read():
+        return Offer.objects.select_related("site__organisation__home_area").filter(
+            pk=pk).first()
+
+    return versioned_cache.cached(f"offer:{pk}",
+                                  [versioned_cache.REGISTRY, _OFFERS_VERSION], read)
+
+
 def offers_changed() -> None:
     """An offer was saved or deleted (receiver in usage/apps.py)."""
     versioned_cache.bump(_OFFERS_VERSION)
