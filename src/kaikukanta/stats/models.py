@@ -213,6 +213,12 @@ class CardMonthUse(models.Model):
             models.UniqueConstraint(fields=["card_id", "card_area_id", "month"],
                                     name="stats_cardmonthuse_once"),
         ]
+        indexes = [
+            # the cards used in a run of months, read from the index alone: a period of
+            # days counts the cards of its edge days that are not among them
+            models.Index(fields=["month", "card_area_id", "card_id"],
+                         condition=models.Q(uses__gt=0), name="stats_cardmonthuse_used"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.card_id} {self.month}: {self.uses}"
