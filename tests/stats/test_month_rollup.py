@@ -198,3 +198,33 @@ def test_cards_used_in_any_period_equal_distinct_cards_from_uses(cast):
     # the national figure counts the mover once in each of its two areas
     both = Period(datetime.date(2024, 1, 1), datetime.date(2025, 6, 30))
     assert selectors.used_in(Target(TargetKind.NATIONAL), both)[0]["n"] == 6
+
+
+def test_site_sums_of_any_period_equal_the_daily_rows(cast):
+    """The places table's sums: monthly rows for the whole months, daily rows for the
+    edges, equal to the daily rows of the whole period for every random period; and the
+    monthly rows stay equal to a rebuild (they are in `snapshot`)."""
+    import random
+
+    from django.db.models import Q
+
+    from kaikukanta.stats.models import UseSiteDay
+
+    build(cast)
+    make_use(Card.objects.first(), cast.a.site, datetime.date(2024, 3, 31), children=2)
+    checked = 0
+    for p in day_periods(random.Random(7)):
+        for where in ({"area_id": cast.a.area.pk}, {"site_id": cast.b.site.pk}, {}):
+            want = {(r["site_id"], r["offer_id"]): (r["u"], r["c"], r["w"])
+                    for r in UseSiteDay.objects.filter(
+                        Q(day__gte=p.start, day__lte=p.end), **where).values(
+                        "site_id", "offer_id").annotate(
+                        u=Sum("uses"), c=Sum("children"), w=Sum("with_children"))}
+            got = {(r["site_id"], r["offer_id"]): (r["u"], r["c"], r["w"])
+                   for r in selectors.site_sums(where, p, ("site_id", "offer_id"))}
+            assert got == want, (where, p)
+            checked += bool(want)
+    assert checked > 150
+    incremental = snapshot()
+    services.rollup_rebuild()
+    assert snapshot() == incremental

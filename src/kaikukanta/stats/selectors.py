@@ -45,6 +45,7 @@ from kaikukanta.stats.models import (
     UsedMonthArea,
     UsedMonthUnit,
     UseSiteDay,
+    UseSiteMonth,
     UseUnitDay,
     month_number,
 )
@@ -567,16 +568,39 @@ def units_table(target: Target, p: Period, exact: bool,
                         ], exact=exact)
 
 
+def site_sums(where: dict, p: Period, group: tuple[str, ...]) -> list[dict]:
+    """Uses (u), children's tickets (c) and uses with them (w) of the site rollups matching
+    `where` in the period, grouped by `group`, in its order: the whole months inside the
+    period from the monthly rows (`UseSiteMonth`), the days outside them from the daily
+    rows (`UseSiteDay`)."""
+    months, edges = month_parts(p)
+    measures = {"u": Sum("uses"), "c": Sum("children"), "w": Sum("with_children")}
+    parts = []
+    if months is not None:
+        parts.append(UseSiteMonth.objects.filter(
+            **where, month__gte=month_number(months.start),
+            month__lte=month_number(months.end)))
+    if edges:
+        days = Q()
+        for e in edges:
+            days |= _in(e, "day")
+        parts.append(UseSiteDay.objects.filter(days, **where))
+    sums: dict = {}
+    for part in parts:
+        for r in part.values(*group).annotate(**measures).order_by():
+            acc = sums.setdefault(tuple(r[g] for g in group), dict.fromkeys(measures, 0))
+            for m in measures:
+                acc[m] += r[m] or 0
+    return [{**dict(zip(group, k, strict=True)), **v} for k, v in sorted(sums.items())]
+
+
 def places_table(target: Target, p: Period, exact: bool) -> Table:
     """Per venue site and offer: uses and children's tickets."""
     from kaikukanta.network.models import Unit
     from kaikukanta.usage.models import Offer
 
     if target.kind in SITE_KINDS or target.kind == TargetKind.AREA:
-        rollup = UseSiteDay.objects.filter(**{f"{target.kind}_id": target.pk})
-        rows = list(rollup.filter(_in(p, "day")).values("site_id", "offer_id").annotate(
-            u=Sum("uses"), c=Sum("children"), w=Sum("with_children")).order_by(
-            "site_id", "offer_id"))
+        rows = site_sums({f"{target.kind}_id": target.pk}, p, ("site_id", "offer_id"))
     else:
         rows = list(_uses().filter(target.use_q(), _in(p, "event_date")).values(
             "site_id", "offer_id").annotate(
