@@ -379,11 +379,15 @@ def summary_table(target: Target, p: Period, q: Period, exact: bool,
             TargetKind.DISTRIBUTOR: Q(unit__organisation_id=target.pk),
                                       TargetKind.UNIT: Q(unit_id=target.pk),
         }.get(target.kind, target.card_q("card__"))
-        ren = CardEvent.objects.filter(kind=CardEventKind.RENEWED).filter(renew_q).aggregate(
-            p=Count("pk", filter=_in(p, "on")), q=Count("pk", filter=_in(q, "on")),
-            kp=Sum("card__stats_key", filter=_in(p, "on")),
-            kq=Sum("card__stats_key", filter=_in(q, "on")))
-        ren = {w: holder_count(ren[w], ren[f"k{w}"], exact) for w in ("p", "q")}
+        # only the two periods' events (the index on kind and date); the cards' record
+        # keys only when the counts are perturbed
+        measures = {"p": Count("pk", filter=_in(p, "on")), "q": Count("pk", filter=_in(q, "on"))}
+        if not exact:
+            measures |= {"kp": Sum("card__stats_key", filter=_in(p, "on")),
+                         "kq": Sum("card__stats_key", filter=_in(q, "on"))}
+        ren = CardEvent.objects.filter(kind=CardEventKind.RENEWED).filter(
+            _in(p, "on") | _in(q, "on")).filter(renew_q).aggregate(**measures)
+        ren = {w: holder_count(ren[w], ren.get(f"k{w}"), exact) for w in ("p", "q")}
         used = cards_used(target, p, q, exact)
         in_p, in_q = one(agg["in_p"]), one(agg["in_q"])
         used_p, used_q = one(used["p"]), one(used["q"])
