@@ -70,6 +70,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "stats.useareaday": "counts of uses per day and area; no card or holder",
     "stats.usecrossday": "counts of uses per day and pair of areas; no card or holder",
     "stats.usesiteday": "counts of uses per day, site and offer; no card or holder",
+    "stats.usesitemonth": "counts of uses per month, site and offer; no card or holder",
     "stats.useunitday": "counts of uses per day and distributor unit; no card or holder",
     "stats.cardyearuse": "a card's id and its number of uses in a year; no holder fields",
     "stats.cardsusedyear": "counts of cards used per year and area",

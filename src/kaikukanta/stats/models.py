@@ -123,6 +123,46 @@ class UseSiteDay(DailyUseFigures):
         return f"{self.day} {self.site_id}/{self.offer_id}: {self.uses}"
 
 
+SITE_MONTH_DIMENSIONS = ("month", "area_id", "venue_id", "site_id", "offer_id", "seller_id",
+                         "category")
+
+
+class UseSiteMonth(models.Model):
+    """`UseSiteDay` summed per calendar month (`month_number`): an area's table of places
+    for whole months reads a few rows per site and offer instead of one per day (the day
+    rows of an area's year were about as many as its uses); the days outside whole months
+    come from `UseSiteDay`."""
+
+    month = models.IntegerField(_("month"))
+    area_id = models.IntegerField(_("venue's area"))
+    venue_id = models.IntegerField(_("venue"))
+    site_id = models.IntegerField(_("site"))
+    offer_id = models.IntegerField(_("offer"), default=0)
+    seller_id = models.IntegerField(_("ticket seller"), default=0)
+    category = models.CharField(_("category"), max_length=16)
+    uses = models.IntegerField(_("uses"), default=0)
+    children = models.IntegerField(_("children's tickets"), default=0)
+    companions = models.IntegerField(_("companion tickets"), default=0)
+    with_children = models.IntegerField(_("uses with children's tickets"), default=0)
+
+    class Meta:
+        verbose_name = _("monthly use figures by site")
+        verbose_name_plural = _("monthly use figures by site")
+        constraints = [
+            models.UniqueConstraint(fields=list(SITE_MONTH_DIMENSIONS),
+                                    name="stats_usesitemonth_cell"),
+        ]
+        indexes = [
+            models.Index(fields=["area_id", "month"]),
+            models.Index(fields=["venue_id", "month"]),
+            models.Index(fields=["site_id", "month"]),
+            models.Index(fields=["seller_id", "month"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.site_id}/{self.offer_id}: {self.uses}"
+
+
 class UseUnitDay(DailyUseFigures):
     """The same per (date, the card's issuing unit, category): the uses of a distributor
     unit's cards. The unit is the card's unit when the use was recorded; when a card moves
@@ -212,6 +252,12 @@ class CardMonthUse(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["card_id", "card_area_id", "month"],
                                     name="stats_cardmonthuse_once"),
+        ]
+        indexes = [
+            # the cards used in a run of months, read from the index alone: a period of
+            # days counts the cards of its edge days that are not among them
+            models.Index(fields=["month", "card_area_id", "card_id"],
+                         condition=models.Q(uses__gt=0), name="stats_cardmonthuse_used"),
         ]
 
     def __str__(self) -> str:

@@ -16,6 +16,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count, Max, Q, Sum
 from django.utils import formats, timezone
 from django.utils.dates import WEEKDAYS
@@ -35,10 +36,10 @@ from kaikukanta.lib.targets import TargetKind
 from kaikukanta.stats import cardspan, publication
 from kaikukanta.stats.counting import AGE_BANDS, holder_column, valid_in
 from kaikukanta.stats.counting import registered as _registered
-from kaikukanta.stats.holders import capped_holders, capped_holders_by
+from kaikukanta.stats.holders import capped_holders, capped_holders_by, capped_total
 from kaikukanta.stats.models import (
+    CardMonthUse,
     CardSpan,
-    CardsUsedYear,
     CardYearUse,
     HolderSpan,
     PublishedHolders,
@@ -48,6 +49,7 @@ from kaikukanta.stats.models import (
     UsedMonthArea,
     UsedMonthUnit,
     UseSiteDay,
+    UseSiteMonth,
     UseUnitDay,
     month_number,
 )
@@ -228,28 +230,112 @@ def used_in_months(target: Target, p: Period, unit_ids=None) -> list[dict] | Non
     return list(rows.values(*group).annotate(n=Sum("cards"), k=Sum("key_sum")).order_by())
 
 
+def month_parts(p: Period) -> tuple[Period | None, list[Period]]:
+    """The whole months inside the period (as one period, or None) and the days outside
+    them: at most two edges, the head before the first whole month and the tail after the
+    last (the whole period when it has no whole month)."""
+    first = p.start if p.start.day == 1 else (
+        p.start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    after = p.end + datetime.timedelta(days=1)
+    stop = after.replace(day=1)  # the first day after the last whole month
+    if first >= stop:
+        return None, [p]
+    edges = []
+    if p.start < first:
+        edges.append(Period(p.start, first - datetime.timedelta(days=1)))
+    if stop <= p.end:
+        edges.append(Period(stop, p.end))
+    return Period(first, stop - datetime.timedelta(days=1)), edges
+
+
+def _edge_cards(target: Target, months: Period | None, edges: list[Period],
+                unit_ids=None, keys: bool = True) -> list[dict]:
+    """Cards used in the edge days and in none of the whole months (`months`), with their
+    key sum: [{"n", "k"}], or per the card's unit [{"unit_id", "n", "k"}] with `unit_ids`.
+    Each card counts once per card's area of its uses, as in the month histograms. Only
+    the edge days' uses are read (each edge through a date index of its own; one range
+    each, so the index bounds it); whether the card was used in the months is one look-up
+    in its card-month rows, and its key and unit one look-up of the card."""
+    uses = _uses().filter(target.used_cards_q())
+    if unit_ids is not None:
+        # the target's cards of these units (an area's: its card's-area index bounds the
+        # days, as the uses of an area's cards were counted before the histograms)
+        uses = uses.filter(card__unit_id__in=list(unit_ids))
+    scopes = [Q()]
+    if target.kind == TargetKind.NATIONAL and unit_ids is None:
+        # every card's area by name (and none), so that each part is read from the
+        # card's-area index alone (card's area, date, card), never from the table
+        from kaikukanta.network.models import Area
+
+        scopes = [Q(card_area_id__in=list(Area.objects.values_list("pk", flat=True))),
+                  Q(card_area_id__isnull=True)]
+    parts = [uses.filter(scope, _in(e, "event_date")).values("card_id", "card_area_id")
+             .order_by() for e in edges for scope in scopes]
+    both = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0].distinct()
+    sql, params = both.query.sql_with_params()
+    params = list(params)
+    not_in_months = ""
+    if months is not None:
+        # an anti-join with the months' card rows, read from their month index alone
+        # (`stats_cardmonthuse_used`)
+        not_in_months = (
+            f"WHERE NOT EXISTS (SELECT 1 FROM {CardMonthUse._meta.db_table} m "  # noqa: S608
+            "WHERE m.card_id = e.card_id AND m.card_area_id = COALESCE(e.card_area_id, 0) "
+            "AND m.month >= %s AND m.month <= %s AND m.uses > 0)")
+        params += [month_number(months.start), month_number(months.end)]
+    group = unit_ids is not None
+    # the sub-query is Django's own SQL with its values as parameters
+    cur_sql = (
+        "SELECT COUNT(*), SUM(sk)" + (", uid" if group else "") + " FROM ("  # noqa: S608
+        + ("SELECT (SELECT c.stats_key FROM cards_card c WHERE c.id = e.card_id) AS sk"
+           if keys or group else "SELECT 0 AS sk")
+        + (", (SELECT c.unit_id FROM cards_card c WHERE c.id = e.card_id) AS uid"
+           if group else "")
+        + f" FROM ({sql}) e {not_in_months}) t" + (" GROUP BY uid" if group else ""))
+    with connection.cursor() as cur:
+        cur.execute(cur_sql, params)
+        rows = cur.fetchall()
+    if not group:
+        return [{"n": rows[0][0] or 0, "k": rows[0][1] or 0}]
+    return [{"unit_id": unit, "n": n, "k": k or 0} for n, k, unit in rows]
+
+
+def used_in(target: Target, p: Period, unit_ids=None, keys: bool = True) -> list[dict] | None:
+    """Cards used at least once in any period, with their key sum, like `used_in_months`
+    ([{"n", "k"}], or per unit with `unit_ids`); None for targets without month
+    histograms (a municipality). The whole months inside the period come from the
+    histograms; the days before and after them (at most two partial months) add the cards
+    used then and in none of those months (`_edge_cards`). Without `keys` the key sums of
+    the edge days' cards are not read (exact counts need none)."""
+    if unit_ids is None and target.kind not in AREA_KINDS + UNIT_KINDS:
+        return None
+    months, edges = month_parts(p)
+    parts = [used_in_months(target, months, unit_ids)] if months is not None else []
+    if edges:
+        parts.append(_edge_cards(target, months, edges, unit_ids, keys))
+    sums: dict = {}
+    for part in parts:
+        for r in part:
+            acc = sums.setdefault(r.get("unit_id"), {"n": 0, "k": 0})
+            acc["n"] += r["n"] or 0
+            acc["k"] += r["k"] or 0
+    if unit_ids is None:
+        return [sums.get(None, {"n": 0, "k": 0})]
+    return [{"unit_id": u, **v} for u, v in sums.items()]
+
+
 def cards_used(target: Target, p: Period, q: Period, exact: bool = True) -> dict:
-    """Cards of the target used at least once in each period. Periods of whole months
-    (years, quarters, months) come from the month histograms; other periods are counted
+    """Cards of the target used at least once in each period, from the month histograms
+    and the uses of the days outside whole months (`used_in`); a municipality's counted
     from the uses. Unless exact, the counts are published ones (perturbed by the cards'
     record keys)."""
-    by_months = used_in_months(target, p), used_in_months(target, q)
-    if by_months[0] is not None and by_months[1] is not None:
+    got = used_in(target, p, keys=not exact), used_in(target, q, keys=not exact)
+    if got[0] is not None and got[1] is not None:
         return {w: holder_count(g[0]["n"], g[0]["k"], exact)
-                for w, g in zip(("p", "q"), by_months, strict=True)}
+                for w, g in zip(("p", "q"), got, strict=True)}
     if not exact:
         got = {w: _cards_of(_used_card_ids(target, per)) for w, per in (("p", p), ("q", q))}
         return {w: perturb(g["n"], g["k"]) for w, g in got.items()}
-    if target.kind in AREA_KINDS and p.is_year and q.is_year:
-        f = Q(card_area_id=target.pk) if target.kind == TargetKind.AREA else Q()
-        rows = dict(CardsUsedYear.objects.filter(f, year__in=[p.start.year, q.start.year])
-                    .values("year").annotate(n=Sum("cards")).values_list("year", "n"))
-        return {"p": rows.get(p.start.year, 0), "q": rows.get(q.start.year, 0)}
-    if target.kind in UNIT_KINDS and p.is_year and q.is_year:
-        rows = _card_years(target).filter(year__in=[p.start.year, q.start.year]).values(
-            "year").annotate(n=Count("card_id", distinct=True)).order_by()
-        got = {r["year"]: r["n"] for r in rows}
-        return {"p": got.get(p.start.year, 0), "q": got.get(q.start.year, 0)}
     return _uses().filter(target.used_cards_q()).filter(
         Q(event_date__gte=q.start, event_date__lte=q.end)
         | Q(event_date__gte=p.start, event_date__lte=p.end)
@@ -520,23 +606,9 @@ def units_table(target: Target, p: Period, exact: bool,
     if counts is None:
         counts = card_counts(target, p, p.previous())
     cards = {r["unit_id"]: r for r in counts}
-    used_keys: dict = {}
-    by_months = used_in_months(target, p, unit_ids=[u.pk for u in units])
-    if by_months is not None:
-        used = {r["unit_id"]: r["n"] for r in by_months}
-        used_keys = {r["unit_id"]: r["k"] for r in by_months}
-    elif not exact:  # counted from the cards, with their record keys
-        rows = Card.objects.filter(pk__in=_used_card_ids(target, p)).values("unit_id").annotate(
-            n=Count("pk"), k=Sum("stats_key")).order_by()
-        used = {r["unit_id"]: r["n"] for r in rows}
-        used_keys = {r["unit_id"]: r["k"] for r in rows}
-    elif p.is_year:  # from the yearly card rows
-        used = dict(_card_years(target).filter(year=p.start.year).values("unit_id").annotate(
-            n=Count("card_id", distinct=True)).order_by().values_list("unit_id", "n"))
-    else:
-        used = {r["card__unit_id"]: r["n"] for r in _uses().filter(target.used_cards_q())
-                .filter(_in(p, "event_date")).values("card__unit_id")
-                .annotate(n=Count("card_id", distinct=True))}
+    by_unit = used_in(target, p, unit_ids=[u.pk for u in units])
+    used = {r["unit_id"]: r["n"] for r in by_unit}
+    used_keys = {r["unit_id"]: r["k"] for r in by_unit}
     ids = [u.pk for u in units]
 
     def col(title, figure):
@@ -553,16 +625,39 @@ def units_table(target: Target, p: Period, exact: bool,
                         ], exact=exact)
 
 
+def site_sums(where: dict, p: Period, group: tuple[str, ...]) -> list[dict]:
+    """Uses (u), children's tickets (c) and uses with them (w) of the site rollups matching
+    `where` in the period, grouped by `group`, in its order: the whole months inside the
+    period from the monthly rows (`UseSiteMonth`), the days outside them from the daily
+    rows (`UseSiteDay`)."""
+    months, edges = month_parts(p)
+    measures = {"u": Sum("uses"), "c": Sum("children"), "w": Sum("with_children")}
+    parts = []
+    if months is not None:
+        parts.append(UseSiteMonth.objects.filter(
+            **where, month__gte=month_number(months.start),
+            month__lte=month_number(months.end)))
+    if edges:
+        days = Q()
+        for e in edges:
+            days |= _in(e, "day")
+        parts.append(UseSiteDay.objects.filter(days, **where))
+    sums: dict = {}
+    for part in parts:
+        for r in part.values(*group).annotate(**measures).order_by():
+            acc = sums.setdefault(tuple(r[g] for g in group), dict.fromkeys(measures, 0))
+            for m in measures:
+                acc[m] += r[m] or 0
+    return [{**dict(zip(group, k, strict=True)), **v} for k, v in sorted(sums.items())]
+
+
 def places_table(target: Target, p: Period, exact: bool) -> Table:
     """Per venue site and offer: uses and children's tickets."""
     from kaikukanta.network.models import Unit
     from kaikukanta.usage.models import Offer
 
     if target.kind in SITE_KINDS or target.kind == TargetKind.AREA:
-        rollup = UseSiteDay.objects.filter(**{f"{target.kind}_id": target.pk})
-        rows = list(rollup.filter(_in(p, "day")).values("site_id", "offer_id").annotate(
-            u=Sum("uses"), c=Sum("children"), w=Sum("with_children")).order_by(
-            "site_id", "offer_id"))
+        rows = site_sums({f"{target.kind}_id": target.pk}, p, ("site_id", "offer_id"))
     else:
         rows = list(_uses().filter(target.use_q(), _in(p, "event_date")).values(
             "site_id", "offer_id").annotate(
@@ -580,9 +675,9 @@ def places_table(target: Target, p: Period, exact: bool) -> Table:
             uses, ("site_id", "offer_id"),
             [((r["site_id"], r["offer_id"]), (r["site_id"], r["offer_id"] or None), r["u"],
               r["w"]) for r in rows], bound)
-        total = capped_holders(uses, [("total", Q(), sum(r["u"] for r in rows),
-                                       sum(r["w"] for r in rows))], bound)
-        th, thc = total["total"]["h"], total["total"]["hc"]
+        total = capped_total(uses, hold, sum(r["u"] for r in rows),
+                             sum(r["w"] for r in rows), bound)
+        th, thc = total["h"], total["hc"]
     sites = Unit.objects.select_related("organisation").in_bulk({r["site_id"] for r in rows})
     offers = Offer.objects.in_bulk({r["offer_id"] for r in rows if r["offer_id"]})
     labels = []
@@ -606,6 +701,7 @@ def cross_area_tables(target: Target, p: Period, exact: bool) -> list[Table]:
 
     area_id = target.pk
     names = dict(Area.objects.values_list("pk", "name"))
+    bound = None if exact else max_uses_per_card(p)
     out = []
     for key, title, label_col, mine, other in (
         ("visitors", _("Uses in this area by the card's area"), _("Card's area"),
@@ -619,12 +715,12 @@ def cross_area_tables(target: Target, p: Period, exact: bool) -> list[Table]:
         hold, th, thc = {}, None, None
         keys = [r[other] for r in rows]
         if not exact:
-            cells = [(r[other], Q(**{other: r[other]}) if r[other] else
-                      Q(**{f"{other}__isnull": True}), r["u"], r["w"]) for r in rows]
-            cells.append(("total", Q(), sum(r["u"] for r in rows), sum(r["w"] for r in rows)))
-            hold = capped_holders(_uses().filter(**{mine: area_id}).filter(
-                _in(p, "event_date")), cells, bound=max_uses_per_card(p))
-            th, thc = hold["total"]["h"], hold["total"]["hc"]
+            uses = _uses().filter(**{mine: area_id}).filter(_in(p, "event_date"))
+            hold = capped_holders_by(uses, (other,), [
+                (r[other], (r[other] or None,), r["u"], r["w"]) for r in rows], bound)
+            total = capped_total(uses, hold, sum(r["u"] for r in rows),
+                                 sum(r["w"] for r in rows), bound)
+            th, thc = total["h"], total["hc"]
         this_area = " (" + _("this area") + ")"
         labels = [names.get(k, _("Unknown")) + (this_area if k == area_id else "")
                   for k in keys]

@@ -17,6 +17,7 @@ from kaikukanta.stats.models import (
     CROSS_DIMENSIONS,
     MEASURES,
     SITE_DIMENSIONS,
+    SITE_MONTH_DIMENSIONS,
     UNIT_DIMENSIONS,
     CardMonthUse,
     CardsUsedYear,
@@ -27,6 +28,7 @@ from kaikukanta.stats.models import (
     UsedMonthArea,
     UsedMonthUnit,
     UseSiteDay,
+    UseSiteMonth,
     UseUnitDay,
     month_number,
 )
@@ -40,7 +42,9 @@ _SQL_OF = {
     "seller_id": "COALESCE(u.seller_id, 0)", "unit_id": "COALESCE(c.unit_id, 0)",
 }
 ROLLUPS = [(UseAreaDay, AREA_DIMENSIONS), (UseCrossDay, CROSS_DIMENSIONS),
-           (UseSiteDay, SITE_DIMENSIONS), (UseUnitDay, UNIT_DIMENSIONS)]
+           (UseSiteDay, SITE_DIMENSIONS), (UseUnitDay, UNIT_DIMENSIONS),
+           (UseSiteMonth, SITE_MONTH_DIMENSIONS)]
+MONTH_ROLLUPS = (UseSiteMonth,)  # keyed by month_number(): rebuilt by whole months
 _MEASURE_SQL = ("COUNT(*), SUM(u.children), SUM(CASE WHEN u.companion THEN 1 ELSE 0 END), "
                 "SUM(CASE WHEN u.children > 0 THEN 1 ELSE 0 END)")
 
@@ -207,19 +211,20 @@ def rollup_add(*, use, sign: int) -> None:
         if connection.vendor == "postgresql":
             # one statement: every upsert, and the card's months as they were before it
             # (a statement's sub-queries see the rows as they were when it began)
-            last = ("SELECT (SELECT uses FROM s4), (SELECT uses FROM s5), "  # noqa: S608
+            n = len(_UPSERTS)  # the card-year and card-month upserts come after the rollups
+            last = (f"SELECT (SELECT uses FROM s{n}), (SELECT uses FROM s{n + 1}), "  # noqa: S608
                     f"ARRAY({months_sql})")
             cur.execute(_together(upserts, last),
                         [p for _sql, ps in upserts for p in ps] + [use.card_id, card_area])
             year_uses, month_uses, earlier = cur.fetchone()
             earlier = set(earlier)
         else:
-            for sql, params in upserts[:5]:
+            for sql, params in upserts[:-1]:
                 cur.execute(sql, params)
             year_uses = cur.fetchone()[0]
             cur.execute(months_sql, [use.card_id, card_area])
             earlier = {r[0] for r in cur.fetchall()}
-            cur.execute(*upserts[5])
+            cur.execute(*upserts[-1])
             month_uses = cur.fetchone()[0]
         follow = []
         if (sign > 0 and year_uses == 1) or (sign < 0 and year_uses == 0):
@@ -256,7 +261,8 @@ _UPSERT_CARDYEAR_MANY = _UPSERT_CARDYEAR.removesuffix(" RETURNING uses")
 
 
 def _use_key(use, unit_id: int | None) -> dict:
-    return {"day": use.event_date, "area_id": use.area_id, "category": use.category,
+    return {"day": use.event_date, "month": month_number(use.event_date),
+            "area_id": use.area_id, "category": use.category,
             "card_area_id": use.card_area_id or 0, "venue_id": use.venue_id,
             "site_id": use.site_id, "offer_id": use.offer_id or 0,
             "seller_id": use.seller_id or 0, "unit_id": unit_id or 0}
@@ -299,11 +305,15 @@ def rollup_add_many(*, uses) -> None:
              "offer_id", "seller_id", "unit_id")
     groups: dict = {model: {} for model, _dims, _sql in _UPSERTS}
     for model, dims, _sql in _UPSERTS:
-        at = [names.index(d) for d in dims]
+        at = [names.index(d) for d in dims if d != "month"]
+        by_month = "month" in dims  # (the month is the first dimension)
         acc_of = groups[model]
         for key, n in full.items():
             children = key[9]
-            acc = acc_of.setdefault(tuple(key[i] for i in at), [0, 0, 0, 0])
+            cell = tuple(key[i] for i in at)
+            if by_month:
+                cell = (months_of[key[0]], *cell)
+            acc = acc_of.setdefault(cell, [0, 0, 0, 0])
             acc[0] += n
             acc[1] += n * children
             acc[2] += n if key[10] else 0
@@ -363,11 +373,11 @@ def rollup_add_many(*, uses) -> None:
 
 def rollup_rebuild(*, start: datetime.date | None = None, end: datetime.date | None = None,
                    days: Iterable[datetime.date] | None = None,
-                   card_years: bool = True) -> int:
+                   card_years: bool = True, months: bool = True) -> int:
     """Recompute the rollups from the uses: all of them, a date range, or some days (with
-    `card_years`, the yearly card counts of the years touched are recomputed whole).
-    Returns the number of daily area rows written. One transaction: readers never see it
-    half done."""
+    `card_years`, the yearly card counts of the years touched are recomputed whole; with
+    `months`, the monthly rollups of the months touched, whole). Returns the number of
+    daily area rows written. One transaction: readers never see it half done."""
     where, params = "", []
     lookup: dict = {}
     if days is not None:
@@ -388,6 +398,10 @@ def rollup_rebuild(*, start: datetime.date | None = None, end: datetime.date | N
     n = 0
     with transaction.atomic(), connection.cursor() as cur:
         for model, dims in ROLLUPS:
+            if model in MONTH_ROLLUPS:
+                if months:
+                    _rebuild_month_rollup(cur, model, dims, where, params, whole=not lookup)
+                continue
             model.objects.filter(**lookup).delete()
             exprs = ", ".join(_SQL_OF[d] for d in dims)
             join = "JOIN cards_card c ON c.id = u.card_id" if "unit_id" in dims else ""
@@ -408,6 +422,28 @@ def rollup_rebuild(*, start: datetime.date | None = None, end: datetime.date | N
 
     transaction.on_commit(on_rebuild)  # cached dashboards are stale now
     return n
+
+
+def _rebuild_month_rollup(cur, model, dims: tuple[str, ...], where: str, params: list,
+                          whole: bool) -> None:
+    """A monthly rollup, all of it or the months with a use in `where`, each whole."""
+    mwhere, mparams = "", []
+    if not whole:
+        cur.execute(f"SELECT DISTINCT {_month_sql()} FROM usage_use u "  # noqa: S608
+                    f"WHERE 1 = 1 {where}", params)
+        months = sorted(r[0] for r in cur.fetchall())
+        if not months:
+            return
+        mwhere = f"AND {_month_sql()} IN ({', '.join(['%s'] * len(months))})"
+        mparams = months
+        model.objects.filter(month__in=months).delete()
+    else:
+        model.objects.all().delete()
+    exprs = ", ".join(_month_sql() if d == "month" else _SQL_OF[d] for d in dims)
+    cur.execute(
+        f"INSERT INTO {model._meta.db_table} ({', '.join(dims + MEASURES)}) "  # noqa: S608
+        f"SELECT {exprs}, {_MEASURE_SQL} FROM usage_use u "
+        f"WHERE u.status = 'recorded' {mwhere} GROUP BY {exprs}", mparams)
 
 
 def _rebuild_card_years(cur, where: str, params: list, whole: bool) -> None:
@@ -473,7 +509,8 @@ def rollup_rebuild_card(*, card) -> int:
     with transaction.atomic():
         CardYearUse.objects.filter(card_id=card.pk).update(unit_id=card.unit_id or 0)
         _card_months_move(card)
-        return rollup_rebuild(days=days, card_years=False)
+        # the site rollups do not depend on the card's unit: its months are not rebuilt
+        return rollup_rebuild(days=days, card_years=False, months=False)
 
 
 def _card_months_move(card) -> None:

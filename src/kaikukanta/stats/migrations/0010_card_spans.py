@@ -13,7 +13,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('stats', '0007_publication'),
+        ('stats', '0009_site_months'),
     ]
 
     operations = [
