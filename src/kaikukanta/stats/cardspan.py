@@ -39,7 +39,8 @@ CARD_FIELDS = ("status", "kind", "area_id", "unit_id", "municipality_id", "issue
                "valid_until", "inactivated_on", "birth_year", "children", "gender",
                "life_situation", "holder_coarsened_on", "stats_key")
 
-CARD_DIMS = ("municipality_id", "area_id", "unit_id", "grain", "day")
+CARD_DIMS = ("municipality_id", "area_id", "grain", "day", "unit_id")
+PER_AREA = "*"  # the municipality_id of the rows per card's area alone
 CARD_MEASURES = ("starts", "starts_k", "ends_in", "ends_in_k", "ends_on", "ends_on_k",
                  "inactivated", "inactivated_k")
 HOLDER_DIMS = ("area_id", "grain", "day", "fact", "value")
@@ -79,11 +80,11 @@ def contribution(f: dict | None) -> tuple[dict, dict]:
     dated = [(issued, 0), (end_in, 2), (end_on, 4)]
     if inactivated is not None:
         dated.append((inactivated, 6))
-    places = [("", area, unit)] + ([(muni, 0, 0)] if muni else [])
+    places = [("", area, unit), (PER_AREA, area, 0)] + ([(muni, 0, 0)] if muni else [])
     for day, at in dated:
         for grain, first in buckets(day):
             for m, a, u in places:
-                acc = cards.setdefault((m, a, u, grain, first), [0] * 8)
+                acc = cards.setdefault((m, a, grain, first, u), [0] * 8)
                 acc[at] += 1
                 acc[at + 1] += k
     if f["kind"] == "personal" and f["holder_coarsened_on"] is None:
@@ -253,12 +254,13 @@ def rebuild() -> None:
         ct, ht = CardSpan._meta.db_table, HolderSpan._meta.db_table
         for muni, area, unit, where in (
                 ("''", "COALESCE(area_id, 0)", "COALESCE(unit_id, 0)", counted),
+                (f"'{PER_AREA}'", "COALESCE(area_id, 0)", "0", counted),
                 ("municipality_id", "0", "0", counted + " AND municipality_id IS NOT NULL")):
             events = _dated("cards_card", "1", "stats_key", card_days,
                             f"{muni} AS m, {area} AS a, {unit} AS u", where)
             cur.execute(
                 f"INSERT INTO {ct} ({', '.join(CARD_DIMS + CARD_MEASURES)}) "  # noqa: S608
-                f"SELECT m, a, u, {DAY}, day, {card_sums} FROM ({events}) e "
+                f"SELECT m, a, {DAY}, day, u, {card_sums} FROM ({events}) e "
                 "GROUP BY m, a, u, day")
         holder_days = [("starts", "issued_on"), ("ends_in", _END_IN)]
         value_of = {

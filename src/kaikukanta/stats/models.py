@@ -329,9 +329,10 @@ class CardSpan(models.Model):
     it), never the cards (`stats.cardspan`). Kept by `stats.cardspan` whenever a card row
     is saved; `rollup_rebuild()` recreates it.
 
-    Rows with no `municipality_id` ("") are per card's area and issuing unit (national, area,
-    distributor and unit dashboards); the others per the holder's municipality alone
-    (area and unit 0), for municipality dashboards."""
+    Rows with no `municipality_id` ("") are per card's area and issuing unit (area,
+    distributor and unit dashboards); rows with `municipality_id` "*" per card's area alone
+    (unit 0: the national dashboard reads 22 areas, not 440 units); the others per the
+    holder's municipality alone (area and unit 0), for municipality dashboards."""
 
     municipality_id = models.CharField(_("municipality"), max_length=8, blank=True,
                                        default="")
@@ -353,7 +354,7 @@ class CardSpan(models.Model):
         verbose_name_plural = _("card validity spans")
         constraints = [
             models.UniqueConstraint(
-                fields=["municipality_id", "area_id", "unit_id", "grain", "day"],
+                fields=["municipality_id", "area_id", "grain", "day", "unit_id"],
                 name="stats_cardspan_cell"),
         ]
         indexes = [models.Index(fields=["municipality_id", "grain", "day"]),

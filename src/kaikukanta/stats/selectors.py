@@ -380,7 +380,7 @@ def _spans_of(target: Target) -> tuple[dict, str]:
     from kaikukanta.network.models import Unit
 
     if target.kind == TargetKind.NATIONAL:
-        return {"municipality_id": ""}, "area_id"
+        return {"municipality_id": cardspan.PER_AREA}, "area_id"
     if target.kind == TargetKind.AREA:
         return {"municipality_id": "", "area_id": target.pk}, "unit_id"
     if target.kind == TargetKind.UNIT:
