@@ -449,6 +449,10 @@ def rollup_rebuild(*, start: datetime.date | None = None, end: datetime.date | N
         if card_years:
             _rebuild_card_years(cur, where, params, whole=not lookup)
             _rebuild_card_months(cur)
+        if card_years and not lookup:  # a whole rebuild: the card spans too
+            from kaikukanta.stats import cardspan
+
+            cardspan.rebuild()
     from kaikukanta.stats.cache import on_rebuild
 
     transaction.on_commit(on_rebuild)  # cached dashboards are stale now
