@@ -5,7 +5,9 @@ Sums of uses for the national and area dashboards come from the pre-aggregated d
 directly through the use table's indexes. Cards used at least once in whole months come
 from the month histograms (`used_in_months`); the holders behind each use figure, which the
 privacy rule needs, are counted from the uses, limited to one target and period. Card
-figures are read from the cards.
+figures (registered, valid, inactivated) and the national admin's exact holder tables of
+the whole network and of an area are sums over the card spans (`stats.cardspan`), never
+the cards.
 """
 
 from __future__ import annotations
@@ -31,13 +33,15 @@ from kaikukanta.cards.models import (
 from kaikukanta.lib.cellkey import perturb
 from kaikukanta.lib.formatting import day as day_text
 from kaikukanta.lib.targets import TargetKind
-from kaikukanta.stats import publication
+from kaikukanta.stats import cardspan, publication
 from kaikukanta.stats.counting import AGE_BANDS, holder_column, valid_in
 from kaikukanta.stats.counting import registered as _registered
 from kaikukanta.stats.holders import capped_holders, capped_holders_by, capped_total
 from kaikukanta.stats.models import (
     CardMonthUse,
+    CardSpan,
     CardYearUse,
+    HolderSpan,
     PublishedHolders,
     RetiredHolders,
     UseAreaDay,
@@ -370,9 +374,58 @@ def last_days(p: Period, q: Period) -> tuple[datetime.date, datetime.date]:
     return last_p, min(q.end, year_earlier(last_p))
 
 
+def _spans_of(target: Target) -> tuple[dict, str]:
+    """Which card span rows (`stats.cardspan`) are the target's, and the column they are
+    grouped by."""
+    from kaikukanta.network.models import Unit
+
+    if target.kind == TargetKind.NATIONAL:
+        return {"municipality_id": cardspan.PER_AREA}, "area_id"
+    if target.kind == TargetKind.AREA:
+        return {"municipality_id": "", "area_id": target.pk}, "unit_id"
+    if target.kind == TargetKind.UNIT:
+        return {"municipality_id": "", "unit_id": target.pk}, "unit_id"
+    if target.kind == TargetKind.DISTRIBUTOR:
+        return {"municipality_id": "", "unit_id": list(Unit.objects.filter(
+            organisation=target.obj).values_list("pk", flat=True))}, "unit_id"
+    # a municipality's residents: one row per day, not per unit (its dashboard has no
+    # table of units)
+    return {"municipality_id": target.pk}, "unit_id"
+
+
 def card_counts(target: Target, p: Period, q: Period) -> list[dict]:
     """Cards registered, valid and inactivated in both periods, per area (national) or per
-    unit (the others): one pass over the target's cards for the summary and the tables."""
+    unit (the others; a municipality's in one row), each with the sum of its cards' record
+    keys (`k_…`). Read from the card spans (`stats.cardspan`): sums through the periods'
+    edges of the cards started, ended and inactivated, never the cards."""
+    rows, group = _spans_of(target)
+    last_p, last_q = last_days(p, q)
+    wanted = {}
+    for w, per, last in (("p", p, last_p), ("q", q, last_q)):
+        before = per.start - datetime.timedelta(days=1)
+        wanted |= {f"s_{w}": ("starts", per.end), f"s0_{w}": ("starts", before),
+                   f"e_{w}": ("ends_in", before), f"i_{w}": ("inactivated", per.end),
+                   f"i0_{w}": ("inactivated", before), f"sl_{w}": ("starts", last),
+                   f"el_{w}": ("ends_on", last - datetime.timedelta(days=1))}
+    out = []
+    for r in cardspan.sums_through(CardSpan, rows, [group], wanted):
+        row = {group: r[group] or None}
+        for w in ("p", "q"):
+            for figure, plus, minus in (("reg", "s", "s0"), ("in", "s", "e"), ("ina", "i", "i0"),
+                                        ("on", "sl", "el")):
+                row[f"{figure}_{w}"] = r[f"{plus}_{w}"] - r[f"{minus}_{w}"]
+                row[f"k_{figure}_{w}"] = r[f"{plus}_{w}_k"] - r[f"{minus}_{w}_k"]
+        if any(row[k] for k in CARD_FIELDS_ALL):
+            out.append(row)
+    return out
+
+
+CARD_FIELDS_ALL = CARD_FIGURES + tuple(f"k_{k}" for k in CARD_FIGURES)
+
+
+def card_counts_scan(target: Target, p: Period, q: Period) -> list[dict]:
+    """`card_counts` counted from the cards themselves (one pass over the target's cards):
+    the definition the card spans must equal (tests), and the way to check them."""
     group = "area_id" if target.kind == TargetKind.NATIONAL else "unit_id"
     last_p, last_q = last_days(p, q)
     # only cards that can count in either period (registered ones are valid until at least
@@ -412,11 +465,15 @@ def summary_table(target: Target, p: Period, q: Period, exact: bool,
             TargetKind.DISTRIBUTOR: Q(unit__organisation_id=target.pk),
                                       TargetKind.UNIT: Q(unit_id=target.pk),
         }.get(target.kind, target.card_q("card__"))
-        ren = CardEvent.objects.filter(kind=CardEventKind.RENEWED).filter(renew_q).aggregate(
-            p=Count("pk", filter=_in(p, "on")), q=Count("pk", filter=_in(q, "on")),
-            kp=Sum("card__stats_key", filter=_in(p, "on")),
-            kq=Sum("card__stats_key", filter=_in(q, "on")))
-        ren = {w: holder_count(ren[w], ren[f"k{w}"], exact) for w in ("p", "q")}
+        # only the two periods' events (the index on kind and date); the cards' record
+        # keys only when the counts are perturbed
+        measures = {"p": Count("pk", filter=_in(p, "on")), "q": Count("pk", filter=_in(q, "on"))}
+        if not exact:
+            measures |= {"kp": Sum("card__stats_key", filter=_in(p, "on")),
+                         "kq": Sum("card__stats_key", filter=_in(q, "on"))}
+        ren = CardEvent.objects.filter(kind=CardEventKind.RENEWED).filter(
+            _in(p, "on") | _in(q, "on")).filter(renew_q).aggregate(**measures)
+        ren = {w: holder_count(ren[w], ren.get(f"k{w}"), exact) for w in ("p", "q")}
         used = cards_used(target, p, q, exact)
         in_p, in_q = one(agg["in_p"]), one(agg["in_q"])
         used_p, used_q = one(used["p"]), one(used["q"])
@@ -725,6 +782,44 @@ def _live_holder_rows(target: Target, p: Period) -> tuple[list[dict], int]:
     return rows
 
 
+HOLDER_TABLES = {"b": "age", "c": "children", "g": "gender", "l": "life"}
+
+
+def _span_holder_counts(target: Target, p: Period) -> tuple[dict, dict] | None:
+    """The national admin's exact holder counts over the period for the whole network or
+    an area, from the holder spans (`stats.cardspan`): {table: {value: cards}} and the
+    same for the key sums. None for other targets (counted from their cards)."""
+    if target.kind not in AREA_KINDS:
+        return None
+    got = cardspan.sums_through(HolderSpan, {"area_id": target.pk or 0}, ["fact", "value"], {
+        "s": ("starts", p.end), "e": ("ends_in", p.start - datetime.timedelta(days=1))})
+    counts = {t: defaultdict(int) for t in HOLDER_TABLES.values()}
+    keys = {t: defaultdict(int) for t in HOLDER_TABLES.values()}
+    for r in got:
+        value = r["value"]
+        if r["fact"] == "b":
+            value = _band(p.end.year - int(value)) if value else _("Not recorded")
+        elif r["fact"] == "c":
+            value = int(value)
+        counts[HOLDER_TABLES[r["fact"]]][value] += r["s"] - r["e"]
+        keys[HOLDER_TABLES[r["fact"]]][value] += r["s_k"] - r["e_k"]
+    return counts, keys
+
+
+def holder_counts(rows: list[dict]) -> tuple[dict, dict]:
+    """Rows of (band, children, gender, life_situation, n, k) as the four tables' counts:
+    {table: {value: cards}} and the same for the key sums."""
+    counts = {t: defaultdict(int) for t in HOLDER_TABLES.values()}
+    keys = {t: defaultdict(int) for t in HOLDER_TABLES.values()}
+    for r in rows:
+        band = r["band"] or _("Not recorded")
+        for t, value in (("age", band), ("children", min(r["children"], 4)),
+                         ("gender", r["gender"]), ("life", r["life_situation"])):
+            counts[t][value] += r["n"] or 0
+            keys[t][value] += r["k"] or 0
+    return counts, keys
+
+
 PUBLISHED_TARGET = {
     TargetKind.AREA: "area_id", TargetKind.DISTRIBUTOR: "organisation_id",
     TargetKind.UNIT: "unit_id", TargetKind.MUNICIPALITY: "municipality_id",
@@ -751,7 +846,10 @@ def holder_tables(target: Target, p: Period, exact: bool) -> list[Table]:
     frozen when published, each count perturbed by the cell key method."""
     note = ""
     today = timezone.localdate()
-    if exact:
+    spans = _span_holder_counts(target, p) if exact else None
+    if spans is not None:
+        rows = []
+    elif exact:
         rows = _live_holder_rows(target, p)
     else:
         pub = publication.holders_publication(p, today)
@@ -770,14 +868,7 @@ def holder_tables(target: Target, p: Period, exact: bool) -> list[Table]:
                 "period": Period(pub.start, pub.end),
                 "day": day_text(publication.published_on(Period(pub.start, pub.end)))}
     out = []
-    counts = {t: defaultdict(int) for t in ("age", "children", "gender", "life")}
-    keys = {t: defaultdict(int) for t in ("age", "children", "gender", "life")}
-    for r in rows:
-        band = r["band"] or _("Not recorded")
-        for t, value in (("age", band), ("children", min(r["children"], 4)),
-                         ("gender", r["gender"]), ("life", r["life_situation"])):
-            counts[t][value] += r["n"] or 0
-            keys[t][value] += r["k"] or 0
+    counts, keys = spans if spans is not None else holder_counts(rows)
     band_labels = [_band(lo) for lo, _hi in AGE_BANDS] + [_("Not recorded")]
     genders = [v for v, _l in Gender.choices] + [""]
     lives = [v for v, _l in LifeSituation.choices] + [""]
