@@ -41,16 +41,33 @@ def test_tests_run_on_local_memory():
 @pytest.mark.redis
 def test_redis_url_selects_djangos_redis_backend_and_it_answers():
     config = cache_settings(REDIS_TEST_URL)["default"]
-    assert config["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
-    from django.core.cache.backends.redis import RedisCache
+    assert config["BACKEND"] == "kaikukanta.lib.cache.RedisCache"
+    from django.core.cache.backends.redis import RedisCache as DjangosRedisCache
 
+    from kaikukanta.lib.cache import RedisCache
+
+    assert issubclass(RedisCache, DjangosRedisCache)
     cache = RedisCache(config["LOCATION"], {k: v for k, v in config.items()
                                             if k not in {"BACKEND", "LOCATION"}})
     key = f"ops-test-{os.getpid()}"  # the Redis is shared: by other test processes too
     cache.set(key, 41)
     cache.incr(key)
     assert cache.get(key) == 42
+    assert cache.get_many([key, f"{key}-none"]) == {key: 42}
     cache.delete(key)
+    assert cache.get(key) is None
+
+
+def test_the_redis_backend_makes_one_client_and_reuses_it():
+    """Django's backend makes a redis.Redis object per call (each builds its table of
+    response callbacks); ours one per connection pool. No command is sent here."""
+    from kaikukanta.lib.cache import RedisCache
+
+    cache = RedisCache("redis://127.0.0.1:1/0", {})
+    first = cache._cache.get_client("a")
+    assert cache._cache.get_client("b") is first
+    assert cache._cache.get_client("c", write=True) is first  # one server: one pool
+    assert first.connection_pool is cache._cache._get_connection_pool(False)
 
 
 def test_without_redis_url_the_cache_is_local_memory():

@@ -42,7 +42,8 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 def cache_settings(redis_url: str | None) -> dict:
-    """Django's CACHES: the built-in Redis backend for a URL, else this process's memory.
+    """Django's CACHES: Django's Redis backend for a URL (with its clients reused,
+    `lib.cache`), else this process's memory.
 
     Redis is shared by every app server (dashboard results, rate-limit counters); local
     memory is per process and fits one machine's development and the test suite.
@@ -50,7 +51,7 @@ def cache_settings(redis_url: str | None) -> dict:
     if redis_url:
         return {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "kaikukanta.lib.cache.RedisCache",
                 "LOCATION": redis_url,
                 "KEY_PREFIX": "kaikukanta",
                 "TIMEOUT": 60 * 60,
