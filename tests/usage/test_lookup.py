@@ -61,6 +61,26 @@ def test_every_lookup_is_logged(cast, card):
         (cast.a.venue, True, cast.a.area), (cast.a.venue, False, cast.a.area)]
 
 
+def test_a_lookup_logs_with_one_insert_and_no_transaction_of_its_own(cast, card):
+    """One INSERT in the request's autocommit: no BEGIN … COMMIT round trips around it
+    (bulk_create opens a transaction even for one row)."""
+    from django.db import connection
+
+    scope = scope_for_user(cast.a.venue)
+    depth = len(connection.atomic_blocks)  # the test's own transaction
+    inserts = []
+
+    def note(execute, sql, params, many, context):
+        if "usage_lookuplog" in sql and sql.lstrip().upper().startswith("INSERT"):
+            inserts.append(len(connection.atomic_blocks))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(note):
+        services.card_lookup(scope=scope, number_text=card.number)
+    assert inserts == [depth]
+    assert LookupLog.objects.filter(number=card.number, found=True).count() == 1
+
+
 def test_guessing_is_slowed_down(cast, card, settings):
     settings.KAIKUKANTA_LOOKUP_UNKNOWN_LIMIT = 3
     for _ in range(3):
