@@ -241,9 +241,7 @@ def _render_desk(request, site, sites, lookup, answer, form, offers, error=None,
         attrs["aria-invalid"] = "true"
     if form is not None:  # the answer's "Record use" has the focus: Enter records
         attrs.pop("autofocus", None)
-    today = timezone.localdate()
-    recent = (Use.objects.filter(site=site, event_date=today)
-              .select_related("card", "offer").order_by("-recorded_at")[:5])
+    recent = selectors.desk_recent_uses(site, timezone.localdate())
     return render(request, "usage/desk.html", {
         "site": site, "many_sites": len(sites) > 1, "lookup": lookup, "answer": answer,
         "form": form, "error": error, "recent": recent,
