@@ -36,7 +36,7 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
-    template_name = "accounts/password_change.html"
+    template_name = "accounts/password_form.html"
     success_url = reverse_lazy("accounts:password_change_done")
 
 
@@ -62,7 +62,7 @@ class LocalisedPasswordResetForm(PasswordResetForm):
 
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = LocalisedPasswordResetForm
-    template_name = "accounts/password_reset.html"
+    template_name = "accounts/password_form.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
@@ -81,7 +81,7 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    template_name = "accounts/password_reset_confirm.html"
+    template_name = "accounts/password_form.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
     def form_valid(self, form):
