@@ -50,11 +50,10 @@ def ensure(scale: float, rebuild: bool | None = None) -> None:
     `rebuild`: True rebuilds the rollups in any case, False only when a rollup table is
     empty or cards were changed (for a run where the rollup code is known unchanged)."""
     from django.core.management import call_command
+    from django.db import connection
 
     from bench import stats_data
     from kaikukanta.cards.models import Card
-
-    from django.db import connection
 
     fresh = Card._meta.db_table not in connection.introspection.table_names()
     if fresh or not Card.objects.exists():
