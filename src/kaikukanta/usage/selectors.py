@@ -189,8 +189,9 @@ class RecentUse:
 
 
 def desk_recent_uses(site: Unit, day: datetime.date, count: int = 5) -> list[RecentUse]:
-    """The site's last `count` uses on `day`, newest first: only the columns the desk
-    shows (no model objects; this runs on every look-up)."""
+    """The site's last `count` uses on `day`, newest first, for the desk of someone who
+    records at the site (scope: the desk's `recording_sites_for`): only the columns the
+    desk shows (no model objects; this runs on every look-up)."""
     categories = dict(Category.choices)
     rows = (Use.objects.filter(site=site, event_date=day).order_by("-recorded_at")
             .values_list("card__number", "offer_id", "offer__title_fi", "offer__title_sv",
