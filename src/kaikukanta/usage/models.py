@@ -133,23 +133,25 @@ class Use(models.Model):
     """One use of a card: the holder's (or community card staff member's) ticket, with the
     children's tickets and a companion ticket given at the same time."""
 
+    # Every index costs every write (desk, API, file import): a foreign key's own index is
+    # left out where a composite index in Meta.indexes starts with the same column.
     card = models.ForeignKey("cards.Card", verbose_name=_("card"), on_delete=models.PROTECT,
-                             related_name="uses")
+                             related_name="uses", db_index=False)
     offer = models.ForeignKey(Offer, verbose_name=_("offer"), on_delete=models.PROTECT,
-                              null=True, blank=True, related_name="uses")
+                              null=True, blank=True, related_name="uses", db_index=False)
     venue = models.ForeignKey("network.Organisation", verbose_name=_("venue"),
-                              on_delete=models.PROTECT, related_name="uses")
+                              on_delete=models.PROTECT, related_name="uses", db_index=False)
     site = models.ForeignKey("network.Unit", verbose_name=_("site"), on_delete=models.PROTECT,
-                             related_name="uses")
+                             related_name="uses", db_index=False)
     seller = models.ForeignKey("network.Organisation", verbose_name=_("ticket seller"),
                                on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="sold_uses")
+                               related_name="sold_uses", db_index=False)
     # The venue's area and the card's issuing area when the use was recorded.
     area = models.ForeignKey("network.Area", verbose_name=_("area"), on_delete=models.PROTECT,
-                             related_name="uses")
+                             related_name="uses", db_index=False)
     card_area = models.ForeignKey("network.Area", verbose_name=_("card's area"),
                                   on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="card_uses")
+                                  related_name="card_uses", db_index=False)
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     event_date = models.DateField(_("event date"))
     children = models.PositiveSmallIntegerField(_("children's tickets"), default=0)
@@ -164,13 +166,14 @@ class Use(models.Model):
                                     on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+")
     # A form's one-time token or an API Idempotency-Key: the same submission never
-    # creates a second use.
+    # creates a second use (`use_request_token_once`; a use without a token, as a file's,
+    # is not in that index at all).
     request_token = models.CharField(_("request token"), max_length=80, null=True,
-                                     blank=True, unique=True)
+                                     blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("cancelled by"),
                                      on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+")
+                                     related_name="+", db_index=False)
 
     objects = UseQuerySet.as_manager()
 
@@ -189,17 +192,26 @@ class Use(models.Model):
                 condition=Q(status="recorded", offer__isnull=True),
                 name="use_once_per_site_admission_and_date",
             ),
+            models.UniqueConstraint(
+                fields=["request_token"], condition=Q(request_token__isnull=False),
+                name="use_request_token_once",
+            ),
         ]
         indexes = [
             models.Index(fields=["venue", "-event_date"]),
-            models.Index(fields=["site", "-event_date"]),
             models.Index(fields=["area", "event_date"]),
             models.Index(fields=["card_area", "event_date"]),
             models.Index(fields=["card", "event_date"]),
             models.Index(fields=["offer", "event_date"]),
             # the desk's "today at this site" list: no sort, no scan of the day
+            # (also a site's uses by date, read backwards: no index of its own)
             models.Index(fields=["site", "event_date", "-recorded_at"],
                          name="use_site_day_recent"),
+            # the few uses with a seller or cancelled (a seller's list, deleting a person)
+            models.Index(fields=["seller"], condition=Q(seller__isnull=False),
+                         name="use_seller"),
+            models.Index(fields=["cancelled_by"], condition=Q(cancelled_by__isnull=False),
+                         name="use_cancelled_by"),
         ]
 
     def __str__(self) -> str:
