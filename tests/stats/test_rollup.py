@@ -19,6 +19,7 @@ from kaikukanta.stats.models import (
     UsedMonthArea,
     UsedMonthUnit,
     UseSiteDay,
+    UseSiteMonth,
     UseUnitDay,
 )
 from tests.factories import make_card
@@ -43,6 +44,8 @@ def snapshot():
         rows(CardMonthUse, ["card_id", "card_area_id", "month", "unit_id", "uses"]),
         rows(UsedMonthArea, ["card_area_id", "month", "prev", "cards", "key_sum"]),
         rows(UsedMonthUnit, ["unit_id", "month", "prev", "cards", "key_sum"]),
+        rows(UseSiteMonth, ["month", "area_id", "venue_id", "site_id", "offer_id", "seller_id",
+                            "category", "uses", "children", "companions", "with_children"]),
     )
 
 

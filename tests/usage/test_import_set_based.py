@@ -217,3 +217,27 @@ def test_unknown_number_rows_are_not_resolved_twice(cast, venue_scope, card, tod
     assert got[0][2] == got[1][2]
     assert LookupLog.objects.filter(number=unknown, found=False).count() == 2
     assert imports.MAX_ROWS >= 100_000
+
+
+def test_month_cells_added_equal_the_whole_timeline_change():
+    """The import changes a card's month histogram cells from its new months' neighbours
+    (`_cells_added`): the same change as re-walking the card's whole timeline, for every
+    placement of one to three new months among none to three old ones."""
+    import itertools
+    from collections import Counter
+
+    tried = 0
+    for n_old in range(4):
+        for old in itertools.combinations(range(1, 8), n_old):
+            rest = [m for m in range(1, 8) if m not in old]
+            for n_new in (1, 2, 3):
+                for added in itertools.combinations(rest, n_new):
+                    fresh = [stats_services.neighbours(old, m) for m in added]
+                    got = Counter()
+                    for cell, sign in stats_services._cells_added(fresh):
+                        got[cell] += sign
+                    got = Counter({k: v for k, v in got.items() if v})
+                    assert got == stats_services._timeline_change(
+                        set(old), set(old) | set(added)), (old, added)
+                    tried += 1
+    assert tried > 500

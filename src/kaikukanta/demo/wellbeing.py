@@ -86,6 +86,10 @@ def _older_cards(ctx: DemoContext, rng: random.Random, today: datetime.date) -> 
             CardEvent.objects.bulk_create(events)
             for event in events:
                 hooks.on_card_event(event.card, event)
+    if out:  # the cards were written in bulk, past their save(): their spans anew
+        from kaikukanta.stats import cardspan
+
+        cardspan.rebuild()
     return out
 
 

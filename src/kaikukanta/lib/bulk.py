@@ -217,7 +217,12 @@ def rows_where_any(cur, sql: str, column: str, ids: list, params: list | None = 
     """Rows of `sql` (with `{where}` standing for "column is one of ids"): one array
     parameter on PostgreSQL, IN lists of at most 500 elsewhere."""
     if connection.vendor == "postgresql":
-        cur.execute(sql.format(where=f"{column} = ANY(%s)"), [*(params or []), list(ids)])
+        ids = list(ids)
+        if all(type(i) is int for i in ids):  # ids: one array literal, not adapted one by one
+            cur.execute(sql.format(where=f"{column} = ANY(%s::bigint[])"),
+                        [*(params or []), "{" + ",".join(map(str, ids)) + "}"])
+        else:
+            cur.execute(sql.format(where=f"{column} = ANY(%s)"), [*(params or []), ids])
         yield from cur.fetchall()
         return
     for i in range(0, len(ids), 500):

@@ -70,6 +70,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "stats.useareaday": "counts of uses per day and area; no card or holder",
     "stats.usecrossday": "counts of uses per day and pair of areas; no card or holder",
     "stats.usesiteday": "counts of uses per day, site and offer; no card or holder",
+    "stats.usesitemonth": "counts of uses per month, site and offer; no card or holder",
     "stats.useunitday": "counts of uses per day and distributor unit; no card or holder",
     "stats.cardyearuse": "a card's id and its number of uses in a year; no holder fields",
     "stats.cardsusedyear": "counts of cards used per year and area",
@@ -83,6 +84,11 @@ NO_PERSONAL_DATA: dict[str, str] = {
                           "user who made it",
     "stats.retiredholders": "counts of retired cards by unit, municipality, dates and holder "
                             "facts; no card, number or use",
+    "stats.cardspan": "counts of cards starting, ending and inactivated per day, month or "
+                      "year and area, unit or municipality (and their key sums); no card or "
+                      "holder fact",
+    "stats.holderspan": "counts of personal cards starting and ending per day, month or year "
+                        "and area, by one holder fact at a time; no card, number or use",
     "stats.costshare": "a year's cost-sharing rate; the acting staff user only",
     "stats.publication": "which period of a statistics dataset was published, with "
                          "national counts",

@@ -7,9 +7,12 @@ class StatsConfig(AppConfig):
     verbose_name = _("Stats")
 
     def ready(self) -> None:
+        from django.db.models import signals
+
+        from kaikukanta.cards.models import Card
         from kaikukanta.lib import events
         from kaikukanta.lib import navigation as nav
-        from kaikukanta.stats import hooks
+        from kaikukanta.stats import cardspan, hooks
 
         # The figures follow what the card and use services record (same transaction).
         # Looked up at call time, so a test may replace a hook.
@@ -17,6 +20,13 @@ class StatsConfig(AppConfig):
         events.subscribe("use.recorded", lambda use: hooks.on_use_recorded(use))
         events.subscribe("uses.recorded", lambda uses: hooks.on_uses_recorded(uses))
         events.subscribe("use.cancelled", lambda use: hooks.on_use_cancelled(use))
+        # The card spans follow every save of a card row, whoever makes it (stats.cardspan).
+        signals.pre_save.connect(cardspan.card_saving, sender=Card,
+                                 dispatch_uid="stats.cardspan.saving")
+        signals.post_save.connect(cardspan.card_saved, sender=Card,
+                                  dispatch_uid="stats.cardspan.saved")
+        signals.post_delete.connect(cardspan.card_deleted, sender=Card,
+                                    dispatch_uid="stats.cardspan.deleted")
 
         nav.register_nav(nav.NavItem(
             key="stats", label=_("Statistics"), url_name="stats:index",

@@ -60,7 +60,8 @@ def capped_holders_by(uses: QuerySet, fields: Sequence[str], cells: Sequence[tup
     each cell is (key, values of `fields`, uses, uses with children's tickets), and all the
     small cells are counted in ONE grouped statement over `uses` instead of a sub-query
     each (a municipality's places table has hundreds of cells, and a sub-query per cell
-    joined through the cards took longer than a worker may). Same answer, capped at 5."""
+    joined through the cards took longer than a worker may), over the small cells' uses
+    only. Same answer, capped at 5."""
     out = {key: {"h": 0, "hc": 0} for key, _v, _u, _c in cells}
     small = {}
     for key, values, n_uses, n_children in cells:
@@ -71,7 +72,13 @@ def capped_holders_by(uses: QuerySet, fields: Sequence[str], cells: Sequence[tup
                 small[tuple(values)] = key
     if not small:
         return out
-    rows = (uses.values(*fields).order_by()
+    # only the small cells' uses are read: those of their first field's values (a site's
+    # through its index), not the whole target's period
+    firsts = {values[0] for values in small}
+    only = Q(**{f"{fields[0]}__in": sorted(v for v in firsts if v is not None)})
+    if None in firsts:
+        only |= Q(**{f"{fields[0]}__isnull": True})
+    rows = (uses.filter(only).values(*fields).order_by()
             .annotate(h=Count("card_id", distinct=True),
                       hc=Count("card_id", distinct=True, filter=Q(children__gt=0))))
     for row in rows:
@@ -82,3 +89,14 @@ def capped_holders_by(uses: QuerySet, fields: Sequence[str], cells: Sequence[tup
             if out[key][measure] != THRESHOLD:  # a big cell is settled without counting
                 out[key][measure] = min(row[measure], THRESHOLD)
     return out
+
+
+def capped_total(uses: QuerySet, cells: dict, n_uses: int, n_children: int, bound: int,
+                 ) -> dict:
+    """The capped holders of a table's total row, given its cells' (`capped_holders_by`):
+    the total's holders are at least any cell's, so a measure with a cell at 5 is 5
+    without counting; the others are counted over `uses` (all of the table's)."""
+    done = {m: any(v[m] >= THRESHOLD for v in cells.values()) for m in ("h", "hc")}
+    got = capped_holders(uses, [("total", Q(), 0 if done["h"] else n_uses,
+                                 0 if done["hc"] else n_children)], bound)["total"]
+    return {m: THRESHOLD if done[m] else got[m] for m in ("h", "hc")}

@@ -36,8 +36,9 @@ def on_use_cancelled(use) -> None:
 def on_card_event(card, event) -> None:
     """A card was registered, renewed, updated, inactivated, replaced or moved.
 
-    Card figures are read from the cards and their events. Only a move matters here: the
-    uses of a card count for its issuing unit, so the days of its uses are rebuilt.
+    Card figures come from the card spans, which follow every save of a card row
+    (`stats.cardspan`). Only a move matters here: the uses of a card count for its
+    issuing unit, so the days of its uses are rebuilt.
     """
     from kaikukanta.cards.models import CardEventKind
 

@@ -123,6 +123,46 @@ class UseSiteDay(DailyUseFigures):
         return f"{self.day} {self.site_id}/{self.offer_id}: {self.uses}"
 
 
+SITE_MONTH_DIMENSIONS = ("month", "area_id", "venue_id", "site_id", "offer_id", "seller_id",
+                         "category")
+
+
+class UseSiteMonth(models.Model):
+    """`UseSiteDay` summed per calendar month (`month_number`): an area's table of places
+    for whole months reads a few rows per site and offer instead of one per day (the day
+    rows of an area's year were about as many as its uses); the days outside whole months
+    come from `UseSiteDay`."""
+
+    month = models.IntegerField(_("month"))
+    area_id = models.IntegerField(_("venue's area"))
+    venue_id = models.IntegerField(_("venue"))
+    site_id = models.IntegerField(_("site"))
+    offer_id = models.IntegerField(_("offer"), default=0)
+    seller_id = models.IntegerField(_("ticket seller"), default=0)
+    category = models.CharField(_("category"), max_length=16)
+    uses = models.IntegerField(_("uses"), default=0)
+    children = models.IntegerField(_("children's tickets"), default=0)
+    companions = models.IntegerField(_("companion tickets"), default=0)
+    with_children = models.IntegerField(_("uses with children's tickets"), default=0)
+
+    class Meta:
+        verbose_name = _("monthly use figures by site")
+        verbose_name_plural = _("monthly use figures by site")
+        constraints = [
+            models.UniqueConstraint(fields=list(SITE_MONTH_DIMENSIONS),
+                                    name="stats_usesitemonth_cell"),
+        ]
+        indexes = [
+            models.Index(fields=["area_id", "month"]),
+            models.Index(fields=["venue_id", "month"]),
+            models.Index(fields=["site_id", "month"]),
+            models.Index(fields=["seller_id", "month"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.site_id}/{self.offer_id}: {self.uses}"
+
+
 class UseUnitDay(DailyUseFigures):
     """The same per (date, the card's issuing unit, category): the uses of a distributor
     unit's cards. The unit is the card's unit when the use was recorded; when a card moves
@@ -213,6 +253,12 @@ class CardMonthUse(models.Model):
             models.UniqueConstraint(fields=["card_id", "card_area_id", "month"],
                                     name="stats_cardmonthuse_once"),
         ]
+        indexes = [
+            # the cards used in a run of months, read from the index alone: a period of
+            # days counts the cards of its edge days that are not among them
+            models.Index(fields=["month", "card_area_id", "card_id"],
+                         condition=models.Q(uses__gt=0), name="stats_cardmonthuse_used"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.card_id} {self.month}: {self.uses}"
@@ -263,6 +309,88 @@ class UsedMonthUnit(UsedMonthFigures):
             models.UniqueConstraint(fields=["unit_id", "month", "prev"],
                                     name="stats_usedmonthunit_cell"),
         ]
+
+
+# The grains of the card spans below: a row counts one day, one calendar month or one
+# calendar year (its `day` is the first day of it).
+DAY, MONTH, YEAR = 0, 1, 2
+
+
+class CardSpan(models.Model):
+    """Registered cards' validity spans, counted by the day (month, year) they start and end.
+
+    A registered card is valid from its issue day (`starts`) to its last day valid *in* a
+    period (`ends_in`: the earlier of its last valid day and its inactivation day, see
+    `counting.valid_in`) or *on* a day (`ends_on`: the earlier of its last valid day and
+    the day before its inactivation, see `selectors.valid_on`); `inactivated` counts
+    inactivations. Each with the sum of the cards' record keys (`lib/cellkey.py`). So the
+    cards valid in [s, e] are those started by e less those ended before s: two sums over
+    a few rows (year rows before the year, month rows before the month, day rows inside
+    it), never the cards (`stats.cardspan`). Kept by `stats.cardspan` whenever a card row
+    is saved; `rollup_rebuild()` recreates it.
+
+    Rows with no `municipality_id` ("") are per card's area and issuing unit (area,
+    distributor and unit dashboards); rows with `municipality_id` "*" per card's area alone
+    (unit 0: the national dashboard reads 22 areas, not 440 units); the others per the
+    holder's municipality alone (area and unit 0), for municipality dashboards."""
+
+    municipality_id = models.CharField(_("municipality"), max_length=8, blank=True,
+                                       default="")
+    area_id = models.IntegerField(_("card's area"), default=0)
+    unit_id = models.IntegerField(_("card's issuing unit"), default=0)
+    grain = models.SmallIntegerField(_("grain"))  # DAY, MONTH or YEAR
+    day = models.DateField(_("first day"))
+    starts = models.IntegerField(_("cards starting"), default=0)
+    starts_k = models.BigIntegerField(default=0)
+    ends_in = models.IntegerField(_("cards ending (valid in)"), default=0)
+    ends_in_k = models.BigIntegerField(default=0)
+    ends_on = models.IntegerField(_("cards ending (valid on)"), default=0)
+    ends_on_k = models.BigIntegerField(default=0)
+    inactivated = models.IntegerField(_("cards inactivated"), default=0)
+    inactivated_k = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("card validity spans")
+        verbose_name_plural = _("card validity spans")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality_id", "area_id", "grain", "day", "unit_id"],
+                name="stats_cardspan_cell"),
+        ]
+        indexes = [models.Index(fields=["municipality_id", "grain", "day"]),
+                   models.Index(fields=["unit_id", "grain", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day}/{self.grain} {self.area_id} {self.unit_id}: {self.starts}"
+
+
+class HolderSpan(models.Model):
+    """The same starts and ends (valid in a period) of personal cards, per one holder
+    fact and its value: `fact` b (birth year), c (children, 4 = 4 or more), g (gender),
+    l (life situation); per card's area (`area_id`, 0 = every area). The national admin's
+    exact holder tables read them (`selectors.holder_tables`); retired holders
+    (`RetiredHolders`) count with the facts they had, as they do in the tables."""
+
+    area_id = models.IntegerField(_("card's area"), default=0)
+    fact = models.CharField(_("fact"), max_length=1)
+    value = models.CharField(_("value"), max_length=16, blank=True)
+    grain = models.SmallIntegerField(_("grain"))
+    day = models.DateField(_("first day"))
+    starts = models.IntegerField(_("cards starting"), default=0)
+    starts_k = models.BigIntegerField(default=0)
+    ends_in = models.IntegerField(_("cards ending (valid in)"), default=0)
+    ends_in_k = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("holder validity spans")
+        verbose_name_plural = _("holder validity spans")
+        constraints = [
+            models.UniqueConstraint(fields=["area_id", "grain", "day", "fact", "value"],
+                                    name="stats_holderspan_cell"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day}/{self.grain} {self.area_id} {self.fact}={self.value}"
 
 
 class CostShare(models.Model):

@@ -6,6 +6,7 @@ import datetime
 from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
+from operator import itemgetter
 
 from django.db import connection, transaction
 
@@ -17,6 +18,7 @@ from kaikukanta.stats.models import (
     CROSS_DIMENSIONS,
     MEASURES,
     SITE_DIMENSIONS,
+    SITE_MONTH_DIMENSIONS,
     UNIT_DIMENSIONS,
     CardMonthUse,
     CardsUsedYear,
@@ -27,6 +29,7 @@ from kaikukanta.stats.models import (
     UsedMonthArea,
     UsedMonthUnit,
     UseSiteDay,
+    UseSiteMonth,
     UseUnitDay,
     month_number,
 )
@@ -40,7 +43,9 @@ _SQL_OF = {
     "seller_id": "COALESCE(u.seller_id, 0)", "unit_id": "COALESCE(c.unit_id, 0)",
 }
 ROLLUPS = [(UseAreaDay, AREA_DIMENSIONS), (UseCrossDay, CROSS_DIMENSIONS),
-           (UseSiteDay, SITE_DIMENSIONS), (UseUnitDay, UNIT_DIMENSIONS)]
+           (UseSiteDay, SITE_DIMENSIONS), (UseUnitDay, UNIT_DIMENSIONS),
+           (UseSiteMonth, SITE_MONTH_DIMENSIONS)]
+MONTH_ROLLUPS = (UseSiteMonth,)  # keyed by month_number(): rebuilt by whole months
 _MEASURE_SQL = ("COUNT(*), SUM(u.children), SUM(CASE WHEN u.companion THEN 1 ELSE 0 END), "
                 "SUM(CASE WHEN u.children > 0 THEN 1 ELSE 0 END)")
 
@@ -74,9 +79,11 @@ def _upsert_many(cur, table: str, dims: tuple[str, ...], measures: tuple[str, ..
     cur.execute(f"DROP TABLE IF EXISTS {tmp}")
     cur.execute(f"CREATE TEMP TABLE {tmp} ON COMMIT DROP AS "  # noqa: S608
                 f"SELECT {columns} FROM {table} WITH NO DATA")
+    # the card rollups' rows are all integers: str is their COPY text
+    text = str if all(type(v) is int for row in rows for v in row) else copy_text
     with cur.cursor.copy(f"COPY {tmp} ({columns}) FROM STDIN") as copy:
         for i in range(0, len(rows), 5000):
-            copy.write("".join("\t".join(map(copy_text, row)) + "\n"
+            copy.write("".join("\t".join(map(text, row)) + "\n"
                                for row in rows[i:i + 5000]))
     cur.execute(
         f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {tmp} "  # noqa: S608
@@ -207,19 +214,20 @@ def rollup_add(*, use, sign: int) -> None:
         if connection.vendor == "postgresql":
             # one statement: every upsert, and the card's months as they were before it
             # (a statement's sub-queries see the rows as they were when it began)
-            last = ("SELECT (SELECT uses FROM s4), (SELECT uses FROM s5), "  # noqa: S608
+            n = len(_UPSERTS)  # the card-year and card-month upserts come after the rollups
+            last = (f"SELECT (SELECT uses FROM s{n}), (SELECT uses FROM s{n + 1}), "  # noqa: S608
                     f"ARRAY({months_sql})")
             cur.execute(_together(upserts, last),
                         [p for _sql, ps in upserts for p in ps] + [use.card_id, card_area])
             year_uses, month_uses, earlier = cur.fetchone()
             earlier = set(earlier)
         else:
-            for sql, params in upserts[:5]:
+            for sql, params in upserts[:-1]:
                 cur.execute(sql, params)
             year_uses = cur.fetchone()[0]
             cur.execute(months_sql, [use.card_id, card_area])
             earlier = {r[0] for r in cur.fetchall()}
-            cur.execute(*upserts[5])
+            cur.execute(*upserts[-1])
             month_uses = cur.fetchone()[0]
         follow = []
         if (sign > 0 and year_uses == 1) or (sign < 0 and year_uses == 0):
@@ -256,7 +264,8 @@ _UPSERT_CARDYEAR_MANY = _UPSERT_CARDYEAR.removesuffix(" RETURNING uses")
 
 
 def _use_key(use, unit_id: int | None) -> dict:
-    return {"day": use.event_date, "area_id": use.area_id, "category": use.category,
+    return {"day": use.event_date, "month": month_number(use.event_date),
+            "area_id": use.area_id, "category": use.category,
             "card_area_id": use.card_area_id or 0, "venue_id": use.venue_id,
             "site_id": use.site_id, "offer_id": use.offer_id or 0,
             "seller_id": use.seller_id or 0, "unit_id": unit_id or 0}
@@ -266,108 +275,144 @@ def rollup_add_many(*, uses) -> None:
     """Add many new recorded uses at once (a file import), in the caller's transaction:
     one upsert per rollup row they touch (day, offer …) and one per card and year. The
     caller holds the cards' row locks, so the card-year rows read here do not change
-    before they are written. Each use is read once (grouped by all its dimensions and
-    measures); the rollups are summed from the groups."""
-    full: Counter = Counter()
-    card_years: dict = {}
-    card_months: dict = {}
-    months_of: dict = {}
-    for use in uses:
-        card = use.card
-        day = use.event_date
-        unit = card.unit_id or 0
-        area = use.card_area_id or 0
-        full[(day, use.area_id, use.category, area, use.venue_id, use.site_id,
-              use.offer_id or 0, use.seller_id or 0, unit, use.children,
-              bool(use.companion))] += 1
-        cy = (use.card_id, day.year, area)
-        if cy in card_years:
-            card_years[cy][1] += 1
-        else:
-            card_years[cy] = [unit, 1]
-        month = months_of.get(day)
-        if month is None:
-            month = months_of[day] = month_number(day)
-        cm = (use.card_id, area, month)
-        if cm in card_months:
-            card_months[cm][1] += 1
-        else:
-            card_months[cm] = [unit, 1, card.stats_key or 0]
-    if not card_years:
+    before they are written. The uses are counted twice, by their place (a file has few
+    such groups) and by their card's unit; each rollup is summed from one of the two. A
+    card's month timeline changes only where the file brings it a month it did not have
+    (`_months_added`, `_cells_added`)."""
+    uses = list(uses)
+    if not uses:
         return
-    names = ("day", "area_id", "category", "card_area_id", "venue_id", "site_id",
-             "offer_id", "seller_id", "unit_id")
-    groups: dict = {model: {} for model, _dims, _sql in _UPSERTS}
+    month_of = {day: month_number(day) for day in {u.event_date for u in uses}}
+    by_place = Counter([(u.event_date, u.area_id, u.category, u.card_area_id or 0, u.venue_id,
+                         u.site_id, u.offer_id or 0, u.seller_id or 0, u.children,
+                         bool(u.companion)) for u in uses])
+    by_unit = Counter([(u.event_date, u.card.unit_id or 0, u.category, u.children,
+                        bool(u.companion)) for u in uses])
+    card_years = Counter([(u.card_id, u.event_date.year, u.card_area_id or 0) for u in uses])
+    card_months = Counter([(u.card_id, u.card_area_id or 0, month_of[u.event_date])
+                           for u in uses])
+    about = {u.card_id: (u.card.unit_id or 0, u.card.stats_key or 0) for u in uses}
+    groups: dict = {}
     for model, dims, _sql in _UPSERTS:
-        at = [names.index(d) for d in dims]
-        acc_of = groups[model]
-        for key, n in full.items():
-            children = key[9]
-            acc = acc_of.setdefault(tuple(key[i] for i in at), [0, 0, 0, 0])
+        by_month = dims[0] == "month"  # (a month rollup: the month is the first dimension)
+        source, names = ((by_unit, ("day", "unit_id", "category")) if "unit_id" in dims else
+                         (by_place, ("day", "area_id", "category", "card_area_id", "venue_id",
+                                     "site_id", "offer_id", "seller_id")))
+        cell_of = itemgetter(*[names.index(d) for d in dims[by_month:]])
+        acc_of = groups[model] = {}
+        for key, n in source.items():
+            children, companion = key[-2], key[-1]
+            cell = cell_of(key)
+            if by_month:
+                cell = (month_of[key[0]], *cell)
+            acc = acc_of.get(cell)
+            if acc is None:
+                acc = acc_of[cell] = [0, 0, 0, 0]
             acc[0] += n
             acc[1] += n * children
-            acc[2] += n if key[10] else 0
+            acc[2] += n if companion else 0
             acc[3] += n if children else 0
     years = sorted({y for _c, y, _a in card_years})
-    card_ids = sorted({c for c, _y, _a in card_years})
+    card_ids = sorted(about)
     with transaction.atomic(savepoint=False), connection.cursor() as cur:
         existing = set(rows_where_any(
             cur, f"SELECT card_id, year, card_area_id FROM {_CARDYEAR} "  # noqa: S608
             f"WHERE year IN ({', '.join(['%s'] * len(years))}) AND {{where}}",
             "card_id", card_ids, years))
-        newly_used: dict = {}
-        for card, year, area in card_years:
-            if (card, year, area) not in existing:
-                newly_used[(year, area)] = newly_used.get((year, area), 0) + 1
-        # each touched (card, card's area) timeline: its months before and after
-        before: dict = {}
-        for card, area, month in rows_where_any(
-                cur, f"SELECT card_id, card_area_id, month FROM {_CARDMONTH} "  # noqa: S608
-                "WHERE uses > 0 AND {where}", "card_id", card_ids):
-            before.setdefault((card, area), set()).add(month)
-        after: dict = {}
-        about: dict = {}
-        for (card, area, month), (unit, _n, stats_key) in card_months.items():
-            months = after.get((card, area))
-            if months is None:
-                months = after[(card, area)] = set(before.get((card, area), ()))
-                about[(card, area)] = (unit, stats_key)
-            months.add(month)
+        newly_used = Counter([(year, area) for card, year, area in card_years
+                              if (card, year, area) not in existing])
         changes: dict = {}
-        for (card, area), months in after.items():
-            unit, stats_key = about[(card, area)]
-            old = set(_timeline(before.get((card, area), ())))
-            new = set(_timeline(months))
-            for cells, sign in ((new - old, 1), (old - new, -1)):
-                for m, p in cells:
-                    acc = changes.get((area, unit, m, p))
-                    if acc is None:
-                        acc = changes[(area, unit, m, p)] = [0, 0]
-                    acc[0] += sign
-                    acc[1] += sign * stats_key
+        for (card, area), fresh in _months_added(cur, list(card_months)).items():
+            unit, stats_key = about[card]
+            for cell, sign in _cells_added(fresh):
+                acc = changes.get((area, unit, *cell))
+                if acc is None:
+                    acc = changes[(area, unit, *cell)] = [0, 0]
+                acc[0] += sign
+                acc[1] += sign * stats_key
         for model, dims, sql in _UPSERTS:
             _upsert_many(cur, model._meta.db_table, dims, MEASURES,
                          [[*k, *v] for k, v in sorted(groups[model].items())], sql)
         _upsert_many(cur, _CARDYEAR, ("card_id", "year", "card_area_id"), ("uses",), [
-            [card, year, area, unit, n]
-            for (card, year, area), (unit, n) in sorted(card_years.items())],
+            [card, year, area, about[card][0], n]
+            for (card, year, area), n in sorted(card_years.items())],
             _UPSERT_CARDYEAR_MANY, extra=("unit_id",))
         cur.executemany(_UPSERT_USED, [[year, area, n]
                                        for (year, area), n in sorted(newly_used.items())])
         _upsert_many(cur, _CARDMONTH, ("card_id", "card_area_id", "month"), ("uses",), [
-                         [card, area, month, unit, n]
-                         for (card, area, month), (unit, n, _k) in sorted(card_months.items())],
+                         [card, area, month, about[card][0], n]
+                         for (card, area, month), n in sorted(card_months.items())],
                      _UPSERT_CARDMONTH, extra=("unit_id",))
         _histograms_apply(cur, changes)
 
 
+def _int_array(values) -> str:
+    """A PostgreSQL array literal of integers (a parameter psycopg need not adapt one by one)."""
+    return "{" + ",".join(map(str, values)) + "}"
+
+
+def _months_added(cur, cells: list[tuple[int, int, int]]) -> dict:
+    """Of the (card, card's area, month) cells, those whose card had no use in the month yet,
+    each with the card's previous and next month of use before (0 and None when none):
+    {(card, area): [(month, previous, next), …]}. On PostgreSQL two index probes per
+    cell; elsewhere from the cards' months."""
+    out: dict = {}
+    if connection.vendor == "postgresql":
+        cur.execute(
+            "SELECT t.card_id, t.area, t.month, COALESCE((SELECT max(c.month) "  # noqa: S608
+            f"FROM {_CARDMONTH} c WHERE c.card_id = t.card_id AND c.card_area_id = t.area "
+            "AND c.month < t.month AND c.uses > 0), 0), (SELECT min(c.month) "
+            f"FROM {_CARDMONTH} c WHERE c.card_id = t.card_id AND c.card_area_id = t.area "
+            "AND c.month > t.month AND c.uses > 0) FROM unnest(%s::bigint[], %s::bigint[], "
+            "%s::integer[]) AS t(card_id, area, month) WHERE NOT EXISTS (SELECT 1 FROM "
+            f"{_CARDMONTH} c WHERE c.card_id = t.card_id AND c.card_area_id = t.area "
+            "AND c.month = t.month AND c.uses > 0)",
+            [_int_array(column) for column in zip(*cells, strict=True)])
+        for card, area, month, previous, following in cur.fetchall():
+            out.setdefault((card, area), []).append((month, previous, following))
+        return out
+    before: dict = {}
+    for card, area, month in rows_where_any(
+            cur, f"SELECT card_id, card_area_id, month FROM {_CARDMONTH} "  # noqa: S608
+            "WHERE uses > 0 AND {where}", "card_id", sorted({c for c, _a, _m in cells})):
+        before.setdefault((card, area), set()).add(month)
+    for card, area, month in cells:
+        old = before.get((card, area), ())
+        if month not in old:
+            out.setdefault((card, area), []).append(neighbours(old, month))
+    return out
+
+
+def neighbours(months, month: int) -> tuple[int, int, int | None]:
+    """(month, the previous of `months` before it or 0, the next after it or None)."""
+    return (month, max((m for m in months if m < month), default=0),
+            min((m for m in months if m > month), default=None))
+
+
+def _cells_added(fresh: list[tuple[int, int, int | None]]) -> list[tuple[tuple[int, int], int]]:
+    """How a card's timeline cells (month, previous used month) change when months it did
+    not have are added, given as `neighbours` in its old months: the same as
+    `_timeline_change(old, old | added)` without reading the whole timeline. A new month
+    gets a cell after the later of its old previous month and the new month before it;
+    the old month that follows new months now follows the last of them."""
+    fresh = sorted(fresh)
+    cells = []
+    last_new = 0
+    for i, (month, previous, following) in enumerate(fresh):
+        cells.append(((month, max(previous, last_new)), 1))
+        last_new = month
+        if following is not None and (i + 1 == len(fresh) or fresh[i + 1][0] > following):
+            cells += [((following, previous), -1), ((following, month), 1)]
+    return cells
+
+
 def rollup_rebuild(*, start: datetime.date | None = None, end: datetime.date | None = None,
                    days: Iterable[datetime.date] | None = None,
-                   card_years: bool = True) -> int:
+                   card_years: bool = True, months: bool = True) -> int:
     """Recompute the rollups from the uses: all of them, a date range, or some days (with
-    `card_years`, the yearly card counts of the years touched are recomputed whole).
-    Returns the number of daily area rows written. One transaction: readers never see it
-    half done."""
+    `card_years`, the yearly card counts of the years touched are recomputed whole; with
+    `months`, the monthly rollups of the months touched, whole). Returns the number of
+    daily area rows written. One transaction: readers never see it half done."""
     where, params = "", []
     lookup: dict = {}
     if days is not None:
@@ -388,6 +433,10 @@ def rollup_rebuild(*, start: datetime.date | None = None, end: datetime.date | N
     n = 0
     with transaction.atomic(), connection.cursor() as cur:
         for model, dims in ROLLUPS:
+            if model in MONTH_ROLLUPS:
+                if months:
+                    _rebuild_month_rollup(cur, model, dims, where, params, whole=not lookup)
+                continue
             model.objects.filter(**lookup).delete()
             exprs = ", ".join(_SQL_OF[d] for d in dims)
             join = "JOIN cards_card c ON c.id = u.card_id" if "unit_id" in dims else ""
@@ -400,10 +449,36 @@ def rollup_rebuild(*, start: datetime.date | None = None, end: datetime.date | N
         if card_years:
             _rebuild_card_years(cur, where, params, whole=not lookup)
             _rebuild_card_months(cur)
+        if card_years and not lookup:  # a whole rebuild: the card spans too
+            from kaikukanta.stats import cardspan
+
+            cardspan.rebuild()
     from kaikukanta.stats.cache import on_rebuild
 
     transaction.on_commit(on_rebuild)  # cached dashboards are stale now
     return n
+
+
+def _rebuild_month_rollup(cur, model, dims: tuple[str, ...], where: str, params: list,
+                          whole: bool) -> None:
+    """A monthly rollup, all of it or the months with a use in `where`, each whole."""
+    mwhere, mparams = "", []
+    if not whole:
+        cur.execute(f"SELECT DISTINCT {_month_sql()} FROM usage_use u "  # noqa: S608
+                    f"WHERE 1 = 1 {where}", params)
+        months = sorted(r[0] for r in cur.fetchall())
+        if not months:
+            return
+        mwhere = f"AND {_month_sql()} IN ({', '.join(['%s'] * len(months))})"
+        mparams = months
+        model.objects.filter(month__in=months).delete()
+    else:
+        model.objects.all().delete()
+    exprs = ", ".join(_month_sql() if d == "month" else _SQL_OF[d] for d in dims)
+    cur.execute(
+        f"INSERT INTO {model._meta.db_table} ({', '.join(dims + MEASURES)}) "  # noqa: S608
+        f"SELECT {exprs}, {_MEASURE_SQL} FROM usage_use u "
+        f"WHERE u.status = 'recorded' {mwhere} GROUP BY {exprs}", mparams)
 
 
 def _rebuild_card_years(cur, where: str, params: list, whole: bool) -> None:
@@ -469,7 +544,8 @@ def rollup_rebuild_card(*, card) -> int:
     with transaction.atomic():
         CardYearUse.objects.filter(card_id=card.pk).update(unit_id=card.unit_id or 0)
         _card_months_move(card)
-        return rollup_rebuild(days=days, card_years=False)
+        # the site rollups do not depend on the card's unit: its months are not rebuilt
+        return rollup_rebuild(days=days, card_years=False, months=False)
 
 
 def _card_months_move(card) -> None:
