@@ -38,3 +38,22 @@ def make_card(
         birth_year=birth_year if kind == CardKind.PERSONAL and registered else None,
         postal_code=postal_code if kind == CardKind.PERSONAL and registered else "",
     )
+
+
+def run_worker_once() -> None:
+    """The background worker in batch mode, in this process: every waiting task, then back.
+    django-tasks-db's worker installs its own SIGINT/SIGTERM/SIGQUIT handlers (a production
+    worker's graceful stop) and leaves them; in a test process they would later turn a
+    signal into a SystemExit inside whatever runs then (pytest-xdist's shutdown, a garbage
+    collection callback), so the handlers are put back."""
+    import signal
+
+    from django.core.management import call_command
+
+    names = [s for s in ("SIGINT", "SIGTERM", "SIGQUIT") if hasattr(signal, s)]
+    saved = {name: signal.getsignal(getattr(signal, name)) for name in names}
+    try:
+        call_command("run_worker", batch=True, startup_delay=False, verbosity=0)
+    finally:
+        for name, handler in saved.items():
+            signal.signal(getattr(signal, name), handler)

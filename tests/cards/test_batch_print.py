@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from kaikukanta.cards import services
 from kaikukanta.cards.models import BatchPrint, PrintStatus
 from kaikukanta.lib.scope import SYSTEM
 from tests.conftest import sign_in
+from tests.factories import run_worker_once
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -39,7 +39,7 @@ def test_the_worker_makes_the_pdf_and_the_page_follows_it(cast, client, batch, m
     assert "data-print-progress" in page and "Download the PDF" not in page
     assert client.get(reverse("cards:batch_print_download", args=[job.pk])).status_code == 404
 
-    call_command("run_worker", batch=True, startup_delay=False, verbosity=0)
+    run_worker_once()
 
     job.refresh_from_db()
     assert (job.status, job.done, job.total) == (PrintStatus.DONE, 25, 25)

@@ -6,7 +6,6 @@ import datetime
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -15,6 +14,7 @@ from kaikukanta.lib.email import email_enqueue
 from kaikukanta.ops.models import DailyRun
 from kaikukanta.ops.scheduler import daily_jobs_enqueue
 from kaikukanta.usage.models import LookupLog
+from tests.factories import run_worker_once
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _worker():
-    call_command("run_worker", batch=True, startup_delay=False, verbosity=0)
+    run_worker_once()
 
 
 def test_email_goes_out_from_the_worker_only_after_the_commit(settings):
@@ -65,3 +65,12 @@ def test_the_daily_retention_is_enqueued_once_a_day_at_its_hour(settings):
     assert task.status == "SUCCESSFUL"
     assert task.return_value["look-up logs deleted"] == 1
     assert daily_jobs_enqueue(now=_at(3) + datetime.timedelta(days=1)) == ["retention"]
+
+
+def test_a_worker_run_in_the_test_process_puts_the_signal_handlers_back(settings):
+    import signal
+
+    settings.TASKS = DATABASE_TASKS
+    before = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+    run_worker_once()
+    assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)) == before

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 
 from kaikukanta.usage import imports
 from kaikukanta.usage.models import ImportStatus, Use, UseImport
 from tests.conftest import sign_in
+from tests.factories import run_worker_once
 from tests.usage.conftest import days, mk
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -106,7 +106,7 @@ def test_the_page_polls_until_the_worker_has_run(cast, client, offer, today, set
     waiting = client.get(url).content.decode()
     assert 'http-equiv="refresh"' in waiting and 'data-status="queued"' in waiting
     assert not Use.objects.exists()
-    call_command("run_worker", batch=True, startup_delay=False, verbosity=0)
+    run_worker_once()
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE and job.created == 6 and bytes(job.data) == b""
     done = client.get(url).content.decode()
