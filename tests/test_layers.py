@@ -26,7 +26,6 @@ ALLOWED = {
                                         "the viewer sees both organisations",
     ("network/views.py", "Organisation"): "every active venue may be asked for a link (venue "
                                           "names are public)",
-    ("usage/views.py", "Use"): "today's uses at the desk's site, where the actor records",
     ("public/staff_views.py", "Organisation"): "the venue staff's own organisations (scope ids)",
     ("public/staff_views.py", "Offer"): "the offers of a venue already fetched in scope",
 }

@@ -259,3 +259,41 @@ def test_desk_answer_in_three_languages(cast, card, client, settings, lang, vali
     expired = mk(cast.a.unit, issued_on=card.issued_on.replace(year=card.issued_on.year - 2))
     body = look_up(client, cast.a.site, expired.number).content.decode()
     assert not_valid in body
+
+
+@pytest.mark.parametrize(("lang", "title", "category", "cancelled"), [
+    ("fi", "Näyttely", "Liikunta", "peruttu"), ("sv", "Utställning", "Motion", "annullerad"),
+    ("en", "Exhibition", "Sports", "cancelled"),
+])
+def test_desk_lists_todays_last_five_uses_at_its_site(cast, offer, client, settings, today,
+                                                     lang, title, category, cancelled):
+    scope = scope_for_user(cast.a.venue)
+    cards = [mk(cast.a.unit, children=2) for _ in range(7)]
+
+    def record(card, *, site=cast.a.site, day=today, **kw):
+        return services.use_record(scope=scope, site=site, card_number=card.number,
+                                   event_date=day, **kw)
+
+    record(cards[0], offer=offer)  # the oldest of six today: not among the last five
+    record(cards[1], category=Category.SPORTS, day=today - days(1))  # yesterday
+    record(cards[2], category=Category.SPORTS, site=cast.a.site2)  # another site
+    record(cards[3], offer=offer)
+    record(cards[4], category=Category.SPORTS, children=2)
+    gone = record(cards[5], offer=offer)
+    services.use_cancel(scope=scope, use=gone)
+    record(cards[6], category=Category.SPORTS)
+    record(cards[1], offer=offer)
+    record(cards[2], offer=offer)  # newest
+    sign_in(client, cast.a.venue)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+    body = client.get(DESK, {"site": cast.a.site.pk}).content.decode()
+    listed = re.search(r'<ul class="desk-recent">(.*?)</ul>', body, re.S).group(1)
+    lines = re.findall(r"<li>(.*?)</li>", listed)
+    assert lines == [
+        f"{cards[2].display_number} · {title}",
+        f"{cards[1].display_number} · {title}",
+        f"{cards[6].display_number} · {category}",
+        f"{cards[5].display_number} · {title} · {cancelled}",
+        f"{cards[4].display_number} · {category} · +2",
+    ]
+    assert cards[3].display_number not in listed  # the sixth newest today

@@ -11,7 +11,7 @@ from kaikukanta.cards.errors import CardCheckCharacter, CardNumberInvalid
 from kaikukanta.cards.models import CardKind, CardStatus
 from kaikukanta.lib.scope import Scope
 from kaikukanta.usage import errors, selectors, services
-from kaikukanta.usage.models import LookupLog
+from kaikukanta.usage.models import Category, LookupLog
 from tests.conftest import sign_in
 from tests.usage.conftest import days, mk
 
@@ -61,6 +61,26 @@ def test_every_lookup_is_logged(cast, card):
         (cast.a.venue, True, cast.a.area), (cast.a.venue, False, cast.a.area)]
 
 
+def test_a_lookup_logs_with_one_insert_and_no_transaction_of_its_own(cast, card):
+    """One INSERT in the request's autocommit: no BEGIN … COMMIT round trips around it
+    (bulk_create opens a transaction even for one row)."""
+    from django.db import connection
+
+    scope = scope_for_user(cast.a.venue)
+    depth = len(connection.atomic_blocks)  # the test's own transaction
+    inserts = []
+
+    def note(execute, sql, params, many, context):
+        if "usage_lookuplog" in sql and sql.lstrip().upper().startswith("INSERT"):
+            inserts.append(len(connection.atomic_blocks))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(note):
+        services.card_lookup(scope=scope, number_text=card.number)
+    assert inserts == [depth]
+    assert LookupLog.objects.filter(number=card.number, found=True).count() == 1
+
+
 def test_guessing_is_slowed_down(cast, card, settings):
     settings.KAIKUKANTA_LOOKUP_UNKNOWN_LIMIT = 3
     for _ in range(3):
@@ -102,3 +122,43 @@ def test_desk_page_answers_429_and_coordinator_sees_it(cast, card, settings, cli
     for user in (cast.a.venue, cast.a.welfare, cast.outsider):
         sign_in(client, user)
         assert client.get(reverse("usage:lookups")).status_code == 403
+
+
+def _desk_post(client, cast, number, today, **extra):
+    from tests.usage.test_desk_views import RECORD
+
+    data = {"site": cast.a.site.pk, "number": number, "token": extra.pop("token", "t-1"),
+            "category": Category.CULTURE, "event_date": today.isoformat(), "children": 0}
+    data.update(extra)
+    return client.post(RECORD, data)
+
+
+def test_the_desk_record_form_logs_its_number_once_whatever_the_outcome(cast, card, client,
+                                                                        today):
+    """The record form resolves the number once: a use recorded logs one found row (in
+    the use's own INSERT), a refusal after the card was read logs one row and shows the
+    card's answer, a refusal before it (the offer does not run that day) one look-up."""
+    from kaikukanta.usage.models import Offer, OfferKind, Use
+
+    sign_in(client, cast.a.venue)
+    logged = LookupLog.objects.filter(number=card.number)
+    assert _desk_post(client, cast, card.number, today).status_code == 302
+    assert list(logged.values_list("found", "throttled")) == [(True, False)]
+    assert Use.objects.filter(card=card).count() == 1
+    # refused after the card was read: already recorded today (one more row, the answer)
+    body = _desk_post(client, cast, card.number, today, token="t-2").content.decode()
+    assert "VALID" in body and "Up to 2 children" in body and logged.count() == 2
+    # refused before the card was looked at: the offer has ended (still listed as active)
+    ended = Offer.objects.create(venue=cast.a.venue_org, site=cast.a.site, title_fi="Ohi",
+                                 category=Category.CULTURE, kind=OfferKind.EVENT,
+                                 ends_on=today - days(1))
+    body = _desk_post(client, cast, card.number, today, token="t-3", offer=ended.pk,
+                      category="").content.decode()
+    assert "VALID" in body and logged.count() == 3
+    assert Use.objects.filter(card=card).count() == 1
+    # an unknown number: one row, found False, counted once
+    unknown = numbers.generate()
+    body = _desk_post(client, cast, unknown, today, token="t-4").content.decode()
+    assert "No card has this number" in body
+    assert list(LookupLog.objects.filter(number=unknown).values_list("found", flat=True)) \
+        == [False]

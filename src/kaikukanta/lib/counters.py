@@ -8,7 +8,7 @@ from django.core.cache import cache
 def count(key: str, *, timeout: int, delta: int = 1) -> int:
     """Add `delta` to the counter at `key` (made from 0, living `timeout` seconds, when it
     is missing) and return its new value: one round trip with Redis
-    (`lib.rediscache.RedisCache.count`), `add` + `incr` with other caches."""
+    (`lib.cache.RedisCache.count`), `add` + `incr` with other caches."""
     counter = getattr(cache, "count", None)
     if counter is not None:
         return counter(key, delta, timeout)

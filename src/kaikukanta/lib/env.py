@@ -42,8 +42,8 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 def cache_settings(redis_url: str | None) -> dict:
-    """Django's CACHES: Django's Redis backend for a URL (`lib.rediscache`: one client per
-    connection pool, counters in one round trip), else this process's memory.
+    """Django's CACHES: Django's Redis backend for a URL (with its clients reused and
+    counters in one round trip, `lib.cache`), else this process's memory.
 
     Redis is shared by every app server (dashboard results, rate-limit counters); local
     memory is per process and fits one machine's development and the test suite.
@@ -51,7 +51,7 @@ def cache_settings(redis_url: str | None) -> dict:
     if redis_url:
         return {
             "default": {
-                "BACKEND": "kaikukanta.lib.rediscache.RedisCache",
+                "BACKEND": "kaikukanta.lib.cache.RedisCache",
                 "LOCATION": redis_url,
                 "KEY_PREFIX": "kaikukanta",
                 "TIMEOUT": 60 * 60,

@@ -6,13 +6,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaikukanta.lib.forms import QuickHiddenInput, QuickTextInput
 from kaikukanta.usage.models import Category, Offer, OfferStatus
 
 
 class LookupForm(forms.Form):
     number = forms.CharField(
         label=_("Card number"), max_length=1200,  # or a scanned mobile-card token
-        widget=forms.TextInput(attrs={
+        widget=QuickTextInput(attrs={
             "autofocus": True, "autocomplete": "off", "autocapitalize": "characters",
             "spellcheck": "false", "inputmode": "text", "enterkeyhint": "search",
             "class": "desk-number",
@@ -23,8 +24,8 @@ class LookupForm(forms.Form):
 class RecordForm(forms.Form):
     """One use. `number` and `token` are hidden: they come from the look-up."""
 
-    number = forms.CharField(widget=forms.HiddenInput, max_length=40)
-    token = forms.CharField(widget=forms.HiddenInput, max_length=80)
+    number = forms.CharField(widget=QuickHiddenInput, max_length=40)
+    token = forms.CharField(widget=QuickHiddenInput, max_length=80)
     offer = forms.ChoiceField(label=_("Offer"), required=False)
     category = forms.ChoiceField(
         label=_("Statistics category (general admission)"), required=False,

@@ -78,7 +78,11 @@ def _log(scope: Scope, rows: list[tuple[str, bool, bool]]) -> None:
                       [(number[:16], found, throttled) for number, found, throttled in rows],
                       {k: shared[k] for k in ("user_id", "actor_label", "area_id")})
         return
-    LookupLog.objects.bulk_create([LookupLog(**v) for v in _log_values(scope, rows)])
+    values = _log_values(scope, rows)
+    if len(values) == 1:  # a look-up: one INSERT (bulk_create adds BEGIN … COMMIT round trips)
+        LookupLog.objects.create(**values[0])
+        return
+    LookupLog.objects.bulk_create([LookupLog(**v) for v in values])
 
 
 def found_log_row(resolution: Resolution):

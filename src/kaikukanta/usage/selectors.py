@@ -20,7 +20,7 @@ from kaikukanta.cards.selectors import card_chain_ids, parse_number
 from kaikukanta.lib import versioned_cache
 from kaikukanta.lib.scope import Scope
 from kaikukanta.network.models import SellerLink, Unit
-from kaikukanta.usage.models import Offer, OfferStatus, Use, UseStatus
+from kaikukanta.usage.models import Category, Offer, OfferStatus, Use, UseStatus
 
 # A community card's staff member may bring this many clients under 16 on one visit.
 # The national model names no number; ten keeps a small-group visit small.
@@ -176,6 +176,32 @@ def offers_for_site(site: Unit, *, on: datetime.date | None = None) -> QuerySet[
         qs = qs.filter(Q(starts_on__isnull=True) | Q(starts_on__lte=on),
                        Q(ends_on__isnull=True) | Q(ends_on__gte=on))
     return qs
+
+
+@dataclass(frozen=True)
+class RecentUse:
+    """A line of the desk's list of today's uses at its site."""
+
+    number: str
+    what: str  # the offer's title, or general admission's category
+    children: int
+    cancelled: bool
+
+
+def desk_recent_uses(site: Unit, day: datetime.date, count: int = 5) -> list[RecentUse]:
+    """The site's last `count` uses on `day`, newest first, for the desk of someone who
+    records at the site (scope: the desk's `recording_sites_for`): only the columns the
+    desk shows (no model objects; this runs on every look-up)."""
+    categories = dict(Category.choices)
+    rows = (Use.objects.filter(site=site, event_date=day).order_by("-recorded_at")
+            .values_list("card__number", "offer_id", "offer__title_fi", "offer__title_sv",
+                         "offer__title_en", "category", "children", "status")[:count])
+    return [RecentUse(
+        number=numbers.display(number),
+        what=(Offer(title_fi=fi, title_sv=sv, title_en=en).title if offer_id is not None
+              else str(categories.get(category, category))),
+        children=children, cancelled=status == UseStatus.CANCELLED)
+        for number, offer_id, fi, sv, en, category, children, status in rows]
 
 
 _OFFERS_VERSION = "desk:offers:ver"

@@ -323,6 +323,45 @@ def use_record_resolved(*, scope: Scope, site, card_number: str, event_date: dat
     return use
 
 
+class DeskRecording(NamedTuple):
+    """What `use_record_at_desk` did: the use, or the refusal with the card's answer for
+    the page."""
+
+    use: Use | None
+    refusal: DomainError | None = None
+    answer: DeskAnswer | None = None
+
+
+def use_record_at_desk(*, scope: Scope, site, card_number: str, event_date: datetime.date,
+                       offer: Offer | None, category: str | None, children: int = 0,
+                       companion: bool = False, request_token: str | None = None,
+                       on: datetime.date | None = None) -> DeskRecording:
+    """`use_record` for the desk's record form, which resolves the number once: the
+    recording checks the guessing limit and logs the look-up (with the use, in the same
+    statement), as the partner API's does. A refusal comes back with the card's desk
+    answer for the page, read without a second log row when the refusal already logged
+    the number, else through `card_lookup` (a refusal before the card was looked at: the
+    offer, the date …), so every answer shown is logged and counted once. Raises
+    LookupThrottled, and CardNumberInvalid / CardCheckCharacter for a malformed number."""
+    on = on or timezone.localdate()
+    number = parse_number(card_number)
+    resolution = None
+    try:
+        with guessing.resolving(scope, number) as resolution:
+            return DeskRecording(use=use_record_resolved(
+                scope=scope, site=site, card_number=number, event_date=event_date,
+                offer=offer, category=category, children=children, companion=companion,
+                source=UseSource.DESK, request_token=request_token, resolution=resolution))
+    except errors.LookupThrottled:
+        raise
+    except DomainError as exc:
+        if resolution is not None and resolution.found is not None:  # noted by `resolving`
+            answer = answer_for_card(_desk_card(number), number, on=on)
+        else:
+            answer = card_lookup(scope=scope, number_text=number, on=on)
+        return DeskRecording(use=None, refusal=exc, answer=answer)
+
+
 def check_use_before_card(*, site, offer: Offer | None, category: str | None,
                            children: int, event_date: datetime.date) -> tuple[str, bool]:
     """The rules that do not need the card, in the order the desk checks them (the

@@ -36,7 +36,7 @@ from kaikukanta.lib.permissions import Perm, can
 from kaikukanta.lib.scope import get_visible_or_404
 from kaikukanta.lib.views import form_page
 from kaikukanta.network.models import Organisation, Unit
-from kaikukanta.usage import guessing, selectors, services
+from kaikukanta.usage import selectors, services
 from kaikukanta.usage.errors import LookupThrottled
 from kaikukanta.usage.forms import LookupForm, OfferForm, RecordForm, UploadForm, UseFilterForm
 from kaikukanta.usage.imports import uses_upload
@@ -92,18 +92,19 @@ def _choose_site(request, sites, next_name: str):
                   {"sites": sites, "next_url": reverse(next_name)})
 
 
-def _record_from_form(request, site, d: dict, source: str, *, looked_up: bool = False):
-    """Record the use a desk or backfill form describes (the service holds the rules).
-    `looked_up`: the number was just resolved (and counted) by `card_lookup`."""
-    fields = {
+def _record_fields_of(request, site, d: dict) -> dict:
+    """The service's arguments for the use a desk or backfill form describes."""
+    return {
         "scope": request.scope, "site": site, "card_number": d["number"],
         "event_date": d["event_date"], "offer": d["offer"],
         "category": d["category"] or None, "children": d["children"] or 0,
-        "companion": d["companion"], "source": source, "request_token": d["token"],
+        "companion": d["companion"], "request_token": d["token"],
     }
-    if looked_up:
-        return services.use_record_resolved(**fields, resolution=guessing.Resolution())
-    return services.use_record(**fields)
+
+
+def _record_from_form(request, site, d: dict, source: str):
+    """Record the use a form describes (the service holds the rules)."""
+    return services.use_record(**_record_fields_of(request, site, d), source=source)
 
 
 def _desk_offers(site) -> list[Offer]:
@@ -241,9 +242,7 @@ def _render_desk(request, site, sites, lookup, answer, form, offers, error=None,
         attrs["aria-invalid"] = "true"
     if form is not None:  # the answer's "Record use" has the focus: Enter records
         attrs.pop("autofocus", None)
-    today = timezone.localdate()
-    recent = (Use.objects.filter(site=site, event_date=today)
-              .select_related("card", "offer").order_by("-recorded_at")[:5])
+    recent = selectors.desk_recent_uses(site, timezone.localdate())
     return render(request, "usage/desk.html", {
         "site": site, "many_sites": len(sites) > 1, "lookup": lookup, "answer": answer,
         "form": form, "error": error, "recent": recent,
@@ -260,33 +259,38 @@ def desk_record(request):
     site = _site_or_none(request, sites)
     if site is None:
         raise Http404
-    # the number is resolved again (the page shows its answer): counted like a look-up
-    status, error = 200, None
-    try:
-        answer = services.card_lookup(scope=request.scope,
-                                      number_text=request.POST.get("number", ""))
-    except LookupThrottled as exc:
-        answer, status, error = None, exc.http_status, exc
-    except DomainError:
-        answer = None
     offers = _desk_offers(site)
-    form = _record_form(site, answer, request.POST, offers=offers)
-    if answer is not None and form.is_valid():
-        d = form.cleaned_data
-        try:
-            use = _record_from_form(request, site, d, UseSource.DESK, looked_up=True)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            _remember_desk(request, site, use)
-            messages.success(request, _(
-                "Recorded: card %(number)s, %(date)s, %(children)s children's tickets.")
-                % {"number": use.card.display_number, "date": formatting.day(use.event_date),
-                   "children": use.children})
-            return redirect(f"{reverse('usage:desk')}?site={site.pk}")
-    elif answer is None:
+    number_text = request.POST.get("number", "")
+    form = _record_form(site, None, request.POST, offers=offers)
+    status, error, answer, refusal = 200, None, None, None
+    try:
+        if form.is_valid():
+            # the number is resolved once, by the recording (its log row goes in with the
+            # use); a refusal comes back with the card's answer for the page
+            done = services.use_record_at_desk(**_record_fields_of(request, site,
+                                                                   form.cleaned_data))
+            if done.use is not None:
+                use = done.use
+                _remember_desk(request, site, use)
+                messages.success(request, _(
+                    "Recorded: card %(number)s, %(date)s, %(children)s children's tickets.")
+                    % {"number": use.card.display_number,
+                       "date": formatting.day(use.event_date), "children": use.children})
+                return redirect(f"{reverse('usage:desk')}?site={site.pk}")
+            answer, refusal = done.answer, done.refusal
+        else:  # nothing to record: the page shows the card's answer (a look-up, counted)
+            answer = services.card_lookup(scope=request.scope, number_text=number_text)
+    except LookupThrottled as exc:
+        status, error = exc.http_status, exc
+    except DomainError:  # the number does not parse
+        pass
+    if answer is not None:  # the form as the answer shows it (children, community card)
+        form = _record_form(site, answer, request.POST, offers=offers)
+        if refusal is not None:
+            add_domain_error(form, refusal)
+    else:
         form.add_error(None, _("Look the card up again."))
-    lookup = LookupForm(initial={"number": request.POST.get("number", "")})
+    lookup = LookupForm(initial={"number": number_text})
     return _render_desk(request, site, sites, lookup, answer, form, offers, error, status)
 
 
