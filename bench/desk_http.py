@@ -15,7 +15,8 @@ the sign-in page with its own session: GET the desk's look-up page for a card, r
 record form's one-time token and CSRF token, POST the record form (answered 302; the
 redirect is not followed: the next look-up shows its message). Then pgbench runs the
 captured pairs' SQL (each pair one transaction, rolled back at its end) with as many
-clients for as long. Prints pairs per second, p50/p95/p99 of the pair, pgbench's rate,
+clients for as long. Prints pairs per second, p95 of a request (the issue's target is
+judged on it) and of the look-up and the record, p50/p95/p99 of the pair, pgbench's rate,
 their ratio and the statements per pair.
 
 `run(clients, seconds, workers) -> list[tuple[str, str, str, str]]` gives the comparison
@@ -155,23 +156,37 @@ def _cookie(jar: dict) -> str:
     return "; ".join(f"{k}={v}" for k, v in jar.items())
 
 
-async def _pair(port: int, jar: dict, setup: dict, number: str) -> tuple[int, int]:
+async def _pair(port: int, jar: dict, setup: dict, number: str
+                ) -> tuple[tuple[int, int], tuple[float, float]]:
+    """One look-up + record: the two answers' statuses and the two requests' times."""
     from bench.serve_load import _cookies, _request
 
     query = urllib.parse.urlencode({"site": setup["site"], "number": number})
+    t0 = time.monotonic()
     status, headers, body = await _request(port, "GET", f"{DESK}?{query}", cookie=_cookie(jar))
+    t1 = time.monotonic()
     jar.update(_cookies(headers))
     payload = urllib.parse.urlencode(_record_data(setup, number, body.decode())).encode()
+    t2 = time.monotonic()
     status2, headers, _ = await _request(
         port, "POST", RECORD, cookie=_cookie(jar), body=payload,
         headers={"Content-Type": "application/x-www-form-urlencoded",
                  "Referer": f"https://127.0.0.1{DESK}", "Origin": "https://127.0.0.1"})
+    t3 = time.monotonic()
     jar.update(_cookies(headers))
-    return status, status2
+    return (status, status2), (t1 - t0, t3 - t2)
+
+
+def _percentiles(values: list[float]) -> tuple[float, float, float]:
+    """p50, p95, p99 in milliseconds."""
+    q = statistics.quantiles(sorted(values), n=100) if len(values) > 1 else [0.0] * 99
+    return q[49] * 1000, q[94] * 1000, q[98] * 1000
 
 
 async def _drive(port: int, setup: dict, clients: int, seconds: float) -> dict:
     latencies: list[float] = []
+    lookups: list[float] = []
+    records: list[float] = []
     failures: dict = {}
     jars = [await _sign_in(port) for _ in range(clients)]
     # warm-up: every worker answers a few pairs first (imports, caches), not counted
@@ -185,19 +200,22 @@ async def _drive(port: int, setup: dict, clients: int, seconds: float) -> dict:
         while time.monotonic() < deadline and setup["numbers"]:
             number = setup["numbers"].pop()
             started = time.monotonic()
-            statuses = await _pair(port, jars[n], setup, number)
+            statuses, (lookup, record) = await _pair(port, jars[n], setup, number)
             if statuses != (200, 302):
                 failures[statuses] = failures.get(statuses, 0) + 1
                 continue
             latencies.append(time.monotonic() - started)
+            lookups.append(lookup)
+            records.append(record)
 
     started = time.monotonic()
     await asyncio.gather(*(client(n) for n in range(clients)))
     elapsed = time.monotonic() - started
-    latencies.sort()
-    q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0.0] * 99
-    return {"pairs": len(latencies), "rate": len(latencies) / elapsed, "p50": q[49] * 1000,
-            "p95": q[94] * 1000, "p99": q[98] * 1000, "failures": failures}
+    p50, p95, p99 = _percentiles(latencies)
+    return {"pairs": len(latencies), "rate": len(latencies) / elapsed, "p50": p50,
+            "p95": p95, "p99": p99, "failures": failures,
+            "request": _percentiles(lookups + records), "lookup": _percentiles(lookups),
+            "record": _percentiles(records)}
 
 
 def _serve(workers: int):
@@ -230,9 +248,17 @@ def run(clients: int = 8, seconds: int = 30, workers: int = 4,
           f"p99 {load['p99']:.0f} ms; failed pairs {load['failures'] or 'none'}; "
           f"{statements:.0f} SQL statements per pair; worker RSS after the run: "
           f"{', '.join(f'{m:.0f}' for m in rss)} MB)", flush=True)
+    req, look, rec = load["request"], load["lookup"], load["record"]
+    print(f"(desk requests: p50 {req[0]:.0f} ms, p95 {req[1]:.0f} ms, p99 {req[2]:.0f} ms; "
+          f"look-up p95 {look[1]:.0f} ms, record p95 {rec[1]:.0f} ms)", flush=True)
+    # The issue's 25 ms is judged on the requests' p95 (its own "68.6 pairs/s, p95 83 ms" at
+    # 8 clients is a request's: a pair then took 8 / 68.6 s = 117 ms on average); the
+    # pair's p95 follows.
     return [
         (f"desk look-up + record, {clients} clients over HTTP",
-         f"{load['rate']:,.1f} pairs/s, p95 {load['p95']:,.0f} ms, p99 {load['p99']:,.0f} ms",
+         f"{load['rate']:,.1f} pairs/s, p95 {req[1]:,.0f} ms a request (look-up "
+         f"{look[1]:,.0f}, record {rec[1]:,.0f}); a pair p95 {load['p95']:,.0f} ms, "
+         f"p99 {load['p99']:,.0f} ms",
          f"pgbench, same {statements:.0f} statements: {tps:,.0f} tps",
          f"{load['rate'] / tps:.2f}"),
     ]

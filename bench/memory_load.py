@@ -185,7 +185,8 @@ def _desk_pairs(port: int, clients: int, pairs_needed: int):
         if number is None:
             return count("out of cards for the desk")
         try:
-            looked, recorded = asyncio.run(desk_http._pair(port, jars[n], state, number))
+            (looked, recorded), _times = asyncio.run(desk_http._pair(port, jars[n], state,
+                                                                     number))
         except (OSError, ValueError) as exc:
             looked = recorded = type(exc).__name__
         first = count(f"desk {looked}")

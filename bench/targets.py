@@ -25,7 +25,7 @@ def verdict(ok: bool, why: str = "") -> str:
 def desk(p95_ms: float, ratio: float) -> str:
     why = ", ".join(w for w, bad in [(f"p95 {p95_ms:.0f} ms", p95_ms > DESK_P95_MS),
                                      (f"ratio {ratio:.2f}", ratio < DESK_RATIO)] if bad)
-    return (f"p95 ≤ {DESK_P95_MS:.0f} ms and ≥ {DESK_RATIO} of pgbench: "
+    return (f"p95 of a request ≤ {DESK_P95_MS:.0f} ms and ≥ {DESK_RATIO} of pgbench: "
             + verdict(p95_ms <= DESK_P95_MS and ratio >= DESK_RATIO, why))
 
 
