@@ -459,14 +459,19 @@ def rollup_rebuild(*, start: datetime.date | None = None, end: datetime.date | N
     return n
 
 
+def _touched(cur, period_sql: str, where: str, params: list) -> list:
+    """The months or years (`period_sql` over a use `u`) of the uses in `where`, sorted."""
+    cur.execute(f"SELECT DISTINCT {period_sql} FROM usage_use u "  # noqa: S608
+                f"WHERE 1 = 1 {where}", params)
+    return sorted(r[0] for r in cur.fetchall())
+
+
 def _rebuild_month_rollup(cur, model, dims: tuple[str, ...], where: str, params: list,
                           whole: bool) -> None:
     """A monthly rollup, all of it or the months with a use in `where`, each whole."""
     mwhere, mparams = "", []
     if not whole:
-        cur.execute(f"SELECT DISTINCT {_month_sql()} FROM usage_use u "  # noqa: S608
-                    f"WHERE 1 = 1 {where}", params)
-        months = sorted(r[0] for r in cur.fetchall())
+        months = _touched(cur, _month_sql(), where, params)
         if not months:
             return
         mwhere = f"AND {_month_sql()} IN ({', '.join(['%s'] * len(months))})"
@@ -484,9 +489,7 @@ def _rebuild_month_rollup(cur, model, dims: tuple[str, ...], where: str, params:
 def _rebuild_card_years(cur, where: str, params: list, whole: bool) -> None:
     years = None
     if not whole:
-        cur.execute(f"SELECT DISTINCT {_year_sql()} FROM usage_use u "  # noqa: S608
-                    f"WHERE 1 = 1 {where}", params)
-        years = sorted(r[0] for r in cur.fetchall())
+        years = _touched(cur, _year_sql(), where, params)
         if not years:
             return
     ywhere, yparams = "", []
