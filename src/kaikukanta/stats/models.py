@@ -37,14 +37,22 @@ from django.utils.translation import gettext_lazy as _
 MEASURES = ("uses", "children", "companions", "with_children")
 
 
-class DailyUseFigures(models.Model):
-    """The MEASURES of one day's cell; each rollup below adds its dimensions."""
+class UseFigures(models.Model):
+    """The MEASURES of one cell; the daily and monthly rollups below add their keys."""
 
-    day = models.DateField(_("date"))
     uses = models.IntegerField(_("uses"), default=0)
     children = models.IntegerField(_("children's tickets"), default=0)
     companions = models.IntegerField(_("companion tickets"), default=0)
     with_children = models.IntegerField(_("uses with children's tickets"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DailyUseFigures(UseFigures):
+    """The MEASURES of one day's cell; each rollup below adds its dimensions."""
+
+    day = models.DateField(_("date"))
 
     class Meta:
         abstract = True
@@ -127,7 +135,7 @@ SITE_MONTH_DIMENSIONS = ("month", "area_id", "venue_id", "site_id", "offer_id", 
                          "category")
 
 
-class UseSiteMonth(models.Model):
+class UseSiteMonth(UseFigures):
     """`UseSiteDay` summed per calendar month (`month_number`): an area's table of places
     for whole months reads a few rows per site and offer instead of one per day (the day
     rows of an area's year were about as many as its uses); the days outside whole months
@@ -140,10 +148,6 @@ class UseSiteMonth(models.Model):
     offer_id = models.IntegerField(_("offer"), default=0)
     seller_id = models.IntegerField(_("ticket seller"), default=0)
     category = models.CharField(_("category"), max_length=16)
-    uses = models.IntegerField(_("uses"), default=0)
-    children = models.IntegerField(_("children's tickets"), default=0)
-    companions = models.IntegerField(_("companion tickets"), default=0)
-    with_children = models.IntegerField(_("uses with children's tickets"), default=0)
 
     class Meta:
         verbose_name = _("monthly use figures by site")
