@@ -13,27 +13,34 @@ INDEX = "audit_auditentry_area_id_f017dcb0"
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0001_initial'),
-        ('network', '0002_checklist_and_review_from_coordination'),
+        ("audit", "0001_initial"),
+        ("network", "0002_checklist_and_review_from_coordination"),
     ]
 
     operations = [
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.AlterField(
-                    model_name='auditentry', name='area',
+                    model_name="auditentry",
+                    name="area",
                     field=models.ForeignKey(
-                        blank=True, db_index=False, null=True,
-                        on_delete=django.db.models.deletion.SET_NULL, related_name='+',
-                        to='network.area', verbose_name='area')),
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="network.area",
+                        verbose_name="area",
+                    ),
+                ),
             ],
             database_operations=[
                 migrations.RunSQL(
                     sql=f'DROP INDEX IF EXISTS "{INDEX}"',
                     reverse_sql=f'CREATE INDEX IF NOT EXISTS "{INDEX}" ON "audit_auditentry" '
-                                '("area_id")'),
+                    '("area_id")',
+                ),
             ],
         ),
     ]

@@ -18,10 +18,9 @@ FOREIGN_KEY_INDEXES = {
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('network', '0002_checklist_and_review_from_coordination'),
-        ('usage', '0005_use_fewer_indexes'),
+        ("network", "0002_checklist_and_review_from_coordination"),
+        ("usage", "0005_use_fewer_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -29,23 +28,38 @@ class Migration(migrations.Migration):
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.AlterField(
-                    model_name='lookuplog', name='user',
+                    model_name="lookuplog",
+                    name="user",
                     field=models.ForeignKey(
-                        blank=True, db_index=False, null=True,
-                        on_delete=django.db.models.deletion.SET_NULL, related_name='+',
-                        to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
                 migrations.AlterField(
-                    model_name='lookuplog', name='area',
+                    model_name="lookuplog",
+                    name="area",
                     field=models.ForeignKey(
-                        blank=True, db_index=False, null=True,
-                        on_delete=django.db.models.deletion.SET_NULL, related_name='+',
-                        to='network.area', verbose_name='area')),
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="network.area",
+                        verbose_name="area",
+                    ),
+                ),
             ],
             database_operations=[
                 migrations.RunSQL(
                     sql=f'DROP INDEX IF EXISTS "{name}"',
                     reverse_sql=f'CREATE INDEX IF NOT EXISTS "{name}" ON "usage_lookuplog" '
-                                f'("{field}_id")')
+                    f'("{field}_id")',
+                )
                 for field, name in FOREIGN_KEY_INDEXES.items()
             ],
         ),
