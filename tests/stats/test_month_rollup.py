@@ -86,7 +86,7 @@ def test_dashboard_reads_months_not_uses(cast, django_assert_max_num_queries):
     assert (exact["p"], exact["q"]) == (counted(target, p)[0], counted(target, q)[0])
     perturbed = selectors.cards_used(target, p, q, exact=False)
     assert abs(perturbed["p"] - exact["p"]) <= 2
-    # a period that is not whole months: the months' histograms and the edge days' uses
+    # a period that is not whole months: the months' histograms and the edge months' rows
     odd = Period(datetime.date(2025, 1, 2), datetime.date(2025, 6, 30))
     assert selectors.used_in_months(target, odd) is None
     assert selectors.cards_used(target, odd, odd.previous())["p"] == counted(target, odd)[0]
@@ -163,8 +163,32 @@ def day_periods(rng):
     return out
 
 
+def periods_equal_distinct_cards(cast, rng) -> int:
+    """`used_in` equals COUNT(DISTINCT card) from the uses for every random period of
+    `day_periods`, per target and per unit (exact and with the key sums); returns how
+    many of the checks had cards."""
+    targets = [Target(TargetKind.NATIONAL), Target(TargetKind.AREA, cast.a.area),
+               Target(TargetKind.AREA, cast.b.area), Target(TargetKind.UNIT, cast.a.unit),
+               Target(TargetKind.DISTRIBUTOR, cast.a.distributor_org)]
+    units = sorted(set(Card.objects.values_list("unit_id", flat=True)))
+    checked = 0
+    for p in day_periods(rng):
+        for target in targets:
+            want = counted_pairs(target, p)
+            got = selectors.used_in(target, p)[0]
+            assert (got["n"], got["k"]) == want, (target.kind, p)
+            exact = selectors.cards_used(target, p, p, exact=True)
+            assert exact == {"p": want[0], "q": want[0]}, (target.kind, p)
+            checked += bool(want[0])
+        by_unit = {r["unit_id"]: (r["n"], r["k"])
+                   for r in selectors.used_in(Target(TargetKind.NATIONAL), p, units)
+                   if r["n"]}
+        assert by_unit == counted_pairs(Target(TargetKind.NATIONAL), p, by_unit=True), p
+    return checked
+
+
 def test_cards_used_in_any_period_equal_distinct_cards_from_uses(cast):
-    """Proof by many random periods: the month histograms plus the edge days' cards not
+    """Proof by many random periods: the month histograms plus the edge months' cards not
     used in the months equal COUNT(DISTINCT card) over the period's uses, exact and
     with the key sum the perturbed count needs, per target and per unit; with uses
     backfilled and cancelled (`build`) and a card whose uses moved to another area."""
@@ -177,24 +201,7 @@ def test_cards_used_in_any_period_equal_distinct_cards_from_uses(cast):
     for day in (datetime.date(2024, 3, 10), datetime.date(2024, 7, 9),
                 datetime.date(2025, 1, 30)):
         make_use(mover, cast.b.site, day)
-    targets = [Target(TargetKind.NATIONAL), Target(TargetKind.AREA, cast.a.area),
-               Target(TargetKind.AREA, cast.b.area), Target(TargetKind.UNIT, cast.a.unit),
-               Target(TargetKind.DISTRIBUTOR, cast.a.distributor_org)]
-    units = [cast.a.unit.pk, cast.b.unit.pk]
-    checked = 0
-    for p in day_periods(random.Random(16)):
-        for target in targets:
-            want = counted_pairs(target, p)
-            got = selectors.used_in(target, p)[0]
-            assert (got["n"], got["k"]) == want, (target.kind, p)
-            exact = selectors.cards_used(target, p, p, exact=True)
-            assert exact == {"p": want[0], "q": want[0]}, (target.kind, p)
-            checked += bool(want[0])
-        by_unit = {r["unit_id"]: (r["n"], r["k"])
-                   for r in selectors.used_in(Target(TargetKind.NATIONAL), p, units)
-                   if r["n"]}
-        assert by_unit == counted_pairs(Target(TargetKind.NATIONAL), p, by_unit=True), p
-    assert checked > 300  # most periods had cards in them (371 of 565)
+    assert periods_equal_distinct_cards(cast, random.Random(16)) > 300  # 371 of 565
     # the national figure counts the mover once in each of its two areas
     both = Period(datetime.date(2024, 1, 1), datetime.date(2025, 6, 30))
     assert selectors.used_in(Target(TargetKind.NATIONAL), both)[0]["n"] == 6
@@ -228,3 +235,59 @@ def test_site_sums_of_any_period_equal_the_daily_rows(cast):
     incremental = snapshot()
     services.rollup_rebuild()
     assert snapshot() == incremental
+
+
+def test_periods_of_days_after_every_kind_of_write_equal_distinct_cards_and_rebuild(cast):
+    """The card-month rows' days (first and last day used, last day before, next month)
+    after records that open, widen and fill the gaps of months, cancellations of a
+    month's first, last and only use, a file import and a card's move: `used_in` still
+    equals COUNT(DISTINCT card) for random periods of days, and the rows equal a rebuild."""
+    import random
+
+    from kaikukanta.network import services as network_services
+
+    cards = build(cast)
+    day = datetime.date
+    # a month's new first and last day, a new month between two used ones, and the card's
+    # new first and last month
+    made = [make_use(cards[0], cast.a.site, d) for d in (
+        day(2024, 3, 1), day(2024, 3, 28), day(2024, 5, 31), day(2023, 12, 24),
+        day(2025, 7, 2))]
+    made += [make_use(cards[3], cast.b.site, d) for d in (day(2024, 4, 10), day(2024, 4, 20))]
+    for use in (made[1], made[4], made[5], made[2]):  # a last day, a last month, a first day,
+        cancel_use(use)  # the only use of a month between two others
+    batch = []
+    for k, card in enumerate(cards):
+        for d in (day(2024, 2, 3 + k), day(2024, 2, 25), day(2024, 8, 30 - k)):
+            use = make_use(card, cast.a.site, d, hook=False)
+            use.card = card
+            batch.append(use)
+    hooks.on_uses_recorded(batch)
+    new_unit = network_services.unit_create(scope=SYSTEM, organisation=cast.a.distributor_org,
+                                            name="Third office")
+    card = cards[1]
+    card.unit = new_unit
+    card.save()
+    hooks.on_card_event(card, CardEvent.objects.create(
+        card=card, kind=CardEventKind.MOVED, on=day(2025, 6, 1), unit=new_unit))
+    assert periods_equal_distinct_cards(cast, random.Random(12)) > 300
+    incremental = snapshot()
+    services.rollup_rebuild()
+    assert snapshot() == incremental
+
+
+def test_periods_of_days_across_months_read_no_uses(cast):
+    """A period of days that is not inside one month is counted from the month
+    histograms and the card-month rows alone, for a target and per unit."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    build(cast)
+    target = Target(TargetKind.AREA, cast.a.area)
+    for p in (Period(datetime.date(2024, 2, 12), datetime.date(2025, 5, 19)),
+              Period(datetime.date(2024, 3, 5), datetime.date(2024, 4, 2))):
+        with CaptureQueriesContext(connection) as seen:
+            selectors.used_in(target, p)
+            selectors.used_in(target, p, [cast.a.unit.pk])
+        assert seen.captured_queries
+        assert not [q for q in seen.captured_queries if "usage_use" in q["sql"]], p

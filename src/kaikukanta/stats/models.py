@@ -17,7 +17,9 @@ Distinct holders cannot be summed from daily rows. "Cards used at least once" in
 of whole months (a year, a quarter, 1 March–30 June) comes from the month histograms
 `UsedMonthArea` and `UsedMonthUnit`, kept from `CardMonthUse` (see `UsedMonthFigures`);
 whole years also from `CardYearUse` and `CardsUsedYear` (open data, the annual table);
-periods that start or end inside a month are counted from the uses. The
+periods that start or end inside a month add the cards of their partial first and last
+month from those months' `CardMonthUse` rows, which carry the days of each card's timeline
+(see `selectors.used_in`); only a period inside one month is counted from its uses. The
 holders behind each use figure, which the privacy rule needs, are counted only up to five
 (see `holders.py`).
 
@@ -239,6 +241,9 @@ def month_number(day) -> int:
     return day.year * 12 + day.month - 1
 
 
+EDGE_COLUMNS = ("first_day", "last_day", "prev_day", "next_month", "stats_key")
+
+
 class CardMonthUse(models.Model):
     """How many recorded uses a card has in a calendar month, under the card's area of
     those uses: the months of each (card, card's area) in order make the card's timeline,
@@ -249,6 +254,15 @@ class CardMonthUse(models.Model):
     month = models.IntegerField(_("month"))  # month_number()
     unit_id = models.IntegerField(_("card's issuing unit"), default=0)
     uses = models.IntegerField(_("uses"), default=0)
+    # the days of the timeline, so that the cards used in a period of days are counted from
+    # these rows at its two edge months (see `selectors.used_in`), never from the uses:
+    # the first and last day with a use in this month, the last day with a use before it
+    # (none: the card's first month) and the next month with a use (none: its last)
+    first_day = models.DateField(_("first day used in the month"), null=True)
+    last_day = models.DateField(_("last day used in the month"), null=True)
+    prev_day = models.DateField(_("last day used before the month"), null=True)
+    next_month = models.IntegerField(_("next month used"), null=True)
+    stats_key = models.BigIntegerField(_("the card's statistics key"), default=0)
 
     class Meta:
         verbose_name = _("card's uses in a month")
@@ -257,11 +271,13 @@ class CardMonthUse(models.Model):
             models.UniqueConstraint(fields=["card_id", "card_area_id", "month"],
                                     name="stats_cardmonthuse_once"),
         ]
+        # a period's edge months, read from the index alone (PostgreSQL: the other columns
+        # are included), by the card's area (national and area dashboards) or by unit
         indexes = [
-            # the cards used in a run of months, read from the index alone: a period of
-            # days counts the cards of its edge days that are not among them
-            models.Index(fields=["month", "card_area_id", "card_id"],
-                         condition=models.Q(uses__gt=0), name="stats_cardmonthuse_used"),
+            models.Index(fields=["month", "card_area_id"], name="stats_cardmonthuse_days",
+                         include=["unit_id", *EDGE_COLUMNS]),
+            models.Index(fields=["month", "unit_id"], name="stats_cardmonthuse_unitdays",
+                         include=["card_area_id", *EDGE_COLUMNS]),
         ]
 
     def __str__(self) -> str:

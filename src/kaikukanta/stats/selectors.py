@@ -209,12 +209,15 @@ def month_span(p: Period) -> tuple[int, int] | None:
     return month_number(p.start), month_number(p.end)
 
 
-def used_in_months(target: Target, p: Period, unit_ids=None) -> list[dict] | None:
+def used_in_months(target: Target, p: Period, unit_ids=None,
+                   before: int | None = None) -> list[dict] | None:
     """Cards used at least once in a period of whole months, from the month histograms
     (`UsedMonthArea`, `UsedMonthUnit`), with the sum of their record keys: [{"n", "k"}],
     or per unit [{"unit_id", "n", "k"}] with `unit_ids`. None for other periods and
     targets. A card whose uses were recorded under two card's areas (it moved to another
-    area) counts in each, as in the yearly counts."""
+    area) counts in each, as in the yearly counts. With `before` (a month number), only the
+    cards not used from that month up to the period's start (`used_in`: a partial month
+    before the whole ones counts its own cards)."""
     from kaikukanta.network.models import Unit
 
     span = month_span(p)
@@ -233,7 +236,8 @@ def used_in_months(target: Target, p: Period, unit_ids=None) -> list[dict] | Non
     else:
         rows = UsedMonthUnit.objects.filter(
             unit_id__in=Unit.objects.filter(organisation=target.obj).values("pk"))
-    rows = rows.filter(month__gte=first, month__lte=last, prev__lt=first)
+    rows = rows.filter(month__gte=first, month__lte=last,
+                       prev__lt=first if before is None else before)
     if not group:
         return [rows.aggregate(n=Sum("cards"), k=Sum("key_sum"))]
     return list(rows.values(*group).annotate(n=Sum("cards"), k=Sum("key_sum")).order_by())
@@ -257,41 +261,76 @@ def month_parts(p: Period) -> tuple[Period | None, list[Period]]:
     return Period(first, stop - datetime.timedelta(days=1)), edges
 
 
-def _edge_cards(target: Target, months: Period | None, edges: list[Period],
-                unit_ids=None, keys: bool = True) -> list[dict]:
-    """Cards used in the edge days and in none of the whole months (`months`), with their
-    key sum: [{"n", "k"}], or per the card's unit [{"unit_id", "n", "k"}] with `unit_ids`.
-    Each card counts once per card's area of its uses, as in the month histograms. Only
-    the edge days' uses are read (each edge through a date index of its own; one range
-    each, so the index bounds it); whether the card was used in the months is one look-up
-    in its card-month rows, and its key and unit one look-up of the card."""
-    uses = _uses().filter(target.used_cards_q())
-    if unit_ids is not None:
-        # the target's cards of these units (an area's: its card's-area index bounds the
-        # days, as the uses of an area's cards were counted before the histograms)
-        uses = uses.filter(card__unit_id__in=list(unit_ids))
-    scopes = [Q()]
-    if target.kind == TargetKind.NATIONAL and unit_ids is None:
-        # every card's area by name (and none), so that each part is read from the
-        # card's-area index alone (card's area, date, card), never from the table
-        from kaikukanta.network.models import Area
+def _month_rows(target: Target, unit_ids=None):
+    """The card-month rows (`CardMonthUse`) that the month histograms of `used_in_months`
+    count for the target: by the card's area (national, area) or the card's unit."""
+    from kaikukanta.network.models import Unit
 
-        scopes = [Q(card_area_id__in=list(Area.objects.values_list("pk", flat=True))),
-                  Q(card_area_id__isnull=True)]
-    parts = [uses.filter(scope, _in(e, "event_date")).values("card_id", "card_area_id")
-             .order_by() for e in edges for scope in scopes]
-    both = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0].distinct()
-    sql, params = both.query.sql_with_params()
-    params = list(params)
-    not_in_months = ""
-    if months is not None:
-        # an anti-join with the months' card rows, read from their month index alone
-        # (`stats_cardmonthuse_used`)
-        not_in_months = (
-            f"WHERE NOT EXISTS (SELECT 1 FROM {CardMonthUse._meta.db_table} m "  # noqa: S608
-            "WHERE m.card_id = e.card_id AND m.card_area_id = COALESCE(e.card_area_id, 0) "
-            "AND m.month >= %s AND m.month <= %s AND m.uses > 0)")
-        params += [month_number(months.start), month_number(months.end)]
+    rows = CardMonthUse.objects.all()
+    if unit_ids is not None:
+        return rows.filter(unit_id__in=list(unit_ids))
+    if target.kind == TargetKind.AREA:
+        return rows.filter(card_area_id=target.pk)
+    if target.kind == TargetKind.UNIT:
+        return rows.filter(unit_id=target.pk)
+    if target.kind == TargetKind.DISTRIBUTOR:
+        return rows.filter(unit_id__in=list(Unit.objects.filter(
+            organisation=target.obj).values_list("pk", flat=True)))
+    return rows
+
+
+def _edge_rows(target: Target, p: Period, months: Period | None, unit_ids=None) -> list[dict]:
+    """Cards used in the period's partial first and last month and not counted by the month
+    histograms of the whole months between (`months`), with their key sum: [{"n", "k"}],
+    or per unit with `unit_ids`. Counted from the two edge months' card-month rows and their
+    days (`CardMonthUse.first_day` …), each (card, card's area) once where its first use in
+    the period lies:
+
+    - the first month (the period starts on day s inside it): a row whose last day is s
+      or later, or whose next month used is one of the whole months (used in the first
+      month before s only, then in the whole months: the histograms count it from its
+      previous month, which is not before the whole months);
+    - the last month (ends on day e inside it): a row whose first day is e or earlier and
+      whose last use before the month lies before s (the card was not used in the period
+      before this month).
+
+    A period inside one month is not for this (`used_in` counts its uses)."""
+    head = p.start if p.start.day != 1 else None
+    tail = p.end if (p.end + datetime.timedelta(days=1)).day != 1 else None
+    wanted = []
+    if head is not None:
+        in_head = Q(last_day__gte=head)
+        if months is not None:
+            in_head |= Q(next_month__gte=month_number(months.start),
+                         next_month__lte=month_number(months.end))
+        wanted.append(Q(in_head, month=month_number(head)))
+    if tail is not None:
+        wanted.append(Q(Q(prev_day__isnull=True) | Q(prev_day__lt=p.start),
+                        month=month_number(tail), first_day__lte=tail))
+    # one statement per month: each a range of one covering index, read from the index
+    # alone (both months in one statement made PostgreSQL read the table's pages)
+    out = []
+    for q in wanted:
+        rows = _month_rows(target, unit_ids).filter(q)
+        if unit_ids is None:
+            out.append(rows.aggregate(n=Count("*"), k=Sum("stats_key")))
+        else:
+            out += rows.values("unit_id").annotate(n=Count("*"), k=Sum("stats_key")).order_by()
+    return out
+
+
+def _days_cards(target: Target, p: Period, unit_ids=None, keys: bool = True) -> list[dict]:
+    """Cards used in a period inside one month (neither its first nor its last day), counted
+    from its uses, with their key sum: [{"n", "k"}], or per the card's unit with
+    `unit_ids`. Each card counts once per card's area of its uses, as in the month
+    histograms."""
+    uses = _uses().filter(_in(p, "event_date"))
+    if unit_ids is not None:
+        uses = uses.filter(card__unit_id__in=list(unit_ids))
+    else:
+        uses = uses.filter(target.used_cards_q())
+    pairs = uses.values("card_id", "card_area_id").distinct().order_by()
+    sql, params = pairs.query.sql_with_params()
     group = unit_ids is not None
     # the sub-query is Django's own SQL with its values as parameters
     cur_sql = (
@@ -300,7 +339,7 @@ def _edge_cards(target: Target, months: Period | None, edges: list[Period],
            if keys or group else "SELECT 0 AS sk")
         + (", (SELECT c.unit_id FROM cards_card c WHERE c.id = e.card_id) AS uid"
            if group else "")
-        + f" FROM ({sql}) e {not_in_months}) t" + (" GROUP BY uid" if group else ""))
+        + f" FROM ({sql}) e) t" + (" GROUP BY uid" if group else ""))
     with connection.cursor() as cur:
         cur.execute(cur_sql, params)
         rows = cur.fetchall()
@@ -313,15 +352,21 @@ def used_in(target: Target, p: Period, unit_ids=None, keys: bool = True) -> list
     """Cards used at least once in any period, with their key sum, like `used_in_months`
     ([{"n", "k"}], or per unit with `unit_ids`); None for targets without month
     histograms (a municipality). The whole months inside the period come from the
-    histograms; the days before and after them (at most two partial months) add the cards
-    used then and in none of those months (`_edge_cards`). Without `keys` the key sums of
-    the edge days' cards are not read (exact counts need none)."""
+    histograms, the partial months at its edges from their card-month rows
+    (`_edge_rows`); neither reads a use. A period inside one month (neither its first nor
+    its last day) is counted from its uses (`_days_cards`; without `keys` their key sums
+    are not read, as exact counts need none)."""
     if unit_ids is None and target.kind not in AREA_KINDS + UNIT_KINDS:
         return None
     months, edges = month_parts(p)
-    parts = [used_in_months(target, months, unit_ids)] if months is not None else []
-    if edges:
-        parts.append(_edge_cards(target, months, edges, unit_ids, keys))
+    if months is None and month_number(p.start) == month_number(p.end) and p.start.day != 1 \
+            and (p.end + datetime.timedelta(days=1)).day != 1:
+        parts = [_days_cards(target, p, unit_ids, keys)]
+    else:
+        parts = [used_in_months(target, months, unit_ids, before=month_number(p.start))
+                 ] if months is not None else []
+        if edges:
+            parts.append(_edge_rows(target, p, months, unit_ids))
     sums: dict = {}
     for part in parts:
         for r in part:

@@ -65,9 +65,12 @@ BULK_FROM = 50  # rows from which a many-row upsert goes through COPY (PostgreSQ
 
 
 def _upsert_many(cur, table: str, dims: tuple[str, ...], measures: tuple[str, ...],
-                 rows: list, sql: str, extra: tuple[str, ...] = ()) -> str | None:
+                 rows: list, sql: str, extra: tuple[str, ...] = (),
+                 merge: dict[str, str] | None = None) -> str | None:
     """Add many rows (unique by `dims`; values in the order dims, extra, measures) at once:
-    a new row takes them all, an existing one adds the measures (and keeps its `extra`).
+    a new row takes them all, an existing one adds the measures (and keeps its `extra`,
+    except those of `merge`, {column: "LEAST" or "GREATEST"}, which take the lesser or
+    greater of its value and the new one).
     On PostgreSQL with many rows: COPY into a temporary table and one INSERT … SELECT …
     ON CONFLICT; returns the temporary table's name (dropped at commit). Otherwise `sql`
     (the one-row upsert) for each row."""
@@ -88,7 +91,8 @@ def _upsert_many(cur, table: str, dims: tuple[str, ...], measures: tuple[str, ..
     cur.execute(
         f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {tmp} "  # noqa: S608
         f"ON CONFLICT ({', '.join(dims)}) DO UPDATE SET "
-        + ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in measures))
+        + ", ".join([f"{m} = {table}.{m} + excluded.{m}" for m in measures]
+                    + [f"{c} = {f}({table}.{c}, excluded.{c})" for c, f in (merge or {}).items()]))
     return tmp
 
 
@@ -106,10 +110,56 @@ _UPSERT_USED = _upsert(_USED, ("year", "card_area_id"), ("cards",))
 
 _CARDMONTH = CardMonthUse._meta.db_table
 _UPSERT_CARDMONTH = (
-    f"INSERT INTO {_CARDMONTH} (card_id, card_area_id, month, unit_id, uses) "  # noqa: S608
-    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (card_id, card_area_id, month) "
+    f"INSERT INTO {_CARDMONTH} (card_id, card_area_id, month, unit_id, stats_key, uses) "  # noqa: S608
+    "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (card_id, card_area_id, month) "
     f"DO UPDATE SET uses = {_CARDMONTH}.uses + excluded.uses"
 )
+
+
+def _upsert_card_months_sql() -> str:
+    """Many uses recorded (a file): a card-month row adds their count and takes their first
+    and last day when earlier or later (`_upsert_many`'s one-row form)."""
+    least, greatest = ("LEAST", "GREATEST") if connection.vendor == "postgresql" else ("MIN", "MAX")
+    return (
+        f"INSERT INTO {_CARDMONTH} (card_id, card_area_id, month, unit_id, stats_key, "  # noqa: S608
+        "first_day, last_day, uses) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (card_id, card_area_id, month) DO UPDATE SET "
+        f"uses = {_CARDMONTH}.uses + excluded.uses, "
+        f"first_day = {least}({_CARDMONTH}.first_day, excluded.first_day), "
+        f"last_day = {greatest}({_CARDMONTH}.last_day, excluded.last_day)")
+
+
+_SAME_TIMELINE = "c.card_id = %s AND c.card_area_id = %s"
+
+
+def _recorded_day_sql() -> tuple[str, str]:
+    """One use recorded on day d: its card-month row (cells: card, card's area, month, unit,
+    key, 1, d, d, then card, area, month twice for a new row's previous day and next month)
+    takes d as its first or last day when earlier or later; then (month, d, d, month,
+    month, month, card, area, month, card, area, month) the card's next used month gets d
+    as its previous day when later, and its previous used month the month as its next
+    when nearer. The rows before and after a month are unchanged by a use in it, so both
+    statements may run as one (PostgreSQL)."""
+    least, greatest = ("LEAST", "GREATEST") if connection.vendor == "postgresql" else ("MIN", "MAX")
+    t = _CARDMONTH
+    return (
+        f"INSERT INTO {t} (card_id, card_area_id, month, unit_id, stats_key, uses, "  # noqa: S608
+        "first_day, last_day, prev_day, next_month) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, "
+        f"(SELECT c.last_day FROM {t} c WHERE {_SAME_TIMELINE} AND c.month < %s "
+        f"ORDER BY c.month DESC LIMIT 1), (SELECT MIN(c.month) FROM {t} c WHERE "
+        f"{_SAME_TIMELINE} AND c.month > %s)) ON CONFLICT (card_id, card_area_id, month) "
+        f"DO UPDATE SET uses = {t}.uses + excluded.uses, "
+        f"first_day = {least}({t}.first_day, excluded.first_day), "
+        f"last_day = {greatest}({t}.last_day, excluded.last_day) RETURNING uses",
+        f"UPDATE {t} SET prev_day = CASE WHEN month > %s AND (prev_day IS NULL "  # noqa: S608
+        "OR prev_day < %s) THEN %s ELSE prev_day END, next_month = CASE WHEN month < %s "
+        "AND (next_month IS NULL OR next_month > %s) THEN %s ELSE next_month END "
+        f"WHERE id IN ((SELECT c.id FROM {t} c WHERE {_SAME_TIMELINE} AND c.month > %s "
+        f"ORDER BY c.month LIMIT 1), (SELECT c.id FROM {t} c WHERE {_SAME_TIMELINE} "
+        "AND c.month < %s ORDER BY c.month DESC LIMIT 1))",
+    )
+
+
 # the histograms of cards used per month by previous used month (models.UsedMonthFigures)
 _HISTOGRAMS = [(UsedMonthArea, "card_area_id"), (UsedMonthUnit, "unit_id")]
 _UPSERT_HIST = [(model, dim, _upsert(model._meta.db_table, (dim, "month", "prev"),
@@ -207,8 +257,14 @@ def rollup_add(*, use, sign: int) -> None:
     with transaction.atomic(savepoint=False), connection.cursor() as cur:
         upserts = [(sql, [key[d] for d in dims] + values) for _model, dims, sql in _UPSERTS]
         upserts += [(_UPSERT_CARDYEAR, [use.card_id, year, card_area, key["unit_id"], sign]),
-                    (_UPSERT_CARDMONTH + " RETURNING uses",
-                     [use.card_id, card_area, month, key["unit_id"], sign])]
+                    (_UPSERT_CARDMONTH + " RETURNING uses", [
+                        use.card_id, card_area, month, key["unit_id"], stats_key or 0, sign])]
+        around = []  # a recording's day in the rows before and after its month
+        if sign > 0:
+            day, timeline = use.event_date, [use.card_id, card_area, month]
+            row, near = _recorded_day_sql()
+            upserts[-1] = (row, [*upserts[-1][1], day, day, *timeline, *timeline])
+            around = [(near, [month, day, day, month, month, month, *timeline, *timeline])]
         months_sql = (f"SELECT month FROM {_CARDMONTH} WHERE card_id = %s "  # noqa: S608
                       "AND card_area_id = %s AND uses > 0")
         if connection.vendor == "postgresql":
@@ -217,8 +273,9 @@ def rollup_add(*, use, sign: int) -> None:
             n = len(_UPSERTS)  # the card-year and card-month upserts come after the rollups
             last = (f"SELECT (SELECT uses FROM s{n}), (SELECT uses FROM s{n + 1}), "  # noqa: S608
                     f"ARRAY({months_sql})")
-            cur.execute(_together(upserts, last),
-                        [p for _sql, ps in upserts for p in ps] + [use.card_id, card_area])
+            cur.execute(_together(upserts + around, last),
+                        [p for _sql, ps in upserts + around for p in ps]
+                        + [use.card_id, card_area])
             year_uses, month_uses, earlier = cur.fetchone()
             earlier = set(earlier)
         else:
@@ -229,6 +286,8 @@ def rollup_add(*, use, sign: int) -> None:
             earlier = {r[0] for r in cur.fetchall()}
             cur.execute(*upserts[-1])
             month_uses = cur.fetchone()[0]
+            for sql, params in around:
+                cur.execute(sql, params)
         follow = []
         if (sign > 0 and year_uses == 1) or (sign < 0 and year_uses == 0):
             follow.append((_UPSERT_USED, [year, card_area, sign]))
@@ -252,6 +311,9 @@ def rollup_add(*, use, sign: int) -> None:
         if sign < 0:
             CardMonthUse.objects.filter(card_id=use.card_id, card_area_id=card_area,
                                         month=month, uses=0).delete()
+        if sign < 0:
+            _days_refresh(cur, [(use.card_id, card_area, month)])
+        if sign < 0:
             for model, dims, _sql in _UPSERTS:
                 model.objects.filter(**{d: key[d] for d in dims}, uses=0, children=0,
                                      companions=0, with_children=0).delete()
@@ -292,6 +354,12 @@ def rollup_add_many(*, uses) -> None:
     card_months = Counter([(u.card_id, u.card_area_id or 0, month_of[u.event_date])
                            for u in uses])
     about = {u.card_id: (u.card.unit_id or 0, u.card.stats_key or 0) for u in uses}
+    month_days: dict = {}
+    for u in uses:
+        cell = (u.card_id, u.card_area_id or 0, month_of[u.event_date])
+        got = month_days.get(cell)
+        month_days[cell] = ((u.event_date, u.event_date) if got is None else
+                            (min(got[0], u.event_date), max(got[1], u.event_date)))
     groups: dict = {}
     for model, dims, _sql in _UPSERTS:
         by_month = dims[0] == "month"  # (a month rollup: the month is the first dimension)
@@ -339,11 +407,110 @@ def rollup_add_many(*, uses) -> None:
             _UPSERT_CARDYEAR_MANY, extra=("unit_id",))
         cur.executemany(_UPSERT_USED, [[year, area, n]
                                        for (year, area), n in sorted(newly_used.items())])
+        # each card-month row's first and last day: the file's, or the row's own when
+        # earlier or later; then the previous day and next month around the rows
         _upsert_many(cur, _CARDMONTH, ("card_id", "card_area_id", "month"), ("uses",), [
-                         [card, area, month, about[card][0], n]
+                         [card, area, month, *about[card], *month_days[(card, area, month)], n]
                          for (card, area, month), n in sorted(card_months.items())],
-                     _UPSERT_CARDMONTH, extra=("unit_id",))
+                     _upsert_card_months_sql(),
+                     extra=("unit_id", "stats_key", "first_day", "last_day"),
+                     merge={"first_day": "LEAST", "last_day": "GREATEST"})
         _histograms_apply(cur, changes)
+        _days_refresh(cur, sorted(card_months), days=False)
+
+
+def _month_bounds(month: int) -> tuple[str, str]:
+    """The first and last day of a month (`month_number`), as ISO dates."""
+    first = datetime.date(month // 12, month % 12 + 1, 1)
+    after = (first + datetime.timedelta(days=32)).replace(day=1)
+    return first.isoformat(), (after - datetime.timedelta(days=1)).isoformat()
+
+
+def _cells_sql(cells: list[tuple[int, int, int]]) -> tuple[str, list]:
+    """The (card, card's area, month) cells with their month's first and last day as a
+    WITH clause `t(card_id, area, month, s, e)`: one array parameter per column on
+    PostgreSQL, a VALUES list elsewhere."""
+    rows = [(card, area, month, *_month_bounds(month)) for card, area, month in cells]
+    if connection.vendor == "postgresql":
+        return ("t(card_id, area, month, s, e) AS (SELECT * FROM unnest(%s::bigint[], "
+                "%s::bigint[], %s::integer[], %s::date[], %s::date[]))",
+                [_int_array(c) if i < 3 else "{" + ",".join(c) + "}"
+                 for i, c in enumerate(zip(*rows, strict=True))])
+    return ("t(card_id, area, month, s, e) AS (VALUES "
+            + ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows)) + ")",
+            [v for row in rows for v in row])
+
+
+_DAYS_CHUNK = 1000  # cells per statement on SQLite (five parameters each)
+
+
+def _days_refresh(cur, cells: list[tuple[int, int, int]], days: bool = True) -> None:
+    """Bring the day columns of the card-month rows (`CardMonthUse.first_day` …) up to date
+    after uses of these (card, card's area, month) cells were recorded or cancelled: the
+    cells' first and last day from their uses (the card's date index, one month each),
+    then the previous day and next month of the cells and of the rows before and after
+    them, from the card-month rows. Rows already right are not written. Without `days`,
+    the cells' first and last days are right already (uses were only added, and their
+    upsert kept them). One recorded use changes them in its own statement instead
+    (`_recorded_day_sql`)."""
+    if not cells:
+        return
+    step = len(cells) if connection.vendor == "postgresql" else _DAYS_CHUNK
+    for i in range(0, len(cells), step):
+        cte, params = _cells_sql(cells[i:i + step])
+        day = ("SELECT {f}(u.event_date) FROM usage_use u WHERE u.card_id = t.card_id "
+               "AND COALESCE(u.card_area_id, 0) = t.area AND u.status = 'recorded' "
+               "AND u.event_date >= t.s AND u.event_date <= t.e")
+        if days:
+            cur.execute(
+                f"WITH {cte}, x AS (SELECT t.card_id, t.area, t.month, "  # noqa: S608
+                f"({day.format(f='MIN')}) AS f, ({day.format(f='MAX')}) AS l FROM t) "
+                f"UPDATE {_CARDMONTH} SET first_day = x.f, last_day = x.l FROM x "
+                f"WHERE {_CARDMONTH}.card_id = x.card_id AND {_CARDMONTH}.card_area_id = x.area "
+                f"AND {_CARDMONTH}.month = x.month AND ({_CARDMONTH}.first_day IS DISTINCT "
+                f"FROM x.f OR {_CARDMONTH}.last_day IS DISTINCT FROM x.l)", params)
+        # each cell's row (C, if it still has uses), the row before it (P) and the row
+        # after it (N), as they are now: C takes P's last day and N's month, N takes the
+        # last day of C (or of P when C is gone), P takes C's month (or N's); a row that
+        # is two cells' neighbour gets the same values from both
+        cur.execute(
+            f"WITH {cte}, z AS ({_around_sql()}), u(id, set_p, p, set_n, n) AS ("  # noqa: S608
+            "SELECT cid, 1, pl, 1, nm FROM z WHERE cid IS NOT NULL "
+            "UNION ALL SELECT nid, 1, CASE WHEN cid IS NULL THEN pl ELSE cl END, 0, NULL "
+            "FROM z WHERE nid IS NOT NULL "
+            "UNION ALL SELECT pid, 0, NULL, 1, CASE WHEN cid IS NULL THEN nm ELSE month END "
+            "FROM z WHERE pid IS NOT NULL), "
+            "x AS (SELECT id, MAX(set_p) AS set_p, MAX(p) AS p, MAX(set_n) AS set_n, "
+            "MAX(n) AS n FROM u GROUP BY id) "
+            f"UPDATE {_CARDMONTH} SET prev_day = CASE WHEN x.set_p = 1 THEN x.p "
+            f"ELSE {_CARDMONTH}.prev_day END, next_month = CASE WHEN x.set_n = 1 THEN x.n "
+            f"ELSE {_CARDMONTH}.next_month END FROM x WHERE {_CARDMONTH}.id = x.id AND "
+            f"((x.set_p = 1 AND {_CARDMONTH}.prev_day IS DISTINCT FROM x.p) "
+            f"OR (x.set_n = 1 AND {_CARDMONTH}.next_month IS DISTINCT FROM x.n))", params)
+
+
+def _around_sql() -> str:
+    """For each cell of `t` (`_cells_sql`): its card-month row (cid, its last day cl), the
+    row after it (nid, its month nm) and the row before it (pid, its last day pl), each
+    found by one index probe."""
+    same = "c.card_id = t.card_id AND c.card_area_id = t.area"
+    cell = (f"SELECT t.card_id, t.area, t.month, c.id AS cid, c.last_day AS cl "  # noqa: S608
+            f"FROM t LEFT JOIN {_CARDMONTH} c ON {same} AND c.month = t.month")
+    if connection.vendor == "postgresql":
+        return (f"SELECT t.month, t.cid, t.cl, n.id AS nid, n.month AS nm, p.id AS pid, "  # noqa: S608
+                f"p.last_day AS pl FROM ({cell}) t LEFT JOIN LATERAL (SELECT c.id, c.month "
+                f"FROM {_CARDMONTH} c WHERE {same} AND c.month > t.month ORDER BY c.month "
+                "LIMIT 1) n ON TRUE LEFT JOIN LATERAL (SELECT c.id, c.last_day FROM "
+                f"{_CARDMONTH} c WHERE {same} AND c.month < t.month ORDER BY c.month DESC "
+                "LIMIT 1) p ON TRUE")
+
+    def near(column: str, op: str, order: str) -> str:
+        return (f"(SELECT c.{column} FROM {_CARDMONTH} c WHERE {same} "  # noqa: S608
+                f"AND c.month {op} t.month ORDER BY c.month {order} LIMIT 1)")
+
+    return (f"SELECT t.month, t.cid, t.cl, {near('id', '>', 'ASC')} AS nid, "  # noqa: S608
+            f"{near('month', '>', 'ASC')} AS nm, {near('id', '<', 'DESC')} AS pid, "
+            f"{near('last_day', '<', 'DESC')} AS pl FROM ({cell}) t")
 
 
 def _int_array(values) -> str:
@@ -515,18 +682,28 @@ def _rebuild_card_years(cur, where: str, params: list, whole: bool) -> None:
         "GROUP BY year, card_area_id", years or [])
 
 
+# Every card-month row from the uses, with its days (`CardMonthUse`); kept in words by the
+# migration that added the days (stats 0012).
+CARD_MONTHS_SQL = (
+    "INSERT INTO {table} (card_id, card_area_id, month, unit_id, uses, stats_key, "
+    "first_day, last_day, prev_day, next_month) "
+    "SELECT card_id, area, month, unit_id, n, stats_key, f, l, "
+    "LAG(l) OVER (PARTITION BY card_id, area ORDER BY month), "
+    "LEAD(month) OVER (PARTITION BY card_id, area ORDER BY month) FROM ("
+    "SELECT u.card_id, COALESCE(u.card_area_id, 0) AS area, {month} AS month, "
+    "COALESCE(MAX(c.unit_id), 0) AS unit_id, COUNT(*) AS n, "
+    "COALESCE(MAX(c.stats_key), 0) AS stats_key, MIN(u.event_date) AS f, "
+    "MAX(u.event_date) AS l FROM usage_use u JOIN cards_card c ON c.id = u.card_id "
+    "WHERE u.status = 'recorded' GROUP BY u.card_id, COALESCE(u.card_area_id, 0), {month}"
+    ") g")
+
+
 def _rebuild_card_months(cur) -> None:
     """The card-month rows and both histograms, always whole (a card's timeline runs
     across years)."""
     for model in (CardMonthUse, UsedMonthArea, UsedMonthUnit):
         model.objects.all().delete()
-    cur.execute(
-        f"INSERT INTO {_CARDMONTH} (card_id, card_area_id, month, unit_id, uses) "  # noqa: S608
-        f"SELECT u.card_id, COALESCE(u.card_area_id, 0), {_month_sql()}, "
-        "COALESCE(MAX(c.unit_id), 0), COUNT(*) "
-        "FROM usage_use u JOIN cards_card c ON c.id = u.card_id "
-        "WHERE u.status = 'recorded' "
-        f"GROUP BY u.card_id, COALESCE(u.card_area_id, 0), {_month_sql()}", [])
+    cur.execute(CARD_MONTHS_SQL.format(table=_CARDMONTH, month=_month_sql()), [])
     for model, dim in _HISTOGRAMS:
         cur.execute(
             f"INSERT INTO {model._meta.db_table} ({dim}, month, prev, cards, key_sum) "  # noqa: S608
