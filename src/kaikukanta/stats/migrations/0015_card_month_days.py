@@ -37,7 +37,7 @@ def fill_days(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('stats', '0010_card_spans'),
+        ('stats', '0013_holder_place_spans'),
     ]
 
     operations = [
