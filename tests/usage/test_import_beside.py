@@ -142,3 +142,42 @@ def test_card_rows_read_beside_leave_the_rollups_equal_to_a_rebuild(cast, offer,
     incremental = snapshot()
     stats_services.rollup_rebuild()
     assert snapshot() == incremental
+
+
+def test_only_a_file_for_the_background_worker_opens_connections_beside():
+    """A web request (a file of at most WORKER_FROM rows) keeps to its one connection."""
+    from kaikukanta.stats import services as stats_services
+
+    assert guessing.ASIDE_FROM > imports.WORKER_FROM
+    assert stats_services.READ_BESIDE_FROM > imports.WORKER_FROM
+
+
+@pytest.mark.postgres
+def test_rendered_audit_rows_are_written_as_the_plain_ones(cast):
+    """Text with tabs, line breaks, backslashes and quotes comes back unchanged either way."""
+    from kaikukanta.audit.services import audit_log_rows, audit_rows_render
+    from kaikukanta.lib.scope import SYSTEM
+
+    rows = [(1, "a\tb", json.dumps({"x": "line\nbreak \\ \"q\""})),
+            (2, "ä" * 250, json.dumps({"y": None}))]
+    audit_log_rows(scope=SYSTEM, action="test.plain", target_type=Use, rows=rows)
+    audit_log_rows(scope=SYSTEM, action="test.rendered", target_type=Use,
+                   rows=audit_rows_render(rows))
+
+    def written(action):
+        return list(AuditEntry.objects.filter(action=action).order_by("target_id")
+                    .values_list("target_id", "target_label", "changes"))
+
+    assert written("test.rendered") == written("test.plain")
+    assert written("test.plain")[0] == ("1", "a\tb", {"x": "line\nbreak \\ \"q\""})
+    assert len(written("test.plain")[1][1]) == 200
+
+
+def test_rendered_rows_are_refused_where_there_is_no_copy(monkeypatch):
+    from django.db import connection
+
+    from kaikukanta.lib.bulk import Rendered, insert_tuples
+
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    with pytest.raises(TypeError):
+        insert_tuples(AuditEntry, ["target_id"], Rendered(["1"]))

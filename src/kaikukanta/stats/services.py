@@ -334,10 +334,11 @@ def _use_key(use, unit_id: int | None) -> dict:
             "seller_id": use.seller_id or 0, "unit_id": unit_id or 0}
 
 
-# From this many uses (a file for the background worker), in an outermost transaction on
+# From this many uses (more than the usage app's `imports.WORKER_FROM`: a file the
+# background worker saves, never a web request), in an outermost transaction on
 # PostgreSQL, the card rows as they were before the file are read on a connection of
 # their own while this one writes (`rollup_add_many`).
-READ_BESIDE_FROM = 5_000
+READ_BESIDE_FROM = 5_001
 
 
 def rollup_add_many(*, uses) -> None:
