@@ -139,6 +139,11 @@ if env_str("DATABASE_REPLICA_URL"):
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["kaikukanta.lib.routers.ReplicaRouter"]
+# PostgreSQL through Django's backend with a health check that skips the `SELECT 1` on a
+# connection that answered a request moments ago (lib/pgbackend).
+for _db in DATABASES.values():
+    if _db["ENGINE"] == "django.db.backends.postgresql":
+        _db["ENGINE"] = "kaikukanta.lib.pgbackend"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {
