@@ -84,16 +84,19 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kaikukanta.lib.compression.CompressionMiddleware",  # gzip; see lib/compression.py
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # kaikukanta.api.middleware.X runs X (Django's sessions, sign-in, messages,
+    # django-otp's middleware, the person's language and second factor)
+    # for every page but not for the partner API's JSON endpoints, which need none of it.
+    "kaikukanta.api.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
-    "kaikukanta.accounts.middleware.UserLanguageMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",  # the API's endpoints are exempt
+    "kaikukanta.api.middleware.AuthenticationMiddleware",  # an API call: anonymous
+    "kaikukanta.api.middleware.OTPMiddleware",
+    "kaikukanta.api.middleware.UserLanguageMiddleware",
     "kaikukanta.accounts.middleware.ScopeMiddleware",
-    "kaikukanta.accounts.middleware.SecondFactorMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "kaikukanta.api.middleware.SecondFactorMiddleware",
+    "kaikukanta.api.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kaikukanta.lib.middleware.SecurityHeadersMiddleware",
     "kaikukanta.lib.unavailable.DatabaseUnavailableMiddleware",
