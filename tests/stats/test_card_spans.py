@@ -1,8 +1,9 @@
 """The card spans (`stats.cardspan`) give the dashboards' card and holder figures without
 reading the cards: they equal the figures counted from the cards (`card_counts_scan`,
-`_live_holder_rows`) for periods of whole months and of odd days, and a rebuild, after
-registrations, renewals, inactivations, corrections, updates, moves, replacements,
-retention and direct saves."""
+`_live_holder_rows`) for periods of whole months and of odd days, for the whole network,
+areas, distributors, units and municipalities, and a rebuild, after registrations,
+renewals, inactivations, corrections, updates, moves, replacements, voiding, retention and
+direct saves."""
 
 from __future__ import annotations
 
@@ -17,9 +18,10 @@ from kaikukanta.cards.models import Card, CardKind, CardStatus, Gender, LifeSitu
 from kaikukanta.lib.scope import SYSTEM
 from kaikukanta.lib.targets import TargetKind
 from kaikukanta.network import services as network_services
+from kaikukanta.network.models import Unit
 from kaikukanta.ops.retention import retention_apply
 from kaikukanta.stats import cardspan, selectors
-from kaikukanta.stats.models import CardSpan, HolderSpan
+from kaikukanta.stats.models import CardSpan, HolderPlaceSpan, HolderSpan
 from kaikukanta.stats.scopes import Period, Target
 from kaikukanta.stats.selectors import CARD_FIGURES
 from tests.factories import make_card
@@ -43,7 +45,7 @@ def spans():
         fields = [f.attname for f in model._meta.concrete_fields if f.attname != "id"]
         return sorted(model.objects.values_list(*fields))
 
-    return rows(CardSpan), rows(HolderSpan)
+    return rows(CardSpan), rows(HolderSpan), rows(HolderPlaceSpan)
 
 
 def _summed(rows: list[dict], group: str) -> dict:
@@ -131,15 +133,25 @@ def periods():
 
 
 def targets(cast):
+    """Both areas, every unit (the second office a card moved to included), both
+    distributors and every municipality of both areas."""
     return [Target(TargetKind.NATIONAL), Target(TargetKind.AREA, cast.a.area),
-            Target(TargetKind.AREA, cast.b.area), Target(TargetKind.UNIT, cast.a.unit),
-            Target(TargetKind.DISTRIBUTOR, cast.a.distributor_org)] + [
-        Target(TargetKind.MUNICIPALITY, m) for m in cast.b.area.municipalities.all()]
+            Target(TargetKind.AREA, cast.b.area),
+            Target(TargetKind.DISTRIBUTOR, cast.a.distributor_org),
+            Target(TargetKind.DISTRIBUTOR, cast.b.distributor_org)] + [
+        Target(TargetKind.UNIT, u) for u in Unit.objects.filter(
+            organisation__in=[cast.a.distributor_org, cast.b.distributor_org])] + [
+        Target(TargetKind.MUNICIPALITY, m) for m in (
+            list(cast.a.area.municipalities.all()) + list(cast.b.area.municipalities.all()))]
+
+
+def clean(d: dict) -> dict:
+    return {t: {v: n for v, n in c.items() if n} for t, c in d.items()}
 
 
 def check(cast) -> int:
-    """Every target and period: spans == counted from the cards. Returns how many of the
-    comparisons had cards in them."""
+    """Every target and period: spans == counted from the cards, the card figures and the
+    holder tables. Returns how many of the comparisons had cards (holders) in them."""
     nonzero = 0
     for p in periods():
         q = p.previous()
@@ -151,12 +163,11 @@ def check(cast) -> int:
                 got, want = _total(got), _total(want)
             assert got == want, (target.kind, target.pk, p)
             nonzero += bool(want)
-            if target.kind in (TargetKind.NATIONAL, TargetKind.AREA):
-                counts, keys = selectors._span_holder_counts(target, p)
-                w_counts, w_keys = selectors.holder_counts(selectors._live_holder_rows(target, p))
-                clean = lambda d: {t: {v: n for v, n in c.items() if n} for t, c in d.items()}  # noqa: E731
-                assert clean(counts) == clean(w_counts), (target.kind, target.pk, p)
-                assert clean(keys) == clean(w_keys), (target.kind, target.pk, p)
+            counts, keys = selectors._span_holder_counts(target, p)
+            w_counts, w_keys = selectors.holder_counts(selectors._live_holder_rows(target, p))
+            assert clean(counts) == clean(w_counts), (target.kind, target.pk, p)
+            assert clean(keys) == clean(w_keys), (target.kind, target.pk, p)
+            nonzero += bool(clean(w_counts)["age"])
     return nonzero
 
 
@@ -202,23 +213,27 @@ def test_queryset_update_is_caught_by_a_rebuild_only(cast, stock):
     build(cast, stock)
     p = Period.year(TODAY.year)
     national = Target(TargetKind.NATIONAL)
+    unit = Target(TargetKind.UNIT, cast.a.unit)
     Card.objects.filter(unit=cast.a.unit).update(valid_until=F("issued_on"))
     stale = _total(_summed(selectors.card_counts(national, p, p.previous()), "area_id"))
     truth = _total(_summed(selectors.card_counts_scan(national, p, p.previous()), "area_id"))
     assert stale != truth
+    holders = clean(selectors.holder_counts(selectors._live_holder_rows(unit, p))[0])
+    assert clean(selectors._span_holder_counts(unit, p)[0]) != holders
     rollup_rebuild()
     assert _total(_summed(selectors.card_counts(national, p, p.previous()), "area_id")) == truth
+    assert clean(selectors._span_holder_counts(unit, p)[0]) == holders
 
 
 def test_dashboard_reads_no_card_rows(cast, stock, django_assert_max_num_queries):
-    """The national and area dashboards' card figures come from the spans: a dashboard
-    takes as many statements with eight years of cards as with none."""
+    """Every dashboard's card figures and exact holder tables come from the spans: no
+    statement reads the cards."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     build(cast, stock)
     p = Period(D(TODAY.year - 1, 2, 12), D(TODAY.year - 1, 5, 19))
-    for target in (Target(TargetKind.NATIONAL), Target(TargetKind.AREA, cast.a.area)):
+    for target in targets(cast):
         with CaptureQueriesContext(connection) as ctx:
             selectors.card_counts(target, p, p.previous())
             selectors._span_holder_counts(target, p)

@@ -57,9 +57,10 @@ class AuditEntry(models.Model):
     target_type = models.CharField(_("object type"), max_length=64, blank=True)
     target_id = models.CharField(_("object id"), max_length=64, blank=True)
     target_label = models.CharField(_("object"), max_length=200, blank=True)
+    # no index of its own: the (area, -at) index below starts with it
     area = models.ForeignKey(
         "network.Area", verbose_name=_("area"), on_delete=models.SET_NULL, null=True,
-        blank=True, related_name="+",
+        blank=True, related_name="+", db_index=False,
     )
     organisation = models.ForeignKey(
         "network.Organisation", verbose_name=_("organisation"), on_delete=models.SET_NULL,

@@ -156,14 +156,26 @@ def _draw_ids(cur, meta, n: int) -> list[int] | range:
     return [int(v) for v in listed.split(",")]
 
 
+def draw_ids(model: type[models.Model], n: int) -> list[int] | range | None:
+    """n new primary keys of the model's table, drawn now from its sequence (PostgreSQL),
+    for `insert_tuples(ids=…)` later: the rows' keys are known before they are written.
+    None elsewhere (the database gives the keys as it inserts)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cur:
+        return _draw_ids(cur, model._meta, n)
+
+
 def insert_tuples(model: type[models.Model], columns: list[str], rows: list[tuple],
-                  fixed: dict | None = None, *, ids: bool = False) -> list[int] | range:
+                  fixed: dict | None = None, *,
+                  ids: bool | list[int] | range = False) -> list[int] | range:
     """Insert new rows given as tuples of the `columns` (attnames) plus the `fixed`
     values every row shares; a field named in neither takes its default, auto_now(_add)
     the time now; a JSON column's value is JSON text. On PostgreSQL one COPY in text
     format, no model objects and no dicts (the many-row writes of a file import);
     elsewhere `bulk_create`. With `ids`, returns
-    the new primary keys in the rows' order (drawn from the table's sequence first)."""
+    the new primary keys in the rows' order (drawn from the table's sequence first); `ids`
+    may also be the keys themselves, drawn beforehand (`draw_ids`, PostgreSQL only)."""
     if not rows:
         return []
     fixed = dict(fixed or {})
@@ -195,15 +207,20 @@ def insert_tuples(model: type[models.Model], columns: list[str], rows: list[tupl
     qn = connection.ops.quote_name
     with connection.cursor() as cur:
         new_ids: list[int] | range = []
-        if ids:
+        if ids is True:
             new_ids = _draw_ids(cur, meta, len(rows))
+        elif ids is not False:
+            new_ids = ids
+            if len(new_ids) != len(rows):
+                raise ValueError("one drawn key for each row")
+        if ids is not False:
             names.insert(0, meta.pk.column)
         sql = f"COPY {qn(meta.db_table)} ({', '.join(qn(c) for c in names)}) FROM STDIN"
         text = copy_text
         with cur.cursor.copy(sql) as copy:
             for start in range(0, len(rows), 5000):
                 part = rows[start:start + 5000]
-                if ids:
+                if ids is not False:
                     lines = [f"{pk}\t" + "\t".join(map(text, row)) + tail
                              for pk, row in zip(new_ids[start:start + 5000], part,
                                                 strict=True)]

@@ -89,6 +89,9 @@ NO_PERSONAL_DATA: dict[str, str] = {
                       "holder fact",
     "stats.holderspan": "counts of personal cards starting and ending per day, month or year "
                         "and area, by one holder fact at a time; no card, number or use",
+    "stats.holderplacespan": "counts of personal cards starting and ending per day, month or "
+                             "year, unit and municipality, by birth year, children, gender "
+                             "and life situation; no card, number or use",
     "stats.costshare": "a year's cost-sharing rate; the acting staff user only",
     "stats.publication": "which period of a statistics dataset was published, with "
                          "national counts",

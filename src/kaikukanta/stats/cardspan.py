@@ -1,5 +1,5 @@
 """Card figures for any period without reading the cards: the card spans (`CardSpan`,
-`HolderSpan` in `stats.models`).
+`HolderSpan`, `HolderPlaceSpan` in `stats.models`).
 
 A registered card (with an issue day and a last valid day) starts on its issue day and
 ends, for "valid in a period" (`counting.valid_in`), on the earlier of its last valid day
@@ -30,7 +30,15 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
-from kaikukanta.stats.models import DAY, MONTH, YEAR, CardSpan, HolderSpan, RetiredHolders
+from kaikukanta.stats.models import (
+    DAY,
+    MONTH,
+    YEAR,
+    CardSpan,
+    HolderPlaceSpan,
+    HolderSpan,
+    RetiredHolders,
+)
 
 ONE_DAY = datetime.timedelta(days=1)
 REGISTERED = ("active", "inactive")  # counting.registered()
@@ -46,6 +54,12 @@ CARD_MEASURES = ("starts", "starts_k", "ends_in", "ends_in_k", "ends_on", "ends_
 HOLDER_DIMS = ("area_id", "grain", "day", "fact", "value")
 HOLDER_MEASURES = ("starts", "starts_k", "ends_in", "ends_in_k")
 FACTS = ("b", "c", "g", "l")  # birth year, children (4 = 4+), gender, life situation
+PLACE_FACTS = ("birth_year", "children", "gender", "life_situation")
+PLACE_DIMS = ("unit_id", "grain", "day", "municipality_id", *PLACE_FACTS)
+# `HolderPlaceSpan`'s year rows count one fact at a time: the others hold OTHER_FACT, the
+# rows per unit have EVERY_MUNICIPALITY and those per municipality EVERY_UNIT
+OTHER_FACT = (-1, -1, "*", "*")
+EVERY_MUNICIPALITY, EVERY_UNIT = "*", -1
 
 
 def buckets(day: datetime.date) -> list[tuple[int, datetime.date]]:
@@ -66,13 +80,31 @@ def holder_values(birth_year, children, gender, life_situation) -> dict[str, str
             "g": gender or "", "l": life_situation or ""}
 
 
-def contribution(f: dict | None) -> tuple[dict, dict]:
+def place_values(birth_year, children, gender, life_situation) -> tuple:
+    """A card's PLACE_FACTS as `HolderPlaceSpan` keys them."""
+    return birth_year or 0, min(children or 0, 4), gender or "", life_situation or ""
+
+
+def place_keys(unit: int, muni: str, grain: int, first: datetime.date, facts: tuple) -> list:
+    """The `HolderPlaceSpan` rows (PLACE_DIMS keys) a card with these facts counts in:
+    a day or month row of its unit, municipality and facts together; year rows of each
+    fact alone, one per unit and (if it has one) one per municipality."""
+    if grain != YEAR:
+        return [(unit, grain, first, muni, *facts)]
+    places = [(unit, EVERY_MUNICIPALITY)] + ([(EVERY_UNIT, muni)] if muni else [])
+    return [(u, grain, first, m, *(facts[j] if j == i else OTHER_FACT[j] for j in range(4)))
+            for u, m in places for i in range(4)]
+
+
+def contribution(f: dict | None) -> tuple[dict, dict, dict]:
     """What one card row (its CARD_FIELDS, or None) adds to the card spans and the holder
-    spans: ({CARD_DIMS key: CARD_MEASURES}, {HOLDER_DIMS key: HOLDER_MEASURES})."""
+    spans: ({CARD_DIMS key: CARD_MEASURES}, {HOLDER_DIMS key: HOLDER_MEASURES},
+    {PLACE_DIMS key: HOLDER_MEASURES})."""
     cards: dict = {}
     holders: dict = {}
+    by_place: dict = {}
     if f is None or f["status"] not in REGISTERED or not f["issued_on"] or not f["valid_until"]:
-        return cards, holders
+        return cards, holders, by_place
     issued, inactivated = f["issued_on"], f["inactivated_on"]
     end_in, end_on = _ends(issued, f["valid_until"], inactivated)
     k = f["stats_key"] or 0
@@ -91,7 +123,14 @@ def contribution(f: dict | None) -> tuple[dict, dict]:
         _holder_add(holders, area, holder_values(f["birth_year"], f["children"], f["gender"],
                                                  f["life_situation"]),
                     issued, end_in, 1, k)
-    return cards, holders
+        facts = place_values(f["birth_year"], f["children"], f["gender"], f["life_situation"])
+        for day, at in ((issued, 0), (end_in, 2)):
+            for grain, first in buckets(day):
+                for key in place_keys(unit, muni or "", grain, first, facts):
+                    acc = by_place.setdefault(key, [0] * 4)
+                    acc[at] += 1
+                    acc[at + 1] += k
+    return cards, holders, by_place
 
 
 def _holder_add(out: dict, area: int, values: dict, issued, end_in, n: int, k: int) -> None:
@@ -141,14 +180,16 @@ def _apply(cur, model, dims: tuple[str, ...], measures: tuple[str, ...], change:
 def card_changed(old: dict | None, new: dict | None) -> None:
     """One card row went from `old` to `new` (CARD_FIELDS; None: no row): the spans follow,
     in the caller's transaction."""
-    old_cards, old_holders = contribution(old)
-    new_cards, new_holders = contribution(new)
+    old_cards, old_holders, old_places = contribution(old)
+    new_cards, new_holders, new_places = contribution(new)
     cards, holders = _change(old_cards, new_cards), _change(old_holders, new_holders)
-    if not cards and not holders:
+    places = _change(old_places, new_places)
+    if not cards and not holders and not places:
         return
     with transaction.atomic(savepoint=False), connection.cursor() as cur:
         _apply(cur, CardSpan, CARD_DIMS, CARD_MEASURES, cards)
         _apply(cur, HolderSpan, HOLDER_DIMS, HOLDER_MEASURES, holders)
+        _apply(cur, HolderPlaceSpan, PLACE_DIMS, HOLDER_MEASURES, places)
 
 
 # --- the card model's signals (connected in StatsConfig.ready) ---------------------------
@@ -239,13 +280,67 @@ def _coarser(cur, table: str, dims: tuple[str, ...], measures: tuple[str, ...]) 
             + f" FROM {table} WHERE grain = {finer} GROUP BY {', '.join(keep)}, {first}")
 
 
-def rebuild() -> None:
-    """Recompute both span tables from the cards (and the retired holders). One
-    transaction (the caller's, if any)."""
+_COUNTED = "status IN ('active', 'inactive') AND issued_on IS NOT NULL AND valid_until IS NOT NULL"
+_PERSONAL = _COUNTED + " AND kind = 'personal'"
+_HOLDER_DAYS = [("starts", "issued_on"), ("ends_in", _END_IN)]
+
+
+def _holder_sources() -> list[tuple[str, str, str, str]]:
+    """(table, cards, key sum, condition) of the holders counted: the personal cards whose
+    facts are kept, and the retired holders (counts)."""
+    return [("cards_card", "1", "stats_key", _PERSONAL + " AND holder_coarsened_on IS NULL"),
+            (RetiredHolders._meta.db_table, "cards", "stats_key", _PERSONAL)]
+
+
+def _rebuild_places(cur) -> None:
+    pt = HolderPlaceSpan._meta.db_table
+    HolderPlaceSpan.objects.all().delete()
+    sums = ", ".join(f"SUM({m})" for m in HOLDER_MEASURES)
+    columns = ("COALESCE(unit_id, 0) AS u, COALESCE(municipality_id, '') AS m, "
+               "COALESCE(birth_year, 0) AS b, "
+               "CASE WHEN children > 4 THEN 4 ELSE COALESCE(children, 0) END AS c, "
+               "COALESCE(gender, '') AS g, COALESCE(life_situation, '') AS l")
+    for source, n, k, where in _holder_sources():
+        events = _dated(source, n, k, _HOLDER_DAYS, columns, where)
+        cur.execute(
+            f"INSERT INTO {pt} ({', '.join(PLACE_DIMS + HOLDER_MEASURES)}) "  # noqa: S608
+            f"SELECT u, {DAY}, day, m, b, c, g, l, {sums} FROM ({events}) e "
+            "GROUP BY u, day, m, b, c, g, l "
+            f"ON CONFLICT ({', '.join(PLACE_DIMS)}) DO UPDATE SET "
+            + ", ".join(f"{m} = {pt}.{m} + excluded.{m}" for m in HOLDER_MEASURES))
+    # month rows from the day rows; year rows, one fact at a time, from the month rows
+    month, year = _trunc(MONTH, "day"), _trunc(YEAR, "day")
+    cur.execute(
+        f"INSERT INTO {pt} ({', '.join(PLACE_DIMS + HOLDER_MEASURES)}) "  # noqa: S608
+        f"SELECT unit_id, {MONTH}, {month}, municipality_id, {', '.join(PLACE_FACTS)}, "
+        f"{sums} FROM {pt} WHERE grain = {DAY} "
+        f"GROUP BY unit_id, {month}, municipality_id, {', '.join(PLACE_FACTS)}")
+    other = [str(v) if isinstance(v, int) else f"'{v}'" for v in OTHER_FACT]
+    for unit, muni, where, place in (
+            ("unit_id", f"'{EVERY_MUNICIPALITY}'", "", "unit_id"),
+            (str(EVERY_UNIT), "municipality_id", " AND municipality_id <> ''",
+             "municipality_id")):
+        for i, fact in enumerate(PLACE_FACTS):
+            facts = ", ".join(fact if j == i else other[j] for j in range(4))
+            cur.execute(
+                f"INSERT INTO {pt} ({', '.join(PLACE_DIMS + HOLDER_MEASURES)}) "  # noqa: S608
+                f"SELECT {unit}, {YEAR}, {year}, {muni}, {facts}, {sums} FROM {pt} "
+                f"WHERE grain = {MONTH}{where} GROUP BY {place}, {year}, {fact}")
+
+
+def rebuild_places() -> None:
+    """Recompute `HolderPlaceSpan` alone (its migration). One transaction."""
+    with transaction.atomic(), connection.cursor() as cur:
+        _rebuild_places(cur)
+
+
+def rebuild(*, places: bool = True) -> None:
+    """Recompute the span tables from the cards (and the retired holders). One
+    transaction (the caller's, if any). `places=False` leaves `HolderPlaceSpan` out (the
+    migration that fills the others runs before the one that makes it)."""
     card_sums = ", ".join(f"SUM({m})" for m in CARD_MEASURES)
     holder_sums = ", ".join(f"SUM({m})" for m in HOLDER_MEASURES)
-    counted = ("status IN ('active', 'inactive') AND issued_on IS NOT NULL "
-               "AND valid_until IS NOT NULL")
+    counted = _COUNTED
     card_days = [("starts", "issued_on"), ("ends_in", _END_IN), ("ends_on", _end_on()),
                  ("inactivated", "inactivated_on")]
     with transaction.atomic(), connection.cursor() as cur:
@@ -262,19 +357,15 @@ def rebuild() -> None:
                 f"INSERT INTO {ct} ({', '.join(CARD_DIMS + CARD_MEASURES)}) "  # noqa: S608
                 f"SELECT m, a, {DAY}, day, u, {card_sums} FROM ({events}) e "
                 "GROUP BY m, a, u, day")
-        holder_days = [("starts", "issued_on"), ("ends_in", _END_IN)]
         value_of = {
             "b": "COALESCE(CAST(birth_year AS TEXT), '')",
             "c": "CAST(CASE WHEN children > 4 THEN 4 ELSE children END AS TEXT)",
             "g": "COALESCE(gender, '')", "l": "COALESCE(life_situation, '')",
         }
-        personal = counted + " AND kind = 'personal'"
-        for source, n, k, where in (
-                ("cards_card", "1", "stats_key", personal + " AND holder_coarsened_on IS NULL"),
-                (RetiredHolders._meta.db_table, "cards", "stats_key", personal)):
+        for source, n, k, where in _holder_sources():
             for area, of_area in (("0", ""), ("area_id", " AND area_id IS NOT NULL")):
                 for fact in FACTS:
-                    events = _dated(source, n, k, holder_days,
+                    events = _dated(source, n, k, _HOLDER_DAYS,
                                     f"{area} AS a, '{fact}' AS f, {value_of[fact]} AS v",
                                     where + of_area)
                     cur.execute(
@@ -285,6 +376,8 @@ def rebuild() -> None:
                         + ", ".join(f"{m} = {ht}.{m} + excluded.{m}" for m in HOLDER_MEASURES))
         _coarser(cur, ct, CARD_DIMS, CARD_MEASURES)
         _coarser(cur, ht, HOLDER_DIMS, HOLDER_MEASURES)
+        if places:
+            _rebuild_places(cur)
 
 
 # --- reading -----------------------------------------------------------------------------

@@ -41,6 +41,7 @@ from kaikukanta.stats.models import (
     CardMonthUse,
     CardSpan,
     CardYearUse,
+    HolderPlaceSpan,
     HolderSpan,
     PublishedHolders,
     RetiredHolders,
@@ -777,8 +778,9 @@ def _band(age: int) -> str:
 
 
 def _live_holder_rows(target: Target, p: Period) -> tuple[list[dict], int]:
-    """The national admin's exact holder counts over the period itself, read from the
-    cards now: rows of (band, children, gender, life_situation, n, k)."""
+    """The exact holder counts over the period itself, counted from the cards now: rows of
+    (band, children, gender, life_situation, n, k). The dashboards read the holder spans
+    (`_span_holder_counts`); the tests compare them with this."""
     counted = Q(_registered(), target.card_q(), valid_in(p), kind=CardKind.PERSONAL)
     facts = ("birth_year", "children", "gender", "life_situation")
     rows = list(Card.objects.filter(counted, holder_coarsened_on__isnull=True).values(
@@ -794,16 +796,45 @@ def _live_holder_rows(target: Target, p: Period) -> tuple[list[dict], int]:
 HOLDER_TABLES = {"b": "age", "c": "children", "g": "gender", "l": "life"}
 
 
-def _span_holder_counts(target: Target, p: Period) -> tuple[dict, dict] | None:
-    """The national admin's exact holder counts over the period for the whole network or
-    an area, from the holder spans (`stats.cardspan`): {table: {value: cards}} and the
-    same for the key sums. None for other targets (counted from their cards)."""
-    if target.kind not in AREA_KINDS:
-        return None
-    got = cardspan.sums_through(HolderSpan, {"area_id": target.pk or 0}, ["fact", "value"], {
-        "s": ("starts", p.end), "e": ("ends_in", p.start - datetime.timedelta(days=1))})
+def _place_span_rows(target: Target) -> dict:
+    """Which `HolderPlaceSpan` rows are a distributor's, a unit's or a municipality's."""
+    from kaikukanta.network.models import Unit
+
+    if target.kind == TargetKind.UNIT:
+        return {"unit_id": target.pk}
+    if target.kind == TargetKind.DISTRIBUTOR:
+        return {"unit_id": list(Unit.objects.filter(organisation=target.obj).values_list(
+            "pk", flat=True))}
+    return {"municipality_id": target.pk}
+
+
+def _span_holder_counts(target: Target, p: Period) -> tuple[dict, dict]:
+    """The national admin's exact holder counts over the period, from the holder spans
+    (`stats.cardspan`), never the cards: {table: {value: cards}} and the same for the key
+    sums. The whole network and an area read one row per fact and value (`HolderSpan`); a
+    distributor, a unit and a municipality one per combination of facts
+    (`HolderPlaceSpan`)."""
+    wanted = {"s": ("starts", p.end), "e": ("ends_in", p.start - datetime.timedelta(days=1))}
     counts = {t: defaultdict(int) for t in HOLDER_TABLES.values()}
     keys = {t: defaultdict(int) for t in HOLDER_TABLES.values()}
+    if target.kind not in AREA_KINDS:
+        # a row counts the facts it does not hold as OTHER_FACT (year rows: one fact each)
+        facts = list(cardspan.PLACE_FACTS)
+        for r in cardspan.sums_through(HolderPlaceSpan, _place_span_rows(target), facts,
+                                       wanted):
+            n, k = r["s"] - r["e"], r["s_k"] - r["e_k"]
+            for t, fact, other in zip(HOLDER_TABLES.values(), facts, cardspan.OTHER_FACT,
+                                      strict=True):
+                value = r[fact]
+                if value == other:
+                    continue
+                if t == "age":
+                    value = _band(p.end.year - value) if value else _("Not recorded")
+                counts[t][value] += n
+                keys[t][value] += k
+        return counts, keys
+    got = cardspan.sums_through(HolderSpan, {"area_id": target.pk or 0}, ["fact", "value"],
+                                wanted)
     for r in got:
         value = r["value"]
         if r["fact"] == "b":
@@ -850,16 +881,14 @@ def _published_holder_rows(target: Target, pub) -> list[dict]:
 def holder_tables(target: Target, p: Period, exact: bool) -> list[Table]:
     """Holders of cards valid during the period, by age band, children, gender and life
     situation (personal cards only; counts, never rows). Exact (the national admin): over
-    the period, from the cards now. Everyone else sees published figures only
-    (`stats.publication`): the period's calendar year or its latest published month,
-    frozen when published, each count perturbed by the cell key method."""
+    the period, from the holder spans (the cards as they are now). Everyone else sees
+    published figures only (`stats.publication`): the period's calendar year or its latest
+    published month, frozen when published, each count perturbed by the cell key method."""
     note = ""
     today = timezone.localdate()
     spans = _span_holder_counts(target, p) if exact else None
     if spans is not None:
         rows = []
-    elif exact:
-        rows = _live_holder_rows(target, p)
     else:
         pub = publication.holders_publication(p, today)
         if pub is None:

@@ -21,12 +21,14 @@ naming only the first FEW_IN_FILE (`imports.uses_upload`).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 
+from kaikukanta.lib.beside import beside
 from kaikukanta.lib.bulk import insert_tuples
 from kaikukanta.lib.scope import Scope
 from kaikukanta.usage import errors
@@ -129,6 +131,25 @@ def note(scope: Scope, results: Iterable[tuple[str, bool]]) -> int:
             except ValueError:  # expired between add and incr
                 cache.set(key, unknown, timeout=minutes * 60 + 60)
     return unknown
+
+
+# From this many numbers (a file for the background worker) the log is written beside the
+# file's own transaction (`note_aside`).
+ASIDE_FROM = 5_000
+
+
+def note_aside(scope: Scope, results: list[tuple[str, bool]]) -> Callable[[], int]:
+    """`note`, started now and written beside the caller's open transaction: on PostgreSQL,
+    for a file of ASIDE_FROM numbers or more, outside any enclosing transaction, a thread
+    writes the log and the counts on a connection of its own, so its COPY and its
+    foreign-key checks run on another core while the caller writes the file's uses (the
+    log is committed on its own either way: it stays whatever becomes of the file).
+    Elsewhere nothing starts here. Returns a function that waits for the note (or makes
+    it) and gives `note`'s answer; call it after the caller's transaction, also on error."""
+    if (len(results) < ASIDE_FROM or scope.is_system or connection.vendor != "postgresql"
+            or len(connection.atomic_blocks) > 1):
+        return lambda: note(scope, results)
+    return beside(lambda: note(scope, results), name="lookup-log")
 
 
 class Resolution:

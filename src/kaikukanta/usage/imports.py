@@ -245,9 +245,19 @@ def uses_upload(*, scope: Scope, site, name: str, data: bytes) -> UploadResult:
             continue
         parsed.append(row)
         lines.append((line, number))
-    # With a row already bad the others are still checked, and nothing is written.
-    created, failed, resolved = uses_record_many(scope=scope, site=site, rows=parsed,
-                                                 check_only=bool(result.errors))
+    # With a row already bad the others are still checked, and nothing is written. The
+    # numbers are noted outside the transaction (the log and counts stay): a large file's
+    # beside it, while the uses are written (`guessing.note_aside`).
+    noting: list = []
+    try:
+        created, failed, resolved = uses_record_many(
+            scope=scope, site=site, rows=parsed, check_only=bool(result.errors),
+            on_resolved=lambda pairs: noting.append(guessing.note_aside(scope, pairs)))
+    finally:
+        for wait in noting:
+            wait()
+    if not noting:
+        guessing.note(scope, resolved)
     unknown: list[RowError] = []
     for i, exc in failed.items():
         line, number = lines[i]
@@ -257,7 +267,6 @@ def uses_upload(*, scope: Scope, site, name: str, data: bytes) -> UploadResult:
             unknown.append(error)
     result.errors.sort(key=lambda e: e.line)
     result.created = 0 if result.errors else created
-    guessing.note(scope, resolved)  # outside the transaction: the log and counts stay
     if len(unknown) > guessing.FEW_IN_FILE:
         refusal = errors.UploadTooManyUnknown(few=guessing.FEW_IN_FILE)
         unknown.sort(key=lambda e: e.line)

@@ -253,13 +253,14 @@ class LookupLog(models.Model):
     Used to slow down and to show attempts to guess card numbers."""
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # user and area: no index of their own, the composite indexes below start with them
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"),
                              on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="+")
+                             related_name="+", db_index=False)
     actor_label = models.CharField(_("actor"), max_length=120, blank=True)
     # The area of the user's organisation, so its culture coordinator sees the log.
     area = models.ForeignKey("network.Area", verbose_name=_("area"), on_delete=models.SET_NULL,
-                             null=True, blank=True, related_name="+")
+                             null=True, blank=True, related_name="+", db_index=False)
     number = models.CharField(_("card number"), max_length=16)
     found = models.BooleanField(_("card found"), default=False)
     throttled = models.BooleanField(_("slowed down"), default=False)

@@ -25,7 +25,8 @@ from kaikukanta.cards.models import Card, CardKind
 from kaikukanta.cards.numbers import display as display_number
 from kaikukanta.cards.selectors import parse_number
 from kaikukanta.lib import events
-from kaikukanta.lib.bulk import insert_tuples, rows_where_any
+from kaikukanta.lib.beside import beside
+from kaikukanta.lib.bulk import draw_ids, insert_tuples, rows_where_any
 from kaikukanta.lib.errors import DomainError
 from kaikukanta.lib.permissions import Perm, require
 from kaikukanta.lib.scope import Scope
@@ -642,12 +643,15 @@ def _memo(cache: dict, key, make):
 
 def uses_record_many(*, scope: Scope, site, rows: list[UseRow], source: str = UseSource.IMPORT,
                      check_only: bool = False,
+                     on_resolved: Callable[[list[tuple[str, bool]]], object] | None = None,
                      ) -> tuple[int, dict[int, DomainError], list[tuple[str, bool]]]:
     """Record many uses at one site, all or nothing, by `use_record`'s rules.
 
     Returns (uses created, {row index: the row's error}, the (number, found) pairs of the
     rows whose card was looked for, for `guessing.note`, which the caller does outside
     this transaction); when any row is bad nothing is written (nor with `check_only`).
+    `on_resolved`, when given, is called with those pairs as soon as every row is checked,
+    before the uses are written (`guessing.note_aside` starts the note there).
 
     Set-based: the cards (locked, as `use_record` locks its card; plain rows), their uses
     on the rows' dates and the offers' ticket counters are read with a few queries. The
@@ -715,6 +719,8 @@ def uses_record_many(*, scope: Scope, site, rows: list[UseRow], source: str = Us
                 continue
             recorded.add((card.id, offer_id, day))
             accepted.append((i, row, card, category, backfilled))
+        if on_resolved is not None:
+            on_resolved(resolved)
         if not failed and not check_only:
             failed = _take_places_many(accepted)
         if failed or check_only:
@@ -762,7 +768,9 @@ class RecordedUse(NamedTuple):
 
 def _write_uses(*, scope: Scope, site, seller, source: str, accepted: list) -> int:
     """Write checked uses: one COPY of plain rows, their audit entries, the event that
-    keeps the statistics (with light records: the use's columns and its card's row)."""
+    keeps the statistics (with light records: the use's columns and its card's row). On
+    PostgreSQL the uses' keys are drawn first, so their audit entries are made in a thread
+    (`lib.beside`) while the uses are copied in and the statistics kept."""
     sample = accepted[0][2]
     base = use_values(scope=scope, site=site, card=sample, offer=None, category="",
                       seller=seller, event_date=accepted[0][1].event_date, children=0,
@@ -772,28 +780,56 @@ def _write_uses(*, scope: Scope, site, seller, source: str, accepted: list) -> i
     values = [(card.id, row.offer.pk if row.offer is not None else None, card.area_id,
                str(category), row.event_date, row.children, backfilled or afterwards)
               for _i, row, card, category, backfilled in accepted]
-    ids = insert_tuples(Use, list(_VARYING), values, fixed, ids=True)
     shared = tuple(fixed[k] for k in RecordedUse._fields[2 + len(_VARYING):])
-    uses = [RecordedUse(pk, card, *v, *shared)
-            for pk, v, (_i, _row, card, _c, _b) in zip(ids, values, accepted, strict=True)]
-    events.publish("uses.recorded", uses=uses)
+    drawn = draw_ids(Use, len(values))
+    if drawn is not None:
+        entries_made = beside(lambda: _audit_rows(drawn, values, accepted, shared, site,
+                                                  seller), name="use-audit")
+    try:
+        ids = insert_tuples(Use, list(_VARYING), values, fixed,
+                            ids=drawn if drawn is not None else True)
+        uses = [RecordedUse(pk, card, *v, *shared)
+                for pk, v, (_i, _row, card, _c, _b) in zip(ids, values, accepted, strict=True)]
+        events.publish("uses.recorded", uses=uses)
+    finally:
+        entries = entries_made() if drawn is not None else None
+    if entries is None:
+        entries = _audit_rows(ids, values, accepted, shared, site, seller)
     venue = site.organisation
-    labels: dict = {}
-    entries = []
-    dumps = json.dumps
-    for use in uses:
-        card = use.card
-        shown = labels.get(card.number)
-        if shown is None:
-            shown = labels[card.number] = display_number(card.number)
-        day = use.event_date.isoformat()
-        entries.append((use.pk, f"{shown} {day}", dumps(use_audit_changes(
-            display_number=shown, site=site, offer_id=use.offer_id, category=use.category,
-            event_date=use.event_date, children=use.children, companion=use.companion,
-            source=use.source, kind=card.kind, seller=seller))))
     audit_log_rows(scope=scope, action="use.recorded", target_type=Use, rows=entries,
                    area=venue.home_area, organisation=venue)
     return len(uses)
+
+
+def _audit_rows(ids, values: list[tuple], accepted: list, shared: tuple, site,
+                seller) -> list[tuple[int, str, str]]:
+    """The written uses' audit entries as (use id, label, changes as JSON text): what
+    `use_audit` records for each. The changes of the uses of one day, offer, category and
+    children differ only in the card (the first key), so the rest is made once a group."""
+    labels: dict = {}
+    rests: dict = {}
+    entries = []
+    dumps = json.dumps
+    source_at = RecordedUse._fields.index("source") - 2 - len(_VARYING)
+    companion_at = RecordedUse._fields.index("companion") - 2 - len(_VARYING)
+    source, companion = shared[source_at], shared[companion_at]
+    for pk, (_card_id, offer_id, _area, category, day, children, _b), (_i, _row, card, _c,
+                                                                        _bf) in zip(
+            ids, values, accepted, strict=True):
+        shown = labels.get(card.number)
+        if shown is None:
+            shown = labels[card.number] = display_number(card.number)
+        key = (offer_id, category, day, children, card.kind)
+        rest = rests.get(key)
+        if rest is None:
+            whole = dumps(use_audit_changes(
+                display_number="", site=site, offer_id=offer_id, category=category,
+                event_date=day, children=children, companion=companion, source=source,
+                kind=card.kind, seller=seller))
+            rest = rests[key] = whole[len('{"card": ""'):]
+        entries.append((pk, f"{shown} {day.isoformat()}",
+                        '{"card": ' + dumps(shown) + rest))
+    return entries
 
 
 def _take_places_many(accepted: list) -> dict[int, DomainError]:

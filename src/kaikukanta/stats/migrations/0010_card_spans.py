@@ -4,10 +4,11 @@ from django.db import migrations, models
 
 
 def fill(apps, schema_editor):
-    """The spans of the cards already registered (the same code as rebuild_stats)."""
+    """The spans of the cards already registered (the same code as rebuild_stats); the
+    holder spans per place come with their table (0013)."""
     from kaikukanta.stats import cardspan
 
-    cardspan.rebuild()
+    cardspan.rebuild(places=False)
 
 
 class Migration(migrations.Migration):
