@@ -105,3 +105,79 @@ def test_file_audit_entries_are_the_desk_entry_for_each_use(cast, offer, today):
             companion=use.companion, source=use.source, kind=use.card.kind, seller=None)
         assert entry.changes == json.loads(json.dumps(want))
         assert entry.target_label == f"{use.card.display_number} {use.event_date.isoformat()}"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_card_rows_read_beside_leave_the_rollups_equal_to_a_rebuild(cast, offer, today,
+                                                                    monkeypatch):
+    """Read on a connection of its own (committed rows only) while the import's own
+    connection writes, the cards' rows as they were before give the same card years, cards
+    used per year and month timelines as a rebuild, also where the file brings a card a
+    month before, between or after the months it had."""
+    from kaikukanta.stats import services as stats_services
+    from tests.stats.conftest import make_use
+    from tests.stats.test_rollup import snapshot
+
+    monkeypatch.setattr(stats_services, "READ_BESIDE_FROM", 1)
+    names = []
+    monkeypatch.setattr(stats_services, "beside", lambda work, name: names.append(name) or beside(
+        work, name=name))
+    scope = scope_for_user(cast.a.venue)
+    cards = [mk(cast.a.unit, issued_on=today - days(150)) for _ in range(6)]
+    cards.append(mk(cast.b.unit, issued_on=today - days(150)))
+    for i, card in enumerate(cards[:5]):
+        make_use(card, cast.a.site, today - days(30 + 31 * (i % 3)))
+        if i % 2:
+            make_use(card, cast.a.site, today - days(3))
+    rows = []
+    for i, card in enumerate(cards):
+        for back in (1, 16, 45)[: 1 + i % 3]:
+            rows.append(f"{card.display_number};{(today - days(back)).isoformat()};"
+                        f"{offer.pk if i % 2 else 'culture'};0")
+    result = imports.uses_upload(scope=scope, site=cast.a.site, name="f.csv",
+                                 data=("\n".join(rows) + "\n").encode())
+    assert result.ok, result.errors
+    assert "rollup-reads" in names and "rollup-groups" in names
+    incremental = snapshot()
+    stats_services.rollup_rebuild()
+    assert snapshot() == incremental
+
+
+def test_only_a_file_for_the_background_worker_opens_connections_beside():
+    """A web request (a file of at most WORKER_FROM rows) keeps to its one connection."""
+    from kaikukanta.stats import services as stats_services
+
+    assert guessing.ASIDE_FROM > imports.WORKER_FROM
+    assert stats_services.READ_BESIDE_FROM > imports.WORKER_FROM
+
+
+@pytest.mark.postgres
+def test_rendered_audit_rows_are_written_as_the_plain_ones(cast):
+    """Text with tabs, line breaks, backslashes and quotes comes back unchanged either way."""
+    from kaikukanta.audit.services import audit_log_rows, audit_rows_render
+    from kaikukanta.lib.scope import SYSTEM
+
+    rows = [(1, "a\tb", json.dumps({"x": "line\nbreak \\ \"q\""})),
+            (2, "ä" * 250, json.dumps({"y": None}))]
+    audit_log_rows(scope=SYSTEM, action="test.plain", target_type=Use, rows=rows)
+    audit_log_rows(scope=SYSTEM, action="test.rendered", target_type=Use,
+                   rows=audit_rows_render(rows))
+
+    def written(action):
+        return list(AuditEntry.objects.filter(action=action).order_by("target_id")
+                    .values_list("target_id", "target_label", "changes"))
+
+    assert written("test.rendered") == written("test.plain")
+    assert written("test.plain")[0] == ("1", "a\tb", {"x": "line\nbreak \\ \"q\""})
+    assert len(written("test.plain")[1][1]) == 200
+
+
+def test_rendered_rows_are_refused_where_there_is_no_copy(monkeypatch):
+    from django.db import connection
+
+    from kaikukanta.lib.bulk import Rendered, insert_tuples
+
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    with pytest.raises(TypeError):
+        insert_tuples(AuditEntry, ["target_id"], Rendered(["1"]))

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import models
 
 from kaikukanta.audit.models import AuditEntry
-from kaikukanta.lib.bulk import insert_rows, insert_tuples
+from kaikukanta.lib.bulk import Rendered, insert_rows, insert_tuples, render_rows
 from kaikukanta.lib.scope import Scope
 
 
@@ -47,18 +47,26 @@ def audit_log_many(*, scope: Scope, entries: list[dict[str, Any]]) -> None:
     insert_rows(AuditEntry, [audit_values(scope=scope, **e) for e in entries])
 
 
+def audit_rows_render(rows: list[tuple[int | str, str, str]]) -> Rendered:
+    """`audit_log_rows`' rows rendered as COPY text beforehand (PostgreSQL): needs no
+    connection, so a thread may make them while the caller's connection works."""
+    return render_rows([(str(pk), label[:200], changes) for pk, label, changes in rows])
+
+
 def audit_log_rows(*, scope: Scope, action: str, target_type: type[models.Model],
-                   rows: list[tuple[int | str, str, str]], area=None,
+                   rows: list[tuple[int | str, str, str]] | Rendered, area=None,
                    organisation=None) -> None:
     """Record many actions of one kind on one kind of object at once (a file import's
     uses): `rows` are (target id, target label, changes as JSON text) — the same entries
-    as one `audit_log` call each, written with one COPY and no dicts or model objects."""
+    as one `audit_log` call each, written with one COPY and no dicts or model objects —
+    or those rows rendered already (`audit_rows_render`)."""
     base = audit_values(action=action, scope=scope, area=area, organisation=organisation)
     fixed = {"actor_id": base["actor_id"], "actor_label": base["actor_label"],
              "action": action, "target_type": target_type._meta.label_lower,
              "area_id": base["area_id"], "organisation_id": base["organisation_id"]}
-    insert_tuples(AuditEntry, ["target_id", "target_label", "changes"],
-                  [(str(pk), label[:200], changes) for pk, label, changes in rows], fixed)
+    if not isinstance(rows, Rendered):
+        rows = [(str(pk), label[:200], changes) for pk, label, changes in rows]
+    insert_tuples(AuditEntry, ["target_id", "target_label", "changes"], rows, fixed)
 
 
 def audit_entry(

@@ -156,6 +156,18 @@ def _draw_ids(cur, meta, n: int) -> list[int] | range:
     return [int(v) for v in listed.split(",")]
 
 
+class Rendered(list):
+    """Rows already in COPY's text format, their values joined by tabs (`render_rows`):
+    `insert_tuples` copies them as they are (PostgreSQL only)."""
+
+
+def render_rows(rows) -> Rendered:
+    """Rows of plain values as COPY text, for `insert_tuples` later. Needs no connection,
+    so a thread may make them while the caller's connection works (`lib.beside`)."""
+    text = copy_text
+    return Rendered(["\t".join(map(text, row)) for row in rows])
+
+
 def draw_ids(model: type[models.Model], n: int) -> list[int] | range | None:
     """n new primary keys of the model's table, drawn now from its sequence (PostgreSQL),
     for `insert_tuples(ids=…)` later: the rows' keys are known before they are written.
@@ -175,13 +187,16 @@ def insert_tuples(model: type[models.Model], columns: list[str], rows: list[tupl
     format, no model objects and no dicts (the many-row writes of a file import);
     elsewhere `bulk_create`. With `ids`, returns
     the new primary keys in the rows' order (drawn from the table's sequence first); `ids`
-    may also be the keys themselves, drawn beforehand (`draw_ids`, PostgreSQL only)."""
+    may also be the keys themselves, drawn beforehand (`draw_ids`, PostgreSQL only). The
+    rows may come already rendered as COPY text (`render_rows`, PostgreSQL only)."""
     if not rows:
         return []
     fixed = dict(fixed or {})
     meta = model._meta
     json_keys = {f.attname for f in meta.concrete_fields if isinstance(f, models.JSONField)}
     if connection.vendor != "postgresql":
+        if isinstance(rows, Rendered):
+            raise TypeError("rows rendered as COPY text are for PostgreSQL only")
         loads = [i for i, c in enumerate(columns) if c in json_keys]
         objs = []
         for row in rows:
@@ -217,10 +232,16 @@ def insert_tuples(model: type[models.Model], columns: list[str], rows: list[tupl
             names.insert(0, meta.pk.column)
         sql = f"COPY {qn(meta.db_table)} ({', '.join(qn(c) for c in names)}) FROM STDIN"
         text = copy_text
+        rendered = isinstance(rows, Rendered)
         with cur.cursor.copy(sql) as copy:
             for start in range(0, len(rows), 5000):
                 part = rows[start:start + 5000]
-                if ids is not False:
+                if rendered and ids is not False:
+                    lines = [f"{pk}\t{row}{tail}"
+                             for pk, row in zip(new_ids[start:start + 5000], part, strict=True)]
+                elif rendered:
+                    lines = [row + tail for row in part]
+                elif ids is not False:
                     lines = [f"{pk}\t" + "\t".join(map(text, row)) + tail
                              for pk, row in zip(new_ids[start:start + 5000], part,
                                                 strict=True)]

@@ -10,6 +10,7 @@ from operator import itemgetter
 
 from django.db import connection, transaction
 
+from kaikukanta.lib.beside import beside
 from kaikukanta.lib.bulk import copy_text, rows_where_any
 from kaikukanta.lib.permissions import Perm, require
 from kaikukanta.lib.scope import Scope
@@ -271,6 +272,13 @@ def _use_key(use, unit_id: int | None) -> dict:
             "seller_id": use.seller_id or 0, "unit_id": unit_id or 0}
 
 
+# From this many uses (more than the usage app's `imports.WORKER_FROM`: a file the
+# background worker saves, never a web request), in an outermost transaction on
+# PostgreSQL, the card rows as they were before the file are read on a connection of
+# their own while this one writes (`rollup_add_many`).
+READ_BESIDE_FROM = 5_001
+
+
 def rollup_add_many(*, uses) -> None:
     """Add many new recorded uses at once (a file import), in the caller's transaction:
     one upsert per rollup row they touch (day, offer …) and one per card and year. The
@@ -278,20 +286,93 @@ def rollup_add_many(*, uses) -> None:
     before they are written. The uses are counted twice, by their place (a file has few
     such groups) and by their card's unit; each rollup is summed from one of the two. A
     card's month timeline changes only where the file brings it a month it did not have
-    (`_months_added`, `_cells_added`)."""
+    (`_months_added`, `_cells_added`).
+
+    The place and unit sums are made in a thread while the card rows are written. For a
+    large file, when the caller's transaction is the outermost one (a file import's: its
+    cards are locked and it wrote none of their rollup rows before this), the card rows
+    as they were before are read on a connection of its own, beside the writes here: it
+    sees only committed rows, which for the locked cards are those this transaction saw
+    before it wrote."""
     uses = list(uses)
     if not uses:
         return
     month_of = {day: month_number(day) for day in {u.event_date for u in uses}}
+    # (the waiting thread holds no interpreter lock: `lib.beside`)
+    place_groups = beside(lambda: _groups(uses, month_of), name="rollup-groups")
+    try:
+        _rollups_add(uses, month_of, place_groups)
+    finally:
+        place_groups()
+
+
+def _rollups_add(uses: list, month_of: dict, place_groups) -> None:
+    card_years = Counter([(u.card_id, u.event_date.year, u.card_area_id or 0) for u in uses])
+    card_months = Counter([(u.card_id, u.card_area_id or 0, month_of[u.event_date])
+                           for u in uses])
+    about = {u.card_id: (u.card.unit_id or 0, u.card.stats_key or 0) for u in uses}
+    years = sorted({y for _c, y, _a in card_years})
+    card_ids = sorted(about)
+    cells = list(card_months)
+    read_beside = (len(uses) >= READ_BESIDE_FROM and connection.vendor == "postgresql"
+                   and len(connection.atomic_blocks) == 1)
+    before = (beside(lambda: _read_before(years, card_ids, cells), name="rollup-reads")
+              if read_beside else None)
+    try:
+        with transaction.atomic(savepoint=False), connection.cursor() as cur:
+            if before is None:
+                existing, fresh_months = _read_before(years, card_ids, cells)
+            _upsert_many(cur, _CARDYEAR, ("card_id", "year", "card_area_id"), ("uses",), [
+                [card, year, area, about[card][0], n]
+                for (card, year, area), n in sorted(card_years.items())],
+                _UPSERT_CARDYEAR_MANY, extra=("unit_id",))
+            _upsert_many(cur, _CARDMONTH, ("card_id", "card_area_id", "month"), ("uses",), [
+                             [card, area, month, about[card][0], n]
+                             for (card, area, month), n in sorted(card_months.items())],
+                         _UPSERT_CARDMONTH, extra=("unit_id",))
+            groups = place_groups()
+            for model, dims, sql in _UPSERTS:
+                _upsert_many(cur, model._meta.db_table, dims, MEASURES,
+                             [[*k, *v] for k, v in sorted(groups[model].items())], sql)
+            if before is not None:
+                existing, fresh_months = before()
+            newly_used = Counter([(year, area) for card, year, area in card_years
+                                  if (card, year, area) not in existing])
+            cur.executemany(_UPSERT_USED, [[year, area, n]
+                                           for (year, area), n in sorted(newly_used.items())])
+            changes: dict = {}
+            for (card, area), fresh in fresh_months.items():
+                unit, stats_key = about[card]
+                for cell, sign in _cells_added(fresh):
+                    acc = changes.get((area, unit, *cell))
+                    if acc is None:
+                        acc = changes[(area, unit, *cell)] = [0, 0]
+                    acc[0] += sign
+                    acc[1] += sign * stats_key
+            _histograms_apply(cur, changes)
+    finally:
+        if before is not None:
+            before()
+
+
+def _read_before(years: list[int], card_ids: list[int], cells: list) -> tuple[set, dict]:
+    """Before the uses are added: the cards' (card, year, area) rows that exist, and the
+    months the uses bring their cards (`_months_added`)."""
+    with connection.cursor() as cur:
+        existing = set(rows_where_any(
+            cur, f"SELECT card_id, year, card_area_id FROM {_CARDYEAR} "  # noqa: S608
+            f"WHERE year IN ({', '.join(['%s'] * len(years))}) AND {{where}}",
+            "card_id", card_ids, years))
+        return existing, _months_added(cur, cells)
+
+
+def _groups(uses: list, month_of: dict) -> dict:
+    """{rollup model: {cell: [uses, children, companions, with children]}} of the uses."""
     by_place = Counter([(u.event_date, u.area_id, u.category, u.card_area_id or 0, u.venue_id,
                          u.site_id, u.offer_id or 0, u.seller_id or 0, u.children,
                          bool(u.companion)) for u in uses])
     by_unit = Counter([(u.event_date, u.card.unit_id or 0, u.category, u.children,
                         bool(u.companion)) for u in uses])
-    card_years = Counter([(u.card_id, u.event_date.year, u.card_area_id or 0) for u in uses])
-    card_months = Counter([(u.card_id, u.card_area_id or 0, month_of[u.event_date])
-                           for u in uses])
-    about = {u.card_id: (u.card.unit_id or 0, u.card.stats_key or 0) for u in uses}
     groups: dict = {}
     for model, dims, _sql in _UPSERTS:
         by_month = dims[0] == "month"  # (a month rollup: the month is the first dimension)
@@ -312,38 +393,7 @@ def rollup_add_many(*, uses) -> None:
             acc[1] += n * children
             acc[2] += n if companion else 0
             acc[3] += n if children else 0
-    years = sorted({y for _c, y, _a in card_years})
-    card_ids = sorted(about)
-    with transaction.atomic(savepoint=False), connection.cursor() as cur:
-        existing = set(rows_where_any(
-            cur, f"SELECT card_id, year, card_area_id FROM {_CARDYEAR} "  # noqa: S608
-            f"WHERE year IN ({', '.join(['%s'] * len(years))}) AND {{where}}",
-            "card_id", card_ids, years))
-        newly_used = Counter([(year, area) for card, year, area in card_years
-                              if (card, year, area) not in existing])
-        changes: dict = {}
-        for (card, area), fresh in _months_added(cur, list(card_months)).items():
-            unit, stats_key = about[card]
-            for cell, sign in _cells_added(fresh):
-                acc = changes.get((area, unit, *cell))
-                if acc is None:
-                    acc = changes[(area, unit, *cell)] = [0, 0]
-                acc[0] += sign
-                acc[1] += sign * stats_key
-        for model, dims, sql in _UPSERTS:
-            _upsert_many(cur, model._meta.db_table, dims, MEASURES,
-                         [[*k, *v] for k, v in sorted(groups[model].items())], sql)
-        _upsert_many(cur, _CARDYEAR, ("card_id", "year", "card_area_id"), ("uses",), [
-            [card, year, area, about[card][0], n]
-            for (card, year, area), n in sorted(card_years.items())],
-            _UPSERT_CARDYEAR_MANY, extra=("unit_id",))
-        cur.executemany(_UPSERT_USED, [[year, area, n]
-                                       for (year, area), n in sorted(newly_used.items())])
-        _upsert_many(cur, _CARDMONTH, ("card_id", "card_area_id", "month"), ("uses",), [
-                         [card, area, month, about[card][0], n]
-                         for (card, area, month), n in sorted(card_months.items())],
-                     _UPSERT_CARDMONTH, extra=("unit_id",))
-        _histograms_apply(cur, changes)
+    return groups
 
 
 def _int_array(values) -> str:

@@ -133,9 +133,10 @@ def note(scope: Scope, results: Iterable[tuple[str, bool]]) -> int:
     return unknown
 
 
-# From this many numbers (a file for the background worker) the log is written beside the
-# file's own transaction (`note_aside`).
-ASIDE_FROM = 5_000
+# From this many numbers (more than `imports.WORKER_FROM`: a file the background worker
+# saves, never a web request) the log is written beside the file's transaction
+# (`note_aside`).
+ASIDE_FROM = 5_001
 
 
 def note_aside(scope: Scope, results: list[tuple[str, bool]]) -> Callable[[], int]:

@@ -18,7 +18,12 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
-from kaikukanta.audit.services import audit_entry, audit_log, audit_log_rows
+from kaikukanta.audit.services import (
+    audit_entry,
+    audit_log,
+    audit_log_rows,
+    audit_rows_render,
+)
 from kaikukanta.cards import cardtoken, token_errors, token_signing
 from kaikukanta.cards.errors import CardUnknown
 from kaikukanta.cards.models import Card, CardKind
@@ -769,8 +774,9 @@ class RecordedUse(NamedTuple):
 def _write_uses(*, scope: Scope, site, seller, source: str, accepted: list) -> int:
     """Write checked uses: one COPY of plain rows, their audit entries, the event that
     keeps the statistics (with light records: the use's columns and its card's row). On
-    PostgreSQL the uses' keys are drawn first, so their audit entries are made in a thread
-    (`lib.beside`) while the uses are copied in and the statistics kept."""
+    PostgreSQL the uses' keys are drawn first, so their audit entries are made (rendered
+    as COPY text) in a thread (`lib.beside`) while the uses are copied in and the
+    statistics kept."""
     sample = accepted[0][2]
     base = use_values(scope=scope, site=site, card=sample, offer=None, category="",
                       seller=seller, event_date=accepted[0][1].event_date, children=0,
@@ -783,8 +789,8 @@ def _write_uses(*, scope: Scope, site, seller, source: str, accepted: list) -> i
     shared = tuple(fixed[k] for k in RecordedUse._fields[2 + len(_VARYING):])
     drawn = draw_ids(Use, len(values))
     if drawn is not None:
-        entries_made = beside(lambda: _audit_rows(drawn, values, accepted, shared, site,
-                                                  seller), name="use-audit")
+        entries_made = beside(lambda: audit_rows_render(_audit_rows(
+            drawn, values, accepted, shared, site, seller)), name="use-audit")
     try:
         ids = insert_tuples(Use, list(_VARYING), values, fixed,
                             ids=drawn if drawn is not None else True)
