@@ -1,10 +1,12 @@
 """Dashboard figures for one target and period, as protected tables.
 
-Sums of uses for the national and area dashboards come from the pre-aggregated daily rows
-(`UseAreaDay`); the smaller dashboards (a unit, venue, site or seller) count their uses
-directly through the use table's indexes. Cards used at least once in whole months come
-from the month histograms (`used_in_months`); the holders behind each use figure, which the
-privacy rule needs, are counted from the uses, limited to one target and period. Card
+Sums of uses come from the pre-aggregated rows (`rollup_for`, `site_sums`): by the venue's
+area, the card's unit, the site and, for a municipality's residents, by the card's
+municipality of residence as it is now (`UseMunicipalityDay`, and by month per site and
+offer `UseMunicipalityPlaceMonth`). Cards used at least once in whole months come from the
+month histograms (`used_in_months`), the edge days of other periods from those days'
+uses; the holders behind each use figure, which the privacy rule needs, are counted from
+the uses, limited to one target and period (only for figures too small to settle it). Card
 figures (registered, valid, inactivated) and the national admin's exact holder tables of
 the whole network and of an area are sums over the card spans (`stats.cardspan`), never
 the cards.
@@ -48,7 +50,10 @@ from kaikukanta.stats.models import (
     UseAreaDay,
     UseCrossDay,
     UsedMonthArea,
+    UsedMonthMunicipality,
     UsedMonthUnit,
+    UseMunicipalityDay,
+    UseMunicipalityPlaceMonth,
     UseSiteDay,
     UseSiteMonth,
     UseUnitDay,
@@ -85,13 +90,17 @@ def _in(p: Period, field_name: str) -> Q:
 AREA_KINDS = (TargetKind.NATIONAL, TargetKind.AREA)
 UNIT_KINDS = (TargetKind.DISTRIBUTOR, TargetKind.UNIT)
 SITE_KINDS = (TargetKind.VENUE, TargetKind.SITE, TargetKind.SELLER)
+# the targets whose cards used at least once come from month histograms (`used_in`)
+CARD_HISTOGRAM_KINDS = AREA_KINDS + UNIT_KINDS + (TargetKind.MUNICIPALITY,)
 
 
 def rollup_for(target: Target):
-    """The pre-aggregated daily rows of the target, or None (a municipality's residents are
-    counted from their uses)."""
+    """The pre-aggregated daily rows of the target (every kind has them; None would mean
+    counting from the uses)."""
     from kaikukanta.network.models import Unit
 
+    if target.kind == TargetKind.MUNICIPALITY:
+        return UseMunicipalityDay.objects.filter(municipality_id=target.pk)
     if target.kind in AREA_KINDS:
         return UseAreaDay.objects.filter(target.rollup_q())
     if target.kind == TargetKind.UNIT:
@@ -212,14 +221,14 @@ def month_span(p: Period) -> tuple[int, int] | None:
 
 def used_in_months(target: Target, p: Period, unit_ids=None) -> list[dict] | None:
     """Cards used at least once in a period of whole months, from the month histograms
-    (`UsedMonthArea`, `UsedMonthUnit`), with the sum of their record keys: [{"n", "k"}],
-    or per unit [{"unit_id", "n", "k"}] with `unit_ids`. None for other periods and
-    targets. A card whose uses were recorded under two card's areas (it moved to another
-    area) counts in each, as in the yearly counts."""
+    (`UsedMonthArea`, `UsedMonthUnit`, `UsedMonthMunicipality`), with the sum of their
+    record keys: [{"n", "k"}], or per unit [{"unit_id", "n", "k"}] with `unit_ids`. None
+    for other periods and targets. A card whose uses were recorded under two card's areas
+    (it moved to another area) counts in each, as in the yearly counts."""
     from kaikukanta.network.models import Unit
 
     span = month_span(p)
-    if span is None or (unit_ids is None and target.kind not in AREA_KINDS + UNIT_KINDS):
+    if span is None or (unit_ids is None and target.kind not in CARD_HISTOGRAM_KINDS):
         return None
     first, last = span
     group: list[str] = []
@@ -231,6 +240,8 @@ def used_in_months(target: Target, p: Period, unit_ids=None) -> list[dict] | Non
         rows = UsedMonthArea.objects.filter(card_area_id=target.pk)
     elif target.kind == TargetKind.UNIT:
         rows = UsedMonthUnit.objects.filter(unit_id=target.pk)
+    elif target.kind == TargetKind.MUNICIPALITY:
+        rows = UsedMonthMunicipality.objects.filter(municipality_id=target.pk)
     else:
         rows = UsedMonthUnit.objects.filter(
             unit_id__in=Unit.objects.filter(organisation=target.obj).values("pk"))
@@ -313,11 +324,11 @@ def _edge_cards(target: Target, months: Period | None, edges: list[Period],
 def used_in(target: Target, p: Period, unit_ids=None, keys: bool = True) -> list[dict] | None:
     """Cards used at least once in any period, with their key sum, like `used_in_months`
     ([{"n", "k"}], or per unit with `unit_ids`); None for targets without month
-    histograms (a municipality). The whole months inside the period come from the
+    histograms (venues, sites, sellers). The whole months inside the period come from the
     histograms; the days before and after them (at most two partial months) add the cards
     used then and in none of those months (`_edge_cards`). Without `keys` the key sums of
     the edge days' cards are not read (exact counts need none)."""
-    if unit_ids is None and target.kind not in AREA_KINDS + UNIT_KINDS:
+    if unit_ids is None and target.kind not in CARD_HISTOGRAM_KINDS:
         return None
     months, edges = month_parts(p)
     parts = [used_in_months(target, months, unit_ids)] if months is not None else []
@@ -336,23 +347,12 @@ def used_in(target: Target, p: Period, unit_ids=None, keys: bool = True) -> list
 
 def cards_used(target: Target, p: Period, q: Period, exact: bool = True) -> dict:
     """Cards of the target used at least once in each period, from the month histograms
-    and the uses of the days outside whole months (`used_in`); a municipality's counted
-    from the uses. Unless exact, the counts are published ones (perturbed by the cards'
+    and the uses of the days outside whole months (`used_in`); every target with cards
+    has histograms. Unless exact, the counts are published ones (perturbed by the cards'
     record keys)."""
     got = used_in(target, p, keys=not exact), used_in(target, q, keys=not exact)
-    if got[0] is not None and got[1] is not None:
-        return {w: holder_count(g[0]["n"], g[0]["k"], exact)
-                for w, g in zip(("p", "q"), got, strict=True)}
-    if not exact:
-        got = {w: _cards_of(_used_card_ids(target, per)) for w, per in (("p", p), ("q", q))}
-        return {w: perturb(g["n"], g["k"]) for w, g in got.items()}
-    return _uses().filter(target.used_cards_q()).filter(
-        Q(event_date__gte=q.start, event_date__lte=q.end)
-        | Q(event_date__gte=p.start, event_date__lte=p.end)
-    ).aggregate(
-        p=Count("card_id", distinct=True, filter=_in(p, "event_date")),
-        q=Count("card_id", distinct=True, filter=_in(q, "event_date")),
-    )
+    return {w: holder_count(g[0]["n"], g[0]["k"], exact)
+            for w, g in zip(("p", "q"), got, strict=True)}
 
 
 CARD_FIGURES = ("reg_p", "reg_q", "in_p", "in_q", "ina_p", "ina_q", "on_p", "on_q")
@@ -362,15 +362,6 @@ def holder_count(n: int | None, key_sum: int | None, exact: bool) -> int:
     """A count of holders (cards) as published: exact for the national admin, perturbed by
     the cell key method (`lib/cellkey.py`) for everyone else."""
     return int(n or 0) if exact else perturb(n or 0, key_sum)
-
-
-def _used_card_ids(target: Target, p: Period):
-    """The ids of the target's cards used at least once in the period (a sub-query)."""
-    if p.is_year and target.kind in AREA_KINDS + UNIT_KINDS:
-        rows = (CardYearUse.objects.all() if target.kind == TargetKind.NATIONAL
-                else _card_years(target))
-        return rows.filter(year=p.start.year).values("card_id")
-    return _uses().filter(target.used_cards_q(), _in(p, "event_date")).values("card_id")
 
 
 def _cards_of(ids) -> dict:
@@ -661,6 +652,39 @@ def site_sums(where: dict, p: Period, group: tuple[str, ...]) -> list[dict]:
     return [{**dict(zip(group, k, strict=True)), **v} for k, v in sorted(sums.items())]
 
 
+def municipality_place_sums(target: Target, p: Period) -> list[dict]:
+    """A municipality's residents' uses (u), children's tickets (c) and uses with them (w)
+    per site and offer (0 = admission) in the period: the whole months inside it from the
+    monthly rows (`UseMunicipalityPlaceMonth`), the days outside them (at most two partial
+    months) from the uses of those days."""
+    months, edges = month_parts(p)
+    sums: dict = {}
+
+    def add(site, offer, u, c, w):
+        acc = sums.setdefault((site, offer or 0), [0, 0, 0])
+        acc[0] += u or 0
+        acc[1] += c or 0
+        acc[2] += w or 0
+
+    if months is not None:
+        for r in UseMunicipalityPlaceMonth.objects.filter(
+                municipality_id=target.pk, month__gte=month_number(months.start),
+                month__lte=month_number(months.end)).values("site_id", "offer_id").annotate(
+                u=Sum("uses"), c=Sum("children"), w=Sum("with_children")).order_by():
+            add(r["site_id"], r["offer_id"], r["u"], r["c"], r["w"])
+    if edges:
+        days = Q()
+        for e in edges:
+            days |= _in(e, "event_date")
+        for r in _uses().filter(target.use_q()).filter(days).values(
+                "site_id", "offer_id").annotate(
+                u=Count("pk"), c=Sum("children"),
+                w=Count("pk", filter=Q(children__gt=0))).order_by():
+            add(r["site_id"], r["offer_id"], r["u"], r["c"], r["w"])
+    return [{"site_id": site, "offer_id": offer, "u": u, "c": c, "w": w}
+            for (site, offer), (u, c, w) in sorted(sums.items())]
+
+
 def places_table(target: Target, p: Period, exact: bool) -> Table:
     """Per venue site and offer: uses and children's tickets."""
     from kaikukanta.network.models import Unit
@@ -669,10 +693,7 @@ def places_table(target: Target, p: Period, exact: bool) -> Table:
     if target.kind in SITE_KINDS or target.kind == TargetKind.AREA:
         rows = site_sums({f"{target.kind}_id": target.pk}, p, ("site_id", "offer_id"))
     else:
-        rows = list(_uses().filter(target.use_q(), _in(p, "event_date")).values(
-            "site_id", "offer_id").annotate(
-            u=Count("pk"), c=Sum("children"), w=Count("pk", filter=Q(children__gt=0))
-        ).order_by("site_id", "offer_id"))
+        rows = municipality_place_sums(target, p)
     for r in rows:
         r["offer_id"] = r["offer_id"] or 0
     keys = [(r["site_id"], r["offer_id"]) for r in rows]
