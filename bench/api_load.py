@@ -170,7 +170,24 @@ def _rss_mb(parent: int) -> list[float]:
     return sorted(out)
 
 
-async def _drive(port: int, setup: dict, clients: int, seconds: float) -> dict:
+def _cpu_seconds(parent: int) -> float:
+    """CPU time (user + system) the server's worker processes have used, seconds."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat[1]) == parent:
+            total += int(stat[11]) + int(stat[12])
+    return total / tick
+
+
+async def _drive(port: int, setup: dict, clients: int, seconds: float,
+                 server_pid: int | None = None) -> dict:
     from bench.serve_load import _request
 
     latencies: list[float] = []
@@ -207,14 +224,16 @@ async def _drive(port: int, setup: dict, clients: int, seconds: float) -> dict:
         await asyncio.gather(*(_request(port, "GET", f"/api/v1/cards/{number}", headers=auth)
                                for _ in range(clients)))
     deadline = time.monotonic() + seconds
+    cpu = _cpu_seconds(server_pid) if server_pid else 0.0
     started = time.monotonic()
     await asyncio.gather(*(client(n) for n in range(clients)))
     elapsed = time.monotonic() - started
+    cpu = (_cpu_seconds(server_pid) - cpu) if server_pid else 0.0
     latencies.sort()
     q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0.0] * 99
     return {"pairs": len(latencies), "rate": len(latencies) / elapsed, "p50": q[49] * 1000,
             "p95": q[94] * 1000, "p99": q[98] * 1000, "failures": failures,
-            "requests": requests}
+            "requests": requests, "cpu_ms_pair": cpu * 1000 / max(1, requests // 2)}
 
 
 def stop(server) -> None:
@@ -277,7 +296,7 @@ def run(clients: int = 8, seconds: int = 30, workers: int = 4,
     redis.Redis.from_url(REDIS_URL).flushdb()
     server, port = serve({"API_RATE_LIMIT": "1000000", "REDIS_URL": REDIS_URL}, workers)
     try:
-        load = asyncio.run(_drive(port, setup, clients, seconds))
+        load = asyncio.run(_drive(port, setup, clients, seconds, server.pid))
         rss = _rss_mb(server.pid)
     finally:
         stop(server)
@@ -287,7 +306,8 @@ def run(clients: int = 8, seconds: int = 30, workers: int = 4,
           f"{workers} workers, {load['requests']} requests; p50 {load['p50']:.0f} ms, "
           f"p95 {load['p95']:.0f} ms, p99 {load['p99']:.0f} ms; failed pairs "
           f"{load['failures'] or 'none'}; {statements:.0f} SQL statements per pair; "
-          f"worker RSS after the run: {', '.join(f'{m:.0f}' for m in rss)} MB)", flush=True)
+          f"worker RSS after the run: {', '.join(f'{m:.0f}' for m in rss)} MB; "
+          f"worker CPU {load['cpu_ms_pair']:.1f} ms a pair)", flush=True)
     from bench import targets
 
     ratio = load["rate"] / tps

@@ -36,7 +36,7 @@ import sys
 import time
 import urllib.parse
 
-from bench.api_load import _rss_mb, _setup_django, pgbench, stop
+from bench.api_load import _cpu_seconds, _rss_mb, _setup_django, pgbench, stop
 
 USER = "venue@bench.test"
 PASSWORD = "bench-password-1"  # noqa: S105 - the benchmark data's own account
@@ -183,7 +183,8 @@ def _percentiles(values: list[float]) -> tuple[float, float, float]:
     return q[49] * 1000, q[94] * 1000, q[98] * 1000
 
 
-async def _drive(port: int, setup: dict, clients: int, seconds: float) -> dict:
+async def _drive(port: int, setup: dict, clients: int, seconds: float,
+                 server_pid: int | None = None) -> dict:
     latencies: list[float] = []
     lookups: list[float] = []
     records: list[float] = []
@@ -208,14 +209,17 @@ async def _drive(port: int, setup: dict, clients: int, seconds: float) -> dict:
             lookups.append(lookup)
             records.append(record)
 
+    cpu = _cpu_seconds(server_pid) if server_pid else 0.0
     started = time.monotonic()
     await asyncio.gather(*(client(n) for n in range(clients)))
     elapsed = time.monotonic() - started
+    cpu = (_cpu_seconds(server_pid) - cpu) if server_pid else 0.0
     p50, p95, p99 = _percentiles(latencies)
     return {"pairs": len(latencies), "rate": len(latencies) / elapsed, "p50": p50,
             "p95": p95, "p99": p99, "failures": failures,
             "request": _percentiles(lookups + records), "lookup": _percentiles(lookups),
-            "record": _percentiles(records)}
+            "record": _percentiles(records),
+            "cpu_ms_pair": cpu * 1000 / max(1, len(latencies) + sum(failures.values()))}
 
 
 def _serve(workers: int):
@@ -237,7 +241,7 @@ def run(clients: int = 8, seconds: int = 30, workers: int = 4,
     statements = statistics.median(len(p) for p in pairs)
     server, port = _serve(workers)
     try:
-        load = asyncio.run(_drive(port, setup, clients, seconds))
+        load = asyncio.run(_drive(port, setup, clients, seconds, server.pid))
         rss = _rss_mb(server.pid)
     finally:
         stop(server)
@@ -247,7 +251,8 @@ def run(clients: int = 8, seconds: int = 30, workers: int = 4,
           f"{workers} workers; p50 {load['p50']:.0f} ms, p95 {load['p95']:.0f} ms, "
           f"p99 {load['p99']:.0f} ms; failed pairs {load['failures'] or 'none'}; "
           f"{statements:.0f} SQL statements per pair; worker RSS after the run: "
-          f"{', '.join(f'{m:.0f}' for m in rss)} MB)", flush=True)
+          f"{', '.join(f'{m:.0f}' for m in rss)} MB; worker CPU {load['cpu_ms_pair']:.1f} ms a "
+          f"pair)", flush=True)
     req, look, rec = load["request"], load["lookup"], load["record"]
     print(f"(desk requests: p50 {req[0]:.0f} ms, p95 {req[1]:.0f} ms, p99 {req[2]:.0f} ms; "
           f"look-up p95 {look[1]:.0f} ms, record p95 {rec[1]:.0f} ms)", flush=True)

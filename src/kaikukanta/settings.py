@@ -84,16 +84,19 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kaikukanta.lib.compression.CompressionMiddleware",  # gzip; see lib/compression.py
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # kaikukanta.api.middleware.X runs X (Django's sessions, sign-in, messages,
+    # django-otp's middleware, the person's language and second factor)
+    # for every page but not for the partner API's JSON endpoints, which need none of it.
+    "kaikukanta.api.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
-    "kaikukanta.accounts.middleware.UserLanguageMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",  # the API's endpoints are exempt
+    "kaikukanta.api.middleware.AuthenticationMiddleware",  # an API call: anonymous
+    "kaikukanta.api.middleware.OTPMiddleware",
+    "kaikukanta.api.middleware.UserLanguageMiddleware",
     "kaikukanta.accounts.middleware.ScopeMiddleware",
-    "kaikukanta.accounts.middleware.SecondFactorMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "kaikukanta.api.middleware.SecondFactorMiddleware",
+    "kaikukanta.api.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kaikukanta.lib.middleware.SecurityHeadersMiddleware",
     "kaikukanta.lib.unavailable.DatabaseUnavailableMiddleware",
@@ -139,6 +142,11 @@ if env_str("DATABASE_REPLICA_URL"):
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["kaikukanta.lib.routers.ReplicaRouter"]
+# PostgreSQL through Django's backend with a health check that skips the `SELECT 1` on a
+# connection that answered a request moments ago (lib/pgbackend).
+for _db in DATABASES.values():
+    if _db["ENGINE"] == "django.db.backends.postgresql":
+        _db["ENGINE"] = "kaikukanta.lib.pgbackend"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {

@@ -43,9 +43,19 @@ def histogram(target: Target, p: Period) -> tuple[int, int]:
     return got["n"] or 0, got["k"] or 0
 
 
+def residents(cast) -> list:
+    """The two areas' municipalities (Espoo; Kajaani and Sotkamo)."""
+    return list(cast.a.area.municipalities.order_by("pk")) + list(
+        cast.b.area.municipalities.order_by("pk"))
+
+
 def build(cast):
     a, b = cast.a, cast.b
     cards = [make_card(a.unit) for _ in range(4)] + [make_card(b.unit)]
+    munis = residents(cast)
+    for i, card in enumerate(cards[1:]):  # the first card has no municipality
+        card.municipality = munis[i % len(munis)]
+        card.save(update_fields=["municipality"])
     made = []
     for i, card in enumerate(cards):
         for j, day in enumerate(MONTHS):
@@ -65,7 +75,8 @@ def test_histograms_equal_distinct_cards_from_uses_for_every_month_run(cast):
     build(cast)
     targets = [Target(TargetKind.NATIONAL), Target(TargetKind.AREA, cast.a.area),
                Target(TargetKind.AREA, cast.b.area), Target(TargetKind.UNIT, cast.a.unit),
-               Target(TargetKind.DISTRIBUTOR, cast.a.distributor_org)]
+               Target(TargetKind.DISTRIBUTOR, cast.a.distributor_org)] + [
+        Target(TargetKind.MUNICIPALITY, m) for m in residents(cast)]
     checked = 0
     for p in month_periods():
         for target in targets:
@@ -169,7 +180,8 @@ def periods_equal_distinct_cards(cast, rng) -> int:
     many of the checks had cards."""
     targets = [Target(TargetKind.NATIONAL), Target(TargetKind.AREA, cast.a.area),
                Target(TargetKind.AREA, cast.b.area), Target(TargetKind.UNIT, cast.a.unit),
-               Target(TargetKind.DISTRIBUTOR, cast.a.distributor_org)]
+               Target(TargetKind.DISTRIBUTOR, cast.a.distributor_org)] + [
+        Target(TargetKind.MUNICIPALITY, m) for m in residents(cast)]
     units = sorted(set(Card.objects.values_list("unit_id", flat=True)))
     checked = 0
     for p in day_periods(rng):
@@ -291,3 +303,82 @@ def test_periods_of_days_across_months_read_no_uses(cast):
             selectors.used_in(target, p, [cast.a.unit.pk])
         assert seen.captured_queries
         assert not [q for q in seen.captured_queries if "usage_use" in q["sql"]], p
+
+
+def scanned_sums(target: Target, p: Period) -> tuple[dict, dict]:
+    """A municipality's use sums counted straight from its residents' uses: per (day,
+    category) and per (site, offer), each (uses, children's tickets, companion tickets,
+    uses with children's tickets)."""
+    uses = Use.objects.filter(status=UseStatus.RECORDED, event_date__gte=p.start,
+                              event_date__lte=p.end).filter(target.use_q())
+    by_day: dict = {}
+    by_place: dict = {}
+    for day, category, site, offer, children, companion in uses.values_list(
+            "event_date", "category", "site_id", "offer_id", "children", "companion"):
+        for acc in (by_day.setdefault((day, category), [0, 0, 0, 0]),
+                    by_place.setdefault((site, offer or 0), [0, 0, 0, 0])):
+            acc[0] += 1
+            acc[1] += children
+            acc[2] += bool(companion)
+            acc[3] += children > 0
+    return ({k: tuple(v) for k, v in by_day.items()},
+            {k: (v[0], v[1], v[3]) for k, v in by_place.items()})
+
+
+def assert_municipalities_equal_their_uses(cast, periods) -> int:
+    checked = 0
+    for p in periods:
+        for m in residents(cast):
+            target = Target(TargetKind.MUNICIPALITY, m)
+            by_day, by_place = scanned_sums(target, p)
+            got = {(r["day"], r["category"]): (r["u"], r["c"], r["k"], r["w"])
+                   for r in selectors._sum_rows(target, p, ["day", "category"])}
+            assert got == by_day, (m.pk, p)
+            places = {(r["site_id"], r["offer_id"]): (r["u"], r["c"], r["w"])
+                      for r in selectors.municipality_place_sums(target, p)}
+            assert places == by_place, (m.pk, p)
+            want = counted_pairs(target, p)
+            assert (selectors.used_in(target, p)[0]["n"], selectors.used_in(target, p)[0]["k"]
+                    ) == want, (m.pk, p)
+            checked += bool(want[0])
+    return checked
+
+
+def test_municipality_rollups_follow_records_imports_and_municipality_changes(cast):
+    """A municipality's residents' figures (uses by day and category, by site and offer,
+    cards used at least once) from its rollups equal the scan of its residents' uses, for
+    random periods of days, after records, cancellations, backfills, a file import and
+    cards moving to another municipality (their uses and months go with them: the
+    municipality is the card's now); and the rollups equal a rebuild at each step."""
+    import random
+
+    cards = build(cast)
+    batch = []
+    for k, card in enumerate(cards):
+        use = make_use(card, cast.b.site, datetime.date(2025, 3, 2 + k), hook=False,
+                       children=k % 2)
+        use.card = card
+        batch.append(use)
+    hooks.on_uses_recorded(batch)
+    periods = day_periods(random.Random(11))[:40]
+    assert assert_municipalities_equal_their_uses(cast, periods) > 40
+    imported = snapshot()
+    services.rollup_rebuild()
+    assert snapshot() == imported
+    espoo, kajaani, sotkamo = residents(cast)
+    # a resident of Kajaani moves to Espoo (another area: a correction of the holder's
+    # details, no unit move), and the card without a municipality gets one
+    mover = Card.objects.filter(municipality=kajaani).first()
+    before = selectors.used_in(Target(TargetKind.MUNICIPALITY, espoo), Period.year(2024))[0]
+    mover.municipality = espoo
+    mover.save()
+    nobody = cards[0]
+    nobody.refresh_from_db()
+    nobody.municipality = sotkamo
+    nobody.save()
+    after = selectors.used_in(Target(TargetKind.MUNICIPALITY, espoo), Period.year(2024))[0]
+    assert after["n"] > before["n"]
+    assert assert_municipalities_equal_their_uses(cast, periods) > 40
+    moved = snapshot()
+    services.rollup_rebuild()
+    assert snapshot() == moved

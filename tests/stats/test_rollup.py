@@ -17,7 +17,10 @@ from kaikukanta.stats.models import (
     UseAreaDay,
     UseCrossDay,
     UsedMonthArea,
+    UsedMonthMunicipality,
     UsedMonthUnit,
+    UseMunicipalityDay,
+    UseMunicipalityPlaceMonth,
     UseSiteDay,
     UseSiteMonth,
     UseUnitDay,
@@ -47,6 +50,11 @@ def snapshot():
         rows(UsedMonthUnit, ["unit_id", "month", "prev", "cards", "key_sum"]),
         rows(UseSiteMonth, ["month", "area_id", "venue_id", "site_id", "offer_id", "seller_id",
                             "category", "uses", "children", "companions", "with_children"]),
+        rows(UseMunicipalityDay, ["day", "municipality_id", "category", "uses", "children",
+                                  "companions", "with_children"]),
+        rows(UseMunicipalityPlaceMonth, ["month", "municipality_id", "site_id", "offer_id",
+                                         "uses", "children", "companions", "with_children"]),
+        rows(UsedMonthMunicipality, ["municipality_id", "month", "prev", "cards", "key_sum"]),
     )
 
 

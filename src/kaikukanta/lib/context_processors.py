@@ -20,4 +20,6 @@ def page_frame(request: HttpRequest) -> dict:
         "text_size": text_size(request),
         "text_sizes": TEXT_SIZES,
         "nav_items": navigation_for(request.scope) if show_nav else [],
+        # where the language and text-size forms come back to
+        "next_path": request.get_full_path(),
     }

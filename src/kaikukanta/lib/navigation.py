@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 
 from kaikukanta.lib.scope import Scope
 
@@ -40,13 +42,28 @@ def navigation_for(scope: Scope) -> list[dict]:
     for item in sorted(_ITEMS.values(), key=lambda i: (i.order, i.key)):
         if not item.visible(scope):
             continue
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:
+        url = _url(item.url_name)
+        if url is None:
             continue
-        out.append({"key": item.key, "label": item.label, "url": url,
-                    "description": item.description})
+        out.append(
+            {"key": item.key, "label": item.label, "url": url, "description": item.description}
+        )
     return out
+
+
+# The menu's addresses, reversed once per process (and URL configuration and language):
+# every signed-in page shows the menu.
+_URLS: dict[tuple, str | None] = {}
+
+
+def _url(name: str) -> str | None:
+    key = (name, settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(), get_language())
+    if key not in _URLS:
+        try:
+            _URLS[key] = reverse(name)
+        except NoReverseMatch:
+            _URLS[key] = None
+    return _URLS[key]
 
 
 # Notices on the home page: apps register a function of the scope that returns the

@@ -222,6 +222,13 @@ def card_saved(sender, instance, raw=False, **kwargs) -> None:
     old = instance.__dict__.pop("_span_before", None)
     if old is not _UNCHANGED:
         card_changed(old, _fields_of(instance))
+        if old is not None and old["municipality_id"] != instance.municipality_id:
+            # the municipality rollups follow the card's municipality as it is now
+            from kaikukanta.stats.services import rollup_card_municipality
+
+            rollup_card_municipality(card_id=instance.pk, old=old["municipality_id"],
+                                     new=instance.municipality_id,
+                                     stats_key=instance.stats_key)
 
 
 def card_deleted(sender, instance, **kwargs) -> None:

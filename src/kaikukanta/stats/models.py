@@ -1,6 +1,6 @@
 """Pre-aggregated use figures, kept by the hooks and rebuildable from the uses.
 
-Four daily rollups count the recorded uses (the holders' tickets), children's tickets,
+Daily (and monthly) rollups count the recorded uses (the holders' tickets), children's tickets,
 companion tickets and uses with children's tickets, each per date and one family of
 dimensions, so that a dashboard reads a few thousand rows instead of millions of uses:
 
@@ -8,24 +8,39 @@ dimensions, so that a dashboard reads a few thousand rows instead of millions of
 - `UseCrossDay` (venue's area, card's area): where the cards are used;
 - `UseSiteDay`  (area, venue, site, offer, ticket seller, category): venues, sites,
   sellers and the area's table of places;
-- `UseUnitDay`  (the card's distributor unit, category): distributor dashboards.
+- `UseUnitDay`  (the card's distributor unit, category): distributor dashboards;
+- `UseMunicipalityDay` (the card's municipality of residence, category) and, by month,
+  `UseMunicipalityPlaceMonth` (the card's municipality, site, offer): a municipality's
+  residents' dashboard.
+
+The card's unit and municipality are the card's as they are now, as are the card
+figures beside them (`CardSpan`, "cards valid" and the share of them used): when a card
+moves to another unit or its holder to another municipality, its uses move with it
+(`services.rollup_rebuild_card`, `services.rollup_card_municipality`, a few rows of one
+card). The municipality at the time of use was the other choice; it would have needed a
+column on the use table (written by every record and import) and made the residents'
+share of valid cards used compare today's residents with uses of earlier ones. The
+venue's and the card's area are those of the use, recorded with it.
 
 One row keyed by all these dimensions at once was tried first and measured to be as large
 as the use table itself (976,310 rows for 978,333 uses), so it saved nothing.
 
 Distinct holders cannot be summed from daily rows. "Cards used at least once" in any run
 of whole months (a year, a quarter, 1 March–30 June) comes from the month histograms
-`UsedMonthArea` and `UsedMonthUnit`, kept from `CardMonthUse` (see `UsedMonthFigures`);
-whole years also from `CardYearUse` and `CardsUsedYear` (open data, the annual table);
-periods that start or end inside a month add the cards of their partial first and last
-month from those months' `CardMonthUse` rows, which carry the days of each card's timeline
-(see `selectors.used_in`); only a period inside one month is counted from its uses. The
+`UsedMonthArea`, `UsedMonthUnit` and `UsedMonthMunicipality`, kept from `CardMonthUse`
+(see `UsedMonthFigures`; a card counts once per card's area of its uses); whole years
+also from `CardYearUse` and `CardsUsedYear` (open data, the annual table); periods that
+start or end inside a month add the cards of their partial first and last month from
+those months' `CardMonthUse` rows, which carry the days of each card's timeline (see
+`selectors.used_in`; a municipality's residents from the uses of those days, and a period
+inside one month from its uses). The
 holders behind each use figure, which the privacy rule needs, are counted only up to five
 (see `holders.py`).
 
-The dimension columns are plain integers (0 = none) rather than foreign keys: the tables
-are a cache that `rollup_rebuild()` can always recreate from the uses, and a unique key
-over non-null integers behaves the same on PostgreSQL and SQLite, which the upsert needs.
+The dimension columns are plain integers (0 = none; a municipality's code, "" = none)
+rather than foreign keys: the tables are a cache that `rollup_rebuild()` can always
+recreate from the uses, and a unique key over non-null values behaves the same on
+PostgreSQL and SQLite, which the upsert needs.
 """
 
 from __future__ import annotations
@@ -131,6 +146,54 @@ class UseSiteDay(DailyUseFigures):
 
     def __str__(self) -> str:
         return f"{self.day} {self.site_id}/{self.offer_id}: {self.uses}"
+
+
+MUNI_DIMENSIONS = ("day", "municipality_id", "category")
+MUNI_PLACE_DIMENSIONS = ("month", "municipality_id", "site_id", "offer_id")
+
+
+class UseMunicipalityDay(DailyUseFigures):
+    """Uses, children's and companion tickets per (date, the card's municipality of
+    residence, category): a municipality's residents' dashboard. The municipality is the
+    card's as it is now (the card spans' too): when it changes, the card's uses move with
+    it (`services.rollup_card_municipality`). "" for cards without one."""
+
+    municipality_id = models.CharField(_("municipality"), max_length=8, default="")
+    category = models.CharField(_("category"), max_length=16)
+
+    class Meta:
+        verbose_name = _("daily use figures by municipality")
+        verbose_name_plural = _("daily use figures by municipality")
+        constraints = [
+            models.UniqueConstraint(fields=list(MUNI_DIMENSIONS),
+                                    name="stats_usemunicipalityday_cell"),
+        ]
+        indexes = [models.Index(fields=["municipality_id", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.municipality_id} {self.category}: {self.uses}"
+
+
+class UseMunicipalityPlaceMonth(UseFigures):
+    """The same per (calendar month, the card's municipality, venue site, offer (0 =
+    admission)): a municipality's table of places for whole months."""
+
+    month = models.IntegerField(_("month"))
+    municipality_id = models.CharField(_("municipality"), max_length=8, default="")
+    site_id = models.IntegerField(_("site"))
+    offer_id = models.IntegerField(_("offer"), default=0)
+
+    class Meta:
+        verbose_name = _("monthly use figures by municipality and site")
+        verbose_name_plural = _("monthly use figures by municipality and site")
+        constraints = [
+            models.UniqueConstraint(fields=list(MUNI_PLACE_DIMENSIONS),
+                                    name="stats_usemunicipalityplacemonth_cell"),
+        ]
+        indexes = [models.Index(fields=["municipality_id", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.municipality_id} {self.site_id}: {self.uses}"
 
 
 SITE_MONTH_DIMENSIONS = ("month", "area_id", "venue_id", "site_id", "offer_id", "seller_id",
@@ -328,6 +391,22 @@ class UsedMonthUnit(UsedMonthFigures):
         constraints = [
             models.UniqueConstraint(fields=["unit_id", "month", "prev"],
                                     name="stats_usedmonthunit_cell"),
+        ]
+
+
+class UsedMonthMunicipality(UsedMonthFigures):
+    """Per the card's municipality of residence (municipality dashboards), as it is now:
+    when a card's municipality changes, its cells move with it
+    (`services.rollup_card_municipality`). "" for cards without one."""
+
+    municipality_id = models.CharField(_("municipality"), max_length=8, default="")
+
+    class Meta:
+        verbose_name = _("cards used by month and municipality")
+        verbose_name_plural = _("cards used by month and municipality")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality_id", "month", "prev"],
+                                    name="stats_usedmonthmuni_cell"),
         ]
 
 

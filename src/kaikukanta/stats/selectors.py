@@ -1,10 +1,12 @@
 """Dashboard figures for one target and period, as protected tables.
 
-Sums of uses for the national and area dashboards come from the pre-aggregated daily rows
-(`UseAreaDay`); the smaller dashboards (a unit, venue, site or seller) count their uses
-directly through the use table's indexes. Cards used at least once in whole months come
-from the month histograms (`used_in_months`); the holders behind each use figure, which the
-privacy rule needs, are counted from the uses, limited to one target and period. Card
+Sums of uses come from the pre-aggregated rows (`rollup_for`, `site_sums`): by the venue's
+area, the card's unit, the site and, for a municipality's residents, by the card's
+municipality of residence as it is now (`UseMunicipalityDay`, and by month per site and
+offer `UseMunicipalityPlaceMonth`). Cards used at least once in whole months come from the
+month histograms (`used_in_months`), the edge days of other periods from those days'
+uses; the holders behind each use figure, which the privacy rule needs, are counted from
+the uses, limited to one target and period (only for figures too small to settle it). Card
 figures (registered, valid, inactivated) and the national admin's exact holder tables of
 the whole network and of an area are sums over the card spans (`stats.cardspan`), never
 the cards.
@@ -48,7 +50,10 @@ from kaikukanta.stats.models import (
     UseAreaDay,
     UseCrossDay,
     UsedMonthArea,
+    UsedMonthMunicipality,
     UsedMonthUnit,
+    UseMunicipalityDay,
+    UseMunicipalityPlaceMonth,
     UseSiteDay,
     UseSiteMonth,
     UseUnitDay,
@@ -85,13 +90,17 @@ def _in(p: Period, field_name: str) -> Q:
 AREA_KINDS = (TargetKind.NATIONAL, TargetKind.AREA)
 UNIT_KINDS = (TargetKind.DISTRIBUTOR, TargetKind.UNIT)
 SITE_KINDS = (TargetKind.VENUE, TargetKind.SITE, TargetKind.SELLER)
+# the targets whose cards used at least once come from month histograms (`used_in`)
+CARD_HISTOGRAM_KINDS = AREA_KINDS + UNIT_KINDS + (TargetKind.MUNICIPALITY,)
 
 
 def rollup_for(target: Target):
-    """The pre-aggregated daily rows of the target, or None (a municipality's residents are
-    counted from their uses)."""
+    """The pre-aggregated daily rows of the target (every kind has them; None would mean
+    counting from the uses)."""
     from kaikukanta.network.models import Unit
 
+    if target.kind == TargetKind.MUNICIPALITY:
+        return UseMunicipalityDay.objects.filter(municipality_id=target.pk)
     if target.kind in AREA_KINDS:
         return UseAreaDay.objects.filter(target.rollup_q())
     if target.kind == TargetKind.UNIT:
@@ -213,16 +222,16 @@ def month_span(p: Period) -> tuple[int, int] | None:
 def used_in_months(target: Target, p: Period, unit_ids=None,
                    before: int | None = None) -> list[dict] | None:
     """Cards used at least once in a period of whole months, from the month histograms
-    (`UsedMonthArea`, `UsedMonthUnit`), with the sum of their record keys: [{"n", "k"}],
-    or per unit [{"unit_id", "n", "k"}] with `unit_ids`. None for other periods and
-    targets. A card whose uses were recorded under two card's areas (it moved to another
-    area) counts in each, as in the yearly counts. With `before` (a month number), only the
-    cards not used from that month up to the period's start (`used_in`: a partial month
-    before the whole ones counts its own cards)."""
+    (`UsedMonthArea`, `UsedMonthUnit`, `UsedMonthMunicipality`), with the sum of their
+    record keys: [{"n", "k"}], or per unit [{"unit_id", "n", "k"}] with `unit_ids`. None
+    for other periods and targets. A card whose uses were recorded under two card's areas
+    (it moved to another area) counts in each, as in the yearly counts. With `before` (a
+    month number), only the cards not used from that month up to the period's start
+    (`used_in`: a partial month before the whole ones counts its own cards)."""
     from kaikukanta.network.models import Unit
 
     span = month_span(p)
-    if span is None or (unit_ids is None and target.kind not in AREA_KINDS + UNIT_KINDS):
+    if span is None or (unit_ids is None and target.kind not in CARD_HISTOGRAM_KINDS):
         return None
     first, last = span
     group: list[str] = []
@@ -234,6 +243,8 @@ def used_in_months(target: Target, p: Period, unit_ids=None,
         rows = UsedMonthArea.objects.filter(card_area_id=target.pk)
     elif target.kind == TargetKind.UNIT:
         rows = UsedMonthUnit.objects.filter(unit_id=target.pk)
+    elif target.kind == TargetKind.MUNICIPALITY:
+        rows = UsedMonthMunicipality.objects.filter(municipality_id=target.pk)
     else:
         rows = UsedMonthUnit.objects.filter(
             unit_id__in=Unit.objects.filter(organisation=target.obj).values("pk"))
@@ -349,18 +360,76 @@ def _days_cards(target: Target, p: Period, unit_ids=None, keys: bool = True) -> 
     return [{"unit_id": unit, "n": n, "k": k or 0} for n, k, unit in rows]
 
 
+def _edge_cards(target: Target, months: Period | None, edges: list[Period],
+                unit_ids=None, keys: bool = True) -> list[dict]:
+    """Cards used in the edge days and in none of the whole months (`months`), with their
+    key sum: [{"n", "k"}], or per the card's unit [{"unit_id", "n", "k"}] with `unit_ids`.
+    Each card counts once per card's area of its uses, as in the month histograms. Only
+    the edge days' uses are read (each edge through a date index of its own; one range
+    each, so the index bounds it); whether the card was used in the months is one look-up
+    in its card-month rows, and its key and unit one look-up of the card."""
+    uses = _uses().filter(target.used_cards_q())
+    if unit_ids is not None:
+        # the target's cards of these units (an area's: its card's-area index bounds the
+        # days, as the uses of an area's cards were counted before the histograms)
+        uses = uses.filter(card__unit_id__in=list(unit_ids))
+    scopes = [Q()]
+    if target.kind == TargetKind.NATIONAL and unit_ids is None:
+        # every card's area by name (and none), so that each part is read from the
+        # card's-area index alone (card's area, date, card), never from the table
+        from kaikukanta.network.models import Area
+
+        scopes = [Q(card_area_id__in=list(Area.objects.values_list("pk", flat=True))),
+                  Q(card_area_id__isnull=True)]
+    parts = [uses.filter(scope, _in(e, "event_date")).values("card_id", "card_area_id")
+             .order_by() for e in edges for scope in scopes]
+    both = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0].distinct()
+    sql, params = both.query.sql_with_params()
+    params = list(params)
+    not_in_months = ""
+    if months is not None:
+        # an anti-join with the months' card rows, one probe of their unique index
+        # (card, card's area, month) per card
+        not_in_months = (
+            f"WHERE NOT EXISTS (SELECT 1 FROM {CardMonthUse._meta.db_table} m "  # noqa: S608
+            "WHERE m.card_id = e.card_id AND m.card_area_id = COALESCE(e.card_area_id, 0) "
+            "AND m.month >= %s AND m.month <= %s AND m.uses > 0)")
+        params += [month_number(months.start), month_number(months.end)]
+    group = unit_ids is not None
+    # the sub-query is Django's own SQL with its values as parameters
+    cur_sql = (
+        "SELECT COUNT(*), SUM(sk)" + (", uid" if group else "") + " FROM ("  # noqa: S608
+        + ("SELECT (SELECT c.stats_key FROM cards_card c WHERE c.id = e.card_id) AS sk"
+           if keys or group else "SELECT 0 AS sk")
+        + (", (SELECT c.unit_id FROM cards_card c WHERE c.id = e.card_id) AS uid"
+           if group else "")
+        + f" FROM ({sql}) e {not_in_months}) t" + (" GROUP BY uid" if group else ""))
+    with connection.cursor() as cur:
+        cur.execute(cur_sql, params)
+        rows = cur.fetchall()
+    if not group:
+        return [{"n": rows[0][0] or 0, "k": rows[0][1] or 0}]
+    return [{"unit_id": unit, "n": n, "k": k or 0} for n, k, unit in rows]
+
+
 def used_in(target: Target, p: Period, unit_ids=None, keys: bool = True) -> list[dict] | None:
     """Cards used at least once in any period, with their key sum, like `used_in_months`
     ([{"n", "k"}], or per unit with `unit_ids`); None for targets without month
-    histograms (a municipality). The whole months inside the period come from the
+    histograms (venues, sites, sellers). The whole months inside the period come from the
     histograms, the partial months at its edges from their card-month rows
     (`_edge_rows`); neither reads a use. A period inside one month (neither its first nor
     its last day) is counted from its uses (`_days_cards`; without `keys` their key sums
-    are not read, as exact counts need none)."""
-    if unit_ids is None and target.kind not in AREA_KINDS + UNIT_KINDS:
+    are not read, as exact counts need none). A municipality's residents (the card-month
+    rows do not know the card's municipality) add the edge days' cards from those days'
+    uses (`_edge_cards`)."""
+    if unit_ids is None and target.kind not in CARD_HISTOGRAM_KINDS:
         return None
     months, edges = month_parts(p)
-    if months is None and month_number(p.start) == month_number(p.end) and p.start.day != 1 \
+    if unit_ids is None and target.kind == TargetKind.MUNICIPALITY:
+        parts = [used_in_months(target, months)] if months is not None else []
+        if edges:
+            parts.append(_edge_cards(target, months, edges, keys=keys))
+    elif months is None and month_number(p.start) == month_number(p.end) and p.start.day != 1 \
             and (p.end + datetime.timedelta(days=1)).day != 1:
         parts = [_days_cards(target, p, unit_ids, keys)]
     else:
@@ -381,23 +450,12 @@ def used_in(target: Target, p: Period, unit_ids=None, keys: bool = True) -> list
 
 def cards_used(target: Target, p: Period, q: Period, exact: bool = True) -> dict:
     """Cards of the target used at least once in each period, from the month histograms
-    and the uses of the days outside whole months (`used_in`); a municipality's counted
-    from the uses. Unless exact, the counts are published ones (perturbed by the cards'
+    and the uses of the days outside whole months (`used_in`); every target with cards
+    has histograms. Unless exact, the counts are published ones (perturbed by the cards'
     record keys)."""
     got = used_in(target, p, keys=not exact), used_in(target, q, keys=not exact)
-    if got[0] is not None and got[1] is not None:
-        return {w: holder_count(g[0]["n"], g[0]["k"], exact)
-                for w, g in zip(("p", "q"), got, strict=True)}
-    if not exact:
-        got = {w: _cards_of(_used_card_ids(target, per)) for w, per in (("p", p), ("q", q))}
-        return {w: perturb(g["n"], g["k"]) for w, g in got.items()}
-    return _uses().filter(target.used_cards_q()).filter(
-        Q(event_date__gte=q.start, event_date__lte=q.end)
-        | Q(event_date__gte=p.start, event_date__lte=p.end)
-    ).aggregate(
-        p=Count("card_id", distinct=True, filter=_in(p, "event_date")),
-        q=Count("card_id", distinct=True, filter=_in(q, "event_date")),
-    )
+    return {w: holder_count(g[0]["n"], g[0]["k"], exact)
+            for w, g in zip(("p", "q"), got, strict=True)}
 
 
 CARD_FIGURES = ("reg_p", "reg_q", "in_p", "in_q", "ina_p", "ina_q", "on_p", "on_q")
@@ -407,15 +465,6 @@ def holder_count(n: int | None, key_sum: int | None, exact: bool) -> int:
     """A count of holders (cards) as published: exact for the national admin, perturbed by
     the cell key method (`lib/cellkey.py`) for everyone else."""
     return int(n or 0) if exact else perturb(n or 0, key_sum)
-
-
-def _used_card_ids(target: Target, p: Period):
-    """The ids of the target's cards used at least once in the period (a sub-query)."""
-    if p.is_year and target.kind in AREA_KINDS + UNIT_KINDS:
-        rows = (CardYearUse.objects.all() if target.kind == TargetKind.NATIONAL
-                else _card_years(target))
-        return rows.filter(year=p.start.year).values("card_id")
-    return _uses().filter(target.used_cards_q(), _in(p, "event_date")).values("card_id")
 
 
 def _cards_of(ids) -> dict:
@@ -706,6 +755,39 @@ def site_sums(where: dict, p: Period, group: tuple[str, ...]) -> list[dict]:
     return [{**dict(zip(group, k, strict=True)), **v} for k, v in sorted(sums.items())]
 
 
+def municipality_place_sums(target: Target, p: Period) -> list[dict]:
+    """A municipality's residents' uses (u), children's tickets (c) and uses with them (w)
+    per site and offer (0 = admission) in the period: the whole months inside it from the
+    monthly rows (`UseMunicipalityPlaceMonth`), the days outside them (at most two partial
+    months) from the uses of those days."""
+    months, edges = month_parts(p)
+    sums: dict = {}
+
+    def add(site, offer, u, c, w):
+        acc = sums.setdefault((site, offer or 0), [0, 0, 0])
+        acc[0] += u or 0
+        acc[1] += c or 0
+        acc[2] += w or 0
+
+    if months is not None:
+        for r in UseMunicipalityPlaceMonth.objects.filter(
+                municipality_id=target.pk, month__gte=month_number(months.start),
+                month__lte=month_number(months.end)).values("site_id", "offer_id").annotate(
+                u=Sum("uses"), c=Sum("children"), w=Sum("with_children")).order_by():
+            add(r["site_id"], r["offer_id"], r["u"], r["c"], r["w"])
+    if edges:
+        days = Q()
+        for e in edges:
+            days |= _in(e, "event_date")
+        for r in _uses().filter(target.use_q()).filter(days).values(
+                "site_id", "offer_id").annotate(
+                u=Count("pk"), c=Sum("children"),
+                w=Count("pk", filter=Q(children__gt=0))).order_by():
+            add(r["site_id"], r["offer_id"], r["u"], r["c"], r["w"])
+    return [{"site_id": site, "offer_id": offer, "u": u, "c": c, "w": w}
+            for (site, offer), (u, c, w) in sorted(sums.items())]
+
+
 def places_table(target: Target, p: Period, exact: bool) -> Table:
     """Per venue site and offer: uses and children's tickets."""
     from kaikukanta.network.models import Unit
@@ -714,10 +796,7 @@ def places_table(target: Target, p: Period, exact: bool) -> Table:
     if target.kind in SITE_KINDS or target.kind == TargetKind.AREA:
         rows = site_sums({f"{target.kind}_id": target.pk}, p, ("site_id", "offer_id"))
     else:
-        rows = list(_uses().filter(target.use_q(), _in(p, "event_date")).values(
-            "site_id", "offer_id").annotate(
-            u=Count("pk"), c=Sum("children"), w=Count("pk", filter=Q(children__gt=0))
-        ).order_by("site_id", "offer_id"))
+        rows = municipality_place_sums(target, p)
     for r in rows:
         r["offer_id"] = r["offer_id"] or 0
     keys = [(r["site_id"], r["offer_id"]) for r in rows]

@@ -18,6 +18,8 @@ from kaikukanta.stats.models import (
     AREA_DIMENSIONS,
     CROSS_DIMENSIONS,
     MEASURES,
+    MUNI_DIMENSIONS,
+    MUNI_PLACE_DIMENSIONS,
     SITE_DIMENSIONS,
     SITE_MONTH_DIMENSIONS,
     UNIT_DIMENSIONS,
@@ -28,7 +30,10 @@ from kaikukanta.stats.models import (
     UseAreaDay,
     UseCrossDay,
     UsedMonthArea,
+    UsedMonthMunicipality,
     UsedMonthUnit,
+    UseMunicipalityDay,
+    UseMunicipalityPlaceMonth,
     UseSiteDay,
     UseSiteMonth,
     UseUnitDay,
@@ -42,11 +47,15 @@ _SQL_OF = {
     "card_area_id": "COALESCE(u.card_area_id, 0)", "venue_id": "u.venue_id",
     "site_id": "u.site_id", "offer_id": "COALESCE(u.offer_id, 0)",
     "seller_id": "COALESCE(u.seller_id, 0)", "unit_id": "COALESCE(c.unit_id, 0)",
+    "municipality_id": "COALESCE(c.municipality_id, '')",
 }
+CARD_DIMS = ("unit_id", "municipality_id")  # read from the card (joined as c)
 ROLLUPS = [(UseAreaDay, AREA_DIMENSIONS), (UseCrossDay, CROSS_DIMENSIONS),
            (UseSiteDay, SITE_DIMENSIONS), (UseUnitDay, UNIT_DIMENSIONS),
-           (UseSiteMonth, SITE_MONTH_DIMENSIONS)]
-MONTH_ROLLUPS = (UseSiteMonth,)  # keyed by month_number(): rebuilt by whole months
+           (UseSiteMonth, SITE_MONTH_DIMENSIONS), (UseMunicipalityDay, MUNI_DIMENSIONS),
+           (UseMunicipalityPlaceMonth, MUNI_PLACE_DIMENSIONS)]
+# keyed by month_number(): rebuilt by whole months
+MONTH_ROLLUPS = (UseSiteMonth, UseMunicipalityPlaceMonth)
 _MEASURE_SQL = ("COUNT(*), SUM(u.children), SUM(CASE WHEN u.companion THEN 1 ELSE 0 END), "
                 "SUM(CASE WHEN u.children > 0 THEN 1 ELSE 0 END)")
 
@@ -162,7 +171,10 @@ def _recorded_day_sql() -> tuple[str, str]:
 
 
 # the histograms of cards used per month by previous used month (models.UsedMonthFigures)
-_HISTOGRAMS = [(UsedMonthArea, "card_area_id"), (UsedMonthUnit, "unit_id")]
+_HISTOGRAMS = [(UsedMonthArea, "card_area_id"), (UsedMonthUnit, "unit_id"),
+               (UsedMonthMunicipality, "municipality_id")]
+# a histogram cell's key in the changes below: (card's area, unit, municipality, month, prev)
+_CELL_AT = {"card_area_id": 0, "unit_id": 1, "municipality_id": 2}
 _UPSERT_HIST = [(model, dim, _upsert(model._meta.db_table, (dim, "month", "prev"),
                                      ("cards", "key_sum")))
                 for model, dim in _HISTOGRAMS]
@@ -194,13 +206,14 @@ def _timeline_change(old: Iterable[int], new: Iterable[int]) -> Counter:
 
 
 def _histograms_apply(cur, changes: dict) -> None:
-    """changes: {(card_area_id, unit_id, month, prev): [cards, key_sum]} to add (either
-    sign); cells left at zero cards are removed, as a rebuild would not make them."""
+    """changes: {(card_area_id, unit_id, municipality_id, month, prev): [cards, key_sum]}
+    to add (either sign); cells left at zero cards are removed, as a rebuild would not
+    make them."""
     for model, dim, sql in _UPSERT_HIST:
         cells: dict = {}
-        for (area, unit, month, prev), (n, k) in changes.items():
-            acc = cells.setdefault((area if dim == "card_area_id" else unit, month, prev),
-                                   [0, 0])
+        at = _CELL_AT[dim]
+        for (*dims, month, prev), (n, k) in changes.items():
+            acc = cells.setdefault((dims[at], month, prev), [0, 0])
             acc[0] += n
             acc[1] += k
         cells = {c: v for c, v in cells.items() if v[0] or v[1]}
@@ -244,11 +257,12 @@ def rollup_add(*, use, sign: int) -> None:
     # has the card loaded); a cancellation takes it here
     card = use.card if type(use)._meta.get_field("card").is_cached(use) else None
     if card is not None and sign > 0:
-        unit_id, stats_key = card.unit_id, card.stats_key
+        unit_id, stats_key, muni = card.unit_id, card.stats_key, card.municipality_id
     else:
-        unit_id, stats_key = Card.objects.select_for_update().filter(
-            pk=use.card_id).values_list("unit_id", "stats_key").first() or (None, 0)
-    key = _use_key(use, unit_id)
+        unit_id, stats_key, muni = Card.objects.select_for_update().filter(
+            pk=use.card_id).values_list("unit_id", "stats_key", "municipality_id").first() or (
+            None, 0, None)
+    key = _use_key(use, unit_id, muni)
     values = [sign, sign * use.children, sign if use.companion else 0,
               sign if use.children else 0]
     year = use.event_date.year
@@ -295,12 +309,13 @@ def rollup_add(*, use, sign: int) -> None:
         changes = {}
         if month_uses == (1 if sign > 0 else 0):  # the card's first / last use in the month
             before, now = earlier, (earlier | {month} if sign > 0 else earlier - {month})
-            changes = {(card_area, key["unit_id"], m, p): [n, n * (stats_key or 0)]
+            changes = {(card_area, key["unit_id"], key["municipality_id"], m, p):
+                       [n, n * (stats_key or 0)]
                        for (m, p), n in _timeline_change(before, now).items()}
         if changes and all(n > 0 for n, _k in changes.values()):  # nothing to remove
             for _model, dim, sql in _UPSERT_HIST:
-                follow += [(sql, [area if dim == "card_area_id" else unit, m, p, n, k])
-                           for (area, unit, m, p), (n, k) in sorted(changes.items())]
+                follow += [(sql, [cell[_CELL_AT[dim]], m, p, n, k])
+                           for (*cell, m, p), (n, k) in sorted(changes.items())]
             changes = {}
         if follow and connection.vendor == "postgresql":
             cur.execute(_together(follow, "SELECT 1"), [p for _s, ps in follow for p in ps])
@@ -326,12 +341,13 @@ def rollup_add(*, use, sign: int) -> None:
 _UPSERT_CARDYEAR_MANY = _UPSERT_CARDYEAR.removesuffix(" RETURNING uses")
 
 
-def _use_key(use, unit_id: int | None) -> dict:
+def _use_key(use, unit_id: int | None, municipality_id: str | None) -> dict:
     return {"day": use.event_date, "month": month_number(use.event_date),
             "area_id": use.area_id, "category": use.category,
             "card_area_id": use.card_area_id or 0, "venue_id": use.venue_id,
             "site_id": use.site_id, "offer_id": use.offer_id or 0,
-            "seller_id": use.seller_id or 0, "unit_id": unit_id or 0}
+            "seller_id": use.seller_id or 0, "unit_id": unit_id or 0,
+            "municipality_id": municipality_id or ""}
 
 
 # From this many uses (more than the usage app's `imports.WORKER_FROM`: a file the
@@ -372,7 +388,8 @@ def _rollups_add(uses: list, month_of: dict, place_groups) -> None:
     card_years = Counter([(u.card_id, u.event_date.year, u.card_area_id or 0) for u in uses])
     card_months = Counter([(u.card_id, u.card_area_id or 0, month_of[u.event_date])
                            for u in uses])
-    about = {u.card_id: (u.card.unit_id or 0, u.card.stats_key or 0) for u in uses}
+    about = {u.card_id: (u.card.unit_id or 0, u.card.stats_key or 0,
+                         u.card.municipality_id or "") for u in uses}
     month_days: dict = {}  # each card-month cell's first and last day in the file
     for u in uses:
         cell = (u.card_id, u.card_area_id or 0, month_of[u.event_date])
@@ -397,7 +414,7 @@ def _rollups_add(uses: list, month_of: dict, place_groups) -> None:
             # each card-month row's first and last day: the file's, or the row's own when
             # earlier or later (the previous day and next month around them: below)
             _upsert_many(cur, _CARDMONTH, ("card_id", "card_area_id", "month"), ("uses",), [
-                             [card, area, month, *about[card], *month_days[(card, area, month)],
+                             [card, area, month, *about[card][:2], *month_days[(card, area, month)],
                               n] for (card, area, month), n in sorted(card_months.items())],
                          _upsert_card_months_sql(),
                          extra=("unit_id", "stats_key", "first_day", "last_day"),
@@ -414,11 +431,11 @@ def _rollups_add(uses: list, month_of: dict, place_groups) -> None:
                                            for (year, area), n in sorted(newly_used.items())])
             changes: dict = {}
             for (card, area), fresh in fresh_months.items():
-                unit, stats_key = about[card]
+                unit, stats_key, muni = about[card]
                 for cell, sign in _cells_added(fresh):
-                    acc = changes.get((area, unit, *cell))
+                    acc = changes.get((area, unit, muni, *cell))
                     if acc is None:
-                        acc = changes[(area, unit, *cell)] = [0, 0]
+                        acc = changes[(area, unit, muni, *cell)] = [0, 0]
                     acc[0] += sign
                     acc[1] += sign * stats_key
             _histograms_apply(cur, changes)
@@ -446,12 +463,19 @@ def _groups(uses: list, month_of: dict) -> dict:
                          bool(u.companion)) for u in uses])
     by_unit = Counter([(u.event_date, u.card.unit_id or 0, u.category, u.children,
                         bool(u.companion)) for u in uses])
+    by_muni = Counter([(u.event_date, u.card.municipality_id or "", u.category, u.site_id,
+                        u.offer_id or 0, u.children, bool(u.companion)) for u in uses])
     groups: dict = {}
     for model, dims, _sql in _UPSERTS:
         by_month = dims[0] == "month"  # (a month rollup: the month is the first dimension)
-        source, names = ((by_unit, ("day", "unit_id", "category")) if "unit_id" in dims else
-                         (by_place, ("day", "area_id", "category", "card_area_id", "venue_id",
-                                     "site_id", "offer_id", "seller_id")))
+        if "unit_id" in dims:
+            source, names = by_unit, ("day", "unit_id", "category")
+        elif "municipality_id" in dims:
+            source, names = by_muni, ("day", "municipality_id", "category", "site_id",
+                                      "offer_id")
+        else:
+            source, names = by_place, ("day", "area_id", "category", "card_area_id",
+                                       "venue_id", "site_id", "offer_id", "seller_id")
         cell_of = itemgetter(*[names.index(d) for d in dims[by_month:]])
         acc_of = groups[model] = {}
         for key, n in source.items():
@@ -656,7 +680,7 @@ def rollup_rebuild(*, start: datetime.date | None = None, end: datetime.date | N
                 continue
             model.objects.filter(**lookup).delete()
             exprs = ", ".join(_SQL_OF[d] for d in dims)
-            join = "JOIN cards_card c ON c.id = u.card_id" if "unit_id" in dims else ""
+            join = _card_join(dims)
             cur.execute(
                 f"INSERT INTO {model._meta.db_table} ({', '.join(dims + MEASURES)}) "  # noqa: S608
                 f"SELECT {exprs}, {_MEASURE_SQL} FROM usage_use u {join} "
@@ -674,6 +698,11 @@ def rollup_rebuild(*, start: datetime.date | None = None, end: datetime.date | N
 
     transaction.on_commit(on_rebuild)  # cached dashboards are stale now
     return n
+
+
+def _card_join(dims: tuple[str, ...]) -> str:
+    """The join to the use's card when a rollup keys on the card's unit or municipality."""
+    return "JOIN cards_card c ON c.id = u.card_id" if set(dims) & set(CARD_DIMS) else ""
 
 
 def _touched(cur, period_sql: str, where: str, params: list) -> list:
@@ -699,7 +728,7 @@ def _rebuild_month_rollup(cur, model, dims: tuple[str, ...], where: str, params:
     exprs = ", ".join(_month_sql() if d == "month" else _SQL_OF[d] for d in dims)
     cur.execute(
         f"INSERT INTO {model._meta.db_table} ({', '.join(dims + MEASURES)}) "  # noqa: S608
-        f"SELECT {exprs}, {_MEASURE_SQL} FROM usage_use u "
+        f"SELECT {exprs}, {_MEASURE_SQL} FROM usage_use u {_card_join(dims)} "
         f"WHERE u.status = 'recorded' {mwhere} GROUP BY {exprs}", mparams)
 
 
@@ -751,14 +780,17 @@ CARD_MONTHS_SQL = (
 def _rebuild_card_months(cur) -> None:
     """The card-month rows and both histograms, always whole (a card's timeline runs
     across years)."""
-    for model in (CardMonthUse, UsedMonthArea, UsedMonthUnit):
+    for model in (CardMonthUse, UsedMonthArea, UsedMonthUnit, UsedMonthMunicipality):
         model.objects.all().delete()
     cur.execute(CARD_MONTHS_SQL.format(table=_CARDMONTH, month=_month_sql()), [])
     for model, dim in _HISTOGRAMS:
+        # the card's municipality is its own (now), the others the card-month row's
+        of = ("COALESCE(c.municipality_id, '')" if dim == "municipality_id"
+              else f"m.{dim}")
         cur.execute(
             f"INSERT INTO {model._meta.db_table} ({dim}, month, prev, cards, key_sum) "  # noqa: S608
             f"SELECT {dim}, month, prev, COUNT(*), SUM(stats_key) FROM ("
-            f"SELECT m.{dim}, m.month, COALESCE(LAG(m.month) OVER ("
+            f"SELECT {of} AS {dim}, m.month, COALESCE(LAG(m.month) OVER ("
             "PARTITION BY m.card_id, m.card_area_id ORDER BY m.month), 0) AS prev, "
             "COALESCE(c.stats_key, 0) AS stats_key "
             f"FROM {_CARDMONTH} m JOIN cards_card c ON c.id = m.card_id) t "
@@ -787,17 +819,72 @@ def _card_months_move(card) -> None:
     new_unit = card.unit_id or 0
     changes: dict = {}
     key = card.stats_key or 0
+    muni = card.municipality_id or ""
     for (area, unit), months in timelines.items():
         if unit == new_unit:
             continue
         for m, p in _timeline(months):
             for u, n in ((unit, -1), (new_unit, 1)):
-                acc = changes.setdefault((area, u, m, p), [0, 0])
+                acc = changes.setdefault((area, u, muni, m, p), [0, 0])
                 acc[0] += n
                 acc[1] += n * key
     CardMonthUse.objects.filter(card_id=card.pk).update(unit_id=new_unit)
-    # the area histogram is unchanged: the same cells leave and come back
+    # the area and municipality histograms are unchanged: the same cells leave and come back
     with connection.cursor() as cur:
+        _histograms_apply(cur, changes)
+
+
+def rollup_card_municipality(*, card_id: int, old: str | None, new: str | None,
+                             stats_key: int | None) -> None:
+    """A card's municipality of residence changed (any save of its row, see
+    `cardspan.card_saved`): its uses and its cells of the month histogram go from the old
+    municipality's rows to the new one's, in the saver's transaction. The municipality
+    rollups count the uses of a municipality's residents as they are now, like the card
+    spans behind the same dashboard's card figures; one card's uses, read through the use
+    table's card index."""
+    from kaikukanta.usage.models import Use, UseStatus
+
+    old, new = old or "", new or ""
+    if old == new:
+        return
+    uses = list(Use.objects.filter(card_id=card_id, status=UseStatus.RECORDED).values_list(
+        "event_date", "category", "site_id", "offer_id", "children", "companion"))
+    if not uses:
+        return
+    with transaction.atomic(savepoint=False), connection.cursor() as cur:
+        for model, dims, sql in _UPSERTS:
+            if "municipality_id" not in dims:
+                continue
+            cells: dict = {}
+            for day, category, site, offer, children, companion in uses:
+                key = {"day": day, "month": month_number(day), "category": category,
+                       "site_id": site, "offer_id": offer or 0}
+                for muni, n in ((old, -1), (new, 1)):
+                    cell = tuple(muni if d == "municipality_id" else key[d] for d in dims)
+                    acc = cells.setdefault(cell, [0, 0, 0, 0])
+                    acc[0] += n
+                    acc[1] += n * children
+                    acc[2] += n if companion else 0
+                    acc[3] += n if children else 0
+            _upsert_many(cur, model._meta.db_table, dims, MEASURES,
+                         [[*c, *v] for c, v in sorted(cells.items())], sql)
+            first = dims[0]  # day or month: the old municipality's rows left at zero go
+            model.objects.filter(**{"municipality_id": old, f"{first}__in": sorted(
+                {c[0] for c in cells})}, uses=0, children=0, companions=0,
+                with_children=0).delete()
+        timelines: dict = {}
+        for area, month in CardMonthUse.objects.filter(card_id=card_id, uses__gt=0).values_list(
+                "card_area_id", "month"):
+            timelines.setdefault(area, set()).add(month)
+        changes: dict = {}
+        for area, months in timelines.items():
+            for m, p in _timeline(months):
+                for muni, n in ((old, -1), (new, 1)):
+                    # the unit (0 here) and the area cells cancel out: only the
+                    # municipality histogram changes
+                    acc = changes.setdefault((area, 0, muni, m, p), [0, 0])
+                    acc[0] += n
+                    acc[1] += n * (stats_key or 0)
         _histograms_apply(cur, changes)
 
 

@@ -11,7 +11,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -143,20 +142,22 @@ def _preselect(form: RecordForm, last: dict) -> None:
 
 
 # The offline form is the same for every look-up at a site (the same offers, the same
-# choice preselected, today's date): its HTML is kept in the cache under a key made of
-# everything it shows (and this process's start, for a new release's templates).
-_BOOT = uuid.uuid4().hex[:8]
+# choice preselected, today's date): its HTML is kept in this process's memory under a key
+# made of everything it shows (a new release's templates come with new processes). Not in
+# the shared cache: a round trip to it cost more than the key is worth sharing.
+_HTML: dict[tuple, str] = {}
+_HTML_MAX = 2000
 
 
 def _cached_html(name: str, shown: list, render) -> str:
-    """`render()`'s HTML, kept in the cache under a key made of everything it shows."""
-    key = f"desk:{name}:" + hashlib.sha256(
-        repr([get_language(), _BOOT, timezone.localdate().isoformat(), *shown]).encode()
-    ).hexdigest()
-    html = cache.get(key)
+    """`render()`'s HTML, kept under a key made of everything it shows."""
+    key = (name, get_language(), timezone.localdate().isoformat(), repr(shown))
+    html = _HTML.get(key)
     if html is None:
         html = render()
-        cache.set(key, html, 60 * 60)
+        if len(_HTML) >= _HTML_MAX:  # yesterday's and long-gone sites' forms
+            _HTML.clear()
+        _HTML[key] = html
     return mark_safe(html)  # noqa: S308 - rendered by a template (autoescaped)
 
 

@@ -37,7 +37,7 @@ def fill_days(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('stats', '0013_holder_place_spans'),
+        ('stats', '0014_municipality_rollups'),
     ]
 
     operations = [
