@@ -343,7 +343,13 @@ def _days_cards(target: Target, p: Period, unit_ids=None, keys: bool = True) -> 
         uses = uses.filter(target.used_cards_q())
     pairs = uses.values("card_id", "card_area_id").distinct().order_by()
     sql, params = pairs.query.sql_with_params()
-    group = unit_ids is not None
+    return _count_pairs(sql, list(params), "", unit_ids is not None, keys)
+
+
+def _count_pairs(sql: str, params: list, where: str, group: bool, keys: bool) -> list[dict]:
+    """How many (card, card's area) pairs the query `sql` gives (less those `where` leaves
+    out), with the sum of their cards' record keys: [{"n", "k"}], or per the card's unit
+    [{"unit_id", "n", "k"}] with `group`. Each card's key and unit is one look-up of it."""
     # the sub-query is Django's own SQL with its values as parameters
     cur_sql = (
         "SELECT COUNT(*), SUM(sk)" + (", uid" if group else "") + " FROM ("  # noqa: S608
@@ -351,7 +357,7 @@ def _days_cards(target: Target, p: Period, unit_ids=None, keys: bool = True) -> 
            if keys or group else "SELECT 0 AS sk")
         + (", (SELECT c.unit_id FROM cards_card c WHERE c.id = e.card_id) AS uid"
            if group else "")
-        + f" FROM ({sql}) e) t" + (" GROUP BY uid" if group else ""))
+        + f" FROM ({sql}) e {where}) t" + (" GROUP BY uid" if group else ""))
     with connection.cursor() as cur:
         cur.execute(cur_sql, params)
         rows = cur.fetchall()
@@ -395,21 +401,7 @@ def _edge_cards(target: Target, months: Period | None, edges: list[Period],
             "WHERE m.card_id = e.card_id AND m.card_area_id = COALESCE(e.card_area_id, 0) "
             "AND m.month >= %s AND m.month <= %s AND m.uses > 0)")
         params += [month_number(months.start), month_number(months.end)]
-    group = unit_ids is not None
-    # the sub-query is Django's own SQL with its values as parameters
-    cur_sql = (
-        "SELECT COUNT(*), SUM(sk)" + (", uid" if group else "") + " FROM ("  # noqa: S608
-        + ("SELECT (SELECT c.stats_key FROM cards_card c WHERE c.id = e.card_id) AS sk"
-           if keys or group else "SELECT 0 AS sk")
-        + (", (SELECT c.unit_id FROM cards_card c WHERE c.id = e.card_id) AS uid"
-           if group else "")
-        + f" FROM ({sql}) e {not_in_months}) t" + (" GROUP BY uid" if group else ""))
-    with connection.cursor() as cur:
-        cur.execute(cur_sql, params)
-        rows = cur.fetchall()
-    if not group:
-        return [{"n": rows[0][0] or 0, "k": rows[0][1] or 0}]
-    return [{"unit_id": unit, "n": n, "k": k or 0} for n, k, unit in rows]
+    return _count_pairs(sql, params, not_in_months, unit_ids is not None, keys)
 
 
 def used_in(target: Target, p: Period, unit_ids=None, keys: bool = True) -> list[dict] | None:
