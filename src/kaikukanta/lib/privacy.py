@@ -77,6 +77,12 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "stats.cardmonthuse": "a card's id and its number of uses in a month; no holder fields",
     "stats.usedmontharea": "counts of cards used per month and area (and their key sums)",
     "stats.usedmonthunit": "counts of cards used per month and unit (and their key sums)",
+    "stats.usemunicipalityday": "counts of uses per day, card's municipality and category; "
+                                "no card or holder",
+    "stats.usemunicipalityplacemonth": "counts of uses per month, card's municipality, site "
+                                       "and offer; no card or holder",
+    "stats.usedmonthmunicipality": "counts of cards used per month and card's municipality "
+                                   "(and their key sums)",
     "ops.dailyrun": "which daily job started on which day",
     "cards.batchprint": "a card batch's print PDF (card numbers) and the staff user who "
                         "asked for it",

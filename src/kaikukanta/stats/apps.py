@@ -25,6 +25,9 @@ class StatsConfig(AppConfig):
                                  dispatch_uid="stats.cardspan.saving")
         signals.post_save.connect(cardspan.card_saved, sender=Card,
                                   dispatch_uid="stats.cardspan.saved")
+        # after the spans: the municipality rollups follow a card's move (stats.hooks)
+        signals.post_save.connect(hooks.card_municipality_saved, sender=Card,
+                                  dispatch_uid="stats.hooks.municipality")
         signals.post_delete.connect(cardspan.card_deleted, sender=Card,
                                     dispatch_uid="stats.cardspan.deleted")
 

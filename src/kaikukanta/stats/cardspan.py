@@ -223,12 +223,8 @@ def card_saved(sender, instance, raw=False, **kwargs) -> None:
     if old is not _UNCHANGED:
         card_changed(old, _fields_of(instance))
         if old is not None and old["municipality_id"] != instance.municipality_id:
-            # the municipality rollups follow the card's municipality as it is now
-            from kaikukanta.stats.services import rollup_card_municipality
-
-            rollup_card_municipality(card_id=instance.pk, old=old["municipality_id"],
-                                     new=instance.municipality_id,
-                                     stats_key=instance.stats_key)
+            # for the municipality rollups (`hooks.card_municipality_saved`, next)
+            instance._municipality_before = old["municipality_id"]
 
 
 def card_deleted(sender, instance, **kwargs) -> None:

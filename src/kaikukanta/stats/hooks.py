@@ -45,3 +45,15 @@ def on_card_event(card, event) -> None:
     if getattr(event, "kind", None) == CardEventKind.MOVED:
         services.rollup_rebuild_card(card=card)
     cache.on_card_changed()
+
+
+def card_municipality_saved(sender, instance, raw=False, **kwargs) -> None:
+    """post_save of a card, after the card spans' (`cardspan.card_saved`, which notes a
+    changed municipality of residence): the municipality rollups follow the card's
+    municipality as it is now, in the saver's transaction."""
+    if raw or "_municipality_before" not in instance.__dict__:
+        return
+    before = instance.__dict__.pop("_municipality_before")  # None: it had none
+    services.rollup_card_municipality(card_id=instance.pk, old=before,
+                                      new=instance.municipality_id,
+                                      stats_key=instance.stats_key)
