@@ -292,15 +292,19 @@ def test_timeline_days_equal_the_whole_timeline_recomputed():
             else:
                 rows[m] = (first, last, *made[(7, 0, m)])
         assert {m for _c, _a, m in made} == set(file_months) - set(old)
-        for (_c, _a, m), (p_set, p, n_set, n) in changed.items():
+        for (_c, _a, m), (p, n) in changed.items():
             assert m in old
             f, la, p0, n0 = rows[m]
-            rows[m] = (f, la, p if p_set else p0, n if n_set else n0)
+            rows[m] = (f, la, p0 if p is None else p, n0 if n is None else n)
         merged = {m: (r[0], r[1]) for m, r in rows.items()}
         want = {m: (*merged[m], *v) for m, v in walk(merged).items()}
         assert rows == want, (old, month_days)
         # a row is written only when something in it changes
-        for (_c, _a, m), (p_set, p, n_set, n) in changed.items():
-            assert (p_set and p != walk(old)[m][0]) or (n_set and n != walk(old)[m][1])
+        for (_c, _a, m), (p, n) in changed.items():
+            assert (p is not None and p != walk(old)[m][0]) or (
+                n is not None and n != walk(old)[m][1])
+            # as the upsert merges them: a previous day only later, a next month only earlier
+            assert p is None or walk(old)[m][0] is None or p > walk(old)[m][0]
+            assert n is None or walk(old)[m][1] is None or n < walk(old)[m][1]
         tried += bool(changed)
     assert tried > 1000

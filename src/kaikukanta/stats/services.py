@@ -126,19 +126,28 @@ _UPSERT_CARDMONTH = (
 )
 
 
+# Uses only added (a file): a row's first day and next month can only move earlier, its
+# last and previous day only later; a NULL given changes nothing.
+_CARDMONTH_MERGE = {"first_day": "LEAST", "last_day": "GREATEST", "prev_day": "GREATEST",
+                    "next_month": "LEAST"}
+
+
 def _upsert_card_months_sql() -> str:
-    """Many uses recorded (a file): a card-month row adds their count and takes their first
-    and last day when earlier or later; a new row takes its previous day and next month
-    as given (`_upsert_many`'s one-row form)."""
-    least, greatest = ("LEAST", "GREATEST") if connection.vendor == "postgresql" else ("MIN", "MAX")
+    """Many uses recorded (a file): a card-month row adds their count, takes their first
+    and last day when earlier or later, and the previous day and next month given
+    (`_timeline_days`) when later or earlier; a new row takes them all
+    (`_upsert_many`'s one-row form)."""
+    sql = {"LEAST": "LEAST", "GREATEST": "GREATEST"} if connection.vendor == "postgresql" else {
+        "LEAST": "MIN", "GREATEST": "MAX"}
+    t = _CARDMONTH
     return (
-        f"INSERT INTO {_CARDMONTH} (card_id, card_area_id, month, unit_id, stats_key, "  # noqa: S608
+        f"INSERT INTO {t} (card_id, card_area_id, month, unit_id, stats_key, "  # noqa: S608
         "first_day, last_day, prev_day, next_month, uses) "
         "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
         "ON CONFLICT (card_id, card_area_id, month) DO UPDATE SET "
-        f"uses = {_CARDMONTH}.uses + excluded.uses, "
-        f"first_day = {least}({_CARDMONTH}.first_day, excluded.first_day), "
-        f"last_day = {greatest}({_CARDMONTH}.last_day, excluded.last_day)")
+        f"uses = {t}.uses + excluded.uses, "
+        + ", ".join(f"{c} = {sql[f]}(COALESCE({t}.{c}, excluded.{c}), "
+                    f"COALESCE(excluded.{c}, {t}.{c}))" for c, f in _CARDMONTH_MERGE.items()))
 
 
 _SAME_TIMELINE = "c.card_id = %s AND c.card_area_id = %s"
@@ -425,15 +434,19 @@ def _rollups_add(uses: list, month_of: dict, place_groups) -> None:
             # earlier or later; a new row's previous day and next month, and the rows
             # around it and after a later last day (`_timeline_days`)
             made, changed = _timeline_days(month_days, fresh_months, lasts, nexts)
+            # (the rows that only change are in the same upsert, adding no use: one index
+            # probe each, as the conflict's)
             _upsert_many(cur, _CARDMONTH, ("card_id", "card_area_id", "month"), ("uses",), [
-                [card, area, month, *about[card][:2], *month_days[(card, area, month)],
-                 *made.get((card, area, month), (None, None)), n]
-                for (card, area, month), n in sorted(card_months.items())],
+                [card, area, month, *about[card][:2],
+                 *month_days.get((card, area, month), (None, None)),
+                 *(made.get((card, area, month)) or changed.get((card, area, month))
+                   or (None, None)),
+                 card_months.get((card, area, month), 0)]
+                for card, area, month in sorted(card_months.keys() | changed.keys())],
                 _upsert_card_months_sql(),
                 extra=("unit_id", "stats_key", "first_day", "last_day", "prev_day",
                        "next_month"),
-                merge={"first_day": "LEAST", "last_day": "GREATEST"})
-            _neighbours_set(cur, changed)
+                merge=_CARDMONTH_MERGE)
             newly_used = Counter([(year, area) for card, year, area in card_years
                                   if (card, year, area) not in existing])
             cur.executemany(_UPSERT_USED, [[year, area, n]
@@ -451,34 +464,6 @@ def _rollups_add(uses: list, month_of: dict, place_groups) -> None:
     finally:
         if before is not None:
             before()
-
-
-def _neighbours_set(cur, changed: dict) -> None:
-    """Set the previous day and next month of card-month rows the cards had
-    (`_timeline_days`' changes): one statement on PostgreSQL (one index probe a row)."""
-    if not changed:
-        return
-    rows = sorted(changed.items())
-    if connection.vendor == "postgresql":
-        columns = list(zip(*[(*cell, p_set, p, n_set, n) for cell, (p_set, p, n_set, n) in rows],
-                           strict=True))
-        cur.execute(
-            f"UPDATE {_CARDMONTH} SET prev_day = CASE WHEN x.p_set THEN x.p "  # noqa: S608
-            f"ELSE {_CARDMONTH}.prev_day END, next_month = CASE WHEN x.n_set THEN x.n "
-            f"ELSE {_CARDMONTH}.next_month END FROM unnest(%s::bigint[], %s::bigint[], "
-            "%s::integer[], %s::boolean[], %s::date[], %s::boolean[], %s::integer[]) "
-            "AS x(card_id, area, month, p_set, p, n_set, n) WHERE "
-            f"{_CARDMONTH}.card_id = x.card_id AND {_CARDMONTH}.card_area_id = x.area "
-            f"AND {_CARDMONTH}.month = x.month",
-            [_int_array(columns[0]), _int_array(columns[1]), _int_array(columns[2]),
-             _array(columns[3]), _array(columns[4]), _array(columns[5]),
-             _array(columns[6])])
-        return
-    cur.executemany(
-        f"UPDATE {_CARDMONTH} SET prev_day = CASE WHEN %s THEN %s ELSE prev_day END, "  # noqa: S608
-        "next_month = CASE WHEN %s THEN %s ELSE next_month END "
-        "WHERE card_id = %s AND card_area_id = %s AND month = %s",
-        [[p_set, p, n_set, n, *cell] for cell, (p_set, p, n_set, n) in rows])
 
 
 def _read_before(years: list[int], card_ids: list[int], cells: list) -> tuple[set, tuple]:
@@ -626,12 +611,6 @@ def _int_array(values) -> str:
     return "{" + ",".join(map(str, values)) + "}"
 
 
-def _array(values) -> str:
-    """A PostgreSQL array literal of integers, dates, booleans or NULLs."""
-    return "{" + ",".join("NULL" if v is None else "t" if v is True else "f" if v is False
-                          else str(v) for v in values) + "}"
-
-
 def _months_added(cur, cells: list[tuple[int, int, int]]) -> tuple[dict, dict, dict]:
     """Of the (card, card's area, month) cells, before the uses are added: those whose card
     had no use in the month yet, each with the card's previous and next month of use
@@ -688,8 +667,8 @@ def _timeline_days(month_days: dict, fresh: dict, lasts: dict, nexts: dict
     """The card-month rows' previous day and next month after a file's uses are added
     (`month_days`: each (card, area, month) cell's first and last day in the file; the
     rest as `_months_added` read it before): {new cell: (previous day, next month)} for
-    the rows the file makes, and {row: [set previous day?, day, set next month?, month]}
-    for the rows the cards had whose values change. Those are the rows just before and
+    the rows the file makes, and {row: (previous day or None, next month or None)} for
+    the rows the cards had whose values change (None: unchanged). Those are the rows just before and
     after each run of new months, and the row after a month the card had whose last day
     the file moved later. Any other row keeps its values."""
     made: dict = {}
@@ -698,8 +677,8 @@ def _timeline_days(month_days: dict, fresh: dict, lasts: dict, nexts: dict
     def change(cell, at: int, value) -> None:
         acc = changed.get(cell)
         if acc is None:
-            acc = changed[cell] = [False, None, False, None]
-        acc[at], acc[at + 1] = True, value
+            acc = changed[cell] = [None, None]
+        acc[at] = value
 
     new_of: dict = {}
     for (card, area), cells in fresh.items():
@@ -723,7 +702,7 @@ def _timeline_days(month_days: dict, fresh: dict, lasts: dict, nexts: dict
                     else min(following, after))
             made[(card, area, month)] = (last_of(card, area, pred) if pred else None, succ)
             if previous and before < previous:  # the first new month after that old one
-                change((card, area, previous), 2, month)
+                change((card, area, previous), 1, month)
             if following is not None and (after is None or after > following):
                 change((card, area, following), 0, month_days[(card, area, month)][1])
     for (card, area, month), following in nexts.items():
