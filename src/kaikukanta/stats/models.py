@@ -138,7 +138,10 @@ class UseSiteDay(DailyUseFigures):
             models.UniqueConstraint(fields=list(SITE_DIMENSIONS), name="stats_usesiteday_cell"),
         ]
         indexes = [
-            models.Index(fields=["area_id", "day"]),
+            # an area's places table reads its partial months' days from this index alone
+            # (PostgreSQL: the sums are included; `selectors.site_sums`)
+            models.Index(fields=["area_id", "day"], name="stats_usesiteday_area",
+                         include=["site_id", "offer_id", "uses", "children", "with_children"]),
             models.Index(fields=["venue_id", "day"]),
             models.Index(fields=["site_id", "day"]),
             models.Index(fields=["seller_id", "day"]),

@@ -734,11 +734,10 @@ def site_sums(where: dict, p: Period, group: tuple[str, ...]) -> list[dict]:
         parts.append(UseSiteMonth.objects.filter(
             **where, month__gte=month_number(months.start),
             month__lte=month_number(months.end)))
-    if edges:
-        days = Q()
-        for e in edges:
-            days |= _in(e, "day")
-        parts.append(UseSiteDay.objects.filter(days, **where))
+    # one statement per edge, each one range of the target's (…, day) index (an area's is
+    # covering: read from the index alone); both edges in one OR made a bitmap scan that
+    # read a table page per row
+    parts += [UseSiteDay.objects.filter(_in(e, "day"), **where) for e in edges]
     sums: dict = {}
     for part in parts:
         for r in part.values(*group).annotate(**measures).order_by():
