@@ -343,7 +343,7 @@ def _rebuild_place_holders(cur, years: list[int] | None) -> None:
 
 
 # Every (year, municipality, site, offer) cell's cards from the uses; kept in words by the
-# migration that added them (stats 0016).
+# migration that added them (stats 0019).
 PLACE_HOLDERS_SQL = (
     "INSERT INTO {table} (year, municipality_id, site_id, offer_id, holders, "
     "holders_children) SELECT {year}, COALESCE(c.municipality_id, ''), u.site_id, "

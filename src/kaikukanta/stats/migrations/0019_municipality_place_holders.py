@@ -23,7 +23,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('stats', '0015_card_month_days'),
+        ('stats', '0018_cardspan_serial'),
     ]
 
     operations = [
