@@ -317,10 +317,15 @@ def _holders_add_many(cur, uses: list, about: dict) -> None:
         if u.children:
             mine_children[cell] += 1
     years = sorted({y for _c, y, _s, _o in mine})
+    sites = sorted({s for _c, _y, s, _o in mine})  # (a file is one site's)
     changes: dict = {}
+    # the file's sites too: the planner may read a site's uses of the year instead of each
+    # card's (a file of many cards at a site with few other uses)
+    by_site = _holders_sql().replace(
+        "AND {where}", f"AND u.site_id IN ({', '.join(['%s'] * len(sites))}) AND {{where}}")
     for card, year, site, offer, n, nc in rows_where_any(
-            cur, _holders_sql(), "u.card_id", sorted({c for c, *_r in mine}),
-            [datetime.date(years[0], 1, 1), datetime.date(years[-1], 12, 31)]):
+            cur, by_site, "u.card_id", sorted({c for c, *_r in mine}),
+            [datetime.date(years[0], 1, 1), datetime.date(years[-1], 12, 31), *sites]):
         cell = (card, year, site, offer)
         if cell not in mine:
             continue
