@@ -34,6 +34,7 @@ from kaikukanta.lib.beside import beside
 from kaikukanta.lib.bulk import draw_ids, insert_tuples, rows_where_any
 from kaikukanta.lib.errors import DomainError
 from kaikukanta.lib.permissions import Perm, require
+from kaikukanta.lib.prepared import Prepared
 from kaikukanta.lib.scope import Scope
 from kaikukanta.lib.together import insert_with
 from kaikukanta.lib.transactions import joined
@@ -98,9 +99,15 @@ def card_lookup(*, scope: Scope, number_text: str,
 
 
 def _desk_card(number: str) -> Card | None:
-    return (Card.objects.only("number", "kind", "status", "issued_on", "valid_until",
-                              "children", "inactivated_on")
-            .filter(number=number).first())
+    return _DESK_CARD.first(number=number)
+
+
+# the look-up's card query, compiled once per process (`lib.prepared`)
+_DESK_CARD = Prepared(
+    lambda *, number: Card.objects.only("number", "kind", "status", "issued_on",
+                                        "valid_until", "children", "inactivated_on")
+    .filter(number=number).order_by("pk")[:1],
+    number=str)
 
 
 def _token_lookup(scope: Scope, text: str, on: datetime.date) -> DeskAnswer:
@@ -470,16 +477,11 @@ def _record(*, scope, site, number, event_date, offer, category, children, compa
     # one statement: the card's row (locked; its unit is read along, for the statistics
     # and the cache), whether it was used for the offer (or site admission) on the date,
     # and the use of the same request token (a double submission waited for the lock)
-    same = Use.objects.filter(card=OuterRef("pk"), event_date=event_date,
-                              status=UseStatus.RECORDED)
-    same = same.filter(offer=offer) if offer is not None else same.filter(
-        offer__isnull=True, site=site)
-    cards = (Card.objects.select_for_update(of=("self",)).select_related("unit")
-             .filter(number=number).annotate(recorded_already=Exists(same)))
+    values = {"number": number, "event_date": event_date,
+              "place": offer.pk if offer is not None else site.pk}
     if request_token:
-        cards = cards.annotate(token_use=Subquery(
-            Use.objects.filter(request_token=request_token).values("pk")[:1]))
-    card = cards.first()
+        values["token"] = request_token
+    card = _LOCKED_CARD[offer is not None, bool(request_token)].first(**values)
     if request_token and card is not None and card.token_use is not None:
         return Use.objects.get(pk=card.token_use)
     seller = seller_for(scope, site.organisation)
@@ -501,6 +503,32 @@ def _record(*, scope, site, number, event_date, offer, category, children, compa
                       (guessing.found_log_row(resolution), None)])
     events.publish("use.recorded", use=use)
     return use
+
+
+def _locked_card(*, for_offer: bool, token: bool):
+    """The record's card query (`_record`), compiled once per process (`lib.prepared`):
+    `place` is the offer's key, or the site's for a site admission."""
+    def build(*, number, event_date, place, token_value=None):
+        same = Use.objects.filter(card=OuterRef("pk"), event_date=event_date,
+                                  status=UseStatus.RECORDED)
+        same = same.filter(offer_id=place) if for_offer else same.filter(
+            offer__isnull=True, site_id=place)
+        cards = (Card.objects.select_for_update(of=("self",)).select_related("unit")
+                 .filter(number=number).annotate(recorded_already=Exists(same)))
+        if token:
+            cards = cards.annotate(token_use=Subquery(
+                Use.objects.filter(request_token=token_value).values("pk")[:1]))
+        return cards.order_by("pk")[:1]
+
+    types = {"number": str, "event_date": datetime.date, "place": int}
+    if token:
+        return Prepared(lambda *, token, **rest: build(token_value=token, **rest),
+                        token=str, **types)
+    return Prepared(build, **types)
+
+
+_LOCKED_CARD = {(for_offer, token): _locked_card(for_offer=for_offer, token=token)
+                for for_offer in (True, False) for token in (True, False)}
 
 
 class UseRow(NamedTuple):
