@@ -241,3 +241,66 @@ def test_month_cells_added_equal_the_whole_timeline_change():
                         set(old), set(old) | set(added)), (old, added)
                     tried += 1
     assert tried > 500
+
+
+def test_timeline_days_equal_the_whole_timeline_recomputed():
+    """The import sets the previous day and next month of the rows it makes and changes
+    only the old rows around them and after a later last day (`_timeline_days`): the
+    card-month rows then equal the whole timeline recomputed from its months' days, for
+    random old and file months and days (a file month the card had may end later,
+    earlier or on the same day)."""
+    import random
+
+    rng = random.Random(16)
+    day = datetime.date
+    tried = 0
+    for _ in range(3000):
+        months = rng.sample(range(1, 9), rng.randrange(0, 5))
+        old = {}
+        for m in months:
+            first = rng.randrange(1, 28)
+            old[m] = (day(2024, m, first), day(2024, m, rng.randrange(first, 29)))
+        file_months = rng.sample(range(1, 9), rng.randrange(1, 5))
+        month_days = {}
+        for m in file_months:
+            first = rng.randrange(1, 28)
+            month_days[(7, 0, m)] = (day(2024, m, first), day(2024, m, rng.randrange(first, 29)))
+
+        def walk(days: dict) -> dict:
+            out, previous = {}, None
+            ordered = sorted(days)
+            for i, m in enumerate(ordered):
+                out[m] = (previous, ordered[i + 1] if i + 1 < len(ordered) else None)
+                previous = days[m][1]
+            return out
+
+        rows = {m: (*old[m], *v) for m, v in walk(old).items()}
+        fresh, lasts, nexts = {}, {}, {}
+        for m in file_months:  # what `_months_added` reads before the file
+            if m in old:
+                lasts[(7, 0, m)], nexts[(7, 0, m)] = old[m][1], rows[m][3]
+                continue
+            cell = stats_services.neighbours(old, m)
+            fresh.setdefault((7, 0), []).append(cell)
+            if cell[1]:
+                lasts[(7, 0, cell[1])] = old[cell[1]][1]
+        made, changed = stats_services._timeline_days(month_days, fresh, lasts, nexts)
+        for (_c, _a, m), (first, last) in month_days.items():  # the upsert
+            if m in rows:
+                f, la, p, n = rows[m]
+                rows[m] = (min(f, first), max(la, last), p, n)
+            else:
+                rows[m] = (first, last, *made[(7, 0, m)])
+        assert {m for _c, _a, m in made} == set(file_months) - set(old)
+        for (_c, _a, m), (p_set, p, n_set, n) in changed.items():
+            assert m in old
+            f, la, p0, n0 = rows[m]
+            rows[m] = (f, la, p if p_set else p0, n if n_set else n0)
+        merged = {m: (r[0], r[1]) for m, r in rows.items()}
+        want = {m: (*merged[m], *v) for m, v in walk(merged).items()}
+        assert rows == want, (old, month_days)
+        # a row is written only when something in it changes
+        for (_c, _a, m), (p_set, p, n_set, n) in changed.items():
+            assert (p_set and p != walk(old)[m][0]) or (n_set and n != walk(old)[m][1])
+        tried += bool(changed)
+    assert tried > 1000

@@ -130,11 +130,13 @@ _UPSERT_CARDMONTH = (
 
 def _upsert_card_months_sql() -> str:
     """Many uses recorded (a file): a card-month row adds their count and takes their first
-    and last day when earlier or later (`_upsert_many`'s one-row form)."""
+    and last day when earlier or later; a new row takes its previous day and next month
+    as given (`_upsert_many`'s one-row form)."""
     least, greatest = ("LEAST", "GREATEST") if connection.vendor == "postgresql" else ("MIN", "MAX")
     return (
         f"INSERT INTO {_CARDMONTH} (card_id, card_area_id, month, unit_id, stats_key, "  # noqa: S608
-        "first_day, last_day, uses) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+        "first_day, last_day, prev_day, next_month, uses) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
         "ON CONFLICT (card_id, card_area_id, month) DO UPDATE SET "
         f"uses = {_CARDMONTH}.uses + excluded.uses, "
         f"first_day = {least}({_CARDMONTH}.first_day, excluded.first_day), "
@@ -494,7 +496,9 @@ def rollup_add_many(*, uses) -> None:
     before they are written. The uses are counted twice, by their place (a file has few
     such groups) and by their card's unit; each rollup is summed from one of the two. A
     card's month timeline changes only where the file brings it a month it did not have
-    (`_months_added`, `_cells_added`).
+    (`_months_added`, `_cells_added`); the card-month rows' previous day and next month
+    are set in the rows the file makes and changed only in the rows around them and after
+    a later last day (`_timeline_days`).
 
     The place and unit sums are made in a thread while the card rows are written. For a
     large file, when the caller's transaction is the outermost one (a file import's: its
@@ -536,25 +540,30 @@ def _rollups_add(uses: list, month_of: dict, place_groups) -> None:
     try:
         with transaction.atomic(savepoint=False), connection.cursor() as cur:
             if before is None:
-                existing, fresh_months = _read_before(years, card_ids, cells)
+                existing, (fresh_months, lasts, nexts) = _read_before(years, card_ids, cells)
             _upsert_many(cur, _CARDYEAR, ("card_id", "year", "card_area_id"), ("uses",), [
                 [card, year, area, about[card][0], n]
                 for (card, year, area), n in sorted(card_years.items())],
                 _UPSERT_CARDYEAR_MANY, extra=("unit_id",))
-            # each card-month row's first and last day: the file's, or the row's own when
-            # earlier or later (the previous day and next month around them: below)
-            _upsert_many(cur, _CARDMONTH, ("card_id", "card_area_id", "month"), ("uses",), [
-                             [card, area, month, *about[card][:2], *month_days[(card, area, month)],
-                              n] for (card, area, month), n in sorted(card_months.items())],
-                         _upsert_card_months_sql(),
-                         extra=("unit_id", "stats_key", "first_day", "last_day"),
-                         merge={"first_day": "LEAST", "last_day": "GREATEST"})
             groups = place_groups()
             for model, dims, sql in _UPSERTS:
                 _upsert_many(cur, model._meta.db_table, dims, MEASURES,
                              [[*k, *v] for k, v in sorted(groups[model].items())], sql)
             if before is not None:
-                existing, fresh_months = before()
+                existing, (fresh_months, lasts, nexts) = before()
+            # each card-month row's first and last day: the file's, or the row's own when
+            # earlier or later; a new row's previous day and next month, and the rows
+            # around it and after a later last day (`_timeline_days`)
+            made, changed = _timeline_days(month_days, fresh_months, lasts, nexts)
+            _upsert_many(cur, _CARDMONTH, ("card_id", "card_area_id", "month"), ("uses",), [
+                [card, area, month, *about[card][:2], *month_days[(card, area, month)],
+                 *made.get((card, area, month), (None, None)), n]
+                for (card, area, month), n in sorted(card_months.items())],
+                _upsert_card_months_sql(),
+                extra=("unit_id", "stats_key", "first_day", "last_day", "prev_day",
+                       "next_month"),
+                merge={"first_day": "LEAST", "last_day": "GREATEST"})
+            _neighbours_set(cur, changed)
             newly_used = Counter([(year, area) for card, year, area in card_years
                                   if (card, year, area) not in existing])
             cur.executemany(_UPSERT_USED, [[year, area, n]
@@ -569,16 +578,43 @@ def _rollups_add(uses: list, month_of: dict, place_groups) -> None:
                     acc[0] += sign
                     acc[1] += sign * stats_key
             _histograms_apply(cur, changes)
-            _days_refresh(cur, sorted(card_months), days=False)
             _holders_add_many(cur, uses, about)
     finally:
         if before is not None:
             before()
 
 
-def _read_before(years: list[int], card_ids: list[int], cells: list) -> tuple[set, dict]:
+def _neighbours_set(cur, changed: dict) -> None:
+    """Set the previous day and next month of card-month rows the cards had
+    (`_timeline_days`' changes): one statement on PostgreSQL (one index probe a row)."""
+    if not changed:
+        return
+    rows = sorted(changed.items())
+    if connection.vendor == "postgresql":
+        columns = list(zip(*[(*cell, p_set, p, n_set, n) for cell, (p_set, p, n_set, n) in rows],
+                           strict=True))
+        cur.execute(
+            f"UPDATE {_CARDMONTH} SET prev_day = CASE WHEN x.p_set THEN x.p "  # noqa: S608
+            f"ELSE {_CARDMONTH}.prev_day END, next_month = CASE WHEN x.n_set THEN x.n "
+            f"ELSE {_CARDMONTH}.next_month END FROM unnest(%s::bigint[], %s::bigint[], "
+            "%s::integer[], %s::boolean[], %s::date[], %s::boolean[], %s::integer[]) "
+            "AS x(card_id, area, month, p_set, p, n_set, n) WHERE "
+            f"{_CARDMONTH}.card_id = x.card_id AND {_CARDMONTH}.card_area_id = x.area "
+            f"AND {_CARDMONTH}.month = x.month",
+            [_int_array(columns[0]), _int_array(columns[1]), _int_array(columns[2]),
+             _array(columns[3]), _array(columns[4]), _array(columns[5]),
+             _array(columns[6])])
+        return
+    cur.executemany(
+        f"UPDATE {_CARDMONTH} SET prev_day = CASE WHEN %s THEN %s ELSE prev_day END, "  # noqa: S608
+        "next_month = CASE WHEN %s THEN %s ELSE next_month END "
+        "WHERE card_id = %s AND card_area_id = %s AND month = %s",
+        [[p_set, p, n_set, n, *cell] for cell, (p_set, p, n_set, n) in rows])
+
+
+def _read_before(years: list[int], card_ids: list[int], cells: list) -> tuple[set, tuple]:
     """Before the uses are added: the cards' (card, year, area) rows that exist, and the
-    months the uses bring their cards (`_months_added`)."""
+    months the uses bring their cards with the days around them (`_months_added`)."""
     with connection.cursor() as cur:
         existing = set(rows_where_any(
             cur, f"SELECT card_id, year, card_area_id FROM {_CARDYEAR} "  # noqa: S608
@@ -649,15 +685,14 @@ def _cells_sql(cells: list[tuple[int, int, int]]) -> tuple[str, list]:
 _DAYS_CHUNK = 1000  # cells per statement on SQLite (five parameters each)
 
 
-def _days_refresh(cur, cells: list[tuple[int, int, int]], days: bool = True) -> None:
+def _days_refresh(cur, cells: list[tuple[int, int, int]]) -> None:
     """Bring the day columns of the card-month rows (`CardMonthUse.first_day` …) up to date
     after uses of these (card, card's area, month) cells were recorded or cancelled: the
     cells' first and last day from their uses (the card's date index, one month each),
     then the previous day and next month of the cells and of the rows before and after
-    them, from the card-month rows. Rows already right are not written. Without `days`,
-    the cells' first and last days are right already (uses were only added, and their
-    upsert kept them). One recorded use changes them in its own statement instead
-    (`_recorded_day_sql`)."""
+    them, from the card-month rows. Rows already right are not written. One recorded use
+    changes them in its own statement instead (`_recorded_day_sql`); a file's uses, with
+    the rows they write (`_timeline_days`)."""
     if not cells:
         return
     step = len(cells) if connection.vendor == "postgresql" else _DAYS_CHUNK
@@ -666,14 +701,13 @@ def _days_refresh(cur, cells: list[tuple[int, int, int]], days: bool = True) -> 
         day = ("SELECT {f}(u.event_date) FROM usage_use u WHERE u.card_id = t.card_id "
                "AND COALESCE(u.card_area_id, 0) = t.area AND u.status = 'recorded' "
                "AND u.event_date >= t.s AND u.event_date <= t.e")
-        if days:
-            cur.execute(
-                f"WITH {cte}, x AS (SELECT t.card_id, t.area, t.month, "  # noqa: S608
-                f"({day.format(f='MIN')}) AS f, ({day.format(f='MAX')}) AS l FROM t) "
-                f"UPDATE {_CARDMONTH} SET first_day = x.f, last_day = x.l FROM x "
-                f"WHERE {_CARDMONTH}.card_id = x.card_id AND {_CARDMONTH}.card_area_id = x.area "
-                f"AND {_CARDMONTH}.month = x.month AND ({_CARDMONTH}.first_day IS DISTINCT "
-                f"FROM x.f OR {_CARDMONTH}.last_day IS DISTINCT FROM x.l)", params)
+        cur.execute(
+            f"WITH {cte}, x AS (SELECT t.card_id, t.area, t.month, "  # noqa: S608
+            f"({day.format(f='MIN')}) AS f, ({day.format(f='MAX')}) AS l FROM t) "
+            f"UPDATE {_CARDMONTH} SET first_day = x.f, last_day = x.l FROM x "
+            f"WHERE {_CARDMONTH}.card_id = x.card_id AND {_CARDMONTH}.card_area_id = x.area "
+            f"AND {_CARDMONTH}.month = x.month AND ({_CARDMONTH}.first_day IS DISTINCT "
+            f"FROM x.f OR {_CARDMONTH}.last_day IS DISTINCT FROM x.l)", params)
         # each cell's row (C, if it still has uses), the row before it (P) and the row
         # after it (N), as they are now: C takes P's last day and N's month, N takes the
         # last day of C (or of P when C is gone), P takes C's month (or N's); a row that
@@ -723,36 +757,116 @@ def _int_array(values) -> str:
     return "{" + ",".join(map(str, values)) + "}"
 
 
-def _months_added(cur, cells: list[tuple[int, int, int]]) -> dict:
-    """Of the (card, card's area, month) cells, those whose card had no use in the month yet,
-    each with the card's previous and next month of use before (0 and None when none):
-    {(card, area): [(month, previous, next), …]}. On PostgreSQL two index probes per
-    cell; elsewhere from the cards' months."""
-    out: dict = {}
+def _array(values) -> str:
+    """A PostgreSQL array literal of integers, dates, booleans or NULLs."""
+    return "{" + ",".join("NULL" if v is None else "t" if v is True else "f" if v is False
+                          else str(v) for v in values) + "}"
+
+
+def _months_added(cur, cells: list[tuple[int, int, int]]) -> tuple[dict, dict, dict]:
+    """Of the (card, card's area, month) cells, before the uses are added: those whose card
+    had no use in the month yet, each with the card's previous and next month of use
+    (0 and None when none), {(card, area): [(month, previous, next), …]}; the last day
+    of the months the cards had among the cells and of those previous months,
+    {(card, area, month): day}; and the next month of the cells the cards had,
+    {(card, area, month): month or None}. On PostgreSQL one index probe per cell the card
+    had and three per new one; elsewhere from the cards' rows."""
+    fresh: dict = {}
+    lasts: dict = {}
+    nexts: dict = {}
     if connection.vendor == "postgresql":
+        same = "x.card_id = t.card_id AND x.card_area_id = t.area"
         cur.execute(
-            "SELECT t.card_id, t.area, t.month, COALESCE((SELECT max(c.month) "  # noqa: S608
-            f"FROM {_CARDMONTH} c WHERE c.card_id = t.card_id AND c.card_area_id = t.area "
-            "AND c.month < t.month AND c.uses > 0), 0), (SELECT min(c.month) "
-            f"FROM {_CARDMONTH} c WHERE c.card_id = t.card_id AND c.card_area_id = t.area "
-            "AND c.month > t.month AND c.uses > 0) FROM unnest(%s::bigint[], %s::bigint[], "
-            "%s::integer[]) AS t(card_id, area, month) WHERE NOT EXISTS (SELECT 1 FROM "
-            f"{_CARDMONTH} c WHERE c.card_id = t.card_id AND c.card_area_id = t.area "
-            "AND c.month = t.month AND c.uses > 0)",
+            "SELECT t.card_id, t.area, t.month, c.id IS NOT NULL, c.last_day, c.next_month, "  # noqa: S608
+            f"p.month, p.last_day, (SELECT min(x.month) FROM {_CARDMONTH} x WHERE "
+            f"c.id IS NULL AND {same} AND x.month > t.month) FROM unnest(%s::bigint[], "
+            "%s::bigint[], %s::integer[]) AS t(card_id, area, month) "
+            f"LEFT JOIN {_CARDMONTH} c ON c.card_id = t.card_id AND c.card_area_id = t.area "
+            "AND c.month = t.month LEFT JOIN LATERAL (SELECT x.month, x.last_day FROM "
+            f"{_CARDMONTH} x WHERE c.id IS NULL AND {same} AND x.month < t.month "
+            "ORDER BY x.month DESC LIMIT 1) p ON TRUE",
             [_int_array(column) for column in zip(*cells, strict=True)])
-        for card, area, month, previous, following in cur.fetchall():
-            out.setdefault((card, area), []).append((month, previous, following))
-        return out
+        for card, area, month, had, last, following, previous, previous_last, after in (
+                cur.fetchall()):
+            if had:
+                lasts[(card, area, month)] = last
+                nexts[(card, area, month)] = following
+                continue
+            fresh.setdefault((card, area), []).append((month, previous or 0, after))
+            if previous is not None:
+                lasts[(card, area, previous)] = previous_last
+        return fresh, lasts, nexts
     before: dict = {}
-    for card, area, month in rows_where_any(
-            cur, f"SELECT card_id, card_area_id, month FROM {_CARDMONTH} "  # noqa: S608
-            "WHERE uses > 0 AND {where}", "card_id", sorted({c for c, _a, _m in cells})):
-        before.setdefault((card, area), set()).add(month)
+    for card, area, month, last, following in rows_where_any(
+            cur, f"SELECT card_id, card_area_id, month, last_day, next_month "  # noqa: S608
+            f"FROM {_CARDMONTH} WHERE {{where}}", "card_id",
+            sorted({c for c, _a, _m in cells})):
+        before.setdefault((card, area), {})[month] = (last, following)
     for card, area, month in cells:
-        old = before.get((card, area), ())
-        if month not in old:
-            out.setdefault((card, area), []).append(neighbours(old, month))
-    return out
+        old = before.get((card, area), {})
+        if month in old:
+            lasts[(card, area, month)], nexts[(card, area, month)] = old[month]
+            continue
+        cell = neighbours(old, month)
+        fresh.setdefault((card, area), []).append(cell)
+        if cell[1]:
+            lasts[(card, area, cell[1])] = old[cell[1]][0]
+    return fresh, lasts, nexts
+
+
+def _timeline_days(month_days: dict, fresh: dict, lasts: dict, nexts: dict
+                   ) -> tuple[dict, dict]:
+    """The card-month rows' previous day and next month after a file's uses are added
+    (`month_days`: each (card, area, month) cell's first and last day in the file; the
+    rest as `_months_added` read it before): {new cell: (previous day, next month)} for
+    the rows the file makes, and {row: [set previous day?, day, set next month?, month]}
+    for the rows the cards had whose values change. Those are the rows just before and
+    after each run of new months, and the row after a month the card had whose last day
+    the file moved later. Any other row keeps its values."""
+    made: dict = {}
+    changed: dict = {}
+
+    def change(cell, at: int, value) -> None:
+        acc = changed.get(cell)
+        if acc is None:
+            acc = changed[cell] = [False, None, False, None]
+        acc[at], acc[at + 1] = True, value
+
+    new_of: dict = {}
+    for (card, area), cells in fresh.items():
+        new_of[(card, area)] = sorted(m for m, _p, _n in cells)
+
+    def last_of(card, area, month):
+        """The month's last day after the file (the file's, or the row's own when later)."""
+        in_file = month_days.get((card, area, month))
+        had = lasts.get((card, area, month))
+        if had is None:
+            return in_file[1]
+        return had if in_file is None or in_file[1] <= had else in_file[1]
+
+    for (card, area), cells in fresh.items():
+        cells = sorted(cells)
+        for i, (month, previous, following) in enumerate(cells):
+            before = cells[i - 1][0] if i else 0
+            after = cells[i + 1][0] if i + 1 < len(cells) else None
+            pred = max(previous, before)
+            succ = (following if after is None else after if following is None
+                    else min(following, after))
+            made[(card, area, month)] = (last_of(card, area, pred) if pred else None, succ)
+            if previous and before < previous:  # the first new month after that old one
+                change((card, area, previous), 2, month)
+            if following is not None and (after is None or after > following):
+                change((card, area, following), 0, month_days[(card, area, month)][1])
+    for (card, area, month), following in nexts.items():
+        if following is None:
+            continue
+        had, in_file = lasts[(card, area, month)], month_days[(card, area, month)][1]
+        if in_file <= had:
+            continue
+        if any(month < m < following for m in new_of.get((card, area), ())):
+            continue  # the row after it is a new one (made above, with this last day)
+        change((card, area, following), 0, in_file)
+    return made, changed
 
 
 def neighbours(months, month: int) -> tuple[int, int, int | None]:
