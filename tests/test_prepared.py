@@ -120,3 +120,30 @@ def test_prepared_refuses_a_build_that_drops_a_value(cast):
     )
     with pytest.raises(ValueError, match="ignored"):
         prepared.objects(number="X", ignored=1)
+
+
+def test_prepared_values_list_rows_are_the_querysets_rows(cast):
+    def build(*, site, day):
+        return (
+            Use.objects.filter(site_id=site, event_date=day)
+            .order_by("-recorded_at")
+            .values_list("card__number", "event_date", "companion", "offer_id")[:3]
+        )
+
+    prepared = Prepared(build, site=int, day=datetime.date)
+    today = datetime.date.today()
+    scope = scope_for_user(cast.a.venue)
+    for companion in (True, False):
+        use_record(
+            scope=scope,
+            site=cast.a.site,
+            card_number=make_card(cast.a.unit).number,
+            event_date=today,
+            category="culture",
+            companion=companion,
+        )
+    for values in ({"site": cast.a.site.pk, "day": today}, {"site": cast.b.site.pk, "day": today}):
+        assert prepared.objects(**values) == list(build(**values))
+    rows = prepared.objects(site=cast.a.site.pk, day=today)
+    assert len(rows) == 2 and {row[2] for row in rows} == {True, False}
+    assert all(type(row[1]) is datetime.date and type(row[2]) is bool for row in rows)

@@ -14,6 +14,7 @@ from kaikukanta.stats.models import (
     CardMonthUse,
     CardsUsedYear,
     CardYearUse,
+    MunicipalityPlaceHolders,
     UseAreaDay,
     UseCrossDay,
     UsedMonthArea,
@@ -55,6 +56,8 @@ def snapshot():
         rows(UseMunicipalityPlaceMonth, ["month", "municipality_id", "site_id", "offer_id",
                                          "uses", "children", "companions", "with_children"]),
         rows(UsedMonthMunicipality, ["municipality_id", "month", "prev", "cards", "key_sum"]),
+        rows(MunicipalityPlaceHolders, ["year", "municipality_id", "site_id", "offer_id",
+                                        "holders", "holders_children"]),
     )
 
 

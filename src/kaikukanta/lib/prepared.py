@@ -6,7 +6,8 @@ is paid on every request. `Prepared(build)` calls `build` once per database conn
 vendor with stand-in values, keeps the SQL Django compiled from it and where each
 stand-in landed among its parameters, and from then on `objects(**values)` runs that SQL
 with the real values and makes the model objects as Django's queryset would (its own
-column converters, `select_related` objects and annotations). The SQL is Django's own, so
+column converters, `select_related` objects and annotations), or the tuples of a
+`values_list()` queryset. The SQL is Django's own, so
 it is right for SQLite and PostgreSQL alike; only the values change between runs.
 
 A value must be passed as the queryset's own filter value (a primary key, a string, a
@@ -22,7 +23,7 @@ from typing import Any
 
 from django.db import connections
 from django.db.models import QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 from django.db.transaction import TransactionManagementError
 
 # the primary database: the hot path reads what it writes (`lib.routers`)
@@ -59,12 +60,16 @@ class _Compiled:
         if missing:
             raise ValueError(f"prepared queryset lost its values {sorted(missing)}")
         select, klass_info = compiler.select, compiler.klass_info
-        self.model = klass_info["model"]
-        fields = klass_info["select_fields"]
-        self.start, self.end = fields[0], fields[-1] + 1
-        self.init_list = [col[0].target.attname for col in select[self.start : self.end]]
-        self.populators = get_related_populators(klass_info, select, self.alias)
-        self.annotations = list(compiler.annotation_col_map.items())
+        if queryset._iterable_class not in (ModelIterable, ValuesListIterable):
+            raise ValueError("prepared querysets give model objects or values_list() tuples")
+        # None: a values_list() queryset's tuples
+        self.model = klass_info["model"] if queryset._iterable_class is ModelIterable else None
+        if self.model is not None:
+            fields = klass_info["select_fields"]
+            self.start, self.end = fields[0], fields[-1] + 1
+            self.init_list = [col[0].target.attname for col in select[self.start : self.end]]
+            self.populators = get_related_populators(klass_info, select, self.alias)
+            self.annotations = list(compiler.annotation_col_map.items())
         self.converters = list(
             compiler.get_converters([col[0] for col in select[0 : compiler.col_count]]).items()
         )
@@ -92,6 +97,9 @@ class _Compiled:
                 for function in functions:
                     value = function(value, expression, connection)
                 row[pos] = value
+            if self.model is None:
+                found.append(tuple(row))
+                continue
             obj = self.model.from_db(self.alias, self.init_list, row[self.start : self.end])
             for populator in self.populators:
                 populator.populate(row, obj)
@@ -102,7 +110,8 @@ class _Compiled:
 
 
 class Prepared:
-    """`build(**values)` -> a queryset of model objects, compiled once per vendor.
+    """`build(**values)` -> a queryset of model objects (or of `values_list()` tuples),
+    compiled once per vendor.
 
     `types` names each value's type (int, str or datetime.date); `objects(**values)` gives
     what `list(build(**values))` would, from SQL compiled once, always on the primary

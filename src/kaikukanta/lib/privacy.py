@@ -81,6 +81,8 @@ NO_PERSONAL_DATA: dict[str, str] = {
                                 "no card or holder",
     "stats.usemunicipalityplacemonth": "counts of uses per month, card's municipality, site "
                                        "and offer; no card or holder",
+    "stats.municipalityplaceholders": "counts of cards used per year, card's municipality, "
+                                      "site and offer; no card or holder",
     "stats.usedmonthmunicipality": "counts of cards used per month and card's municipality "
                                    "(and their key sums)",
     "ops.dailyrun": "which daily job started on which day",

@@ -199,6 +199,35 @@ class UseMunicipalityPlaceMonth(UseFigures):
         return f"{self.month} {self.municipality_id} {self.site_id}: {self.uses}"
 
 
+HOLDER_PLACE_DIMENSIONS = ("year", "municipality_id", "site_id", "offer_id")
+
+
+class MunicipalityPlaceHolders(models.Model):
+    """How many different cards a municipality's residents used per (calendar year, venue
+    site, offer (0 = admission)), and how many of them with children's tickets: the
+    holders behind the places table's cells, which the privacy rule needs
+    (`selectors.places_table`). Counts only (no card); the municipality is the card's as it
+    is now, like `UseMunicipalityPlaceMonth`'s (`services.rollup_card_municipality`)."""
+
+    year = models.IntegerField(_("year"))
+    municipality_id = models.CharField(_("municipality"), max_length=8, default="")
+    site_id = models.IntegerField(_("site"))
+    offer_id = models.IntegerField(_("offer"), default=0)
+    holders = models.IntegerField(_("cards"), default=0)
+    holders_children = models.IntegerField(_("cards with children's tickets"), default=0)
+
+    class Meta:
+        verbose_name = _("cards used by year, municipality and site")
+        verbose_name_plural = _("cards used by year, municipality and site")
+        constraints = [
+            models.UniqueConstraint(fields=list(HOLDER_PLACE_DIMENSIONS),
+                                    name="stats_municipalityplaceholders_cell"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.municipality_id} {self.site_id}: {self.holders}"
+
+
 SITE_MONTH_DIMENSIONS = ("month", "area_id", "venue_id", "site_id", "offer_id", "seller_id",
                          "category")
 

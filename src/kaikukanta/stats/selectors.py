@@ -45,6 +45,7 @@ from kaikukanta.stats.models import (
     CardYearUse,
     HolderPlaceSpan,
     HolderSpan,
+    MunicipalityPlaceHolders,
     PublishedHolders,
     RetiredHolders,
     UseAreaDay,
@@ -59,7 +60,7 @@ from kaikukanta.stats.models import (
     UseUnitDay,
     month_number,
 )
-from kaikukanta.stats.privacy import Cell, protect_one
+from kaikukanta.stats.privacy import THRESHOLD, Cell, protect_one
 from kaikukanta.stats.scopes import Period, Target, year_earlier
 from kaikukanta.stats.tables import Table, column_table
 from kaikukanta.usage.models import Category, Use, UseStatus
@@ -779,6 +780,50 @@ def municipality_place_sums(target: Target, p: Period) -> list[dict]:
             for (site, offer), (u, c, w) in sorted(sums.items())]
 
 
+def municipality_place_holders(target: Target, p: Period, rows: list[dict]) -> dict:
+    """The holders (up to five) behind a municipality's places table's cells that its
+    yearly holder counts (`MunicipalityPlaceHolders`) settle: {(site, offer): {"h": …,
+    "hc": …}} with the measures settled (the others are counted from the uses). For the
+    calendar year they are the counts themselves; for a period inside one year a cell has
+    at least its uses in the period less its year's repeated uses (the year's uses less its
+    cards: a card's second and later uses), which settles it when that is 5 or more.
+    `rows`: the table's cells with the period's uses (u) and uses with children's tickets
+    (w)."""
+    if p.start.year != p.end.year or not rows:
+        return {}
+    year = p.start.year
+    counts = {(r["site_id"], r["offer_id"]): (r["holders"], r["holders_children"])
+              for r in MunicipalityPlaceHolders.objects.filter(
+                  year=year, municipality_id=target.pk).values(
+                  "site_id", "offer_id", "holders", "holders_children")}
+    whole = p.start == datetime.date(year, 1, 1) and p.end == datetime.date(year, 12, 31)
+    if whole:
+        year_uses = {(r["site_id"], r["offer_id"]): (r["u"], r["w"]) for r in rows}
+    else:
+        year_uses = {(r["site_id"], r["offer_id"]): (r["u"] or 0, r["w"] or 0)
+                     for r in UseMunicipalityPlaceMonth.objects.filter(
+                         municipality_id=target.pk,
+                         month__gte=month_number(datetime.date(year, 1, 1)),
+                         month__lte=month_number(datetime.date(year, 12, 1))).values(
+                         "site_id", "offer_id").annotate(
+                         u=Sum("uses"), w=Sum("with_children")).order_by()}
+    out: dict = {}
+    for r in rows:
+        key = (r["site_id"], r["offer_id"])
+        h, hc = counts.get(key, (0, 0))
+        u_year, w_year = year_uses.get(key, (0, 0))
+        got = {}
+        for measure, n, cards, n_year in (("h", r["u"], h, u_year),
+                                          ("hc", r["w"], hc, w_year)):
+            if whole:
+                got[measure] = min(cards, THRESHOLD) if n else 0
+            elif n - (n_year - cards) >= THRESHOLD:
+                got[measure] = THRESHOLD
+        if got:
+            out[key] = got
+    return out
+
+
 def places_table(target: Target, p: Period, exact: bool) -> Table:
     """Per venue site and offer: uses and children's tickets."""
     from kaikukanta.network.models import Unit
@@ -796,10 +841,16 @@ def places_table(target: Target, p: Period, exact: bool) -> Table:
     if not exact:
         uses = _uses().filter(target.use_q(), _in(p, "event_date"))
         bound = max_uses_per_card(p)
+        settled = (municipality_place_holders(target, p, rows)
+                   if target.kind == TargetKind.MUNICIPALITY else {})
         hold = capped_holders_by(
             uses, ("site_id", "offer_id"),
-            [((r["site_id"], r["offer_id"]), (r["site_id"], r["offer_id"] or None), r["u"],
-              r["w"]) for r in rows], bound)
+            [((r["site_id"], r["offer_id"]), (r["site_id"], r["offer_id"] or None),
+              0 if "h" in settled.get((r["site_id"], r["offer_id"]), {}) else r["u"],
+              0 if "hc" in settled.get((r["site_id"], r["offer_id"]), {}) else r["w"])
+             for r in rows], bound)
+        for key, got in settled.items():
+            hold[key].update(got)
         total = capped_total(uses, hold, sum(r["u"] for r in rows),
                              sum(r["w"] for r in rows), bound)
         th, thc = total["h"], total["hc"]

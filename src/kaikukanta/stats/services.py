@@ -17,6 +17,7 @@ from kaikukanta.lib.scope import Scope
 from kaikukanta.stats.models import (
     AREA_DIMENSIONS,
     CROSS_DIMENSIONS,
+    HOLDER_PLACE_DIMENSIONS,
     MEASURES,
     MUNI_DIMENSIONS,
     MUNI_PLACE_DIMENSIONS,
@@ -27,6 +28,7 @@ from kaikukanta.stats.models import (
     CardsUsedYear,
     CardYearUse,
     CostShare,
+    MunicipalityPlaceHolders,
     UseAreaDay,
     UseCrossDay,
     UsedMonthArea,
@@ -244,6 +246,130 @@ def _histograms_apply(cur, changes: dict) -> None:
                 "AND prev = %s AND cards = 0", gone)
 
 
+# The different cards of a municipality's residents per (year, site, offer): one card
+# counts once in a cell while it has a recorded use there that year (and once in
+# `holders_children` while one of them has children's tickets). Each write asks the card's
+# own uses of the year (the use table's card index), under the card's row lock.
+_HOLDERS = MunicipalityPlaceHolders._meta.db_table
+_HOLDER_MEASURES = ("holders", "holders_children")
+_UPSERT_HOLDERS = _upsert(_HOLDERS, HOLDER_PLACE_DIMENSIONS, _HOLDER_MEASURES)
+
+
+def _holders_sql() -> str:
+    """A card's recorded uses and those with children's tickets per (year, site, offer)
+    over some cards (`{where}`) and a range of days."""
+    return (f"SELECT u.card_id, {_year_sql()}, u.site_id, COALESCE(u.offer_id, 0), "  # noqa: S608
+            "COUNT(*), SUM(CASE WHEN u.children > 0 THEN 1 ELSE 0 END) FROM usage_use u "
+            "WHERE u.status = 'recorded' AND u.event_date >= %s AND u.event_date <= %s "
+            "AND {where} GROUP BY u.card_id, " + _year_sql()
+            + ", u.site_id, COALESCE(u.offer_id, 0)")
+
+
+def _holders_apply(cur, changes: dict) -> None:
+    """changes: {(year, municipality, site, offer): [holders, with children]} to add
+    (either sign); cells left at zero are removed, as a rebuild would not make them."""
+    changes = {c: v for c, v in changes.items() if v[0] or v[1]}
+    if not changes:
+        return
+    cur.executemany(_UPSERT_HOLDERS, [[*c, *v] for c, v in sorted(changes.items())])
+    gone = [list(c) for c, v in sorted(changes.items()) if v[0] < 0 or v[1] < 0]
+    if gone:
+        cur.executemany(f"DELETE FROM {_HOLDERS} WHERE year = %s AND municipality_id = %s "  # noqa: S608
+                        "AND site_id = %s AND offer_id = %s AND holders = 0 "
+                        "AND holders_children = 0", gone)
+
+
+def _holders_add(cur, use, municipality: str, sign: int) -> None:
+    """One use recorded (sign=1, already saved) or cancelled (-1, already saved as such):
+    its card counts in its cell when this is its first use there that year, and stops
+    counting when it was its last (the same for uses with children's tickets)."""
+    year = use.event_date.year
+    cur.execute(_holders_sql().format(where="u.card_id = %s AND u.site_id = %s "
+                                            "AND COALESCE(u.offer_id, 0) = %s"),
+                [datetime.date(year, 1, 1), datetime.date(year, 12, 31), use.card_id,
+                 use.site_id, use.offer_id or 0])
+    row = cur.fetchone()
+    n, nc = (row[4], row[5] or 0) if row else (0, 0)
+    left = 1 if sign > 0 else 0  # the count that makes this use the first or the last
+    changes = {(year, municipality, use.site_id, use.offer_id or 0): [
+        sign if n == left else 0, sign if use.children and nc == left else 0]}
+    _holders_apply(cur, changes)
+
+
+def _holders_recorded(use, municipality: str) -> tuple[str, list]:
+    """`_holders_add` of a recording as one upsert (a part of `rollup_add`'s statement on
+    PostgreSQL): the cell gains the card when this is its only use there that year."""
+    year = use.event_date.year
+    mine = ("SELECT COUNT(*) AS n, SUM(CASE WHEN u.children > 0 THEN 1 ELSE 0 END) AS nc "
+            "FROM usage_use u WHERE u.status = 'recorded' AND u.card_id = %s "
+            "AND u.site_id = %s AND COALESCE(u.offer_id, 0) = %s AND u.event_date >= %s "
+            "AND u.event_date <= %s")
+    with_children = bool(use.children)
+    sql = (f"INSERT INTO {_HOLDERS} (year, municipality_id, site_id, offer_id, holders, "  # noqa: S608
+           "holders_children) SELECT %s, %s, %s, %s, CASE WHEN t.n = 1 THEN 1 ELSE 0 END, "
+           "CASE WHEN %s AND t.nc = 1 THEN 1 ELSE 0 END "
+           f"FROM ({mine}) t WHERE t.n = 1 OR (%s AND t.nc = 1) "
+           "ON CONFLICT (year, municipality_id, site_id, offer_id) DO UPDATE SET "
+           f"holders = {_HOLDERS}.holders + excluded.holders, "
+           f"holders_children = {_HOLDERS}.holders_children + excluded.holders_children")
+    return sql, [year, municipality, use.site_id, use.offer_id or 0, with_children,
+                 use.card_id, use.site_id, use.offer_id or 0, datetime.date(year, 1, 1),
+                 datetime.date(year, 12, 31), with_children]
+
+
+def _holders_add_many(cur, uses: list, about: dict) -> None:
+    """Many uses recorded (a file, already saved): a card counts in each cell where the
+    file brings all its uses of that year (it had none there before)."""
+    mine = Counter()
+    mine_children = Counter()
+    for u in uses:
+        cell = (u.card_id, u.event_date.year, u.site_id, u.offer_id or 0)
+        mine[cell] += 1
+        if u.children:
+            mine_children[cell] += 1
+    years = sorted({y for _c, y, _s, _o in mine})
+    sites = sorted({s for _c, _y, s, _o in mine})  # (a file is one site's)
+    changes: dict = {}
+    # the file's sites too: the planner may read a site's uses of the year instead of each
+    # card's (a file of many cards at a site with few other uses)
+    by_site = _holders_sql().replace(
+        "AND {where}", f"AND u.site_id IN ({', '.join(['%s'] * len(sites))}) AND {{where}}")
+    for card, year, site, offer, n, nc in rows_where_any(
+            cur, by_site, "u.card_id", sorted({c for c, *_r in mine}),
+            [datetime.date(years[0], 1, 1), datetime.date(years[-1], 12, 31), *sites]):
+        cell = (card, year, site, offer)
+        if cell not in mine:
+            continue
+        acc = changes.setdefault((year, about[card][2], site, offer), [0, 0])
+        acc[0] += 1 if n == mine[cell] else 0
+        acc[1] += 1 if mine_children[cell] and (nc or 0) == mine_children[cell] else 0
+    _holders_apply(cur, changes)
+
+
+def _rebuild_place_holders(cur, years: list[int] | None) -> None:
+    """The cards per (year, municipality, site, offer), of some years or all."""
+    ywhere = ""
+    if years is not None:
+        ywhere = f"AND {_year_sql()} IN ({', '.join(['%s'] * len(years))})"
+        MunicipalityPlaceHolders.objects.filter(year__in=years).delete()
+    else:
+        MunicipalityPlaceHolders.objects.all().delete()
+    cur.execute(PLACE_HOLDERS_SQL.format(table=_HOLDERS, year=_year_sql(), where=ywhere),
+                years or [])
+
+
+# Every (year, municipality, site, offer) cell's cards from the uses; kept in words by the
+# migration that added them (stats 0019).
+PLACE_HOLDERS_SQL = (
+    "INSERT INTO {table} (year, municipality_id, site_id, offer_id, holders, "
+    "holders_children) SELECT {year}, COALESCE(c.municipality_id, ''), u.site_id, "
+    "COALESCE(u.offer_id, 0), COUNT(DISTINCT u.card_id), "
+    "COUNT(DISTINCT CASE WHEN u.children > 0 THEN u.card_id END) "
+    "FROM usage_use u JOIN cards_card c ON c.id = u.card_id "
+    "WHERE u.status = 'recorded' {where} GROUP BY {year}, COALESCE(c.municipality_id, ''), "
+    "u.site_id, COALESCE(u.offer_id, 0)")
+
+
 def _year_sql() -> str:
     if connection.vendor == "postgresql":
         return "CAST(EXTRACT(YEAR FROM u.event_date) AS INTEGER)"
@@ -299,9 +425,11 @@ def rollup_add(*, use, sign: int) -> None:
             n = len(_UPSERTS)  # the card-year and card-month upserts come after the rollups
             last = (f"SELECT (SELECT uses FROM s{n}), (SELECT uses FROM s{n + 1}), "  # noqa: S608
                     f"ARRAY({months_sql})")
-            cur.execute(_together(upserts + around, last),
-                        [p for _sql, ps in upserts + around for p in ps]
-                        + [use.card_id, card_area])
+            # a recording's holder count rides along (its use is saved: a statement before)
+            both = upserts + around + ([_holders_recorded(use, key["municipality_id"])]
+                                       if sign > 0 else [])
+            cur.execute(_together(both, last),
+                        [p for _sql, ps in both for p in ps] + [use.card_id, card_area])
             year_uses, month_uses, earlier = cur.fetchone()
             earlier = set(earlier)
         else:
@@ -335,6 +463,8 @@ def rollup_add(*, use, sign: int) -> None:
                 cur.execute(sql, params)
         if changes:
             _histograms_apply(cur, changes)
+        if sign < 0 or connection.vendor != "postgresql":
+            _holders_add(cur, use, key["municipality_id"], sign)
         if sign < 0:
             CardMonthUse.objects.filter(card_id=use.card_id, card_area_id=card_area,
                                         month=month, uses=0).delete()
@@ -461,6 +591,7 @@ def _rollups_add(uses: list, month_of: dict, place_groups) -> None:
                     acc[0] += sign
                     acc[1] += sign * stats_key
             _histograms_apply(cur, changes)
+            _holders_add_many(cur, uses, about)
     finally:
         if before is not None:
             before()
@@ -783,6 +914,10 @@ def rollup_rebuild(*, start: datetime.date | None = None, end: datetime.date | N
         if card_years:
             _rebuild_card_years(cur, where, params, whole=not lookup)
             _rebuild_card_months(cur)
+            # the place holders of the years touched, each whole
+            years = _touched(cur, _year_sql(), where, params) if lookup else None
+            if years != []:
+                _rebuild_place_holders(cur, years)
         if card_years and not lookup:  # a whole rebuild: the card spans too
             from kaikukanta.stats import cardspan
 
@@ -965,6 +1100,16 @@ def rollup_card_municipality(*, card_id: int, old: str | None, new: str | None,
             model.objects.filter(**{"municipality_id": old, f"{first}__in": sorted(
                 {c[0] for c in cells})}, uses=0, children=0, companions=0,
                 with_children=0).delete()
+        # the card counts in its cells of the new municipality instead of the old one's
+        had: dict = {}
+        for day, _category, site, offer, children, _companion in uses:
+            cell = (day.year, site, offer or 0)
+            had[cell] = had.get(cell, False) or bool(children)
+        holders: dict = {}
+        for (year, site, offer), with_children in had.items():
+            for muni, n in ((old, -1), (new, 1)):
+                holders[(year, muni, site, offer)] = [n, n if with_children else 0]
+        _holders_apply(cur, holders)
         timelines: dict = {}
         for area, month in CardMonthUse.objects.filter(card_id=card_id, uses__gt=0).values_list(
                 "card_area_id", "month"):

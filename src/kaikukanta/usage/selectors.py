@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kaikukanta.cards import numbers
 from kaikukanta.cards.models import Card, CardKind, CardStatus
 from kaikukanta.cards.selectors import card_chain_ids, parse_number
 from kaikukanta.lib import versioned_cache
+from kaikukanta.lib.prepared import Prepared
 from kaikukanta.lib.scope import Scope
 from kaikukanta.network.models import SellerLink, Unit
 from kaikukanta.usage.models import Category, Offer, OfferStatus, Use, UseStatus
@@ -193,15 +195,31 @@ def desk_recent_uses(site: Unit, day: datetime.date, count: int = 5) -> list[Rec
     records at the site (scope: the desk's `recording_sites_for`): only the columns the
     desk shows (no model objects; this runs on every look-up)."""
     categories = dict(Category.choices)
-    rows = (Use.objects.filter(site=site, event_date=day).order_by("-recorded_at")
-            .values_list("card__number", "offer_id", "offer__title_fi", "offer__title_sv",
-                         "offer__title_en", "category", "children", "status")[:count])
+    prepared = _RECENT_USES.get(count)
+    if prepared is None:
+        prepared = _RECENT_USES[count] = Prepared(
+            lambda *, site, day: _recent_uses(site=site, day=day)[:count],
+            site=int, day=datetime.date)
+    lang = (get_language() or "fi")[:2]
     return [RecentUse(
         number=numbers.display(number),
-        what=(Offer(title_fi=fi, title_sv=sv, title_en=en).title if offer_id is not None
+        # the offer's title in the page's language, else the Finnish one (`Offer.title`)
+        what=(({"sv": sv, "en": en}.get(lang, "") or fi) if offer_id is not None
               else str(categories.get(category, category))),
         children=children, cancelled=status == UseStatus.CANCELLED)
-        for number, offer_id, fi, sv, en, category, children, status in rows]
+        for number, offer_id, fi, sv, en, category, children, status
+        in prepared.objects(site=site.pk, day=day)]
+
+
+def _recent_uses(*, site: int, day: datetime.date) -> QuerySet:
+    return (Use.objects.filter(site_id=site, event_date=day).order_by("-recorded_at")
+            .values_list("card__number", "offer_id", "offer__title_fi", "offer__title_sv",
+                         "offer__title_en", "category", "children", "status"))
+
+
+# the desk's recent uses (`desk_recent_uses`) compiled once per process (`lib.prepared`),
+# one statement for each count (the LIMIT is written into the SQL)
+_RECENT_USES: dict[int, Prepared] = {}
 
 
 _OFFERS_VERSION = "desk:offers:ver"
