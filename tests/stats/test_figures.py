@@ -186,6 +186,43 @@ def test_renewals_and_inactivations(cast):
     assert s["Cards renewed"] == [0, 0]
 
 
+def test_municipality_renewals_equal_the_events_joined_to_their_cards(cast):
+    """A municipality's renewals, read from the events with a look-up of each card, are
+    those of the events joined to their cards (counts and record keys), per period."""
+    from django.db.models import Count, Q, Sum
+
+    from kaikukanta.cards.models import CardEvent, CardEventKind
+    from kaikukanta.lib.targets import TargetKind
+    from kaikukanta.stats.selectors import municipality_renewals
+
+    a = cast.a
+    munis = list(a.area.municipalities.order_by("pk")) + list(
+        cast.b.area.municipalities.order_by("pk"))
+    for i in range(9):
+        card = make_card(a.unit, issued_on=datetime.date(Y - 2, 6, 1))
+        card.municipality = munis[i % len(munis)]
+        card.save(update_fields=["municipality"])
+        for on in (datetime.date(Y - 1, 3, 1 + i), datetime.date(Y, 5, 1 + i)):
+            if (i + on.year) % 3:
+                CardEvent.objects.create(card=card, kind=CardEventKind.RENEWED, on=on,
+                                         unit=a.unit, valid_until=on)
+        CardEvent.objects.create(card=card, kind=CardEventKind.UPDATED,
+                                 on=datetime.date(Y, 5, 2), unit=a.unit)
+    p = Period(datetime.date(Y, 1, 1), datetime.date(Y, 12, 31))
+    q = p.previous()
+    seen = 0
+    for m in munis:
+        joined = CardEvent.objects.filter(kind=CardEventKind.RENEWED,
+                                          card__municipality=m).aggregate(
+            p=Count("pk", filter=Q(on__gte=p.start, on__lte=p.end)),
+            q=Count("pk", filter=Q(on__gte=q.start, on__lte=q.end)),
+            kp=Sum("card__stats_key", filter=Q(on__gte=p.start, on__lte=p.end), default=0),
+            kq=Sum("card__stats_key", filter=Q(on__gte=q.start, on__lte=q.end), default=0))
+        assert municipality_renewals(Target(TargetKind.MUNICIPALITY, m), p, q) == joined
+        seen += joined["p"] + joined["q"]
+    assert seen >= 9
+
+
 def test_grouped_holder_count_equals_the_sub_query_per_cell(cast):
     """`capped_holders_by` (one grouped statement, used by the places table) gives the same
     capped holders as `capped_holders` (a sub-query per cell) for every kind of cell: one

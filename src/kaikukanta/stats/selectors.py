@@ -542,6 +542,35 @@ def card_counts_scan(target: Target, p: Period, q: Period) -> list[dict]:
         group).annotate(**measures).order_by())
 
 
+def municipality_renewals(target: Target, p: Period, q: Period) -> dict:
+    """A municipality's residents' cards renewed in each period, with their record keys'
+    sums: {"p", "q", "kp", "kq"}, as the renewal events joined to their cards give them.
+    Read from the periods' renewal events (the index on kind and date), each card looked up
+    by its key: a join chose to read all the municipality's cards instead (110,000 for
+    Porvoo at 1,000,000 cards: 245 ms warm, 2.4 s cold, against 47-69 ms for 9,753
+    events)."""
+    events, cards = CardEvent._meta.db_table, Card._meta.db_table
+    on = connection.ops.quote_name("on")
+
+    def within(per: Period) -> str:
+        return f"t.{on} >= %s AND t.{on} <= %s"
+
+    sql = (f"SELECT SUM(CASE WHEN {within(p)} THEN 1 ELSE 0 END), "  # noqa: S608
+           f"SUM(CASE WHEN {within(q)} THEN 1 ELSE 0 END), "
+           f"SUM(CASE WHEN {within(p)} THEN t.sk ELSE 0 END), "
+           f"SUM(CASE WHEN {within(q)} THEN t.sk ELSE 0 END) FROM (SELECT e.{on}, "
+           f"(SELECT COALESCE(c.stats_key, 0) FROM {cards} c WHERE c.id = e.card_id "
+           f"AND c.municipality_id = %s) AS sk FROM {events} e WHERE e.kind = %s "
+           f"AND ((e.{on} >= %s AND e.{on} <= %s) OR (e.{on} >= %s AND e.{on} <= %s))) t "
+           "WHERE t.sk IS NOT NULL")
+    with connection.cursor() as cur:
+        cur.execute(sql, [p.start, p.end, q.start, q.end, p.start, p.end, q.start, q.end,
+                          target.pk, CardEventKind.RENEWED.value, p.start, p.end, q.start,
+                          q.end])
+        n_p, n_q, k_p, k_q = cur.fetchone()
+    return {"p": n_p or 0, "q": n_q or 0, "kp": k_p or 0, "kq": k_q or 0}
+
+
 def summary_table(target: Target, p: Period, q: Period, exact: bool,
                   counts: list[dict] | None = None) -> Table:
     rows: list[tuple[str, list[Cell]]] = []
@@ -568,8 +597,11 @@ def summary_table(target: Target, p: Period, q: Period, exact: bool,
         if not exact:
             measures |= {"kp": Sum("card__stats_key", filter=_in(p, "on")),
                          "kq": Sum("card__stats_key", filter=_in(q, "on"))}
-        ren = CardEvent.objects.filter(kind=CardEventKind.RENEWED).filter(
-            _in(p, "on") | _in(q, "on")).filter(renew_q).aggregate(**measures)
+        if target.kind == TargetKind.MUNICIPALITY:
+            ren = municipality_renewals(target, p, q)
+        else:
+            ren = CardEvent.objects.filter(kind=CardEventKind.RENEWED).filter(
+                _in(p, "on") | _in(q, "on")).filter(renew_q).aggregate(**measures)
         ren = {w: holder_count(ren[w], ren.get(f"k{w}"), exact) for w in ("p", "q")}
         used = cards_used(target, p, q, exact)
         in_p, in_q = one(agg["in_p"]), one(agg["in_q"])
