@@ -419,3 +419,32 @@ def test_municipality_rollups_follow_records_imports_and_municipality_changes(ca
     moved = snapshot()
     services.rollup_rebuild()
     assert snapshot() == moved
+
+
+def test_yearly_place_holders_settle_a_period_inside_the_year(cast, monkeypatch):
+    """Seven residents at one site and offer (one of them twice, one with children's
+    tickets): a period inside the year keeps all their uses, so the year's counts settle
+    its cell at five holders (uses 8 less 1 repeated use); the children's column (one
+    holder) is counted from the uses; both as the scan of the uses gives them."""
+    espoo = residents(cast)[0]
+    cards = [make_card(cast.a.unit) for _ in range(7)]
+    for i, card in enumerate(cards):
+        card.municipality = espoo
+        card.save(update_fields=["municipality"])
+        make_use(card, cast.a.site, datetime.date(2025, 3, 10 + i), children=int(i == 0))
+    make_use(cards[1], cast.a.site, datetime.date(2025, 4, 2))
+    target = Target(TargetKind.MUNICIPALITY, espoo)
+    p = Period(datetime.date(2025, 3, 5), datetime.date(2025, 4, 20))
+    rows = selectors.municipality_place_sums(target, p)
+    assert [(r["u"], r["w"]) for r in rows] == [(8, 1)]
+    settled = selectors.municipality_place_holders(target, p, rows)
+    assert list(settled.values()) == [{"h": 5}]
+    assert assert_place_holders_equal_the_scan(target, p, monkeypatch) == 1
+    # a period that leaves out three of them: 5 uses less 1 repeated is not 5: counted
+    short = Period(datetime.date(2025, 3, 5), datetime.date(2025, 3, 14))
+    assert selectors.municipality_place_holders(
+        target, short, selectors.municipality_place_sums(target, short)) == {}
+    whole = Period.year(2025)
+    assert list(selectors.municipality_place_holders(
+        target, whole, selectors.municipality_place_sums(target, whole)).values()) == [
+        {"h": 5, "hc": 1}]
