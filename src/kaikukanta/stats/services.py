@@ -544,12 +544,13 @@ def _rollups_add(uses: list, month_of: dict, place_groups) -> None:
     cells = list(card_months)
     read_beside = (len(uses) >= READ_BESIDE_FROM and connection.vendor == "postgresql"
                    and len(connection.atomic_blocks) == 1)
-    before = (beside(lambda: _read_before(years, card_ids, cells), name="rollup-reads")
+    before = (beside(lambda: _read_before(years, card_ids, cells, month_days), name="rollup-reads")
               if read_beside else None)
     try:
         with transaction.atomic(savepoint=False), connection.cursor() as cur:
             if before is None:
-                existing, (fresh_months, lasts, nexts) = _read_before(years, card_ids, cells)
+                existing, fresh_months, (made, changed) = _read_before(years, card_ids, cells,
+                                                                       month_days)
             _upsert_many(cur, _CARDYEAR, ("card_id", "year", "card_area_id"), ("uses",), [
                 [card, year, area, about[card][0], n]
                 for (card, year, area), n in sorted(card_years.items())],
@@ -559,11 +560,10 @@ def _rollups_add(uses: list, month_of: dict, place_groups) -> None:
                 _upsert_many(cur, model._meta.db_table, dims, MEASURES,
                              [[*k, *v] for k, v in sorted(groups[model].items())], sql)
             if before is not None:
-                existing, (fresh_months, lasts, nexts) = before()
+                existing, fresh_months, (made, changed) = before()
             # each card-month row's first and last day: the file's, or the row's own when
             # earlier or later; a new row's previous day and next month, and the rows
             # around it and after a later last day (`_timeline_days`)
-            made, changed = _timeline_days(month_days, fresh_months, lasts, nexts)
             # (the rows that only change are in the same upsert, adding no use: one index
             # probe each, as the conflict's)
             _upsert_many(cur, _CARDMONTH, ("card_id", "card_area_id", "month"), ("uses",), [
@@ -597,15 +597,19 @@ def _rollups_add(uses: list, month_of: dict, place_groups) -> None:
             before()
 
 
-def _read_before(years: list[int], card_ids: list[int], cells: list) -> tuple[set, tuple]:
-    """Before the uses are added: the cards' (card, year, area) rows that exist, and the
-    months the uses bring their cards with the days around them (`_months_added`)."""
+def _read_before(years: list[int], card_ids: list[int], cells: list, month_days: dict
+                 ) -> tuple[set, dict, tuple[dict, dict]]:
+    """Before the uses are added: the cards' (card, year, area) rows that exist, the months
+    the uses bring their cards (`_months_added`), and what the card-month rows' previous
+    day and next month become (`_timeline_days`, made here: beside the writes for a large
+    file)."""
     with connection.cursor() as cur:
         existing = set(rows_where_any(
             cur, f"SELECT card_id, year, card_area_id FROM {_CARDYEAR} "  # noqa: S608
             f"WHERE year IN ({', '.join(['%s'] * len(years))}) AND {{where}}",
             "card_id", card_ids, years))
-        return existing, _months_added(cur, cells)
+        fresh, lasts, nexts = _months_added(cur, cells)
+    return existing, fresh, _timeline_days(month_days, fresh, lasts, nexts)
 
 
 def _groups(uses: list, month_of: dict) -> dict:
