@@ -85,11 +85,17 @@ class Offer(models.Model):
 
     @property
     def title(self) -> str:
-        lang = get_language() or "fi"
-        return getattr(self, f"title_{lang[:2]}", "") or self.title_fi
+        return title_in_language(self.title_fi, self.title_sv, self.title_en)
 
     def __str__(self) -> str:
         return self.title
+
+
+def title_in_language(fi: str, sv: str, en: str) -> str:
+    """An offer's title in the active language, else the Finnish one (`Offer.title`; also
+    for titles read as values, without an Offer object)."""
+    lang = (get_language() or "fi")[:2]
+    return {"sv": sv, "en": en}.get(lang, "") or fi
 
 
 class UseStatus(models.TextChoices):

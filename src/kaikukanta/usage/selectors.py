@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.formats import date_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kaikukanta.cards import numbers
@@ -22,7 +21,14 @@ from kaikukanta.lib import versioned_cache
 from kaikukanta.lib.prepared import Prepared
 from kaikukanta.lib.scope import Scope
 from kaikukanta.network.models import SellerLink, Unit
-from kaikukanta.usage.models import Category, Offer, OfferStatus, Use, UseStatus
+from kaikukanta.usage.models import (
+    Category,
+    Offer,
+    OfferStatus,
+    Use,
+    UseStatus,
+    title_in_language,
+)
 
 # A community card's staff member may bring this many clients under 16 on one visit.
 # The national model names no number; ten keeps a small-group visit small.
@@ -200,11 +206,9 @@ def desk_recent_uses(site: Unit, day: datetime.date, count: int = 5) -> list[Rec
         prepared = _RECENT_USES[count] = Prepared(
             lambda *, site, day: _recent_uses(site=site, day=day)[:count],
             site=int, day=datetime.date)
-    lang = (get_language() or "fi")[:2]
     return [RecentUse(
         number=numbers.display(number),
-        # the offer's title in the page's language, else the Finnish one (`Offer.title`)
-        what=(({"sv": sv, "en": en}.get(lang, "") or fi) if offer_id is not None
+        what=(title_in_language(fi, sv, en) if offer_id is not None
               else str(categories.get(category, category))),
         children=children, cancelled=status == UseStatus.CANCELLED)
         for number, offer_id, fi, sv, en, category, children, status
