@@ -317,32 +317,48 @@ def _holders_recorded(use, municipality: str) -> tuple[str, list]:
                  datetime.date(year, 12, 31), with_children]
 
 
-def _holders_add_many(cur, uses: list, about: dict) -> None:
-    """Many uses recorded (a file, already saved): a card counts in each cell where the
-    file brings all its uses of that year (it had none there before)."""
-    mine = Counter()
-    mine_children = Counter()
-    for u in uses:
-        cell = (u.card_id, u.event_date.year, u.site_id, u.offer_id or 0)
-        mine[cell] += 1
-        if u.children:
-            mine_children[cell] += 1
-    years = sorted({y for _c, y, _s, _o in mine})
-    sites = sorted({s for _c, _y, s, _o in mine})  # (a file is one site's)
-    changes: dict = {}
+def _holders_mine(uses: list) -> tuple[Counter, Counter]:
+    """Each (card, year, site, offer) cell's uses in a file, and those with children's
+    tickets (made beside the writes: `rollup_add_many`)."""
+    mine = Counter([(u.card_id, u.event_date.year, u.site_id, u.offer_id or 0) for u in uses])
+    mine_children = Counter([(u.card_id, u.event_date.year, u.site_id, u.offer_id or 0)
+                             for u in uses if u.children])
+    return mine, mine_children
+
+
+def _holders_read(cur, card_ids: list[int], years: list[int], sites: list[int]) -> list:
+    """The cards' recorded uses per (card, year, site, offer) at the sites in the years
+    (`_holders_sql`): as they were before a file when read beside it (committed rows only),
+    with the file's own when read in its transaction after they were saved."""
     # the file's sites too: the planner may read a site's uses of the year instead of each
     # card's (a file of many cards at a site with few other uses)
     by_site = _holders_sql().replace(
         "AND {where}", f"AND u.site_id IN ({', '.join(['%s'] * len(sites))}) AND {{where}}")
-    for card, year, site, offer, n, nc in rows_where_any(
-            cur, by_site, "u.card_id", sorted({c for c, *_r in mine}),
-            [datetime.date(years[0], 1, 1), datetime.date(years[-1], 12, 31), *sites]):
+    return list(rows_where_any(
+        cur, by_site, "u.card_id", card_ids,
+        [datetime.date(years[0], 1, 1), datetime.date(years[-1], 12, 31), *sites]))
+
+
+def _holders_add_many(cur, mine: tuple[Counter, Counter], counted: list, about: dict,
+                      *, with_file: bool) -> None:
+    """Many uses recorded (a file): a card counts in each cell where the file brings its
+    first use of that year (it had none there before; the same for uses with children's
+    tickets). `mine`: `_holders_mine` of the file; `counted`: `_holders_read` of its cards,
+    `with_file` when the file's uses are among those counted."""
+    mine, mine_children = mine
+    earlier: dict = {}
+    for card, year, site, offer, n, nc in counted:
         cell = (card, year, site, offer)
-        if cell not in mine:
-            continue
+        if cell in mine:
+            earlier[cell] = ((n - mine[cell], (nc or 0) - mine_children[cell]) if with_file
+                             else (n, nc or 0))
+    changes: dict = {}
+    for cell in mine:
+        had, had_children = earlier.get(cell, (0, 0))
+        card, year, site, offer = cell
         acc = changes.setdefault((year, about[card][2], site, offer), [0, 0])
-        acc[0] += 1 if n == mine[cell] else 0
-        acc[1] += 1 if mine_children[cell] and (nc or 0) == mine_children[cell] else 0
+        acc[0] += 1 if had == 0 else 0
+        acc[1] += 1 if mine_children[cell] and had_children == 0 else 0
     _holders_apply(cur, changes)
 
 
@@ -509,18 +525,20 @@ def rollup_add_many(*, uses) -> None:
     are set in the rows the file makes and changed only in the rows around them and after
     a later last day (`_timeline_days`).
 
-    The place and unit sums are made in a thread while the card rows are written. For a
-    large file, when the caller's transaction is the outermost one (a file import's: its
-    cards are locked and it wrote none of their rollup rows before this), the card rows
-    as they were before are read on a connection of its own, beside the writes here: it
-    sees only committed rows, which for the locked cards are those this transaction saw
-    before it wrote."""
+    The place and unit sums (and the file's cells of the municipality place holders) are
+    made in a thread while the card rows are written. For a large file, when the caller's
+    transaction is the outermost one (a file import's: its cards are locked and it wrote
+    none of their rollup rows before this), the card rows and the cards' uses at the
+    file's site as they were before are read on a connection of its own, beside the
+    writes here: it sees only committed rows, which for the locked cards are those this
+    transaction saw before it wrote."""
     uses = list(uses)
     if not uses:
         return
     month_of = {day: month_number(day) for day in {u.event_date for u in uses}}
     # (the waiting thread holds no interpreter lock: `lib.beside`)
-    place_groups = beside(lambda: _groups(uses, month_of), name="rollup-groups")
+    place_groups = beside(lambda: (_groups(uses, month_of), _holders_mine(uses)),
+                          name="rollup-groups")
     try:
         _rollups_add(uses, month_of, place_groups)
     finally:
@@ -544,23 +562,24 @@ def _rollups_add(uses: list, month_of: dict, place_groups) -> None:
     cells = list(card_months)
     read_beside = (len(uses) >= READ_BESIDE_FROM and connection.vendor == "postgresql"
                    and len(connection.atomic_blocks) == 1)
-    before = (beside(lambda: _read_before(years, card_ids, cells, month_days), name="rollup-reads")
-              if read_beside else None)
+    sites = sorted({u.site_id for u in uses})  # (a file is one site's)
+    before = (beside(lambda: _read_before(years, card_ids, cells, month_days, sites),
+                     name="rollup-reads") if read_beside else None)
     try:
         with transaction.atomic(savepoint=False), connection.cursor() as cur:
             if before is None:
-                existing, fresh_months, (made, changed) = _read_before(years, card_ids, cells,
-                                                                       month_days)
+                existing, fresh_months, (made, changed), counted = _read_before(
+                    years, card_ids, cells, month_days, sites)
             _upsert_many(cur, _CARDYEAR, ("card_id", "year", "card_area_id"), ("uses",), [
                 [card, year, area, about[card][0], n]
                 for (card, year, area), n in sorted(card_years.items())],
                 _UPSERT_CARDYEAR_MANY, extra=("unit_id",))
-            groups = place_groups()
+            groups, mine = place_groups()
             for model, dims, sql in _UPSERTS:
                 _upsert_many(cur, model._meta.db_table, dims, MEASURES,
                              [[*k, *v] for k, v in sorted(groups[model].items())], sql)
             if before is not None:
-                existing, fresh_months, (made, changed) = before()
+                existing, fresh_months, (made, changed), counted = before()
             # each card-month row's first and last day: the file's, or the row's own when
             # earlier or later; a new row's previous day and next month, and the rows
             # around it and after a later last day (`_timeline_days`)
@@ -591,25 +610,28 @@ def _rollups_add(uses: list, month_of: dict, place_groups) -> None:
                     acc[0] += sign
                     acc[1] += sign * stats_key
             _histograms_apply(cur, changes)
-            _holders_add_many(cur, uses, about)
+            # read beside: the cards' uses before the file; else after it was saved
+            _holders_add_many(cur, mine, counted, about, with_file=before is None)
     finally:
         if before is not None:
             before()
 
 
-def _read_before(years: list[int], card_ids: list[int], cells: list, month_days: dict
-                 ) -> tuple[set, dict, tuple[dict, dict]]:
+def _read_before(years: list[int], card_ids: list[int], cells: list, month_days: dict,
+                 sites: list[int]) -> tuple[set, dict, tuple[dict, dict], list]:
     """Before the uses are added: the cards' (card, year, area) rows that exist, the months
-    the uses bring their cards (`_months_added`), and what the card-month rows' previous
+    the uses bring their cards (`_months_added`), what the card-month rows' previous
     day and next month become (`_timeline_days`, made here: beside the writes for a large
-    file)."""
+    file), and the cards' uses per year, site and offer at the file's sites
+    (`_holders_read`; beside the writes, the uses before the file)."""
     with connection.cursor() as cur:
         existing = set(rows_where_any(
             cur, f"SELECT card_id, year, card_area_id FROM {_CARDYEAR} "  # noqa: S608
             f"WHERE year IN ({', '.join(['%s'] * len(years))}) AND {{where}}",
             "card_id", card_ids, years))
         fresh, lasts, nexts = _months_added(cur, cells)
-    return existing, fresh, _timeline_days(month_days, fresh, lasts, nexts)
+        counted = _holders_read(cur, card_ids, years, sites)
+    return existing, fresh, _timeline_days(month_days, fresh, lasts, nexts), counted
 
 
 def _groups(uses: list, month_of: dict) -> dict:
