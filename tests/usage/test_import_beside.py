@@ -114,34 +114,75 @@ def test_card_rows_read_beside_leave_the_rollups_equal_to_a_rebuild(cast, offer,
     """Read on a connection of its own (committed rows only) while the import's own
     connection writes, the cards' rows as they were before give the same card years, cards
     used per year and month timelines as a rebuild, also where the file brings a card a
-    month before, between or after the months it had."""
+    month before, between or after the months it had; and the cards' uses at the site
+    before the file give the same municipality place holders (a card that had a use of
+    the offer, with or without children's tickets, and one that had none). The uses'
+    keys, drawn beside while the rows are checked, are the uses' and their entries'."""
     from kaikukanta.stats import services as stats_services
     from tests.stats.conftest import make_use
     from tests.stats.test_rollup import snapshot
 
     monkeypatch.setattr(stats_services, "READ_BESIDE_FROM", 1)
+    monkeypatch.setattr(services, "IDS_AHEAD_FROM", 1)
     names = []
-    monkeypatch.setattr(stats_services, "beside", lambda work, name: names.append(name) or beside(
-        work, name=name))
+
+    def recorded(work, name):
+        names.append(name)
+        return beside(work, name=name)
+
+    monkeypatch.setattr(stats_services, "beside", recorded)
+    monkeypatch.setattr(services, "beside", recorded)
     scope = scope_for_user(cast.a.venue)
-    cards = [mk(cast.a.unit, issued_on=today - days(150)) for _ in range(6)]
+    cards = [mk(cast.a.unit, issued_on=today - days(150), children=2) for _ in range(6)]
     cards.append(mk(cast.b.unit, issued_on=today - days(150)))
     for i, card in enumerate(cards[:5]):
         make_use(card, cast.a.site, today - days(30 + 31 * (i % 3)))
         if i % 2:
             make_use(card, cast.a.site, today - days(3))
+    make_use(cards[1], cast.a.site, today - days(20), offer=offer, children=1)
+    make_use(cards[3], cast.a.site, today - days(20), offer=offer)
     rows = []
     for i, card in enumerate(cards):
         for back in (1, 16, 45)[: 1 + i % 3]:
             rows.append(f"{card.display_number};{(today - days(back)).isoformat()};"
-                        f"{offer.pk if i % 2 else 'culture'};0")
+                        f"{offer.pk if i % 2 else 'culture'};{1 if i in (1, 3, 4) else 0}")
     result = imports.uses_upload(scope=scope, site=cast.a.site, name="f.csv",
                                  data=("\n".join(rows) + "\n").encode())
     assert result.ok, result.errors
-    assert "rollup-reads" in names and "rollup-groups" in names
+    assert {"rollup-reads", "rollup-groups", "use-ids"} <= set(names)
+    new = Use.objects.filter(source="import")
+    assert new.count() == len(rows)
+    assert sorted(AuditEntry.objects.filter(action="use.recorded").exclude(
+        target_id__in=[str(u.pk) for u in Use.objects.exclude(source="import")]).values_list(
+        "target_id", flat=True)) == sorted(str(pk) for pk in new.values_list("pk", flat=True))
     incremental = snapshot()
     stats_services.rollup_rebuild()
     assert snapshot() == incremental
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_keys_drawn_beside_for_a_refused_file_write_nothing(cast, offer, today, monkeypatch):
+    """A file refused after its uses' keys were drawn beside writes no use, entry or
+    statistic (the keys stay unused, as a rolled-back write's)."""
+    from tests.stats.conftest import make_use
+    from tests.stats.test_rollup import snapshot
+
+    monkeypatch.setattr(services, "IDS_AHEAD_FROM", 1)
+    names = []
+    monkeypatch.setattr(services, "beside", lambda work, name: names.append(name) or beside(
+        work, name=name))
+    scope = scope_for_user(cast.a.venue)
+    cards = [mk(cast.a.unit) for _ in range(3)]
+    make_use(cards[2], cast.a.site, today - days(2))  # the file's third row: already recorded
+    uses, entries, before = Use.objects.count(), AuditEntry.objects.count(), snapshot()
+    rows = [f"{c.display_number};{(today - days(2)).isoformat()};culture;0" for c in cards]
+    result = imports.uses_upload(scope=scope, site=cast.a.site, name="f.csv",
+                                 data=("\n".join(rows) + "\n").encode())
+    assert [(e.line, e.code) for e in result.errors] == [(3, "already_recorded")]
+    assert "use-ids" in names
+    assert Use.objects.count() == uses and AuditEntry.objects.count() == entries
+    assert snapshot() == before
 
 
 def test_only_a_file_for_the_background_worker_opens_connections_beside():
@@ -150,6 +191,7 @@ def test_only_a_file_for_the_background_worker_opens_connections_beside():
 
     assert guessing.ASIDE_FROM > imports.WORKER_FROM
     assert stats_services.READ_BESIDE_FROM > imports.WORKER_FROM
+    assert services.IDS_AHEAD_FROM > imports.WORKER_FROM
 
 
 @pytest.mark.postgres

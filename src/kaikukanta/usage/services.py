@@ -7,6 +7,7 @@ checks the permission itself (`require(scope, Perm.X, obj)`) before it writes.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import json
@@ -704,6 +705,35 @@ def uses_record_many(*, scope: Scope, site, rows: list[UseRow], source: str = Us
     resolved: list[tuple[str, bool]] = []
     if not rows:
         return 0, failed, resolved
+    ids_ahead = _use_ids_ahead(len(rows)) if not check_only else None
+    try:
+        return _record_many(scope=scope, site=site, rows=rows, source=source,
+                            check_only=check_only, on_resolved=on_resolved, failed=failed,
+                            resolved=resolved, ids_ahead=ids_ahead)
+    finally:
+        if ids_ahead is not None:  # a refused file's keys stay unused, as a rollback's do
+            with contextlib.suppress(Exception):  # (when used, its error was raised there)
+                ids_ahead()
+
+
+# From this many rows (more than the usage app's `imports.WORKER_FROM`: a file the
+# background worker saves, never a web request), outside any transaction on PostgreSQL,
+# the uses' keys are drawn on a connection of their own while the rows are checked.
+IDS_AHEAD_FROM = 5_001
+
+
+def _use_ids_ahead(n: int) -> Callable[[], list[int] | range | None] | None:
+    """For a large file, n keys of the use table drawn now beside the caller (a sequence
+    is not transactional: keys drawn on another connection are as good as on this one);
+    None otherwise (`_write_uses` draws them itself)."""
+    if n < IDS_AHEAD_FROM or connection.vendor != "postgresql" or connection.in_atomic_block:
+        return None
+    return beside(lambda: draw_ids(Use, n), name="use-ids")
+
+
+def _record_many(*, scope: Scope, site, rows: list[UseRow], source: str, check_only: bool,
+                 on_resolved, failed: dict, resolved: list, ids_ahead,
+                 ) -> tuple[int, dict[int, DomainError], list[tuple[str, bool]]]:
     with transaction.atomic():
         seller = seller_for(scope, site.organisation)
         cards = _cards_locked(list({r.number for r in rows}))
@@ -760,7 +790,7 @@ def uses_record_many(*, scope: Scope, site, rows: list[UseRow], source: str = Us
             transaction.set_rollback(True)
             return 0, failed, resolved
         created = _write_uses(scope=scope, site=site, seller=seller, source=source,
-                              accepted=accepted)
+                              accepted=accepted, ids_ahead=ids_ahead)
     return created, {}, resolved
 
 
@@ -799,12 +829,13 @@ class RecordedUse(NamedTuple):
         return UseStatus.RECORDED
 
 
-def _write_uses(*, scope: Scope, site, seller, source: str, accepted: list) -> int:
+def _write_uses(*, scope: Scope, site, seller, source: str, accepted: list,
+                ids_ahead=None) -> int:
     """Write checked uses: one COPY of plain rows, their audit entries, the event that
     keeps the statistics (with light records: the use's columns and its card's row). On
-    PostgreSQL the uses' keys are drawn first, so their audit entries are made (rendered
-    as COPY text) in a thread (`lib.beside`) while the uses are copied in and the
-    statistics kept."""
+    PostgreSQL the uses' keys are drawn first (or were, beside the checks: `ids_ahead`,
+    one for each row), so their audit entries are made (rendered as COPY text) in a
+    thread (`lib.beside`) while the uses are copied in and the statistics kept."""
     sample = accepted[0][2]
     base = use_values(scope=scope, site=site, card=sample, offer=None, category="",
                       seller=seller, event_date=accepted[0][1].event_date, children=0,
@@ -815,7 +846,9 @@ def _write_uses(*, scope: Scope, site, seller, source: str, accepted: list) -> i
                str(category), row.event_date, row.children, backfilled or afterwards)
               for _i, row, card, category, backfilled in accepted]
     shared = tuple(fixed[k] for k in RecordedUse._fields[2 + len(_VARYING):])
-    drawn = draw_ids(Use, len(values))
+    drawn = ids_ahead() if ids_ahead is not None else None
+    if drawn is None or len(drawn) != len(values):
+        drawn = draw_ids(Use, len(values))
     if drawn is not None:
         entries_made = beside(lambda: audit_rows_render(_audit_rows(
             drawn, values, accepted, shared, site, seller)), name="use-audit")
