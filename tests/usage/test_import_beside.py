@@ -223,3 +223,39 @@ def test_rendered_rows_are_refused_where_there_is_no_copy(monkeypatch):
     monkeypatch.setattr(connection, "vendor", "sqlite")
     with pytest.raises(TypeError):
         insert_tuples(AuditEntry, ["target_id"], Rendered(["1"]))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_rows_copied_beside_are_the_callers_in_its_transaction(cast, monkeypatch):
+    """`copy_beside` copies on the caller's own connection: a statement the caller sends
+    while the thread copies sees every row (it waits for the copy's end, also when the
+    thread is slow to begin), in the caller's transaction; a copy that fails raises
+    Django's error from the wait."""
+    import time
+
+    from django.db import IntegrityError, transaction
+
+    from kaikukanta.lib import bulk
+    from kaikukanta.lib.bulk import copy_beside, draw_ids
+
+    plain = bulk.insert_tuples
+
+    def slow_to_begin(*args, **kwargs):
+        time.sleep(0.3)
+        return plain(*args, **kwargs)
+
+    monkeypatch.setattr(bulk, "insert_tuples", slow_to_begin)
+
+    fixed = {"actor_label": "test", "action": "test.beside", "target_type": "usage.use"}
+    columns = ["target_id", "target_label", "changes"]
+    rows = [(str(i), f"row {i}", "{}") for i in range(20_000)]
+    with transaction.atomic():
+        ids = draw_ids(AuditEntry, len(rows))
+        wait = copy_beside(AuditEntry, columns, rows, fixed, ids=ids)
+        seen = AuditEntry.objects.filter(action="test.beside").count()
+        wait()
+        assert seen == len(rows)
+        with pytest.raises(IntegrityError), transaction.atomic():  # a key already used
+            copy_beside(AuditEntry, columns, rows[:1], fixed, ids=[ids[0]])()
+        assert AuditEntry.objects.filter(action="test.beside").count() == len(rows)

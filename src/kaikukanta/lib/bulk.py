@@ -8,13 +8,15 @@ transaction; constraints and triggers apply as to any INSERT.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import enum
 import json
 import operator
+import threading
 from collections.abc import Callable
 
-from django.db import connection, models
+from django.db import connection, connections, models
 from django.utils import timezone
 
 
@@ -180,7 +182,7 @@ def draw_ids(model: type[models.Model], n: int) -> list[int] | range | None:
 
 def insert_tuples(model: type[models.Model], columns: list[str], rows: list[tuple],
                   fixed: dict | None = None, *,
-                  ids: bool | list[int] | range = False) -> list[int] | range:
+                  ids: bool | list[int] | range = False, raw=None) -> list[int] | range:
     """Insert new rows given as tuples of the `columns` (attnames) plus the `fixed`
     values every row shares; a field named in neither takes its default, auto_now(_add)
     the time now; a JSON column's value is JSON text. On PostgreSQL one COPY in text
@@ -188,7 +190,9 @@ def insert_tuples(model: type[models.Model], columns: list[str], rows: list[tupl
     elsewhere `bulk_create`. With `ids`, returns
     the new primary keys in the rows' order (drawn from the table's sequence first); `ids`
     may also be the keys themselves, drawn beforehand (`draw_ids`, PostgreSQL only). The
-    rows may come already rendered as COPY text (`render_rows`, PostgreSQL only)."""
+    rows may come already rendered as COPY text (`render_rows`, PostgreSQL only). `raw`: a
+    psycopg cursor of the caller's connection, for a thread that copies on it while the
+    caller works on (`copy_beside`; the keys given, PostgreSQL only)."""
     if not rows:
         return []
     fixed = dict(fixed or {})
@@ -220,7 +224,9 @@ def insert_tuples(model: type[models.Model], columns: list[str], rows: list[tupl
     names = [column_of[c] for c in columns] + [column_of[c] for c in fixed]
     tail = "".join("\t" + copy_text(v) for v in fixed.values()) + "\n"
     qn = connection.ops.quote_name
-    with connection.cursor() as cur:
+    if raw is not None and (ids is True or ids is False):
+        raise ValueError("a copy on a raw cursor takes its keys drawn beforehand")
+    with (contextlib.nullcontext(raw) if raw is not None else connection.cursor()) as cur:
         new_ids: list[int] | range = []
         if ids is True:
             new_ids = _draw_ids(cur, meta, len(rows))
@@ -234,6 +240,8 @@ def insert_tuples(model: type[models.Model], columns: list[str], rows: list[tupl
         text = copy_text
         rendered = isinstance(rows, Rendered)
         with cur.cursor.copy(sql) as copy:
+            if raw is not None:
+                raw.started.set()  # the COPY holds the connection now
             for start in range(0, len(rows), 5000):
                 part = rows[start:start + 5000]
                 if rendered and ids is not False:
@@ -249,6 +257,42 @@ def insert_tuples(model: type[models.Model], columns: list[str], rows: list[tupl
                     lines = ["\t".join(map(text, row)) + tail for row in part]
                 copy.write("".join(lines))
     return new_ids
+
+
+class _Raw:
+    """A psycopg cursor where `insert_tuples` expects Django's cursor wrapper, and the
+    event it sets once its COPY has begun."""
+
+    def __init__(self, cursor) -> None:
+        self.cursor = cursor
+        self.started = threading.Event()
+
+
+def copy_beside(model: type[models.Model], columns: list[str], rows: list[tuple],
+                fixed: dict | None = None, *, ids: list[int] | range) -> Callable[[], object]:
+    """`insert_tuples` of rows whose keys were drawn (`draw_ids`), copied in by a thread on
+    the caller's own connection (PostgreSQL), so that the caller's Python work goes on
+    while PostgreSQL takes the rows in. psycopg holds the connection's lock for the whole
+    COPY, which has begun when this returns: a statement the caller sends meanwhile waits
+    for its end and sees the rows, in the same transaction. Returns a function that waits
+    for the copy (raising its error); call it on every path before the caller's
+    transaction ends."""
+    from kaikukanta.lib.beside import beside
+
+    mine = connections[connection.alias]  # the caller's wrapper (the thread has its own)
+    raw = _Raw(mine.connection.cursor())
+
+    def copy_in() -> object:
+        try:
+            with mine.wrap_database_errors:  # Django's errors, as on the caller's cursors
+                return insert_tuples(model, columns, rows, fixed, ids=ids, raw=raw)
+        finally:
+            raw.started.set()  # (also when it failed before it began)
+            raw.cursor.close()
+
+    wait = beside(copy_in, name=f"copy-{model._meta.model_name}")
+    raw.started.wait()
+    return wait
 
 
 def rows_where_any(cur, sql: str, column: str, ids: list, params: list | None = None):

@@ -32,7 +32,7 @@ from kaikukanta.cards.numbers import display as display_number
 from kaikukanta.cards.selectors import parse_number
 from kaikukanta.lib import events
 from kaikukanta.lib.beside import beside
-from kaikukanta.lib.bulk import draw_ids, insert_tuples, rows_where_any
+from kaikukanta.lib.bulk import copy_beside, draw_ids, insert_tuples, rows_where_any
 from kaikukanta.lib.errors import DomainError
 from kaikukanta.lib.permissions import Perm, require
 from kaikukanta.lib.prepared import Prepared
@@ -835,7 +835,8 @@ def _write_uses(*, scope: Scope, site, seller, source: str, accepted: list,
     keeps the statistics (with light records: the use's columns and its card's row). On
     PostgreSQL the uses' keys are drawn first (or were, beside the checks: `ids_ahead`,
     one for each row), so their audit entries are made (rendered as COPY text) in a
-    thread (`lib.beside`) while the uses are copied in and the statistics kept."""
+    thread (`lib.beside`), and the uses copied in by another on this connection
+    (`bulk.copy_beside`), while the statistics' Python work begins."""
     sample = accepted[0][2]
     base = use_values(scope=scope, site=site, card=sample, offer=None, category="",
                       seller=seller, event_date=accepted[0][1].event_date, children=0,
@@ -852,12 +853,23 @@ def _write_uses(*, scope: Scope, site, seller, source: str, accepted: list,
     if drawn is not None:
         entries_made = beside(lambda: audit_rows_render(_audit_rows(
             drawn, values, accepted, shared, site, seller)), name="use-audit")
+    copied = None
     try:
-        ids = insert_tuples(Use, list(_VARYING), values, fixed,
-                            ids=drawn if drawn is not None else True)
-        uses = [RecordedUse(pk, card, *v, *shared)
-                for pk, v, (_i, _row, card, _c, _b) in zip(ids, values, accepted, strict=True)]
-        events.publish("uses.recorded", uses=uses)
+        try:
+            if drawn is not None:
+                # the uses are copied in by a thread on this connection while the
+                # statistics' Python work starts here (their first statement waits for
+                # the copy's end, in this transaction)
+                copied = copy_beside(Use, list(_VARYING), values, fixed, ids=drawn)
+                ids = drawn
+            else:
+                ids = insert_tuples(Use, list(_VARYING), values, fixed, ids=True)
+            uses = [RecordedUse(pk, card, *v, *shared) for pk, v, (_i, _row, card, _c, _b)
+                    in zip(ids, values, accepted, strict=True)]
+            events.publish("uses.recorded", uses=uses)
+        finally:
+            if copied is not None:
+                copied()  # the copy's own error first, when it failed
     finally:
         entries = entries_made() if drawn is not None else None
     if entries is None:
