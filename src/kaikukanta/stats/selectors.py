@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -154,23 +155,33 @@ def _period_sums(target: Target, p: Period, q: Period) -> dict:
     )
 
 
+# the most uses one card had in each year, {year: uses}, kept while one dashboard is made
+# (`dashboard`): its tables ask for the same years' bound up to four times
+_year_tops: ContextVar[dict | None] = ContextVar("year_tops", default=None)
+
+
 def max_uses_per_card(*periods: Period) -> int:
     """An upper bound of one card's uses in the periods, for the privacy rule: a figure of
     n uses stands for at least n / bound holders. From the yearly card counts: the most
     uses any card had in one of the years, times the years, times two (a card that moved
     to another area in the middle of a year has two yearly rows)."""
     years = sorted({y for per in periods for y in range(per.start.year, per.end.year + 1)})
-    # one MAX per year, each answered from the (year, uses) index's last entry; a single
-    # MAX over `year IN (…)` read every card's yearly row (134 ms at 1,000,000 cards, on
-    # each coordinator's dashboard up to four times)
-    table = connection.ops.quote_name(CardYearUse._meta.db_table)
-    each = " UNION ALL ".join(
-        f"SELECT (SELECT MAX(uses) FROM {table} WHERE year = %s) AS m"  # noqa: S608
-        for _y in years)
-    with connection.cursor() as cur:
-        cur.execute(f"SELECT MAX(m) FROM ({each}) y", years)  # noqa: S608 - values as parameters
-        top = cur.fetchone()[0] or 0
-    return max(1, top * len(years) * 2)
+    tops = _year_tops.get()
+    if tops is None:
+        tops = {}
+    missing = [y for y in years if y not in tops]
+    if missing:
+        # one MAX per year, each answered from the (year, uses) index's last entry; a
+        # single MAX over `year IN (…)` read every card's yearly row (134 ms at 1,000,000
+        # cards, on each coordinator's dashboard up to four times)
+        table = connection.ops.quote_name(CardYearUse._meta.db_table)
+        each = " UNION ALL ".join(
+            f"SELECT %s AS y, (SELECT MAX(uses) FROM {table} WHERE year = %s) AS m"  # noqa: S608
+            for _y in missing)
+        with connection.cursor() as cur:
+            cur.execute(each, [v for y in missing for v in (y, y)])  # values as parameters
+            tops.update({y: m or 0 for y, m in cur.fetchall()})
+    return max(1, max(tops[y] for y in years) * len(years) * 2)
 
 
 def _uses() -> object:
@@ -1136,6 +1147,14 @@ def holder_tables(target: Target, p: Period, exact: bool) -> list[Table]:
 
 def dashboard(*, target: Target, period: Period, exact: bool) -> Dashboard:
     """Every table of a dashboard. `exact` (national admin) turns suppression off."""
+    token = _year_tops.set({})
+    try:
+        return _dashboard(target, period, exact)
+    finally:
+        _year_tops.reset(token)
+
+
+def _dashboard(target: Target, period: Period, exact: bool) -> Dashboard:
     prev = period.previous()
     d = Dashboard(target=target, period=period, previous=prev, exact=exact)
     counts = card_counts(target, period, prev) if target.has_cards else None
