@@ -22,11 +22,17 @@ pytestmark = pytest.mark.django_db
 
 
 def _rows(label: str, number: str):
-    entry = AuditEntry(actor_label=label, action="test.together", target_type="t",
-                       target_label=label, changes={"n": number, "ä": [1, None]})
+    entry = AuditEntry(
+        actor_label=label,
+        action="test.together",
+        target_type="t",
+        target_label=label,
+        changes={"n": number, "ä": [1, None]},
+    )
     log = LookupLog(actor_label=label, number=number, found=True)
-    audit = AuditEntry(actor_label=label, action="test.follow", target_type="t",
-                       target_label=label, changes={})
+    audit = AuditEntry(
+        actor_label=label, action="test.follow", target_type="t", target_label=label, changes={}
+    )
     return entry, [(audit, "target_id"), (log, None)]
 
 
@@ -77,7 +83,6 @@ def test_elsewhere_each_row_is_saved_and_takes_the_key():
     entry, follow = _rows("z", "K7M49QX2")
     together.insert_with(entry, follow)
     assert entry.pk is not None and not entry._state.adding
-    assert AuditEntry.objects.get(action="test.follow", actor_label="z").target_id == str(
-        entry.pk)
+    assert AuditEntry.objects.get(action="test.follow", actor_label="z").target_id == str(entry.pk)
     assert LookupLog.objects.filter(number="K7M49QX2", actor_label="z").exists()
     assert datetime.datetime.now(datetime.UTC) - entry.at < datetime.timedelta(minutes=5)
