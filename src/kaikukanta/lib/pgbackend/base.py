@@ -8,13 +8,28 @@ checked as before. A connection that the server dropped within that window fails
 request with a database error (answered 503 with Retry-After by
 `lib.unavailable.DatabaseUnavailableMiddleware`, as a failure during a request is), and
 Django closes it at that request's end, so the next request connects anew.
+
+Also: psycopg keeps what it learned from a statement's placeholders (its parts, for
+quoting the values in) only for statements of up to 4,096 characters and 50 values. The
+statistics' one statement per recorded use (`stats.services.rollup_add`) is about 5,800
+characters with 102 values, so it was taken apart again on every desk and API recording
+(~0.1 ms of Python each). The limits are raised here (psycopg's cache stays at its 128
+most recent statements).
 """
 
 import time
 
 from django.db.backends.postgresql import base
+from psycopg import _queries
 
 RECENTLY_USED_SECONDS = 2.0
+CACHED_STATEMENT_LENGTH = 16_384
+CACHED_STATEMENT_PARAMS = 256
+
+_queries.MAX_CACHED_STATEMENT_LENGTH = max(_queries.MAX_CACHED_STATEMENT_LENGTH,
+                                           CACHED_STATEMENT_LENGTH)
+_queries.MAX_CACHED_STATEMENT_PARAMS = max(_queries.MAX_CACHED_STATEMENT_PARAMS,
+                                           CACHED_STATEMENT_PARAMS)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
