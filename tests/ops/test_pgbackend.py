@@ -77,8 +77,8 @@ def test_health_check_only_after_an_idle_spell_and_a_dropped_connection_is_repla
 @pytest.mark.django_db
 def test_a_long_statement_with_many_values_is_taken_apart_once():
     """psycopg's cache of a statement's parts holds the statistics' one statement per
-    recorded use (some 5,800 characters, 102 values) since lib/pgbackend raised its
-    limits: a second run finds it."""
+    recorded use (some 5,800 characters, 102 values) since lib/pgbackend raised both its
+    limits (length and values): a second run finds it."""
     from psycopg import _queries
 
     values = list(range(120))
