@@ -252,8 +252,10 @@ def test_site_sums_of_any_period_equal_the_daily_rows(cast):
 def test_periods_of_days_after_every_kind_of_write_equal_distinct_cards_and_rebuild(cast):
     """The card-month rows' days (first and last day used, last day before, next month)
     after records that open, widen and fill the gaps of months, cancellations of a
-    month's first, last and only use, a file import and a card's move: `used_in` still
-    equals COUNT(DISTINCT card) for random periods of days, and the rows equal a rebuild."""
+    month's first, last and only use, a file import, a card's move to another unit and
+    holders moving to another municipality: `used_in` still equals COUNT(DISTINCT card)
+    for random periods of days (national, areas, units, distributor, municipalities), and
+    the rows equal a rebuild."""
     import random
 
     from kaikukanta.network import services as network_services
@@ -282,6 +284,15 @@ def test_periods_of_days_after_every_kind_of_write_equal_distinct_cards_and_rebu
     card.save()
     hooks.on_card_event(card, CardEvent.objects.create(
         card=card, kind=CardEventKind.MOVED, on=day(2025, 6, 1), unit=new_unit))
+    # a resident of one municipality moves to another (its card-month rows go along), the
+    # card without a municipality gets one, and one of another area's residents loses
+    # theirs; then a use recorded for each, in their new municipalities
+    espoo, kajaani, sotkamo = residents(cast)
+    for card, muni in ((cards[1], kajaani), (cards[0], espoo), (cards[4], None)):
+        card.refresh_from_db()
+        card.municipality = muni
+        card.save()
+        make_use(card, cast.b.site, day(2024, 3, 15))
     assert periods_equal_distinct_cards(cast, random.Random(12)) > 300
     incremental = snapshot()
     services.rollup_rebuild()
@@ -290,17 +301,20 @@ def test_periods_of_days_after_every_kind_of_write_equal_distinct_cards_and_rebu
 
 def test_periods_of_days_across_months_read_no_uses(cast):
     """A period of days that is not inside one month is counted from the month
-    histograms and the card-month rows alone, for a target and per unit."""
+    histograms and the card-month rows alone, for an area, per unit and for a
+    municipality's residents."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     build(cast)
-    target = Target(TargetKind.AREA, cast.a.area)
+    area = Target(TargetKind.AREA, cast.a.area)
+    residents_of = Target(TargetKind.MUNICIPALITY, residents(cast)[1])
     for p in (Period(datetime.date(2024, 2, 12), datetime.date(2025, 5, 19)),
               Period(datetime.date(2024, 3, 5), datetime.date(2024, 4, 2))):
         with CaptureQueriesContext(connection) as seen:
-            selectors.used_in(target, p)
-            selectors.used_in(target, p, [cast.a.unit.pk])
+            selectors.used_in(area, p)
+            selectors.used_in(area, p, [cast.a.unit.pk])
+            selectors.used_in(residents_of, p)
         assert seen.captured_queries
         assert not [q for q in seen.captured_queries if "usage_use" in q["sql"]], p
 
