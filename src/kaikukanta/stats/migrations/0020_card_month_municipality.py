@@ -18,15 +18,16 @@ def fill(apps, schema_editor):
         schema_editor.execute(
             "UPDATE stats_cardmonthuse m SET municipality_id = c.municipality_id "
             "FROM cards_card c WHERE c.id = m.card_id AND c.municipality_id IS NOT NULL "
-            "AND c.municipality_id <> ''")
+            "AND c.municipality_id <> ''"
+        )
     else:
         schema_editor.execute(
             "UPDATE stats_cardmonthuse SET municipality_id = COALESCE((SELECT "
-            "c.municipality_id FROM cards_card c WHERE c.id = stats_cardmonthuse.card_id), '')")
+            "c.municipality_id FROM cards_card c WHERE c.id = stats_cardmonthuse.card_id), '')"
+        )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("stats", "0019_municipality_place_holders"),
     ]
@@ -48,8 +49,7 @@ class Migration(migrations.Migration):
             model_name="cardmonthuse",
             index=models.Index(
                 fields=["month", "card_area_id", "municipality_id"],
-                include=("unit_id", "first_day", "last_day", "prev_day", "next_month",
-                         "stats_key"),
+                include=("unit_id", "first_day", "last_day", "prev_day", "next_month", "stats_key"),
                 name="stats_cardmonthuse_days",
             ),
         ),
