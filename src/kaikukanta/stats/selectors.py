@@ -779,11 +779,13 @@ def municipality_place_holders(target: Target, p: Period, rows: list[dict]) -> d
     """The holders (up to five) behind a municipality's places table's cells that its
     yearly holder counts (`MunicipalityPlaceHolders`) settle: {(site, offer): {"h": …,
     "hc": …}} with the measures settled (the others are counted from the uses). For the
-    calendar year they are the counts themselves; for a period inside one year a cell has
+    calendar year they are the counts themselves. For a period inside one year a cell has
     at least its uses in the period less its year's repeated uses (the year's uses less its
-    cards: a card's second and later uses), which settles it when that is 5 or more.
-    `rows`: the table's cells with the period's uses (u) and uses with children's tickets
-    (w)."""
+    cards: a card's second and later uses), and at least one holder; at most its uses and
+    its year's holders. It is settled when the least is 5 or more, or when the least and
+    the most are equal (a cell without repeated uses in the year, or with one holder in
+    it: most of a municipality's small cells). `rows`: the table's cells with the period's
+    uses (u) and uses with children's tickets (w)."""
     if p.start.year != p.end.year or not rows:
         return {}
     year = p.start.year
@@ -812,8 +814,14 @@ def municipality_place_holders(target: Target, p: Period, rows: list[dict]) -> d
                                           ("hc", r["w"], hc, w_year)):
             if whole:
                 got[measure] = min(cards, THRESHOLD) if n else 0
-            elif n - (n_year - cards) >= THRESHOLD:
+                continue
+            if not n:
+                continue
+            least, most = max(n - (n_year - cards), 1), min(n, cards)
+            if least >= THRESHOLD:
                 got[measure] = THRESHOLD
+            elif least == most:
+                got[measure] = least
         if got:
             out[key] = got
     return out
