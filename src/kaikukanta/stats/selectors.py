@@ -829,8 +829,8 @@ def municipality_place_holders(target: Target, p: Period, rows: list[dict]) -> d
 
 def places_table(target: Target, p: Period, exact: bool) -> Table:
     """Per venue site and offer: uses and children's tickets."""
-    from kaikukanta.network.models import Unit
-    from kaikukanta.usage.models import Offer
+    from kaikukanta.network.models import Unit, unit_label
+    from kaikukanta.usage.models import Offer, title_in_language
 
     if target.kind in SITE_KINDS or target.kind == TargetKind.AREA:
         rows = site_sums({f"{target.kind}_id": target.pk}, p, ("site_id", "offer_id"))
@@ -857,14 +857,17 @@ def places_table(target: Target, p: Period, exact: bool) -> Table:
         total = capped_total(uses, hold, sum(r["u"] for r in rows),
                              sum(r["w"] for r in rows), bound)
         th, thc = total["h"], total["hc"]
-    sites = Unit.objects.select_related("organisation").in_bulk({r["site_id"] for r in rows})
-    offers = Offer.objects.in_bulk({r["offer_id"] for r in rows if r["offer_id"]})
+    # the labels from values, not model objects (a municipality's table has a thousand rows)
+    sites = {pk: unit_label(name, organisation) for pk, name, organisation in
+             Unit.objects.filter(pk__in={r["site_id"] for r in rows}).values_list(
+                 "pk", "name", "organisation__name")}
+    offers = {pk: title_in_language(fi, sv, en) for pk, fi, sv, en in
+              Offer.objects.filter(pk__in={r["offer_id"] for r in rows if r["offer_id"]})
+              .values_list("pk", "title_fi", "title_sv", "title_en")}
     labels = []
     no_offer = _("admission without an offer")  # (not in an f-string: makemessages finds it)
     for r in rows:
-        site = sites.get(r["site_id"])
-        offer = offers.get(r["offer_id"])
-        labels.append(f"{site} – {offer.title if offer else no_offer}")
+        labels.append(f"{sites.get(r['site_id'])} – {offers.get(r['offer_id'], no_offer)}")
     return column_table("places", _("Uses by venue site and offer"), _("Site and offer"),
                         labels, [
                             (_("Uses"), [r["u"] for r in rows],
