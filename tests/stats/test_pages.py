@@ -169,3 +169,21 @@ def test_area_dashboard_links_its_municipalities_dashboards(cast, login):
     assert login(cast.a.culture).get(links[0]).status_code == 404  # not their area
     body = login(cast.a.culture).get(f"/stats/area/{cast.a.area.pk}/").content.decode()
     assert "/stats/municipality/" not in body
+
+
+def test_table_rows_escape_labels_and_mark_suppressed_cells():
+    """The body rows made by the `cell_rows` filter: the label and every cell escaped, a
+    suppressed cell marked, numbers in the language's format."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from kaikukanta.stats.privacy import Cell
+
+    rows = [("<b>Sali</b> – Konsertti", [Cell(12345), Cell(3, "small"), Cell(7, "hidden")])]
+    with translation.override("fi"):
+        html = Template("{% load formatting %}{{ rows|cell_rows }}").render(
+            Context({"rows": rows}))
+    assert html == (
+        '<tr><th scope="row">&lt;b&gt;Sali&lt;/b&gt; – Konsertti</th>'
+        '<td class="num">12\xa0345</td><td class="num suppressed">&lt;5</td>'
+        '<td class="num suppressed">–</td></tr>')
