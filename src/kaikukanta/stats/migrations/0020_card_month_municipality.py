@@ -5,6 +5,9 @@ municipality's residents' edge months are counted from these rows like an area's
 (no index more: each one slows the import's card-month upsert): an area reads its
 (month, card's area) prefix as before, a municipality one range per card's area.
 
+The municipality's index of its monthly place rows includes the sums, so that its places
+table reads them from the index alone (it read a table page per row).
+
 On PostgreSQL the fill rewrites every row; autovacuum (at 1 % of the rows for this table,
 stats 0017) then restores the index-only reads. Run `VACUUM ANALYZE stats_cardmonthuse`
 after migrating a large database to have them at once."""
@@ -51,6 +54,18 @@ class Migration(migrations.Migration):
                 fields=["month", "card_area_id", "municipality_id"],
                 include=("unit_id", "first_day", "last_day", "prev_day", "next_month", "stats_key"),
                 name="stats_cardmonthuse_days",
+            ),
+        ),
+        migrations.RemoveIndex(
+            model_name="usemunicipalityplacemonth",
+            name="stats_usemu_municip_cc4285_idx",
+        ),
+        migrations.AddIndex(
+            model_name="usemunicipalityplacemonth",
+            index=models.Index(
+                fields=["municipality_id", "month"],
+                include=("site_id", "offer_id", "uses", "children", "with_children"),
+                name="stats_usemuniplacemonth_muni",
             ),
         ),
     ]
