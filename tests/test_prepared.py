@@ -147,3 +147,41 @@ def test_prepared_values_list_rows_are_the_querysets_rows(cast):
     rows = prepared.objects(site=cast.a.site.pk, day=today)
     assert len(rows) == 2 and {row[2] for row in rows} == {True, False}
     assert all(type(row[1]) is datetime.date and type(row[2]) is bool for row in rows)
+
+
+def test_prepared_insert_writes_the_row_create_writes(cast):
+    """The look-up log's compiled INSERT (`guessing.log_row_insert`) gives the row that
+    `LookupLog.objects.create` gives, field by field (the time set by `auto_now_add`)."""
+    from django.utils import timezone
+
+    from kaikukanta.usage.guessing import log_row_insert
+    from kaikukanta.usage.models import LookupLog
+
+    runs = [
+        {
+            "user_id": cast.a.venue.pk,
+            "actor_label": "",
+            "area_id": cast.a.area.pk,
+            "number": "KK1234567",
+            "found": True,
+            "throttled": False,
+        },
+        {
+            "user_id": None,
+            "actor_label": "api: key 7",
+            "area_id": None,
+            "number": "",
+            "found": False,
+            "throttled": True,
+        },
+    ]
+    fields = [f.attname for f in LookupLog._meta.concrete_fields if f.attname not in ("id", "at")]
+    for values in runs:
+        before = timezone.now()
+        expected = LookupLog.objects.create(**values)
+        log_row_insert(values)
+        got = LookupLog.objects.exclude(pk=expected.pk).get(number=values["number"])
+        expected.refresh_from_db()
+        assert {f: getattr(got, f) for f in fields} == {f: getattr(expected, f) for f in fields}
+        assert before <= got.at <= timezone.now()
+        LookupLog.objects.all().delete()

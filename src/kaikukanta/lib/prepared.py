@@ -9,6 +9,7 @@ with the real values and makes the model objects as Django's queryset would (its
 column converters, `select_related` objects and annotations), or the tuples of a
 `values_list()` queryset. The SQL is Django's own, so
 it is right for SQLite and PostgreSQL alike; only the values change between runs.
+`PreparedInsert(Model)` does the same for one row's INSERT (the look-up log's).
 
 A value must be passed as the queryset's own filter value (a primary key, a string, a
 date): the stand-ins are found among the compiled parameters by equality, so each
@@ -22,8 +23,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
+from django.db.models.sql import InsertQuery
 from django.db.transaction import TransactionManagementError
 
 # the primary database: the hot path reads what it writes (`lib.routers`)
@@ -136,3 +138,34 @@ class Prepared:
     def first(self, **values: Any):
         found = self.objects(**values)
         return found[0] if found else None
+
+
+class PreparedInsert:
+    """`PreparedInsert(Model)`: one row's INSERT of all its concrete fields but the
+    primary key, compiled once per vendor; `insert(**values)` runs it.
+
+    Each value is made ready for the database by its field as `save()` would
+    (`get_db_prep_save`); a field left out takes its default, and an `auto_now_add` or
+    `auto_now` field the current time (`pre_save`). The row's key is not read back: for
+    rows nobody reads in the same request (a log)."""
+
+    def __init__(self, model: type[Model]) -> None:
+        self.model = model
+        self.fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        self.sql: dict[str, str] = {}
+
+    def _sql(self, connection) -> str:
+        sql = self.sql.get(connection.vendor)
+        if sql is None:
+            query = InsertQuery(self.model)
+            query.insert_values(self.fields, [self.model()])
+            [(sql, _params)] = query.get_compiler(connection=connection).as_sql()
+            self.sql[connection.vendor] = sql
+        return sql
+
+    def insert(self, **values: Any) -> None:
+        connection = connections[PRIMARY]
+        row = self.model(**values)  # defaults and the `auto_now_add` time as `save()`
+        params = [f.get_db_prep_save(f.pre_save(row, True), connection) for f in self.fields]
+        with connection.cursor() as cursor:
+            cursor.execute(self._sql(connection), params)

@@ -30,6 +30,7 @@ from django.db import connection
 
 from kaikukanta.lib.beside import beside
 from kaikukanta.lib.bulk import insert_tuples
+from kaikukanta.lib.prepared import PreparedInsert
 from kaikukanta.lib.scope import Scope
 from kaikukanta.usage import errors
 
@@ -82,9 +83,24 @@ def _log(scope: Scope, rows: list[tuple[str, bool, bool]]) -> None:
         return
     values = _log_values(scope, rows)
     if len(values) == 1:  # a look-up: one INSERT (bulk_create adds BEGIN … COMMIT round trips)
-        LookupLog.objects.create(**values[0])
+        log_row_insert(values[0])
         return
     LookupLog.objects.bulk_create([LookupLog(**v) for v in values])
+
+
+_LOG_INSERT = None
+
+
+def log_row_insert(values: dict) -> None:
+    """Write one look-up log row (`_log_values`' dict) with its INSERT compiled once per
+    process (`lib.prepared.PreparedInsert`): the desk's and the partner API's look-ups
+    write one on every request."""
+    global _LOG_INSERT
+    if _LOG_INSERT is None:
+        from kaikukanta.usage.models import LookupLog
+
+        _LOG_INSERT = PreparedInsert(LookupLog)
+    _LOG_INSERT.insert(**values)
 
 
 def found_log_row(resolution: Resolution):

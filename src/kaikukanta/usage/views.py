@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -35,7 +36,7 @@ from kaikukanta.lib.permissions import Perm, can
 from kaikukanta.lib.scope import get_visible_or_404
 from kaikukanta.lib.views import form_page
 from kaikukanta.network.models import Organisation, Unit
-from kaikukanta.usage import selectors, services
+from kaikukanta.usage import desk_page, selectors, services
 from kaikukanta.usage.errors import LookupThrottled
 from kaikukanta.usage.forms import LookupForm, OfferForm, RecordForm, UploadForm, UseFilterForm
 from kaikukanta.usage.imports import uses_upload
@@ -244,13 +245,19 @@ def _render_desk(request, site, sites, lookup, answer, form, offers, error=None,
     if form is not None:  # the answer's "Record use" has the focus: Enter records
         attrs.pop("autofocus", None)
     recent = selectors.desk_recent_uses(site, timezone.localdate())
-    return render(request, "usage/desk.html", {
+    context = {
         "site": site, "many_sites": len(sites) > 1, "lookup": lookup, "answer": answer,
         "form": form, "error": error, "recent": recent,
         "offline_form": _offline_form(request, site, offers),
         "record_fields": _record_fields(site, form, answer, offers) if form is not None else "",
         "seller": selectors.seller_for(request.scope, site.organisation),
-    }, status=status)
+        # one token for the whole page, the frame's forms and the body's alike
+        "csrf_token": get_token(request),
+    }
+    if desk_page.writes(lookup=lookup, answer=answer, form=form):
+        # the body from pieces translated once (the template's own HTML; `desk_page`)
+        context["desk_body"] = desk_page.body(**{k: context[k] for k in desk_page.BODY_VALUES})
+    return render(request, "usage/desk.html", context, status=status)
 
 
 @login_required
