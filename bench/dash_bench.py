@@ -9,10 +9,11 @@ through the app (Django's test client: middleware, queries, templates; the dashb
 is off, so every render computes) and DuckDB computes the same figures from the period's
 uses (uses, children's tickets and distinct cards per category). Median of the repeats.
 
-The dashboards: national (1 March–30 June, the year, a quarter and a custom period of
-days), the first area as its culture coordinator (the same four periods) and that area's
-most populous municipality (its residents' uses) for the year and the custom period; all
-in last year.
+The dashboards: national (1 March–30 June, the year, a quarter, a custom period of days
+and a period inside one month), the first area as its culture coordinator (the same five
+periods), a distributor's unit (the custom period and the one inside a month; DuckDB
+groups the uses of the unit's cards) and that area's most populous municipality (its
+residents' uses) for the year and the custom period; all in last year.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def _duck():
     with tempfile.NamedTemporaryFile(suffix=".csv") as out:
         with connection.cursor() as cur, cur.cursor.copy(
                 "COPY (SELECT u.card_id, u.area_id, u.card_area_id, u.category, u.event_date, "
-                "u.children, c.municipality_id FROM usage_use u JOIN cards_card c "
+                "u.children, c.municipality_id, c.unit_id FROM usage_use u JOIN cards_card c "
                 "ON c.id = u.card_id WHERE u.status = 'recorded') TO STDOUT (FORMAT csv)"
         ) as copy:
             for block in copy:
@@ -54,7 +55,7 @@ def _duck():
             "CREATE TABLE uses AS SELECT * FROM read_csv(?, header = false, columns = "
             "{'card_id': 'BIGINT', 'area_id': 'BIGINT', 'card_area_id': 'BIGINT', "
             "'category': 'VARCHAR', 'event_date': 'DATE', 'children': 'INTEGER', "
-            "'municipality': 'VARCHAR'})",
+            "'municipality': 'VARCHAR', 'unit_id': 'BIGINT'})",
             [out.name])
     return duck
 
@@ -93,8 +94,8 @@ def run(repeat: int = 3) -> list[tuple[str, str, str, str, str]]:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from bench import targets
-    from kaikukanta.accounts.models import User
-    from kaikukanta.network.models import Area
+    from kaikukanta.accounts.models import Membership, User
+    from kaikukanta.network.models import Area, Unit
 
     settings.STATS_CACHE_SECONDS = 0  # every render computes
     _vacuum_rollups(connection)
@@ -121,7 +122,8 @@ def run(repeat: int = 3) -> list[tuple[str, str, str, str, str]]:
     periods = [("1 Mar–30 Jun", day(y, 3, 1), day(y, 6, 30)),
                ("year", day(y, 1, 1), day(y, 12, 31)),
                ("quarter (Jul–Sep)", day(y, 7, 1), day(y, 9, 30)),
-               ("custom, 12 Feb–19 May", day(y, 2, 12), day(y, 5, 19))]
+               ("custom, 12 Feb–19 May", day(y, 2, 12), day(y, 5, 19)),
+               ("inside a month, 10–20 Mar", day(y, 3, 10), day(y, 3, 20))]
 
     def query_string(start, end) -> str:
         if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
@@ -133,6 +135,11 @@ def run(repeat: int = 3) -> list[tuple[str, str, str, str, str]]:
               start, end, "") for label, start, end in periods]
     cases += [(f"area dashboard (coordinator), {label}", "culture@bench.test",
                f"/stats/area/{area.pk}/", start, end, in_area) for label, start, end in periods]
+    unit = Unit.objects.get(pk=Membership.objects.filter(
+        user__email="distributor@bench.test").values_list("unit_id", flat=True)[0])
+    cases += [(f"unit dashboard (distributor), {label}", "distributor@bench.test",
+               f"/stats/unit/{unit.pk}/", start, end, f"AND unit_id = {int(unit.pk)}")
+              for label, start, end in periods[3:]]
     cases += [(f"municipality dashboard ({muni.name_fi}, coordinator), {label}",
                "culture@bench.test", f"/stats/municipality/{muni.pk}/", start, end,
                f"AND municipality = '{muni.pk}'")

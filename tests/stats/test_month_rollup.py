@@ -484,3 +484,56 @@ def test_yearly_place_holders_settle_a_period_inside_the_year(cast, monkeypatch)
     assert list(selectors.municipality_place_holders(
         target, whole, selectors.municipality_place_sums(target, whole)).values()) == [
         {"h": 5, "hc": 1}, {"h": 2, "hc": 0}]
+
+
+def test_periods_inside_a_month_equal_distinct_cards_with_uses_around_them(cast,
+                                                                         django_assert_num_queries):
+    """A period inside one month is counted from the month's card-month rows: a card with
+    a use inside, one used only before and after it twice (its first and last day) or
+    three times (one probe finds none between), a use between cancelled, another on the
+    first day at a second site, and a file's uses (one backfilled) filling the middle;
+    every period of days inside the month equals COUNT(DISTINCT card), for each target
+    and per unit, in one statement of the card-month rows; the rows equal a rebuild."""
+    a, b = cast.a, cast.b
+    day = datetime.date
+    cards = [make_card(a.unit) for _ in range(5)] + [make_card(b.unit)]
+    made = {}
+    for i, days in enumerate([(2, 15, 28), (2, 28), (5, 15, 25), (12,), (3, 27), (4, 26)]):
+        for d in days:
+            made[(i, d)] = make_use(cards[i], a.site if d % 2 else b.site, day(2024, 3, d))
+    make_use(cards[1], a.site, day(2024, 3, 2))  # twice on its first day: three uses
+    make_use(cards[5], a.site, day(2024, 3, 4))
+    cancel_use(made[(2, 15)])  # its only use between the first and the last day
+    batch = []
+    for card, d, backfilled in ((cards[4], 14, True), (cards[5], 18, False)):
+        use = make_use(card, a.site if d % 2 else b.site, day(2024, 3, d), hook=False,
+                       backfilled=backfilled)
+        use.card = card
+        batch.append(use)
+    hooks.on_uses_recorded(batch)
+    targets = [Target(TargetKind.NATIONAL), Target(TargetKind.AREA, a.area),
+               Target(TargetKind.AREA, b.area), Target(TargetKind.UNIT, a.unit),
+               Target(TargetKind.DISTRIBUTOR, a.distributor_org)]
+    units = sorted({card.unit_id for card in cards})
+    seen = set()
+    for s in range(2, 31):
+        for e in range(s, 31):
+            p = Period(day(2024, 3, s), day(2024, 3, e))
+            for target in targets:
+                want = counted_pairs(target, p)
+                # a distributor's units are looked up first
+                with django_assert_num_queries(1 + (target.kind == TargetKind.DISTRIBUTOR)):
+                    got = selectors.used_in(target, p)[0]
+                assert (got["n"], got["k"]) == want, (target.kind, p)
+                seen.add(want[0])
+            by_unit = {r["unit_id"]: (r["n"], r["k"])
+                       for r in selectors.used_in(Target(TargetKind.NATIONAL), p, units)
+                       if r["n"]}
+            assert by_unit == counted_pairs(Target(TargetKind.NATIONAL), p, by_unit=True), p
+    # 10–20 March: the first card (15th), the fourth (12th) and the file's two (14th, 18th)
+    assert selectors.used_in(Target(TargetKind.NATIONAL),
+                             Period(day(2024, 3, 10), day(2024, 3, 20)))[0]["n"] == 4
+    assert len(seen) > 5
+    incremental = snapshot()
+    services.rollup_rebuild()
+    assert snapshot() == incremental

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+from html.parser import HTMLParser
 
 import pytest
 from openpyxl import load_workbook
@@ -169,6 +170,83 @@ def test_area_dashboard_links_its_municipalities_dashboards(cast, login):
     assert login(cast.a.culture).get(links[0]).status_code == 404  # not their area
     body = login(cast.a.culture).get(f"/stats/area/{cast.a.area.pk}/").content.decode()
     assert "/stats/municipality/" not in body
+
+
+class _Tables(HTMLParser):
+    """The statistics tables of a page: {key: [(row label, [(cell text, suppressed?)])]},
+    the body's rows and then the total's."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables: dict = {}
+        self.key = self.row = self.cell = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "caption" and (attrs.get("id") or "").startswith("caption-"):
+            self.key = attrs["id"].removeprefix("caption-")
+            self.tables[self.key] = []
+        elif tag == "tr" and self.key:
+            self.row = [None, []]
+        elif tag in ("th", "td") and self.row is not None and attrs.get("scope") != "col" \
+                and "colspan" not in attrs:
+            self.cell = [tag, "", "suppressed" in (attrs.get("class") or "").split()]
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell[1] += data
+
+    def handle_endtag(self, tag):
+        if tag in ("th", "td") and self.cell is not None:
+            kind, text, suppressed = self.cell
+            if kind == "th":
+                self.row[0] = text
+            else:
+                self.row[1].append((text, suppressed))
+            self.cell = None
+        elif tag == "tr" and self.row is not None:
+            if self.row[0] is not None:
+                self.tables[self.key].append((self.row[0], self.row[1]))
+            self.row = None
+        elif tag == "table":
+            self.key = None
+
+
+@pytest.mark.parametrize("who,exact", [("a.culture", False), ("national", True)])
+@pytest.mark.parametrize("start,end", [("2025-01-12", "2025-03-19"), ("2025-02-02", "2025-02-20")])
+def test_every_cell_on_the_page_is_the_dashboards(small_area, login, who, exact, start, end):
+    """Each table cell of the area dashboard's page (custom and in-month periods,
+    suppressed and exact) shows its figure as `formatting.cell` writes it and is marked
+    suppressed exactly when the privacy rule hid it: the page's rendering may change,
+    the cells may not."""
+    from kaikukanta.lib import formatting
+    from kaikukanta.lib.targets import TargetKind
+    from kaikukanta.stats import selectors
+    from kaikukanta.stats.scopes import Period, Target
+
+    a, b = small_area.a, small_area.b
+    visitors = [make_card(b.unit, issued_on=datetime.date(Y, 1, 5)) for _ in range(6)]
+    for i, card in enumerate(visitors):
+        make_use(card, a.site if i < 4 else a.site2, datetime.date(Y, 2, 10 + i),
+                 children=i % 2)
+    html = login(user(small_area, who)).get(
+        f"/stats/area/{a.area.pk}/?start={start}&end={end}").content.decode()
+    parser = _Tables()
+    parser.feed(html)
+    d = selectors.dashboard(target=Target(TargetKind.AREA, a.area),
+                            period=Period(datetime.date.fromisoformat(start),
+                                          datetime.date.fromisoformat(end)), exact=exact)
+    want = {}
+    for t in d.tables:
+        rows = [(label, [(formatting.cell(c), not c.visible) for c in cells])
+                for label, cells in t.rows]
+        if t.total and t.rows:
+            rows.append(("Total", [(formatting.cell(c), not c.visible) for c in t.total]))
+        want[t.key] = rows
+    assert parser.tables == want
+    assert sum(len(rows) for rows in want.values()) > 30
+    shown = [c for rows in want.values() for _label, cells in rows for c in cells]
+    assert any(suppressed for _text, suppressed in shown) == (not exact)
 
 
 def test_table_rows_escape_labels_and_mark_suppressed_cells():

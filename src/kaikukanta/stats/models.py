@@ -32,9 +32,10 @@ of whole months (a year, a quarter, 1 March–30 June) comes from the month hist
 also from `CardYearUse` and `CardsUsedYear` (open data, the annual table); periods that
 start or end inside a month add the cards of their partial first and last month from
 those months' `CardMonthUse` rows, which carry the days of each card's timeline and the
-card's unit and municipality (see `selectors.used_in`; a period inside one month from its
-uses). The holders behind each use figure, which the privacy rule needs, are counted only
-up to five (see `holders.py`).
+card's unit and municipality (see `selectors.used_in`), and so is a period inside one
+month (only its cards used before and after it are looked up in the uses). The holders
+behind each use figure, which the privacy rule needs, are counted only up to five (see
+`holders.py`).
 
 The dimension columns are plain integers (0 = none; a municipality's code, "" = none)
 rather than foreign keys: the tables are a cache that `rollup_rebuild()` can always
@@ -342,7 +343,11 @@ def month_number(day) -> int:
     return day.year * 12 + day.month - 1
 
 
-EDGE_COLUMNS = ("first_day", "last_day", "prev_day", "next_month", "stats_key")
+# the columns the dashboards read from the card-month indexes besides their keys: the days
+# of a period's edge months (`selectors._edge_rows`), and the card and its uses in the month
+# for a period inside one month (`selectors._days_cards` probes a few cards' uses)
+EDGE_COLUMNS = ("first_day", "last_day", "prev_day", "next_month", "stats_key", "uses",
+                "card_id")
 
 
 class CardMonthUse(models.Model):

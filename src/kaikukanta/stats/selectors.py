@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
@@ -153,23 +155,33 @@ def _period_sums(target: Target, p: Period, q: Period) -> dict:
     )
 
 
+# the most uses one card had in each year, {year: uses}, kept while one dashboard is made
+# (`dashboard`): its tables ask for the same years' bound up to four times
+_year_tops: ContextVar[dict | None] = ContextVar("year_tops", default=None)
+
+
 def max_uses_per_card(*periods: Period) -> int:
     """An upper bound of one card's uses in the periods, for the privacy rule: a figure of
     n uses stands for at least n / bound holders. From the yearly card counts: the most
     uses any card had in one of the years, times the years, times two (a card that moved
     to another area in the middle of a year has two yearly rows)."""
     years = sorted({y for per in periods for y in range(per.start.year, per.end.year + 1)})
-    # one MAX per year, each answered from the (year, uses) index's last entry; a single
-    # MAX over `year IN (…)` read every card's yearly row (134 ms at 1,000,000 cards, on
-    # each coordinator's dashboard up to four times)
-    table = connection.ops.quote_name(CardYearUse._meta.db_table)
-    each = " UNION ALL ".join(
-        f"SELECT (SELECT MAX(uses) FROM {table} WHERE year = %s) AS m"  # noqa: S608
-        for _y in years)
-    with connection.cursor() as cur:
-        cur.execute(f"SELECT MAX(m) FROM ({each}) y", years)  # noqa: S608 - values as parameters
-        top = cur.fetchone()[0] or 0
-    return max(1, top * len(years) * 2)
+    tops = _year_tops.get()
+    if tops is None:
+        tops = {}
+    missing = [y for y in years if y not in tops]
+    if missing:
+        # one MAX per year, each answered from the (year, uses) index's last entry; a
+        # single MAX over `year IN (…)` read every card's yearly row (134 ms at 1,000,000
+        # cards, on each coordinator's dashboard up to four times)
+        table = connection.ops.quote_name(CardYearUse._meta.db_table)
+        each = " UNION ALL ".join(
+            f"SELECT %s AS y, (SELECT MAX(uses) FROM {table} WHERE year = %s) AS m"  # noqa: S608
+            for _y in missing)
+        with connection.cursor() as cur:
+            cur.execute(each, [v for y in missing for v in (y, y)])  # values as parameters
+            tops.update({y: m or 0 for y, m in cur.fetchall()})
+    return max(1, max(tops[y] for y in years) * len(years) * 2)
 
 
 def _uses() -> object:
@@ -314,7 +326,7 @@ def _edge_rows(target: Target, p: Period, months: Period | None, unit_ids=None) 
       whose last use before the month lies before s (the card was not used in the period
       before this month).
 
-    A period inside one month is not for this (`used_in` counts its uses)."""
+    A period inside one month is not for this (`_days_cards`)."""
     head = p.start if p.start.day != 1 else None
     tail = p.end if (p.end + datetime.timedelta(days=1)).day != 1 else None
     wanted = []
@@ -339,39 +351,28 @@ def _edge_rows(target: Target, p: Period, months: Period | None, unit_ids=None) 
     return out
 
 
-def _days_cards(target: Target, p: Period, unit_ids=None, keys: bool = True) -> list[dict]:
-    """Cards used in a period inside one month (neither its first nor its last day), counted
-    from its uses, with their key sum: [{"n", "k"}], or per the card's unit with
-    `unit_ids`. Each card counts once per card's area of its uses, as in the month
-    histograms."""
-    uses = _uses().filter(_in(p, "event_date"))
-    if unit_ids is not None:
-        uses = uses.filter(card__unit_id__in=list(unit_ids))
-    else:
-        uses = uses.filter(target.used_cards_q())
-    pairs = uses.values("card_id", "card_area_id").distinct().order_by()
-    sql, params = pairs.query.sql_with_params()
-    return _count_pairs(sql, list(params), "", unit_ids is not None, keys)
-
-
-def _count_pairs(sql: str, params: list, where: str, group: bool, keys: bool) -> list[dict]:
-    """How many (card, card's area) pairs the query `sql` gives (less those `where` leaves
-    out), with the sum of their cards' record keys: [{"n", "k"}], or per the card's unit
-    [{"unit_id", "n", "k"}] with `group`. Each card's key and unit is one look-up of it."""
-    # the sub-query is Django's own SQL with its values as parameters
-    cur_sql = (
-        "SELECT COUNT(*), SUM(sk)" + (", uid" if group else "") + " FROM ("  # noqa: S608
-        + ("SELECT (SELECT c.stats_key FROM cards_card c WHERE c.id = e.card_id) AS sk"
-           if keys or group else "SELECT 0 AS sk")
-        + (", (SELECT c.unit_id FROM cards_card c WHERE c.id = e.card_id) AS uid"
-           if group else "")
-        + f" FROM ({sql}) e {where}) t" + (" GROUP BY uid" if group else ""))
-    with connection.cursor() as cur:
-        cur.execute(cur_sql, params)
-        rows = cur.fetchall()
-    if not group:
-        return [{"n": rows[0][0] or 0, "k": rows[0][1] or 0}]
-    return [{"unit_id": unit, "n": n, "k": k or 0} for n, k, unit in rows]
+def _days_cards(target: Target, p: Period, unit_ids=None) -> list[dict]:
+    """Cards used in a period inside one month (neither its first nor its last day), with
+    their key sum: [{"n", "k"}], or per the card's unit with `unit_ids`; each card once
+    per card's area of its uses, as in the month histograms. Counted from the month's
+    card-month rows (`CardMonthUse`), which know each card's first and last day of use in
+    the month and its uses there: a row whose first or last day lies in the period was
+    certainly used in it, one whose days both lie before or both after it was not. Only a
+    row used before and after the period and at least three times can have a use between
+    (with two, they are its first and last day): those alone are looked up in the uses of
+    the period's days, one probe of the card's date index each."""
+    rows = _month_rows(target, unit_ids).filter(month=month_number(p.start))
+    inside = (Q(first_day__gte=p.start, first_day__lte=p.end)
+              | Q(last_day__gte=p.start, last_day__lte=p.end))
+    between = _uses().filter(card_id=OuterRef("card_id"), event_date__gte=p.start,
+                             event_date__lte=p.end).annotate(
+        area_or_0=Coalesce("card_area_id", 0)).filter(area_or_0=OuterRef("card_area_id"))
+    around = Q(first_day__lt=p.start, last_day__gt=p.end, uses__gt=2) & Q(Exists(between))
+    # one statement, read from the month's covering index alone but for the probes
+    rows = rows.filter(inside | around)
+    if unit_ids is None:
+        return [rows.aggregate(n=Count("*"), k=Sum("stats_key"))]
+    return list(rows.values("unit_id").annotate(n=Count("*"), k=Sum("stats_key")).order_by())
 
 
 def used_in(target: Target, p: Period, unit_ids=None, keys: bool = True) -> list[dict] | None:
@@ -380,14 +381,15 @@ def used_in(target: Target, p: Period, unit_ids=None, keys: bool = True) -> list
     histograms (venues, sites, sellers). The whole months inside the period come from the
     histograms, the partial months at its edges from their card-month rows
     (`_edge_rows`); neither reads a use. A period inside one month (neither its first nor
-    its last day) is counted from its uses (`_days_cards`; without `keys` their key sums
-    are not read, as exact counts need none)."""
+    its last day) from that month's card-month rows (`_days_cards`). A municipality's
+    residents are counted the same way: the card-month rows keep the card's municipality
+    (`_month_rows`)."""
     if unit_ids is None and target.kind not in CARD_HISTOGRAM_KINDS:
         return None
     months, edges = month_parts(p)
     if months is None and month_number(p.start) == month_number(p.end) and p.start.day != 1 \
             and (p.end + datetime.timedelta(days=1)).day != 1:
-        parts = [_days_cards(target, p, unit_ids, keys)]
+        parts = [_days_cards(target, p, unit_ids)]
     else:
         parts = [used_in_months(target, months, unit_ids, before=month_number(p.start))
                  ] if months is not None else []
@@ -1101,6 +1103,14 @@ def holder_tables(target: Target, p: Period, exact: bool) -> list[Table]:
 
 def dashboard(*, target: Target, period: Period, exact: bool) -> Dashboard:
     """Every table of a dashboard. `exact` (national admin) turns suppression off."""
+    token = _year_tops.set({})
+    try:
+        return _dashboard(target, period, exact)
+    finally:
+        _year_tops.reset(token)
+
+
+def _dashboard(target: Target, period: Period, exact: bool) -> Dashboard:
     prev = period.previous()
     d = Dashboard(target=target, period=period, previous=prev, exact=exact)
     counts = card_counts(target, period, prev) if target.has_cards else None

@@ -32,7 +32,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("stats", "0019_municipality_place_holders"),
+        ("stats", "0020_card_month_probe"),
     ]
 
     operations = [
@@ -52,7 +52,16 @@ class Migration(migrations.Migration):
             model_name="cardmonthuse",
             index=models.Index(
                 fields=["month", "card_area_id", "municipality_id"],
-                include=("unit_id", "first_day", "last_day", "prev_day", "next_month", "stats_key"),
+                include=(
+                    "unit_id",
+                    "first_day",
+                    "last_day",
+                    "prev_day",
+                    "next_month",
+                    "stats_key",
+                    "uses",
+                    "card_id",
+                ),
                 name="stats_cardmonthuse_days",
             ),
         ),
