@@ -997,7 +997,7 @@ def _rebuild_card_years(cur, where: str, params: list, whole: bool) -> None:
 
 
 # Every card-month row from the uses, with its days (`CardMonthUse`); kept in words by the
-# migration that added the days (stats 0015), the card's municipality since stats 0020.
+# migration that added the days (stats 0015), the card's municipality since stats 0021.
 CARD_MONTHS_SQL = (
     "INSERT INTO {table} (card_id, card_area_id, month, unit_id, municipality_id, uses, "
     "stats_key, first_day, last_day, prev_day, next_month) "
