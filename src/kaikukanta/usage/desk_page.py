@@ -20,7 +20,7 @@ is).
 from __future__ import annotations
 
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import date_format
 from django.utils.html import escape, strip_spaces_between_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -56,7 +56,7 @@ _TEXTS = (
     "All uses and cancelling",
 )
 
-_PIECES: dict[str | None, dict] = {}
+_PIECES: dict[tuple, dict] = {}
 
 # the page's values that `body()` takes (the desk view's context)
 BODY_VALUES = (
@@ -74,9 +74,10 @@ BODY_VALUES = (
 
 
 def _pieces() -> dict:
-    """This language's texts (escaped), addresses and constant parts."""
-    language = get_language()
-    pieces = _PIECES.get(language)
+    """This language's texts, addresses (escaped) and constant parts."""
+    # the addresses also follow the URL configuration (as `lib.navigation`'s menu)
+    key = (get_language(), get_urlconf(), get_script_prefix())
+    pieces = _PIECES.get(key)
     if pieces is None:
         # as `{% translate "…" %}` writes them: a literal's translation is not escaped
         pieces = {text: gettext(text) for text in _TEXTS}
@@ -87,7 +88,7 @@ def _pieces() -> dict:
         pieces["uses"] = escape(reverse("usage:uses"))
         pieces["offline texts"] = render_to_string("usage/desk_offline_texts.html")
         pieces["queue"] = render_to_string("usage/desk_queue.html", {"csrf_token": _CSRF})
-        _PIECES[language] = pieces
+        _PIECES[key] = pieces
     return pieces
 
 
