@@ -143,3 +143,23 @@ def test_one_registry_version_for_people_and_keys(cast, keys, api, client, chang
         cast.a.area.save()
         assert not _cached(keys.venue[3:11])
         assert key_client.get("/offers").status_code == 200
+
+
+def test_the_process_keeps_its_copy_under_the_same_versions(keys, api):
+    """`versioned_cache.cached(local=True)`: while the versions stay, the process's own
+    copy answers (no key row, and no shared entry to unpickle); a bumped version (a
+    revocation, a saved organisation) is seen on the next request all the same."""
+    client = api(keys.venue)
+    prefix = keys.venue[3:11]
+    assert client.get("/offers").status_code == 200
+    cache.delete(f"api-key:{prefix}")  # only the process's copy is left
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/offers").status_code == 200
+    assert not [q for q in ctx.captured_queries if "api_apikey" in q["sql"]]
+    services.forget_keys([prefix])
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/offers").status_code == 200
+    assert [q for q in ctx.captured_queries if "api_apikey" in q["sql"]]
+    ApiKey.objects.filter(prefix=prefix).update(revoked_at="2026-01-01T00:00:00Z")
+    services.forget_keys([prefix])  # as the key's save does (an update() saves nothing)
+    assert client.get("/offers").status_code == 401

@@ -87,3 +87,21 @@ def test_another_venues_offer_is_never_recorded(offers, record):
     assert refused.status_code == 404 and refused.json()["field"] == "offer"
     assert record(make_offer(offers.b.site, "Toinen B"), "other-2").status_code == 404
     assert not Use.objects.exists()
+
+
+def test_the_process_keeps_its_copy_under_the_same_versions(offers, record):
+    """The process's own copy answers while the versions stay (no shared entry read and
+    unpickled); a saved offer bumps them and is read again."""
+    from django.core.cache import cache
+
+    assert record(offers.a, "first").status_code == 201
+    cache.delete(f"offer:{offers.a.pk}")  # only the process's copy is left
+    with CaptureQueriesContext(connection) as ctx:
+        assert record(offers.a, "second").status_code == 201
+    assert not [q for q in ctx.captured_queries if 'FROM "usage_offer"' in q["sql"]]
+    offers.a.cap_per_date = 2
+    offers.a.save()
+    with CaptureQueriesContext(connection) as ctx:
+        refused = record(offers.a, "third")
+    assert [q for q in ctx.captured_queries if 'FROM "usage_offer"' in q["sql"]]
+    assert refused.status_code == 409 and refused.json()["code"] == "offer_cap_reached"

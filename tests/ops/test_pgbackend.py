@@ -71,3 +71,22 @@ def test_health_check_only_after_an_idle_spell_and_a_dropped_connection_is_repla
     assert connection.connection is None
     assert _request() == 2
     assert connection.connection.info.backend_pid != pid
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_long_statement_with_many_values_is_taken_apart_once():
+    """psycopg's cache of a statement's parts holds the statistics' one statement per
+    recorded use (some 5,800 characters, 102 values) since lib/pgbackend raised both its
+    limits (length and values): a second run finds it."""
+    from psycopg import _queries
+
+    values = list(range(120))
+    sql = "SELECT " + " + ".join(["%s"] * len(values)) + " -- " + "x" * 6000
+    assert len(sql) > 4096
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        before = _queries._query2pg_client.cache_info().hits
+        cursor.execute(sql, values)
+        assert cursor.fetchone()[0] == sum(values)
+    assert _queries._query2pg_client.cache_info().hits == before + 1

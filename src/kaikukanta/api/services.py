@@ -147,9 +147,11 @@ def _cached_key(prefix: str) -> ApiKey | None:
     seconds = key_cache_seconds()
     if not seconds:
         return read()
+    # `local`: the process keeps its copy under the same versions, so a request reads
+    # only the versions and unpickles no key, organisation and area
     return versioned_cache.cached(f"api-key:{prefix}",
                                   [versioned_cache.REGISTRY, _key_version(prefix)], read,
-                                  on=True, ttl=seconds)
+                                  on=True, ttl=seconds, local=True)
 
 
 def forget_keys(prefixes) -> None:

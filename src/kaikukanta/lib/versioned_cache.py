@@ -7,11 +7,18 @@ change reads the database again. Used by the person's cache (`accounts.scope`), 
 API keys (`api.services`) and the desk's offers (`usage.selectors.desk_offers`). On only
 with a cache every process shares (the settings PERSON_CACHE and
 KAIKUKANTA_API_KEY_CACHE_SECONDS); a cache that is down is read past.
+
+`cached(..., local=True)` also keeps the value in the process, with the versions it was
+stored under: a request then reads only the versions (one round trip of a few short
+strings) and, while they are the same, uses that copy instead of reading and unpickling
+the shared entry (model objects take longer to unpickle than the round trip). The versions
+are read on every call either way, so a change shows on the very next request as before.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 
 from django.conf import settings
@@ -21,6 +28,10 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 TTL = 15 * 60
+# the process's copies (`cached(local=True)`): {key: (stamps, taken until, value)}
+_LOCAL: dict[str, tuple[tuple, float, object]] = {}
+LOCAL_MOST = 2_000  # entries, then they are all forgotten (a process sees few keys/offers)
+LOCAL_SECONDS = 60  # at most this long, and never longer than the shared entry's TTL
 
 
 def enabled() -> bool:
@@ -86,11 +97,20 @@ def current(entry, stamps: tuple):
 
 
 def cached(key: str, version_keys: list[str], compute, *, on: bool | None = None,
-           ttl: int = TTL):
+           ttl: int = TTL, local: bool = False):
     """`compute()`, kept under `key` while the versions at `version_keys` stay (`on`:
-    whether to cache at all; default the setting PERSON_CACHE)."""
+    whether to cache at all; default the setting PERSON_CACHE). With `local`, the value
+    is also kept in the process under the same versions (see the module's docstring):
+    only for values no caller changes."""
     if not (enabled() if on is None else on):
         return compute()
+    kept = _LOCAL.get(key) if local else None
+    if kept is not None and kept[1] > time.monotonic():
+        found = read(version_keys)
+        if found is None:
+            return compute()
+        if tuple(found.get(k) for k in version_keys) == kept[0] and None not in kept[0]:
+            return kept[2]
     found = read([*version_keys, key])
     if found is None:
         return compute()
@@ -99,4 +119,8 @@ def cached(key: str, version_keys: list[str], compute, *, on: bool | None = None
     if value is None:
         value = compute()
         write(key, value, stamps, ttl)
+    if local and value is not None and None not in stamps:
+        if len(_LOCAL) >= LOCAL_MOST:
+            _LOCAL.clear()
+        _LOCAL[key] = (stamps, time.monotonic() + min(ttl, LOCAL_SECONDS), value)
     return value

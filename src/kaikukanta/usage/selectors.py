@@ -242,13 +242,15 @@ def offer_for_recording(pk: int) -> Offer | None:
     it reads), or None. Kept in the shared cache under the offers' version and the
     registry's (any offer, organisation, site, seller link or area saved or deleted bumps
     one of them; `lib.versioned_cache`), so the API's record reads no offer row: the caller
-    still asks `Scope.may_record_at(offer.site)` and `offer_is_available` of it."""
+    still asks `Scope.may_record_at(offer.site)` and `offer_is_available` of it. The
+    process keeps its own copy under the same versions (`local`): callers only read it."""
     def read():
         return Offer.objects.select_related("site__organisation__home_area").filter(
             pk=pk).first()
 
     return versioned_cache.cached(f"offer:{pk}",
-                                  [versioned_cache.REGISTRY, _OFFERS_VERSION], read)
+                                  [versioned_cache.REGISTRY, _OFFERS_VERSION], read,
+                                  local=True)
 
 
 def offers_changed() -> None:

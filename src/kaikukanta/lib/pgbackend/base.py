@@ -11,9 +11,10 @@ Django closes it at that request's end, so the next request connects anew.
 
 It also lets psycopg keep the parse of longer statements: psycopg remembers where a
 statement's `%s` placeholders are (for its last 128 statements) only for statements of
-at most 4,096 characters, and the statistics rollup that every recorded use runs
-(`stats.services.rollup_add`, one statement of about 5,800 characters) was split anew by
-a regular expression on every record (about 0.3 ms of a desk pair's worker CPU).
+at most 4,096 characters and 50 values, and the statistics rollup that every recorded use
+runs (`stats.services.rollup_add`, one statement of about 5,800 characters with 102
+values) was split anew by a regular expression on every record (about 0.3 ms of a desk
+pair's worker CPU).
 """
 
 import time
@@ -26,10 +27,15 @@ RECENTLY_USED_SECONDS = 2.0
 # psycopg's own limit, raised (a private setting: left alone if a release drops it); the
 # cache stays 128 statements, so at most about 2 MB
 PARSE_CACHED_STATEMENT_LENGTH = 16_384
+PARSE_CACHED_STATEMENT_PARAMS = 256  # psycopg's own: 50; both limits must hold
 if getattr(_queries, "MAX_CACHED_STATEMENT_LENGTH", PARSE_CACHED_STATEMENT_LENGTH) < (
     PARSE_CACHED_STATEMENT_LENGTH
 ):
     _queries.MAX_CACHED_STATEMENT_LENGTH = PARSE_CACHED_STATEMENT_LENGTH
+if getattr(_queries, "MAX_CACHED_STATEMENT_PARAMS", PARSE_CACHED_STATEMENT_PARAMS) < (
+    PARSE_CACHED_STATEMENT_PARAMS
+):
+    _queries.MAX_CACHED_STATEMENT_PARAMS = PARSE_CACHED_STATEMENT_PARAMS
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
