@@ -47,7 +47,7 @@ def test_a_changed_added_or_removed_offer_shows_on_the_next_request(cast, card, 
     assert not [q for q in ctx.captured_queries
                 if q["sql"].startswith('SELECT "usage_offer"')]
     assert selectors.desk_offers(site) is selectors.desk_offers(site)
-    assert versioned_cache._LOCAL[f"desk:offers:{site.pk}"][2] is selectors.desk_offers(site)
+    assert versioned_cache._LOCAL[f"desk:offers2:{site.pk}"][2] is selectors.desk_offers(site)
 
     offer.title_en = "Exhibition 2"
     offer.save()

@@ -260,8 +260,9 @@ def desk_offers(site: Unit) -> DeskOffers:
     that any change to any offer bumps (`offers_changed`, also when an offer moves to
     another site; `lib.versioned_cache`). The process keeps its own copy under the same
     version (`local`): a request reads only the version, and the next request after any
-    change reads the offers again. Callers only read them."""
-    return versioned_cache.cached(f"desk:offers:{site.pk}", [_OFFERS_VERSION],
+    change reads the offers again. Callers only read them. (The key names the value's
+    form: entries of the plain list kept before are not read as DeskOffers.)"""
+    return versioned_cache.cached(f"desk:offers2:{site.pk}", [_OFFERS_VERSION],
                                   lambda: DeskOffers(offers_for_site(site)), local=True)
 
 
