@@ -4,7 +4,9 @@ cancellations, backfills, file imports and card moves."""
 
 import datetime
 
+from django.db import connection
 from django.db.models import Count, Sum
+from django.test.utils import CaptureQueriesContext
 
 from kaikukanta.cards.models import Card, CardEvent, CardEventKind
 from kaikukanta.lib.scope import SYSTEM
@@ -252,8 +254,10 @@ def test_site_sums_of_any_period_equal_the_daily_rows(cast):
 def test_periods_of_days_after_every_kind_of_write_equal_distinct_cards_and_rebuild(cast):
     """The card-month rows' days (first and last day used, last day before, next month)
     after records that open, widen and fill the gaps of months, cancellations of a
-    month's first, last and only use, a file import and a card's move: `used_in` still
-    equals COUNT(DISTINCT card) for random periods of days, and the rows equal a rebuild."""
+    month's first, last and only use, a file import, a card's move to another unit and
+    holders moving to another municipality: `used_in` still equals COUNT(DISTINCT card)
+    for random periods of days (national, areas, units, distributor, municipalities), and
+    the rows equal a rebuild."""
     import random
 
     from kaikukanta.network import services as network_services
@@ -282,6 +286,15 @@ def test_periods_of_days_after_every_kind_of_write_equal_distinct_cards_and_rebu
     card.save()
     hooks.on_card_event(card, CardEvent.objects.create(
         card=card, kind=CardEventKind.MOVED, on=day(2025, 6, 1), unit=new_unit))
+    # a resident of one municipality moves to another (its card-month rows go along), the
+    # card without a municipality gets one, and one of another area's residents loses
+    # theirs; then a use recorded for each, in their new municipalities
+    espoo, kajaani, sotkamo = residents(cast)
+    for card, muni in ((cards[1], kajaani), (cards[0], espoo), (cards[4], None)):
+        card.refresh_from_db()
+        card.municipality = muni
+        card.save()
+        make_use(card, cast.b.site, day(2024, 3, 15))
     assert periods_equal_distinct_cards(cast, random.Random(12)) > 300
     incremental = snapshot()
     services.rollup_rebuild()
@@ -290,17 +303,17 @@ def test_periods_of_days_after_every_kind_of_write_equal_distinct_cards_and_rebu
 
 def test_periods_of_days_across_months_read_no_uses(cast):
     """A period of days that is not inside one month is counted from the month
-    histograms and the card-month rows alone, for a target and per unit."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+    histograms and the card-month rows alone, for an area, per unit and for a
+    municipality's residents."""
     build(cast)
-    target = Target(TargetKind.AREA, cast.a.area)
+    area = Target(TargetKind.AREA, cast.a.area)
+    residents_of = Target(TargetKind.MUNICIPALITY, residents(cast)[1])
     for p in (Period(datetime.date(2024, 2, 12), datetime.date(2025, 5, 19)),
               Period(datetime.date(2024, 3, 5), datetime.date(2024, 4, 2))):
         with CaptureQueriesContext(connection) as seen:
-            selectors.used_in(target, p)
-            selectors.used_in(target, p, [cast.a.unit.pk])
+            selectors.used_in(area, p)
+            selectors.used_in(area, p, [cast.a.unit.pk])
+            selectors.used_in(residents_of, p)
         assert seen.captured_queries
         assert not [q for q in seen.captured_queries if "usage_use" in q["sql"]], p
 
@@ -424,8 +437,8 @@ def test_municipality_rollups_follow_records_imports_and_municipality_changes(ca
 def test_yearly_place_holders_settle_a_period_inside_the_year(cast, monkeypatch):
     """Seven residents at one site and offer (one of them twice, one with children's
     tickets): a period inside the year keeps all their uses, so the year's counts settle
-    its cell at five holders (uses 8 less 1 repeated use); the children's column (one
-    holder) is counted from the uses; both as the scan of the uses gives them."""
+    its cell at five holders (uses 8 less 1 repeated use); the children's column is one
+    holder (one use, one holder in the year); both as the scan of the uses gives them."""
     espoo = residents(cast)[0]
     cards = [make_card(cast.a.unit) for _ in range(7)]
     for i, card in enumerate(cards):
@@ -438,16 +451,39 @@ def test_yearly_place_holders_settle_a_period_inside_the_year(cast, monkeypatch)
     rows = selectors.municipality_place_sums(target, p)
     assert [(r["u"], r["w"]) for r in rows] == [(8, 1)]
     settled = selectors.municipality_place_holders(target, p, rows)
-    assert list(settled.values()) == [{"h": 5}]
+    assert list(settled.values()) == [{"h": 5, "hc": 1}]
     assert assert_place_holders_equal_the_scan(target, p, monkeypatch) == 1
-    # a period that leaves out three of them: 5 uses less 1 repeated is not 5: counted
+    # a period that leaves out three of them: 5 uses less 1 repeated is 4 or 5 holders,
+    # counted; the children's column is still settled
     short = Period(datetime.date(2025, 3, 5), datetime.date(2025, 3, 14))
+    assert list(selectors.municipality_place_holders(
+        target, short, selectors.municipality_place_sums(target, short)).values()) == [
+        {"hc": 1}]
+    assert assert_place_holders_equal_the_scan(target, short, monkeypatch) == 1
+    # at another site, two residents once each in June, no other use there that year (no
+    # repeated use): June's two uses are two holders, settled without reading the uses
+    for card in cards[2:4]:
+        make_use(card, cast.b.site, datetime.date(2025, 6, 1 + cards.index(card)))
+    june = Period(datetime.date(2025, 6, 1), datetime.date(2025, 6, 30))
+    rows = selectors.municipality_place_sums(target, june)
+    assert [(r["site_id"], r["u"]) for r in rows] == [(cast.b.site.pk, 2)]
+    assert selectors.municipality_place_holders(target, june, rows) == {
+        (cast.b.site.pk, 0): {"h": 2}}
+    with CaptureQueriesContext(connection) as seen:
+        table = selectors.places_table(target, june, False)
+    assert not [q for q in seen.captured_queries if "usage_use" in q["sql"]]
+    assert table.as_rows()[1][1:] == ["<5", 0]
+    assert assert_place_holders_equal_the_scan(target, june, monkeypatch) == 1
+    # one of them again in August (one repeated use in the year): June has one or two
+    # holders, counted from the uses
+    make_use(cards[2], cast.b.site, datetime.date(2025, 8, 1))
     assert selectors.municipality_place_holders(
-        target, short, selectors.municipality_place_sums(target, short)) == {}
+        target, june, selectors.municipality_place_sums(target, june)) == {}
+    assert assert_place_holders_equal_the_scan(target, june, monkeypatch) == 0
     whole = Period.year(2025)
     assert list(selectors.municipality_place_holders(
         target, whole, selectors.municipality_place_sums(target, whole)).values()) == [
-        {"h": 5, "hc": 1}]
+        {"h": 5, "hc": 1}, {"h": 2, "hc": 0}]
 
 
 def test_periods_inside_a_month_equal_distinct_cards_with_uses_around_them(cast,

@@ -247,3 +247,21 @@ def test_every_cell_on_the_page_is_the_dashboards(small_area, login, who, exact,
     assert sum(len(rows) for rows in want.values()) > 30
     shown = [c for rows in want.values() for _label, cells in rows for c in cells]
     assert any(suppressed for _text, suppressed in shown) == (not exact)
+
+
+def test_table_rows_escape_labels_and_mark_suppressed_cells():
+    """The body rows made by the `cell_rows` filter: the label and every cell escaped, a
+    suppressed cell marked, numbers in the language's format."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from kaikukanta.stats.privacy import Cell
+
+    rows = [("<b>Sali</b> – Konsertti", [Cell(12345), Cell(3, "small"), Cell(7, "hidden")])]
+    with translation.override("fi"):
+        html = Template("{% load formatting %}{{ rows|cell_rows }}").render(
+            Context({"rows": rows}))
+    assert html == (
+        '<tr><th scope="row">&lt;b&gt;Sali&lt;/b&gt; – Konsertti</th>'
+        '<td class="num">12\xa0345</td><td class="num suppressed">&lt;5</td>'
+        '<td class="num suppressed">–</td></tr>')

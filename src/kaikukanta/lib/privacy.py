@@ -74,7 +74,9 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "stats.useunitday": "counts of uses per day and distributor unit; no card or holder",
     "stats.cardyearuse": "a card's id and its number of uses in a year; no holder fields",
     "stats.cardsusedyear": "counts of cards used per year and area",
-    "stats.cardmonthuse": "a card's id and its number of uses in a month; no holder fields",
+    "stats.cardmonthuse": "a card's id, its number of uses in a month and the days of them, "
+                          "with the card's unit and municipality code as the card has them; "
+                          "no other holder field",
     "stats.usedmontharea": "counts of cards used per month and area (and their key sums)",
     "stats.usedmonthunit": "counts of cards used per month and unit (and their key sums)",
     "stats.usemunicipalityday": "counts of uses per day, card's municipality and category; "

@@ -155,6 +155,14 @@ class UnitQuerySet(models.QuerySet):
         return self.filter(scope.recording_sites_q())
 
 
+def unit_label(name: str, organisation_name: str) -> str:
+    """A unit's name as shown: with its organisation's unless they are the same (`Unit`'s
+    str; also for units read as values, without Unit objects)."""
+    if name == organisation_name:
+        return name
+    return f"{organisation_name} – {name}"
+
+
 class Unit(models.Model):
     """Unit or site (toimipiste) of an organisation.
 
@@ -185,9 +193,7 @@ class Unit(models.Model):
         ]
 
     def __str__(self) -> str:
-        if self.name == self.organisation.name:
-            return self.name
-        return f"{self.organisation.name} – {self.name}"
+        return unit_label(self.name, self.organisation.name)
 
     @property
     def area(self) -> Area:

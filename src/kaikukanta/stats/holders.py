@@ -94,9 +94,16 @@ def capped_holders_by(uses: QuerySet, fields: Sequence[str], cells: Sequence[tup
 def capped_total(uses: QuerySet, cells: dict, n_uses: int, n_children: int, bound: int,
                  ) -> dict:
     """The capped holders of a table's total row, given its cells' (`capped_holders_by`):
-    the total's holders are at least any cell's, so a measure with a cell at 5 is 5
-    without counting; the others are counted over `uses` (all of the table's)."""
-    done = {m: any(v[m] >= THRESHOLD for v in cells.values()) for m in ("h", "hc")}
-    got = capped_holders(uses, [("total", Q(), 0 if done["h"] else n_uses,
-                                 0 if done["hc"] else n_children)], bound)["total"]
-    return {m: THRESHOLD if done[m] else got[m] for m in ("h", "hc")}
+    the total's holders are at least any cell's and at most their sum, so a measure with a
+    cell at 5 is 5, and one whose cells' largest is their sum (one cell with holders) is
+    that, without counting; the others are counted over `uses` (all of the table's)."""
+    known = {}
+    for m in ("h", "hc"):
+        values = [v[m] for v in cells.values()]
+        if any(n >= THRESHOLD for n in values):
+            known[m] = THRESHOLD
+        elif max(values, default=0) == sum(values):
+            known[m] = sum(values)
+    got = capped_holders(uses, [("total", Q(), 0 if "h" in known else n_uses,
+                                 0 if "hc" in known else n_children)], bound)["total"]
+    return {m: known.get(m, got[m]) for m in ("h", "hc")}

@@ -49,8 +49,8 @@ def on_card_event(card, event) -> None:
 
 def card_municipality_saved(sender, instance, raw=False, **kwargs) -> None:
     """post_save of a card, after the card spans' (`cardspan.card_saved`, which notes a
-    changed municipality of residence): the municipality rollups follow the card's
-    municipality as it is now, in the saver's transaction."""
+    changed municipality of residence): the municipality rollups and the card's card-month
+    rows follow the card's municipality as it is now, in the saver's transaction."""
     if raw or "_municipality_before" not in instance.__dict__:
         return
     before = instance.__dict__.pop("_municipality_before")  # None: it had none

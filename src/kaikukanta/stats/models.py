@@ -31,12 +31,11 @@ of whole months (a year, a quarter, 1 March–30 June) comes from the month hist
 (see `UsedMonthFigures`; a card counts once per card's area of its uses); whole years
 also from `CardYearUse` and `CardsUsedYear` (open data, the annual table); periods that
 start or end inside a month add the cards of their partial first and last month from
-those months' `CardMonthUse` rows, which carry the days of each card's timeline (see
-`selectors.used_in`; a municipality's residents from the uses of those days), and so is
-a period inside one month (only its cards used before and after it are looked up in the
-uses). The
-holders behind each use figure, which the privacy rule needs, are counted only up to five
-(see `holders.py`).
+those months' `CardMonthUse` rows, which carry the days of each card's timeline and the
+card's unit and municipality (see `selectors.used_in`), and so is a period inside one
+month (only its cards used before and after it are looked up in the uses). The holders
+behind each use figure, which the privacy rule needs, are counted only up to five (see
+`holders.py`).
 
 The dimension columns are plain integers (0 = none; a municipality's code, "" = none)
 rather than foreign keys: the tables are a cache that `rollup_rebuild()` can always
@@ -194,7 +193,14 @@ class UseMunicipalityPlaceMonth(UseFigures):
             models.UniqueConstraint(fields=list(MUNI_PLACE_DIMENSIONS),
                                     name="stats_usemunicipalityplacemonth_cell"),
         ]
-        indexes = [models.Index(fields=["municipality_id", "month"])]
+        # a municipality's months read from the index alone (PostgreSQL: the sums are
+        # included): the rows are not stored by municipality, so reading them fetched a
+        # table page per row (8,935 pages for Porvoo's 12,174 rows of a year at 1,000,000
+        # cards: the largest part of its year page's statements)
+        indexes = [models.Index(fields=["municipality_id", "month"],
+                                name="stats_usemuniplacemonth_muni",
+                                include=["site_id", "offer_id", "uses", "children",
+                                         "with_children"])]
 
     def __str__(self) -> str:
         return f"{self.month} {self.municipality_id} {self.site_id}: {self.uses}"
@@ -347,12 +353,16 @@ EDGE_COLUMNS = ("first_day", "last_day", "prev_day", "next_month", "stats_key", 
 class CardMonthUse(models.Model):
     """How many recorded uses a card has in a calendar month, under the card's area of
     those uses: the months of each (card, card's area) in order make the card's timeline,
-    from which the two histograms below are kept."""
+    from which the histograms below are kept. The card's unit and municipality of
+    residence are the card's as they are now (a card that moves takes its rows along:
+    `services.rollup_rebuild_card`, `services.rollup_card_municipality`), so that a unit's
+    or a municipality's edge months are counted from these rows like an area's."""
 
     card_id = models.IntegerField(_("card"))
     card_area_id = models.IntegerField(_("card's area"), default=0)
     month = models.IntegerField(_("month"))  # month_number()
     unit_id = models.IntegerField(_("card's issuing unit"), default=0)
+    municipality_id = models.CharField(_("municipality"), max_length=8, default="")
     uses = models.IntegerField(_("uses"), default=0)
     # the days of the timeline, so that the cards used in a period of days are counted from
     # these rows at its two edge months (see `selectors.used_in`), never from the uses:
@@ -372,10 +382,13 @@ class CardMonthUse(models.Model):
                                     name="stats_cardmonthuse_once"),
         ]
         # a period's edge months, read from the index alone (PostgreSQL: the other columns
-        # are included), by the card's area (national and area dashboards) or by unit
+        # are included), by the card's area (national and area dashboards), by the card's
+        # municipality (one range per card's area: `selectors._month_rows`) or by unit; one
+        # index serves the area and the municipality, as every index on these rows slows
+        # the import's card-month upsert
         indexes = [
-            models.Index(fields=["month", "card_area_id"], name="stats_cardmonthuse_days",
-                         include=["unit_id", *EDGE_COLUMNS]),
+            models.Index(fields=["month", "card_area_id", "municipality_id"],
+                         name="stats_cardmonthuse_days", include=["unit_id", *EDGE_COLUMNS]),
             models.Index(fields=["month", "unit_id"], name="stats_cardmonthuse_unitdays",
                          include=["card_area_id", *EDGE_COLUMNS]),
         ]

@@ -4,12 +4,12 @@ Sums of uses come from the pre-aggregated rows (`rollup_for`, `site_sums`): by t
 area, the card's unit, the site and, for a municipality's residents, by the card's
 municipality of residence as it is now (`UseMunicipalityDay`, and by month per site and
 offer `UseMunicipalityPlaceMonth`). Cards used at least once in whole months come from the
-month histograms (`used_in_months`), the edge days of other periods from those days'
-uses; the holders behind each use figure, which the privacy rule needs, are counted from
-the uses, limited to one target and period (only for figures too small to settle it). Card
-figures (registered, valid, inactivated) and the national admin's exact holder tables of
-the whole network and of an area are sums over the card spans (`stats.cardspan`), never
-the cards.
+month histograms (`used_in_months`), the edge days of other periods from the card-month
+rows of their edge months (`used_in`); the holders behind each use figure, which the
+privacy rule needs, are counted from the uses, limited to one target and period (only for
+figures too small to settle it). Card figures (registered, valid, inactivated) and the
+national admin's exact holder tables of the whole network and of an area are sums over the
+card spans (`stats.cardspan`), never the cards.
 """
 
 from __future__ import annotations
@@ -288,14 +288,21 @@ def month_parts(p: Period) -> tuple[Period | None, list[Period]]:
 
 def _month_rows(target: Target, unit_ids=None):
     """The card-month rows (`CardMonthUse`) that the month histograms of `used_in_months`
-    count for the target: by the card's area (national, area) or the card's unit."""
-    from kaikukanta.network.models import Unit
+    count for the target: by the card's area (national, area), the card's unit or the
+    card's municipality."""
+    from kaikukanta.network.models import Area, Unit
 
     rows = CardMonthUse.objects.all()
     if unit_ids is not None:
         return rows.filter(unit_id__in=list(unit_ids))
     if target.kind == TargetKind.AREA:
         return rows.filter(card_area_id=target.pk)
+    if target.kind == TargetKind.MUNICIPALITY:
+        # every card's area by name (and none): one range of the (month, card's area,
+        # municipality) index per area, read from the index alone, instead of all the
+        # month's rows
+        areas = [0, *Area.objects.order_by("pk").values_list("pk", flat=True)]
+        return rows.filter(card_area_id__in=areas, municipality_id=target.pk)
     if target.kind == TargetKind.UNIT:
         return rows.filter(unit_id=target.pk)
     if target.kind == TargetKind.DISTRIBUTOR:
@@ -368,64 +375,6 @@ def _days_cards(target: Target, p: Period, unit_ids=None) -> list[dict]:
     return list(rows.values("unit_id").annotate(n=Count("*"), k=Sum("stats_key")).order_by())
 
 
-def _count_pairs(sql: str, params: list, where: str, group: bool, keys: bool) -> list[dict]:
-    """How many (card, card's area) pairs the query `sql` gives (less those `where` leaves
-    out), with the sum of their cards' record keys: [{"n", "k"}], or per the card's unit
-    [{"unit_id", "n", "k"}] with `group`. Each card's key and unit is one look-up of it."""
-    # the sub-query is Django's own SQL with its values as parameters
-    cur_sql = (
-        "SELECT COUNT(*), SUM(sk)" + (", uid" if group else "") + " FROM ("  # noqa: S608
-        + ("SELECT (SELECT c.stats_key FROM cards_card c WHERE c.id = e.card_id) AS sk"
-           if keys or group else "SELECT 0 AS sk")
-        + (", (SELECT c.unit_id FROM cards_card c WHERE c.id = e.card_id) AS uid"
-           if group else "")
-        + f" FROM ({sql}) e {where}) t" + (" GROUP BY uid" if group else ""))
-    with connection.cursor() as cur:
-        cur.execute(cur_sql, params)
-        rows = cur.fetchall()
-    if not group:
-        return [{"n": rows[0][0] or 0, "k": rows[0][1] or 0}]
-    return [{"unit_id": unit, "n": n, "k": k or 0} for n, k, unit in rows]
-
-
-def _edge_cards(target: Target, months: Period | None, edges: list[Period],
-                unit_ids=None, keys: bool = True) -> list[dict]:
-    """Cards used in the edge days and in none of the whole months (`months`), with their
-    key sum: [{"n", "k"}], or per the card's unit [{"unit_id", "n", "k"}] with `unit_ids`.
-    Each card counts once per card's area of its uses, as in the month histograms. Only
-    the edge days' uses are read (each edge through a date index of its own; one range
-    each, so the index bounds it); whether the card was used in the months is one look-up
-    in its card-month rows, and its key and unit one look-up of the card."""
-    uses = _uses().filter(target.used_cards_q())
-    if unit_ids is not None:
-        # the target's cards of these units (an area's: its card's-area index bounds the
-        # days, as the uses of an area's cards were counted before the histograms)
-        uses = uses.filter(card__unit_id__in=list(unit_ids))
-    scopes = [Q()]
-    if target.kind == TargetKind.NATIONAL and unit_ids is None:
-        # every card's area by name (and none), so that each part is read from the
-        # card's-area index alone (card's area, date, card), never from the table
-        from kaikukanta.network.models import Area
-
-        scopes = [Q(card_area_id__in=list(Area.objects.values_list("pk", flat=True))),
-                  Q(card_area_id__isnull=True)]
-    parts = [uses.filter(scope, _in(e, "event_date")).values("card_id", "card_area_id")
-             .order_by() for e in edges for scope in scopes]
-    both = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0].distinct()
-    sql, params = both.query.sql_with_params()
-    params = list(params)
-    not_in_months = ""
-    if months is not None:
-        # an anti-join with the months' card rows, one probe of their unique index
-        # (card, card's area, month) per card
-        not_in_months = (
-            f"WHERE NOT EXISTS (SELECT 1 FROM {CardMonthUse._meta.db_table} m "  # noqa: S608
-            "WHERE m.card_id = e.card_id AND m.card_area_id = COALESCE(e.card_area_id, 0) "
-            "AND m.month >= %s AND m.month <= %s AND m.uses > 0)")
-        params += [month_number(months.start), month_number(months.end)]
-    return _count_pairs(sql, params, not_in_months, unit_ids is not None, keys)
-
-
 def used_in(target: Target, p: Period, unit_ids=None, keys: bool = True) -> list[dict] | None:
     """Cards used at least once in any period, with their key sum, like `used_in_months`
     ([{"n", "k"}], or per unit with `unit_ids`); None for targets without month
@@ -433,16 +382,12 @@ def used_in(target: Target, p: Period, unit_ids=None, keys: bool = True) -> list
     histograms, the partial months at its edges from their card-month rows
     (`_edge_rows`); neither reads a use. A period inside one month (neither its first nor
     its last day) from that month's card-month rows (`_days_cards`). A municipality's
-    residents (the card-month rows do not know the card's municipality) add the edge days'
-    cards from those days' uses (`_edge_cards`)."""
+    residents are counted the same way: the card-month rows keep the card's municipality
+    (`_month_rows`)."""
     if unit_ids is None and target.kind not in CARD_HISTOGRAM_KINDS:
         return None
     months, edges = month_parts(p)
-    if unit_ids is None and target.kind == TargetKind.MUNICIPALITY:
-        parts = [used_in_months(target, months)] if months is not None else []
-        if edges:
-            parts.append(_edge_cards(target, months, edges, keys=keys))
-    elif months is None and month_number(p.start) == month_number(p.end) and p.start.day != 1 \
+    if months is None and month_number(p.start) == month_number(p.end) and p.start.day != 1 \
             and (p.end + datetime.timedelta(days=1)).day != 1:
         parts = [_days_cards(target, p, unit_ids)]
     else:
@@ -836,11 +781,13 @@ def municipality_place_holders(target: Target, p: Period, rows: list[dict]) -> d
     """The holders (up to five) behind a municipality's places table's cells that its
     yearly holder counts (`MunicipalityPlaceHolders`) settle: {(site, offer): {"h": …,
     "hc": …}} with the measures settled (the others are counted from the uses). For the
-    calendar year they are the counts themselves; for a period inside one year a cell has
+    calendar year they are the counts themselves. For a period inside one year a cell has
     at least its uses in the period less its year's repeated uses (the year's uses less its
-    cards: a card's second and later uses), which settles it when that is 5 or more.
-    `rows`: the table's cells with the period's uses (u) and uses with children's tickets
-    (w)."""
+    cards: a card's second and later uses), and at least one holder; at most its uses and
+    its year's holders. It is settled when the least is 5 or more, or when the least and
+    the most are equal (a cell without repeated uses in the year, or with one holder in
+    it: most of a municipality's small cells). `rows`: the table's cells with the period's
+    uses (u) and uses with children's tickets (w)."""
     if p.start.year != p.end.year or not rows:
         return {}
     year = p.start.year
@@ -869,8 +816,14 @@ def municipality_place_holders(target: Target, p: Period, rows: list[dict]) -> d
                                           ("hc", r["w"], hc, w_year)):
             if whole:
                 got[measure] = min(cards, THRESHOLD) if n else 0
-            elif n - (n_year - cards) >= THRESHOLD:
+                continue
+            if not n:
+                continue
+            least, most = max(n - (n_year - cards), 1), min(n, cards)
+            if least >= THRESHOLD:
                 got[measure] = THRESHOLD
+            elif least == most:
+                got[measure] = least
         if got:
             out[key] = got
     return out
@@ -878,8 +831,8 @@ def municipality_place_holders(target: Target, p: Period, rows: list[dict]) -> d
 
 def places_table(target: Target, p: Period, exact: bool) -> Table:
     """Per venue site and offer: uses and children's tickets."""
-    from kaikukanta.network.models import Unit
-    from kaikukanta.usage.models import Offer
+    from kaikukanta.network.models import Unit, unit_label
+    from kaikukanta.usage.models import Offer, title_in_language
 
     if target.kind in SITE_KINDS or target.kind == TargetKind.AREA:
         rows = site_sums({f"{target.kind}_id": target.pk}, p, ("site_id", "offer_id"))
@@ -906,14 +859,17 @@ def places_table(target: Target, p: Period, exact: bool) -> Table:
         total = capped_total(uses, hold, sum(r["u"] for r in rows),
                              sum(r["w"] for r in rows), bound)
         th, thc = total["h"], total["hc"]
-    sites = Unit.objects.select_related("organisation").in_bulk({r["site_id"] for r in rows})
-    offers = Offer.objects.in_bulk({r["offer_id"] for r in rows if r["offer_id"]})
+    # the labels from values, not model objects (a municipality's table has a thousand rows)
+    sites = {pk: unit_label(name, organisation) for pk, name, organisation in
+             Unit.objects.filter(pk__in={r["site_id"] for r in rows}).values_list(
+                 "pk", "name", "organisation__name")}
+    offers = {pk: title_in_language(fi, sv, en) for pk, fi, sv, en in
+              Offer.objects.filter(pk__in={r["offer_id"] for r in rows if r["offer_id"]})
+              .values_list("pk", "title_fi", "title_sv", "title_en")}
     labels = []
     no_offer = _("admission without an offer")  # (not in an f-string: makemessages finds it)
     for r in rows:
-        site = sites.get(r["site_id"])
-        offer = offers.get(r["offer_id"])
-        labels.append(f"{site} – {offer.title if offer else no_offer}")
+        labels.append(f"{sites.get(r['site_id'])} – {offers.get(r['offer_id'], no_offer)}")
     return column_table("places", _("Uses by venue site and offer"), _("Site and offer"),
                         labels, [
                             (_("Uses"), [r["u"] for r in rows],

@@ -122,8 +122,9 @@ _UPSERT_USED = _upsert(_USED, ("year", "card_area_id"), ("cards",))
 
 _CARDMONTH = CardMonthUse._meta.db_table
 _UPSERT_CARDMONTH = (
-    f"INSERT INTO {_CARDMONTH} (card_id, card_area_id, month, unit_id, stats_key, uses) "  # noqa: S608
-    "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (card_id, card_area_id, month) "
+    f"INSERT INTO {_CARDMONTH} (card_id, card_area_id, month, unit_id, municipality_id, "  # noqa: S608
+    "stats_key, uses) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+    "ON CONFLICT (card_id, card_area_id, month) "
     f"DO UPDATE SET uses = {_CARDMONTH}.uses + excluded.uses"
 )
 
@@ -143,9 +144,9 @@ def _upsert_card_months_sql() -> str:
         "LEAST": "MIN", "GREATEST": "MAX"}
     t = _CARDMONTH
     return (
-        f"INSERT INTO {t} (card_id, card_area_id, month, unit_id, stats_key, "  # noqa: S608
-        "first_day, last_day, prev_day, next_month, uses) "
-        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+        f"INSERT INTO {t} (card_id, card_area_id, month, unit_id, municipality_id, "  # noqa: S608
+        "stats_key, first_day, last_day, prev_day, next_month, uses) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
         "ON CONFLICT (card_id, card_area_id, month) DO UPDATE SET "
         f"uses = {t}.uses + excluded.uses, "
         + ", ".join(f"{c} = {sql[f]}(COALESCE({t}.{c}, excluded.{c}), "
@@ -157,17 +158,18 @@ _SAME_TIMELINE = "c.card_id = %s AND c.card_area_id = %s"
 
 def _recorded_day_sql() -> tuple[str, str]:
     """One use recorded on day d: its card-month row (cells: card, card's area, month, unit,
-    key, 1, d, d, then card, area, month twice for a new row's previous day and next month)
-    takes d as its first or last day when earlier or later; then (month, d, d, month,
-    month, month, card, area, month, card, area, month) the card's next used month gets d
-    as its previous day when later, and its previous used month the month as its next
-    when nearer. The rows before and after a month are unchanged by a use in it, so both
+    municipality, key, 1, d, d, then card, area, month twice for a new row's previous day
+    and next month) takes d as its first or last day when earlier or later; then (month, d,
+    d, month, month, month, card, area, month, card, area, month) the card's next used
+    month gets d as its previous day when later, and its previous used month the month as
+    its next when nearer. The rows before and after a month are unchanged by a use in it, so both
     statements may run as one (PostgreSQL)."""
     least, greatest = ("LEAST", "GREATEST") if connection.vendor == "postgresql" else ("MIN", "MAX")
     t = _CARDMONTH
     return (
-        f"INSERT INTO {t} (card_id, card_area_id, month, unit_id, stats_key, uses, "  # noqa: S608
-        "first_day, last_day, prev_day, next_month) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, "
+        f"INSERT INTO {t} (card_id, card_area_id, month, unit_id, municipality_id, "  # noqa: S608
+        "stats_key, uses, first_day, last_day, prev_day, next_month) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, "
         f"(SELECT c.last_day FROM {t} c WHERE {_SAME_TIMELINE} AND c.month < %s "
         f"ORDER BY c.month DESC LIMIT 1), (SELECT MIN(c.month) FROM {t} c WHERE "
         f"{_SAME_TIMELINE} AND c.month > %s)) ON CONFLICT (card_id, card_area_id, month) "
@@ -410,7 +412,8 @@ def rollup_add(*, use, sign: int) -> None:
         upserts = [(sql, [key[d] for d in dims] + values) for _model, dims, sql in _UPSERTS]
         upserts += [(_UPSERT_CARDYEAR, [use.card_id, year, card_area, key["unit_id"], sign]),
                     (_UPSERT_CARDMONTH + " RETURNING uses", [
-                        use.card_id, card_area, month, key["unit_id"], stats_key or 0, sign])]
+                        use.card_id, card_area, month, key["unit_id"], key["municipality_id"],
+                        stats_key or 0, sign])]
         around = []  # a recording's day in the rows before and after its month
         if sign > 0:
             day, timeline = use.event_date, [use.card_id, card_area, month]
@@ -567,15 +570,15 @@ def _rollups_add(uses: list, month_of: dict, place_groups) -> None:
             # (the rows that only change are in the same upsert, adding no use: one index
             # probe each, as the conflict's)
             _upsert_many(cur, _CARDMONTH, ("card_id", "card_area_id", "month"), ("uses",), [
-                [card, area, month, *about[card][:2],
+                [card, area, month, about[card][0], about[card][2], about[card][1],
                  *month_days.get((card, area, month), (None, None)),
                  *(made.get((card, area, month)) or changed.get((card, area, month))
                    or (None, None)),
                  card_months.get((card, area, month), 0)]
                 for card, area, month in sorted(card_months.keys() | changed.keys())],
                 _upsert_card_months_sql(),
-                extra=("unit_id", "stats_key", "first_day", "last_day", "prev_day",
-                       "next_month"),
+                extra=("unit_id", "municipality_id", "stats_key", "first_day", "last_day",
+                       "prev_day", "next_month"),
                 merge=_CARDMONTH_MERGE)
             newly_used = Counter([(year, area) for card, year, area in card_years
                                   if (card, year, area) not in existing])
@@ -994,15 +997,16 @@ def _rebuild_card_years(cur, where: str, params: list, whole: bool) -> None:
 
 
 # Every card-month row from the uses, with its days (`CardMonthUse`); kept in words by the
-# migration that added the days (stats 0015).
+# migration that added the days (stats 0015), the card's municipality since stats 0021.
 CARD_MONTHS_SQL = (
-    "INSERT INTO {table} (card_id, card_area_id, month, unit_id, uses, stats_key, "
-    "first_day, last_day, prev_day, next_month) "
-    "SELECT card_id, area, month, unit_id, n, stats_key, f, l, "
+    "INSERT INTO {table} (card_id, card_area_id, month, unit_id, municipality_id, uses, "
+    "stats_key, first_day, last_day, prev_day, next_month) "
+    "SELECT card_id, area, month, unit_id, municipality_id, n, stats_key, f, l, "
     "LAG(l) OVER (PARTITION BY card_id, area ORDER BY month), "
     "LEAD(month) OVER (PARTITION BY card_id, area ORDER BY month) FROM ("
     "SELECT u.card_id, COALESCE(u.card_area_id, 0) AS area, {month} AS month, "
-    "COALESCE(MAX(c.unit_id), 0) AS unit_id, COUNT(*) AS n, "
+    "COALESCE(MAX(c.unit_id), 0) AS unit_id, "
+    "COALESCE(MAX(c.municipality_id), '') AS municipality_id, COUNT(*) AS n, "
     "COALESCE(MAX(c.stats_key), 0) AS stats_key, MIN(u.event_date) AS f, "
     "MAX(u.event_date) AS l FROM usage_use u JOIN cards_card c ON c.id = u.card_id "
     "WHERE u.status = 'recorded' GROUP BY u.card_id, COALESCE(u.card_area_id, 0), {month}"
@@ -1070,7 +1074,8 @@ def rollup_card_municipality(*, card_id: int, old: str | None, new: str | None,
                              stats_key: int | None) -> None:
     """A card's municipality of residence changed (any save of its row, see
     `cardspan.card_saved`): its uses and its cells of the month histogram go from the old
-    municipality's rows to the new one's, in the saver's transaction. The municipality
+    municipality's rows to the new one's, and its card-month rows take the new one, in the
+    saver's transaction. The municipality
     rollups count the uses of a municipality's residents as they are now, like the card
     spans behind the same dashboard's card figures; one card's uses, read through the use
     table's card index."""
@@ -1128,6 +1133,8 @@ def rollup_card_municipality(*, card_id: int, old: str | None, new: str | None,
                     acc[0] += n
                     acc[1] += n * (stats_key or 0)
         _histograms_apply(cur, changes)
+        # (a card without recorded uses has no card-month rows: returned above)
+        CardMonthUse.objects.filter(card_id=card_id).update(municipality_id=new)
 
 
 # A rate or total more than this many times (or less than 1/this of) the previous year's

@@ -1,7 +1,10 @@
 """Template filters of `kaikukanta.lib.formatting`: {% load formatting %}, then
-{{ n|num }}, {{ rate|num:4 }}, {{ c|cell }} (a statistics cell) and {{ d|day }}."""
+{{ n|num }}, {{ rate|num:4 }}, {{ c|cell }} (a statistics cell), {{ rows|cell_rows }} (a
+statistics table's body rows) and {{ d|day }}."""
 
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from kaikukanta.lib import formatting
 
@@ -16,6 +19,25 @@ def num(value, decimals=None):
 @register.filter
 def cell(value):
     return formatting.cell(value)
+
+
+@register.filter
+def cell_rows(rows):
+    """A statistics table's body rows, (label, cells) each, as table rows with the cells
+    as `cell` shows them (a suppressed one marked). Made here rather than by a template
+    loop: a municipality's table of places has a thousand rows, whose loop in the
+    template took about a third of the page's time."""
+    return mark_safe("\n    ".join(_row(label, cells) for label, cells in rows))  # noqa: S308
+
+
+def _row(label, cells) -> str:
+    """One row: every value in it is escaped."""
+    tds = "".join(
+        f'<td class="num{"" if c.visible else " suppressed"}">'
+        f"{conditional_escape(formatting.cell(c))}</td>"
+        for c in cells
+    )
+    return f'<tr><th scope="row">{conditional_escape(label)}</th>{tds}</tr>'
 
 
 @register.filter
