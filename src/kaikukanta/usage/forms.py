@@ -4,10 +4,44 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from kaikukanta.lib.forms import QuickHiddenInput, QuickTextInput
 from kaikukanta.usage.models import Category, Offer, OfferStatus
+from kaikukanta.usage.selectors import DeskOffers
+
+
+class _Choices(BaseChoiceIterator):
+    """Choices already in Django's form ((value, label) pairs, not nested) that no one
+    changes: a field or widget given them takes them as they are, where a list would be
+    normalized again for the field and again for its widget on every form."""
+
+    def __init__(self, choices):
+        self._choices = tuple(choices)
+
+    def __iter__(self):
+        return iter(self._choices)
+
+    def __len__(self):
+        return len(self._choices)
+
+    def __copy__(self):  # a form's copy of its fields shares them
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+# the children's select's choices, 0..n, made once for each n
+_CHILDREN: dict[int, _Choices] = {}
+
+
+def _children_choices(most: int) -> _Choices:
+    choices = _CHILDREN.get(most)
+    if choices is None:
+        choices = _CHILDREN[most] = _Choices((i, str(i)) for i in range(most + 1))
+    return choices
 
 
 class LookupForm(forms.Form):
@@ -29,7 +63,7 @@ class RecordForm(forms.Form):
     offer = forms.ChoiceField(label=_("Offer"), required=False)
     category = forms.ChoiceField(
         label=_("Statistics category (general admission)"), required=False,
-        choices=[("", "—"), *Category.choices],
+        choices=_Choices([("", "—"), *Category.choices]),
     )
     event_date = forms.DateField(label=_("Event date"),
                                  widget=forms.DateInput(attrs={"type": "date"},
@@ -46,13 +80,15 @@ class RecordForm(forms.Form):
         super().__init__(*args, **kwargs)
         if offers is None:  # the desk passes the site's offers once for its two forms
             offers = Offer.objects.filter(site=site, status=OfferStatus.ACTIVE)
-        self.offers = {str(o.pk): o for o in offers}
-        self.fields["offer"].choices = [("", _("General admission (choose category)"))] + [
-            (str(o.pk), o.title) for o in offers
-        ]
+        if not isinstance(offers, DeskOffers):
+            offers = DeskOffers(offers)
+        # the offers as they were made once for their version (`selectors.desk_offers`)
+        self.offers = offers.by_pk
+        self.fields["offer"].choices = _Choices(
+            (("", _("General admission (choose category)")), *offers.titles()))
         if community:
             self.fields["children"].label = _("Accompanying clients under 16")
-        self.fields["children"].widget.choices = [(i, str(i)) for i in range(children_max + 1)]
+        self.fields["children"].widget.choices = _children_choices(children_max)
         if not backfill:
             self.fields["event_date"].initial = timezone.localdate()
         if backfill:

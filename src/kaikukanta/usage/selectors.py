@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kaikukanta.cards import numbers
@@ -229,12 +230,40 @@ _RECENT_USES: dict[int, Prepared] = {}
 _OFFERS_VERSION = "desk:offers:ver"
 
 
-def desk_offers(site: Unit) -> list[Offer]:
+class DeskOffers(tuple):
+    """A site's active offers as the desk shows them: a tuple of the offers, with each
+    found by its id as the form sends it (`by_pk`) and their (id, title) pairs in the
+    active language (`titles`, made once per language). Kept in the process by
+    `desk_offers` under the offers' version, so these are made once per version of the
+    offers, not once per request. Never changed once made."""
+
+    def __new__(cls, offers=()):
+        self = super().__new__(cls, offers)
+        self.by_pk = {str(o.pk): o for o in self}
+        self._titles = {}
+        return self
+
+    def titles(self) -> tuple[tuple[str, str], ...]:
+        """(the id as the form sends it, the title in the active language) of each."""
+        lang = get_language()
+        titles = self._titles.get(lang)
+        if titles is None:
+            titles = self._titles[lang] = tuple((pk, o.title) for pk, o in self.by_pk.items())
+        return titles
+
+    def __reduce__(self):  # into the shared cache: the offers only
+        return (DeskOffers, (tuple(self),))
+
+
+def desk_offers(site: Unit) -> DeskOffers:
     """The site's active offers for the desk, kept in the shared cache under a version
     that any change to any offer bumps (`offers_changed`, also when an offer moves to
-    another site; `lib.versioned_cache`)."""
-    return versioned_cache.cached(f"desk:offers:{site.pk}", [_OFFERS_VERSION],
-                                  lambda: list(offers_for_site(site)))
+    another site; `lib.versioned_cache`). The process keeps its own copy under the same
+    version (`local`): a request reads only the version, and the next request after any
+    change reads the offers again. Callers only read them. (The key names the value's
+    form: entries of the plain list kept before are not read as DeskOffers.)"""
+    return versioned_cache.cached(f"desk:offers2:{site.pk}", [_OFFERS_VERSION],
+                                  lambda: DeskOffers(offers_for_site(site)), local=True)
 
 
 def offer_for_recording(pk: int) -> Offer | None:

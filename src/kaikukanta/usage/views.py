@@ -107,9 +107,9 @@ def _record_from_form(request, site, d: dict, source: str):
     return services.use_record(**_record_fields_of(request, site, d), source=source)
 
 
-def _desk_offers(site) -> list[Offer]:
-    """The site's active offers for the desk's forms (kept in the shared cache until an
-    offer of the site changes: the record after a look-up reads none)."""
+def _desk_offers(site) -> selectors.DeskOffers:
+    """The site's active offers for the desk's forms (kept in the shared cache and in the
+    process until an offer changes: the record after a look-up reads none)."""
     return selectors.desk_offers(site)
 
 
@@ -165,7 +165,7 @@ def _cached_html(name: str, shown: list, render) -> str:
 def _offline_form(request, site, offers) -> str:
     """The form the page uses when the connection is down: the number is checked for its
     check character only, the children's tickets when the use is sent."""
-    chosen = _preselection((str(o.pk) for o in offers), _desk_last(request, site))
+    chosen = _preselection(offers.by_pk, _desk_last(request, site))
 
     def render():
         offline = RecordForm(site=site, children_max=COMMUNITY_CLIENTS_MAX, offers=offers,
@@ -173,7 +173,7 @@ def _offline_form(request, site, offers) -> str:
         return render_to_string("usage/desk_offline_form.html",
                                 {"offline": offline, "site": site})
 
-    return _cached_html("offline", [site.pk, [(o.pk, o.title) for o in offers],
+    return _cached_html("offline", [site.pk, offers.titles(),
                                     sorted(chosen.items())], render)
 
 
@@ -187,7 +187,7 @@ def _record_fields(site, form, answer, offers) -> str:
 
     if form.is_bound:
         return mark_safe(render())  # noqa: S308 - rendered by a template (autoescaped)
-    shown = [site.pk, [(o.pk, o.title) for o in offers],
+    shown = [site.pk, offers.titles(),
              sorted((k, str(v)) for k, v in form.initial.items() if k in ("offer", "category")),
              answer.children_max, bool(answer.is_community)]
     return _cached_html("record", shown, render)
