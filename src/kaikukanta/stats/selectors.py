@@ -375,7 +375,7 @@ def _days_cards(target: Target, p: Period, unit_ids=None) -> list[dict]:
     return list(rows.values("unit_id").annotate(n=Count("*"), k=Sum("stats_key")).order_by())
 
 
-def used_in(target: Target, p: Period, unit_ids=None, keys: bool = True) -> list[dict] | None:
+def used_in(target: Target, p: Period, unit_ids=None) -> list[dict] | None:
     """Cards used at least once in any period, with their key sum, like `used_in_months`
     ([{"n", "k"}], or per unit with `unit_ids`); None for targets without month
     histograms (venues, sites, sellers). The whole months inside the period come from the
@@ -411,7 +411,7 @@ def cards_used(target: Target, p: Period, q: Period, exact: bool = True) -> dict
     and the uses of the days outside whole months (`used_in`); every target with cards
     has histograms. Unless exact, the counts are published ones (perturbed by the cards'
     record keys)."""
-    got = used_in(target, p, keys=not exact), used_in(target, q, keys=not exact)
+    got = used_in(target, p), used_in(target, q)
     return {w: holder_count(g[0]["n"], g[0]["k"], exact)
             for w, g in zip(("p", "q"), got, strict=True)}
 
