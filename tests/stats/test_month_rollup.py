@@ -304,18 +304,22 @@ def test_periods_of_days_after_every_kind_of_write_equal_distinct_cards_and_rebu
 def test_periods_of_days_across_months_read_no_uses(cast):
     """A period of days that is not inside one month is counted from the month
     histograms and the card-month rows alone, for an area, per unit and for a
-    municipality's residents."""
+    municipality's residents; a municipality's places table sums its edge days from the
+    daily place rows."""
     build(cast)
     area = Target(TargetKind.AREA, cast.a.area)
     residents_of = Target(TargetKind.MUNICIPALITY, residents(cast)[1])
+    places = []
     for p in (Period(datetime.date(2024, 2, 12), datetime.date(2025, 5, 19)),
               Period(datetime.date(2024, 3, 5), datetime.date(2024, 4, 2))):
         with CaptureQueriesContext(connection) as seen:
             selectors.used_in(area, p)
             selectors.used_in(area, p, [cast.a.unit.pk])
             selectors.used_in(residents_of, p)
+            places += selectors.municipality_place_sums(residents_of, p)
         assert seen.captured_queries
         assert not [q for q in seen.captured_queries if "usage_use" in q["sql"]], p
+    assert places
 
 
 def scanned_sums(target: Target, p: Period) -> tuple[dict, dict]:

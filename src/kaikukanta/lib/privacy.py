@@ -83,6 +83,9 @@ NO_PERSONAL_DATA: dict[str, str] = {
                                 "no card or holder",
     "stats.usemunicipalityplacemonth": "counts of uses per month, card's municipality, site "
                                        "and offer; no card or holder",
+    "stats.usemunicipalityplaceday": "counts of uses per day, card's municipality, site and "
+                                     "offer; no card or holder (shown only through the "
+                                     "places table's small-cell rule)",
     "stats.municipalityplaceholders": "counts of cards used per year, card's municipality, "
                                       "site and offer; no card or holder",
     "stats.usedmonthmunicipality": "counts of cards used per month and card's municipality "

@@ -9,9 +9,9 @@ dimensions, so that a dashboard reads a few thousand rows instead of millions of
 - `UseSiteDay`  (area, venue, site, offer, ticket seller, category): venues, sites,
   sellers and the area's table of places;
 - `UseUnitDay`  (the card's distributor unit, category): distributor dashboards;
-- `UseMunicipalityDay` (the card's municipality of residence, category) and, by month,
-  `UseMunicipalityPlaceMonth` (the card's municipality, site, offer): a municipality's
-  residents' dashboard.
+- `UseMunicipalityDay` (the card's municipality of residence, category) and, by month
+  and by day, `UseMunicipalityPlaceMonth` and `UseMunicipalityPlaceDay` (the card's
+  municipality, site, offer): a municipality's residents' dashboard.
 
 The card's unit and municipality are the card's as they are now, as are the card
 figures beside them (`CardSpan`, "cards valid" and the share of them used): when a card
@@ -204,6 +204,31 @@ class UseMunicipalityPlaceMonth(UseFigures):
 
     def __str__(self) -> str:
         return f"{self.month} {self.municipality_id} {self.site_id}: {self.uses}"
+
+
+MUNI_PLACE_DAY_DIMENSIONS = ("day", "municipality_id", "site_id", "offer_id")
+
+
+class UseMunicipalityPlaceDay(DailyUseFigures):
+    """The same per (date, the card's municipality, venue site, offer (0 = admission)): the
+    days of a municipality's table of places outside whole months (a custom period's
+    partial first and last month), which otherwise read the residents' uses of those
+    months through their cards. About as many rows as the uses, so only what those days
+    need: one index, the key itself (no id column), which leads with the municipality and
+    the day, so that one range of it is a period's edge, and an update of the sums (which
+    no index holds) can stay on its table page."""
+
+    pk = models.CompositePrimaryKey("municipality_id", "day", "site_id", "offer_id")
+    municipality_id = models.CharField(_("municipality"), max_length=8, default="")
+    site_id = models.IntegerField(_("site"))
+    offer_id = models.IntegerField(_("offer"), default=0)
+
+    class Meta:
+        verbose_name = _("daily use figures by municipality and site")
+        verbose_name_plural = _("daily use figures by municipality and site")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.municipality_id} {self.site_id}: {self.uses}"
 
 
 HOLDER_PLACE_DIMENSIONS = ("year", "municipality_id", "site_id", "offer_id")

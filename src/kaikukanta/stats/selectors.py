@@ -2,8 +2,8 @@
 
 Sums of uses come from the pre-aggregated rows (`rollup_for`, `site_sums`): by the venue's
 area, the card's unit, the site and, for a municipality's residents, by the card's
-municipality of residence as it is now (`UseMunicipalityDay`, and by month per site and
-offer `UseMunicipalityPlaceMonth`). Cards used at least once in whole months come from the
+municipality of residence as it is now (`UseMunicipalityDay`, and per site and offer by
+month `UseMunicipalityPlaceMonth` and by day `UseMunicipalityPlaceDay`). Cards used at least once in whole months come from the
 month histograms (`used_in_months`), the edge days of other periods from the card-month
 rows of their edge months (`used_in`); the holders behind each use figure, which the
 privacy rule needs, are counted from the uses, limited to one target and period (only for
@@ -56,6 +56,7 @@ from kaikukanta.stats.models import (
     UsedMonthMunicipality,
     UsedMonthUnit,
     UseMunicipalityDay,
+    UseMunicipalityPlaceDay,
     UseMunicipalityPlaceMonth,
     UseSiteDay,
     UseSiteMonth,
@@ -749,7 +750,7 @@ def municipality_place_sums(target: Target, p: Period) -> list[dict]:
     """A municipality's residents' uses (u), children's tickets (c) and uses with them (w)
     per site and offer (0 = admission) in the period: the whole months inside it from the
     monthly rows (`UseMunicipalityPlaceMonth`), the days outside them (at most two partial
-    months) from the uses of those days."""
+    months) from the daily rows (`UseMunicipalityPlaceDay`)."""
     months, edges = month_parts(p)
     sums: dict = {}
 
@@ -765,14 +766,12 @@ def municipality_place_sums(target: Target, p: Period) -> list[dict]:
                 month__lte=month_number(months.end)).values("site_id", "offer_id").annotate(
                 u=Sum("uses"), c=Sum("children"), w=Sum("with_children")).order_by():
             add(r["site_id"], r["offer_id"], r["u"], r["c"], r["w"])
-    if edges:
-        days = Q()
-        for e in edges:
-            days |= _in(e, "event_date")
-        for r in _uses().filter(target.use_q()).filter(days).values(
+    # one statement per edge, each one range of the daily rows' key (municipality, day)
+    for e in edges:
+        for r in UseMunicipalityPlaceDay.objects.filter(
+                _in(e, "day"), municipality_id=target.pk).values(
                 "site_id", "offer_id").annotate(
-                u=Count("pk"), c=Sum("children"),
-                w=Count("pk", filter=Q(children__gt=0))).order_by():
+                u=Sum("uses"), c=Sum("children"), w=Sum("with_children")).order_by():
             add(r["site_id"], r["offer_id"], r["u"], r["c"], r["w"])
     return [{"site_id": site, "offer_id": offer, "u": u, "c": c, "w": w}
             for (site, offer), (u, c, w) in sorted(sums.items())]

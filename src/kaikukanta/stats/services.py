@@ -20,6 +20,7 @@ from kaikukanta.stats.models import (
     HOLDER_PLACE_DIMENSIONS,
     MEASURES,
     MUNI_DIMENSIONS,
+    MUNI_PLACE_DAY_DIMENSIONS,
     MUNI_PLACE_DIMENSIONS,
     SITE_DIMENSIONS,
     SITE_MONTH_DIMENSIONS,
@@ -35,6 +36,7 @@ from kaikukanta.stats.models import (
     UsedMonthMunicipality,
     UsedMonthUnit,
     UseMunicipalityDay,
+    UseMunicipalityPlaceDay,
     UseMunicipalityPlaceMonth,
     UseSiteDay,
     UseSiteMonth,
@@ -55,7 +57,8 @@ CARD_DIMS = ("unit_id", "municipality_id")  # read from the card (joined as c)
 ROLLUPS = [(UseAreaDay, AREA_DIMENSIONS), (UseCrossDay, CROSS_DIMENSIONS),
            (UseSiteDay, SITE_DIMENSIONS), (UseUnitDay, UNIT_DIMENSIONS),
            (UseSiteMonth, SITE_MONTH_DIMENSIONS), (UseMunicipalityDay, MUNI_DIMENSIONS),
-           (UseMunicipalityPlaceMonth, MUNI_PLACE_DIMENSIONS)]
+           (UseMunicipalityPlaceMonth, MUNI_PLACE_DIMENSIONS),
+           (UseMunicipalityPlaceDay, MUNI_PLACE_DAY_DIMENSIONS)]
 # keyed by month_number(): rebuilt by whole months
 MONTH_ROLLUPS = (UseSiteMonth, UseMunicipalityPlaceMonth)
 _MEASURE_SQL = ("COUNT(*), SUM(u.children), SUM(CASE WHEN u.companion THEN 1 ELSE 0 END), "
