@@ -14,6 +14,11 @@ and a period inside one month), the first area as its culture coordinator (the s
 periods), a distributor's unit (the custom period and the one inside a month; DuckDB
 groups the uses of the unit's cards) and that area's most populous municipality (its
 residents' uses) for the year and the custom period; all in last year.
+
+Options: `--only municipality` (the rows whose label has the word; repeatable),
+`--repeat N`, `--read-only` (measure a database that must not change: no VACUUM, sessions
+in signed cookies, read-only transactions; its sign-in devices and published periods must
+be there from an earlier run).
 """
 
 from __future__ import annotations
@@ -86,7 +91,23 @@ def _vacuum_rollups(connection) -> None:
           f"{time.perf_counter() - t:.0f} s)", flush=True)
 
 
-def run(repeat: int = 3) -> list[tuple[str, str, str, str, str]]:
+def _read_only(connection) -> None:
+    """Measure a database that must not change (another's national data): sessions in
+    signed cookies, no sign-in time saved, every transaction read-only (a write fails
+    rather than happens), no VACUUM."""
+    from django.conf import settings
+    from django.contrib.auth import user_logged_in
+    from django.contrib.auth.models import update_last_login
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+    user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
+    with connection.cursor() as cur:
+        cur.execute("SET default_transaction_read_only = on")
+
+
+def run(repeat: int = 3, only: list[str] | None = None,
+        read_only: bool = False) -> list[tuple[str, str, str, str, str]]:
+    """`only`: the dashboards whose label contains one of these words (all by default)."""
     from django.conf import settings
     from django.db import OperationalError, connection
     from django.test import Client
@@ -98,7 +119,10 @@ def run(repeat: int = 3) -> list[tuple[str, str, str, str, str]]:
     from kaikukanta.network.models import Area, Unit
 
     settings.STATS_CACHE_SECONDS = 0  # every render computes
-    _vacuum_rollups(connection)
+    if read_only:
+        _read_only(connection)
+    else:
+        _vacuum_rollups(connection)
     t = time.perf_counter()
     duck = _duck()
     n = duck.execute("SELECT count(*) FROM uses").fetchone()[0]
@@ -112,11 +136,16 @@ def run(repeat: int = 3) -> list[tuple[str, str, str, str, str]]:
         user = User.objects.get(email=email)
         client = Client()
         client.force_login(user, backend="kaikukanta.accounts.backends.EmailBackend")
-        device, _ = TOTPDevice.objects.get_or_create(user=user, name="Bench",
-                                                     defaults={"confirmed": True})
+        if read_only:  # made by an earlier run
+            device = TOTPDevice.objects.get(user=user, name="Bench")
+        else:
+            device, _ = TOTPDevice.objects.get_or_create(user=user, name="Bench",
+                                                         defaults={"confirmed": True})
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
+        # (a signed-cookie session's key is its content)
+        client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
         return client
 
     periods = [("1 Mar–30 Jun", day(y, 3, 1), day(y, 6, 30)),
@@ -144,6 +173,8 @@ def run(repeat: int = 3) -> list[tuple[str, str, str, str, str]]:
                "culture@bench.test", f"/stats/municipality/{muni.pk}/", start, end,
                f"AND municipality = '{muni.pk}'")
               for label, start, end in periods if label in ("year", "custom, 12 Feb–19 May")]
+    if only:
+        cases = [case for case in cases if any(word in case[0] for word in only)]
     lines = []
     # A page that needs longer than the production server's worker timeout (30 s) would
     # never be answered there: its statements are cancelled and the page named.
@@ -180,10 +211,20 @@ def run(repeat: int = 3) -> list[tuple[str, str, str, str, str]]:
 
 
 def main() -> None:
+    import argparse
+
     from bench.import_bench import setup
 
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--only", action="append", metavar="WORD",
+                    help="only the dashboards whose label has this word (e.g. municipality); "
+                         "repeatable")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--read-only", action="store_true",
+                    help="change nothing in the database (no VACUUM, sessions in cookies)")
+    args = ap.parse_args()
     setup()
-    for line in run():
+    for line in run(args.repeat, args.only, args.read_only):
         print(" | ".join(line))
 
 
