@@ -3,13 +3,13 @@
 Sums of uses come from the pre-aggregated rows (`rollup_for`, `site_sums`): by the venue's
 area, the card's unit, the site and, for a municipality's residents, by the card's
 municipality of residence as it is now (`UseMunicipalityDay`, and per site and offer by
-month `UseMunicipalityPlaceMonth` and by day `UseMunicipalityPlaceDay`). Cards used at least once in whole months come from the
-month histograms (`used_in_months`), the edge days of other periods from the card-month
-rows of their edge months (`used_in`); the holders behind each use figure, which the
-privacy rule needs, are counted from the uses, limited to one target and period (only for
-figures too small to settle it). Card figures (registered, valid, inactivated) and the
-national admin's exact holder tables of the whole network and of an area are sums over the
-card spans (`stats.cardspan`), never the cards.
+month `UseMunicipalityPlaceMonth` and by day `UseMunicipalityPlaceDay`). Cards used at
+least once in whole months come from the month histograms (`used_in_months`), the edge
+days of other periods from the card-month rows of their edge months (`used_in`); the
+holders behind each use figure, which the privacy rule needs, are counted from the uses,
+limited to one target and period (only for figures too small to settle it). Card figures
+(registered, valid, inactivated) and the national admin's exact holder tables of the whole
+network and of an area are sums over the card spans (`stats.cardspan`), never the cards.
 """
 
 from __future__ import annotations
