@@ -24,6 +24,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.dates import WEEKDAYS
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kaikukanta.cards.models import (
@@ -864,12 +865,13 @@ def places_table(target: Target, p: Period, exact: bool) -> Table:
     # rows), the ids as one array (PostgreSQL): a thousand of them as IN-list parameters
     # cost the worker about 7 ms of quoting and parsing
     units, organisations = Unit._meta.db_table, Organisation._meta.db_table
+    lang = get_language()
     with connection.cursor() as cur:
         sites = {pk: unit_label(name, organisation) for pk, name, organisation in
                  rows_where_any(cur, f"SELECT u.id, u.name, o.name FROM {units} u "  # noqa: S608
                                 f"JOIN {organisations} o ON o.id = u.organisation_id "
                                 "WHERE {where}", "u.id", sorted({r["site_id"] for r in rows}))}
-        offers = {pk: title_in_language(fi, sv, en) for pk, fi, sv, en in
+        offers = {pk: title_in_language(fi, sv, en, lang) for pk, fi, sv, en in
                   rows_where_any(cur, "SELECT id, title_fi, title_sv, title_en "  # noqa: S608
                                  f"FROM {Offer._meta.db_table} WHERE {{where}}", "id",
                                  sorted({r["offer_id"] for r in rows if r["offer_id"]}))}

@@ -91,10 +91,11 @@ class Offer(models.Model):
         return self.title
 
 
-def title_in_language(fi: str, sv: str, en: str) -> str:
-    """An offer's title in the active language, else the Finnish one (`Offer.title`; also
-    for titles read as values, without an Offer object)."""
-    lang = (get_language() or "fi")[:2]
+def title_in_language(fi: str, sv: str, en: str, lang: str | None = None) -> str:
+    """An offer's title in the active language (or `lang`, the active one looked up once
+    for many titles), else the Finnish one (`Offer.title`; also for titles read as
+    values, without an Offer object)."""
+    lang = (lang or get_language() or "fi")[:2]
     return {"sv": sv, "en": en}.get(lang, "") or fi
 
 
