@@ -58,3 +58,18 @@ def test_table_rows_write_their_cells_in_the_language(cast):
     assert '<td class="num suppressed">&lt;5</td>' in html
     with translation.override("en"):
         assert "1,234,567" in page.render(Context({"rows": rows}))
+
+
+def test_table_rows_escape_as_django_escapes():
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    from kaikukanta.lib.templatetags.formatting import _escape
+
+    for text in ["<5", "Tom & Jerry's \"place\"", "–", "", 1234, gettext_lazy("Uses"),
+                 mark_safe("<b>kept</b>")]:  # noqa: S308
+        assert _escape(text) == conditional_escape(text), text
+    page = Template("{% load formatting %}{{ rows|cell_rows }}")
+    html = page.render(Context({"rows": [("<script>", [Cell(1)])]}))
+    assert "<script>" not in html and "&lt;script&gt;" in html

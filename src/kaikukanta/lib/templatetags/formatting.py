@@ -2,8 +2,9 @@
 {{ n|num }}, {{ rate|num:4 }}, {{ c|cell }} (a statistics cell), {{ rows|cell_rows }} (a
 statistics table's body rows) and {{ d|day }}."""
 
+import html
+
 from django import template
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from kaikukanta.lib import formatting
@@ -32,14 +33,21 @@ def cell_rows(rows):
                                    for label, cells in rows))
 
 
+def _escape(text) -> str:
+    """`conditional_escape` without its lazy-text wrapper (the same text; a third of the
+    time of a thousand-row table went to the wrapper)."""
+    if hasattr(text, "__html__"):
+        return text.__html__()
+    return html.escape(str(text))
+
+
 def _row(label, cells, write) -> str:
     """One row: every value in it is escaped."""
     tds = "".join(
-        f'<td class="num{"" if c.visible else " suppressed"}">'
-        f"{conditional_escape(write(c))}</td>"
+        f'<td class="num{"" if c.visible else " suppressed"}">{_escape(write(c))}</td>'
         for c in cells
     )
-    return f'<tr><th scope="row">{conditional_escape(label)}</th>{tds}</tr>'
+    return f'<tr><th scope="row">{_escape(label)}</th>{tds}</tr>'
 
 
 @register.filter
