@@ -41,7 +41,9 @@ from kaikukanta.api.errors import (
 from kaikukanta.api.models import ApiKey, IdempotentResponse
 from kaikukanta.api.schemas import Error
 from kaikukanta.lib.errors import DomainError, InvalidInput, NotInScope
+from kaikukanta.lib.scope import Scope
 from kaikukanta.lib.unavailable import DATABASE_ERRORS, DatabaseUnavailable
+from kaikukanta.usage import guessing
 
 logger = logging.getLogger(__name__)
 
@@ -169,21 +171,39 @@ class KeyAuth(HttpBearer):
         self.kinds = kinds
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiKey | None:
-        key = services.api_key_for_secret(token)
+        limit, window = services.rate_limit()
+        built: list[tuple[ApiKey, Scope, list[str]]] = []
+
+        def counters(key: ApiKey) -> list[str]:
+            # the look-up limit's counters of the key's scope, read with the key's versions
+            # and its count in one round trip (`api_key_request`), for `guessing.check`
+            scope = _scope_of(key)
+            built.append((key, scope, guessing.counter_keys(scope)))
+            return built[-1][2]
+
+        found = services.api_key_request(token, window_seconds=window, also=counters)
+        key = found.key
         if key is None:
             return None
-        limit, window = services.rate_limit()
-        used, retry_after = services.rate_limit_hit(api_key=key, window_seconds=window)
-        if used > limit:
-            raise RateLimited(seconds=retry_after)
-        services.api_key_touch(api_key=key, first_in_window=used == 1)
+        if found.used > limit:
+            raise RateLimited(seconds=found.retry_after)
+        services.api_key_touch(api_key=key, first_in_window=found.used == 1)
         if self.write and not key.can_write:
             raise ReadOnlyKey()
         if self.kinds and key.organisation.kind not in self.kinds:
             raise WrongKeyKind()
+        if found.read is not None and built and built[0][0] is key:
+            _key, scope, keys = built[0]
+            guessing.counts_read(scope, keys, found.read)
+        else:
+            scope = _scope_of(key)
         request.api_key = key
-        request.scope = scope_for_organisation(key.organisation, label=key.actor_label)
+        request.scope = scope
         return key
+
+
+def _scope_of(key: ApiKey) -> Scope:
+    return scope_for_organisation(key.organisation, label=key.actor_label)
 
 
 # What each error status means, for the document (the `Error` body's `code` says more).

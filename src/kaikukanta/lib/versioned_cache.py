@@ -96,6 +96,25 @@ def current(entry, stamps: tuple):
     return None
 
 
+def kept(key: str):
+    """The process's copy of `key` (kept by `cached(..., local=True)`) as (versions it
+    was stored under, value), or None: for a caller that reads the versions itself, in a
+    round trip of its own that reads other things too (`current_kept`)."""
+    copy = _LOCAL.get(key)
+    if copy is None or copy[1] <= time.monotonic() or None in copy[0]:
+        return None
+    return copy[0], copy[2]
+
+
+def current_kept(copy, version_keys: list[str], found: dict):
+    """The value of `copy` (from `kept`) when the versions at `version_keys`, as the
+    caller read them into `found` (a `get_many` answer), are still the ones it was
+    stored under; else None (then ask `cached`, which reads them again)."""
+    if copy is not None and tuple(found.get(k) for k in version_keys) == copy[0]:
+        return copy[1]
+    return None
+
+
 def cached(key: str, version_keys: list[str], compute, *, on: bool | None = None,
            ttl: int = TTL, local: bool = False):
     """`compute()`, kept under `key` while the versions at `version_keys` stay (`on`:
