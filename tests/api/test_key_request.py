@@ -161,3 +161,27 @@ def test_count_and_get_is_one_command_on_redis():
         assert 0 < ttl <= 30
     finally:
         redis_cache.delete_many([f"{stem}:ver", f"{stem}:n", f"{stem}:c"])
+
+
+@pytest.mark.redis
+def test_set_many_keeps_djangos_meaning_on_redis():
+    """Without a timeout one MSET (the statistics' tokens after every recorded use): the
+    values stay, with no time to live; with a timeout as Django's (each key expires)."""
+    from kaikukanta.lib.cache import RedisCache
+    from kaikukanta.lib.env import cache_settings
+
+    config = cache_settings(REDIS_TEST_URL)["default"]
+    redis_cache = RedisCache(config["LOCATION"], {k: v for k, v in config.items()
+                                                  if k not in {"BACKEND", "LOCATION"}})
+    stem = f"set-many-{os.getpid()}-{time.time_ns()}"
+    client = redis_cache._cache.get_client(write=True)
+    try:
+        redis_cache.set(f"{stem}:a", "old", timeout=30)
+        redis_cache.set_many({f"{stem}:a": "x", f"{stem}:b": {"n": 1}}, timeout=None)
+        assert redis_cache.get_many([f"{stem}:a", f"{stem}:b"]) == {
+            f"{stem}:a": "x", f"{stem}:b": {"n": 1}}
+        assert client.ttl(redis_cache.make_and_validate_key(f"{stem}:a")) == -1  # persists
+        redis_cache.set_many({f"{stem}:c": 3}, timeout=30)
+        assert 0 < client.ttl(redis_cache.make_and_validate_key(f"{stem}:c")) <= 30
+    finally:
+        redis_cache.delete_many([f"{stem}:a", f"{stem}:b", f"{stem}:c"])

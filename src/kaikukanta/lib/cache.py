@@ -49,6 +49,16 @@ class ReusingRedisCacheClient(RedisCacheClient):
                 connection_pool=self._get_connection_pool(write))
         return client
 
+    def set_many(self, data, timeout):
+        """Without a timeout one MSET (Django's sends MULTI, MSET, EXEC through a pipeline
+        object made for the call: the statistics' tokens are replaced so after every
+        recorded use); with one, as Django does."""
+        if timeout is not None:
+            return super().set_many(data, timeout)
+        self.get_client(None, write=True).mset(
+            {k: self._serializer.dumps(v) for k, v in data.items()})
+        return None
+
     def count(self, key: str, delta: int, timeout: int) -> int:
         """Add `delta` to the counter at `key`, made (from 0) with `timeout` seconds to
         live when it is missing; returns the new count. One round trip and one command (a
