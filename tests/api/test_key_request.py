@@ -185,3 +185,54 @@ def test_set_many_keeps_djangos_meaning_on_redis():
         assert 0 < client.ttl(redis_cache.make_and_validate_key(f"{stem}:c")) <= 30
     finally:
         redis_cache.delete_many([f"{stem}:a", f"{stem}:b", f"{stem}:c"])
+
+
+def test_a_record_reads_the_offers_versions_with_the_key(cast, keys, api, offers,
+                                                        monkeypatch):
+    """`POST /uses` with the key and the offer kept by the process: the offer's versions
+    come with the key's round trip (`KeyAuth(versions=...)`), none is read apart; an ended
+    offer is still refused on the very next request."""
+    from kaikukanta.usage.models import OfferStatus
+
+    client = api(keys.venue)
+    assert client.post("/uses", use_body(make_card(cast.a.unit), offers.a),
+                       **{"Idempotency-Key": "r1"}).status_code == 201
+    assert _kept(keys.venue)
+    reads = []
+    real_read = versioned_cache.read
+    monkeypatch.setattr(versioned_cache, "read", lambda keys: (
+        reads.append(tuple(keys)), real_read(keys))[1])
+    assert client.post("/uses", use_body(make_card(cast.a.unit), offers.a),
+                       **{"Idempotency-Key": "r2"}).status_code == 201
+    assert reads == []
+    offers.a.status = OfferStatus.ENDED
+    offers.a.save()
+    refused = client.post("/uses", use_body(make_card(cast.a.unit), offers.a),
+                          **{"Idempotency-Key": "r3"})
+    assert refused.status_code == 400 and refused.json()["code"] == "offer_not_available"
+
+
+def test_versions_given_by_the_caller_are_used_only_when_complete(monkeypatch):
+    reads = []
+    real_read = versioned_cache.read
+    monkeypatch.setattr(versioned_cache, "read", lambda keys: (
+        reads.append(tuple(keys)), real_read(keys))[1])
+    monkeypatch.setattr(versioned_cache, "enabled", lambda: True)
+    versioned_cache._LOCAL.pop("vc-given", None)
+    cache.set_many({"vc:a": "1", "vc:b": "2"})
+    assert versioned_cache.cached("vc-given", ["vc:a", "vc:b"], lambda: "x", local=True) == "x"
+    reads.clear()
+    given = {"vc:a": "1", "vc:b": "2"}
+    assert versioned_cache.cached("vc-given", ["vc:a", "vc:b"], lambda: "y", local=True,
+                                  versions=given) == "x"
+    assert reads == []
+    # a version moved: the caller's read says so, and the value is computed again
+    cache.set("vc:b", "3")
+    assert versioned_cache.cached("vc-given", ["vc:a", "vc:b"], lambda: "y", local=True,
+                                  versions={"vc:a": "1", "vc:b": "3"}) == "y"
+    reads.clear()
+    # not all given: read
+    versioned_cache.cached("vc-given", ["vc:a", "vc:b"], lambda: "z", local=True,
+                           versions={"vc:a": "1"})
+    assert reads == [("vc:a", "vc:b")]
+    versioned_cache._LOCAL.pop("vc-given", None)

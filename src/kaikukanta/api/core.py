@@ -162,13 +162,20 @@ class KeyAuth(HttpBearer):
 
     Also counts the request against the key's limit, notes the key's use, and refuses a
     write with a read-only key (`write=True`) or a key of another kind of organisation
-    than the endpoint serves (`kinds`), before any input is read.
+    than the endpoint serves (`kinds`), before any input is read. With the key kept by
+    the process, its versions, its count, the look-up limit's counters and the cache
+    versions the endpoint names (`versions`; into `request.versions_read`, else None) are
+    one cache round trip (`services.api_key_request`).
     """
 
-    def __init__(self, *, write: bool = False, kinds: tuple[str, ...] = ()) -> None:
+    def __init__(self, *, write: bool = False, kinds: tuple[str, ...] = (),
+                 versions: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.write = write
         self.kinds = kinds
+        # `lib.versioned_cache` versions the endpoint reads, read with the key (one round
+        # trip) into `request.versions_read` when the process keeps the key
+        self.versions = versions
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiKey | None:
         limit, window = services.rate_limit()
@@ -179,7 +186,7 @@ class KeyAuth(HttpBearer):
             # and its count in one round trip (`api_key_request`), for `guessing.check`
             scope = _scope_of(key)
             built.append((key, scope, guessing.counter_keys(scope)))
-            return built[-1][2]
+            return [*built[-1][2], *self.versions]
 
         found = services.api_key_request(token, window_seconds=window, also=counters)
         key = found.key
@@ -192,9 +199,13 @@ class KeyAuth(HttpBearer):
             raise ReadOnlyKey()
         if self.kinds and key.organisation.kind not in self.kinds:
             raise WrongKeyKind()
+        request.versions_read = None
         if found.read is not None and built and built[0][0] is key:
             _key, scope, keys = built[0]
-            guessing.counts_read(scope, keys, found.read)
+            read = found.read
+            guessing.counts_read(scope, keys, {k: read[k] for k in keys if k in read})
+            if self.versions:
+                request.versions_read = {k: read[k] for k in self.versions if k in read}
         else:
             scope = _scope_of(key)
         request.api_key = key

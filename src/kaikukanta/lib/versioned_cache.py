@@ -116,16 +116,21 @@ def current_kept(copy, version_keys: list[str], found: dict):
 
 
 def cached(key: str, version_keys: list[str], compute, *, on: bool | None = None,
-           ttl: int = TTL, local: bool = False):
+           ttl: int = TTL, local: bool = False, versions: dict | None = None):
     """`compute()`, kept under `key` while the versions at `version_keys` stay (`on`:
     whether to cache at all; default the setting PERSON_CACHE). With `local`, the value
     is also kept in the process under the same versions (see the module's docstring):
-    only for values no caller changes."""
+    only for values no caller changes. `versions`: the versions as the caller has just
+    read them in a round trip of its own in this request (a `get_many` answer), used
+    instead of reading them again when it has them all."""
     if not (enabled() if on is None else on):
         return compute()
     kept = _LOCAL.get(key) if local else None
     if kept is not None and kept[1] > time.monotonic():
-        found = read(version_keys)
+        if versions is not None and all(k in versions for k in version_keys):
+            found = versions
+        else:
+            found = read(version_keys)
         if found is None:
             return compute()
         if tuple(found.get(k) for k in version_keys) == kept[0] and None not in kept[0]:
