@@ -41,7 +41,7 @@ def from_uses(target: Target, p: Period) -> dict:
 
 
 def from_rows(target: Target, p: Period) -> dict:
-    return unitcards.cells_capped(selectors._unit_ids(target), p.start, p.end, [
+    return unitcards.cells_capped(selectors._unit_ids(target), [(p.start, p.end)], [
         *[(("cat", c), lambda _d, cat, c=c: cat == c, False) for c in CATS],
         *[(("wd", w), lambda d, _c, w=w: d.isoweekday() == w, False) for w in range(1, 8)],
         (("total", None), lambda _d, _c: True, False),
@@ -98,6 +98,16 @@ def test_first_cards_equal_holders_from_uses_for_every_period(cast):
                 assert from_rows(target, p) == want, (target.kind, target.pk, p)
                 seen |= {v["h"] for v in want.values()}
     assert seen == {0, 1, 2, 3, 4, 5}  # from none to capped
+    # two spans at once (a period and its comparison period, as the summary reads them)
+    for spans in [((3, 3), (10, 10)), ((4, 4), (11, 12)), ((1, 2), (5, 9))]:
+        uses = Use.objects.filter(status=UseStatus.RECORDED, card__unit=cast.a.unit).filter(
+            Q(event_date__range=(day(2025, 3, spans[0][0]), day(2025, 3, spans[0][1])))
+            | Q(event_date__range=(day(2025, 3, spans[1][0]), day(2025, 3, spans[1][1]))))
+        want = capped_holders(uses, [("all", Q(), 1, 1)], bound=10**6)["all"]
+        got = unitcards.cells_capped([cast.a.unit.pk], [
+            (day(2025, 3, s), day(2025, 3, e)) for s, e in spans],
+            [("all", lambda _d, _c: True, False)])["all"]
+        assert got == want, spans
     incremental = snapshot()
     services.rollup_rebuild()
     assert snapshot() == incremental

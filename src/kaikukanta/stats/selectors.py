@@ -596,8 +596,7 @@ def summary_table(target: Target, p: Period, q: Period, exact: bool,
         def within(per: Period):
             return lambda day, _category: per.start <= day <= per.end
 
-        got = unitcards.cells_capped(_unit_ids(target), min(p.start, q.start),
-                                     max(p.end, q.end), [
+        got = unitcards.cells_capped(_unit_ids(target), [(p.start, p.end), (q.start, q.end)], [
             ("p", within(p), False), ("q", within(q), False),
             ("kp", within(p), True), ("kq", within(q), True)])
         h = {"p": got["p"]["h"], "q": got["q"]["h"], "cp": got["p"]["hc"],
@@ -664,7 +663,7 @@ def use_tables(target: Target, p: Period, exact: bool) -> list[Table]:
     hold: dict = {"cat": {}, "month": {}, "wd": {}}
     th = thc = None
     if not exact and target.kind in UNIT_KINDS:  # from the units' first cards by day
-        got = unitcards.cells_capped(_unit_ids(target), p.start, p.end, [
+        got = unitcards.cells_capped(_unit_ids(target), [(p.start, p.end)], [
             *[(("cat", c), lambda _d, cat, c=c: cat == c, False) for c in cats],
             *[(("month", m), lambda d, _c, m=m: (d.year, d.month) == (m.year, m.month), False)
               for m in months],

@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 
 from django.db import connection
+from django.db.models import Q
 
 from kaikukanta.stats.models import (
     FIRST_CARDS,
@@ -159,24 +160,32 @@ def cancelled(cur, use, unit_id: int) -> None:
 Cell = tuple[object, Callable[[datetime.date, str], bool], bool]  # key, which rows, companion
 
 
-def cells_capped(unit_ids: Sequence[int], start: datetime.date, end: datetime.date,
+def cells_capped(unit_ids: Sequence[int], spans: Sequence[tuple[datetime.date, datetime.date]],
                  cells: Sequence[Cell]) -> dict:
     """The holders behind each cell's uses and its uses with children's tickets (for a
     companion cell: behind its companion uses), up to FIRST_CARDS: {key: {"h", "hc"}}.
-    A cell is the rows of the units' days start..end for which its test (day, category)
-    holds. One read of the rows."""
-    rows = [(day, category, *map(parse, lists)) for day, category, *lists in
-            UnitDayCards.objects.filter(unit_id__in=list(unit_ids), day__gte=start,
-                                        day__lte=end)
-            .values_list("day", "category", *UNIT_CARDS).order_by()]
+    A cell is the rows of the units' days in `spans` ([(first, last day)]) for which its
+    test (day, category) holds. One read of the rows."""
+    days = Q()
+    for start, end in spans:
+        days |= Q(day__gte=start, day__lte=end)
+    rows = list(UnitDayCards.objects.filter(days, unit_id__in=list(unit_ids))
+                .values_list("day", "category", *UNIT_CARDS).order_by())
     out = {}
+    first = FIRST_CARDS
     for key, test, companion in cells:
+        # the ids as text: one id has one spelling; a cell stops reading at five of each
         h: set = set()
         hc: set = set()
-        for day, category, cards, children, companions in rows:
-            if test(day, category):
-                h.update(companions if companion else cards)
-                if not companion:
-                    hc.update(children)
-        out[key] = {"h": min(len(h), FIRST_CARDS), "hc": min(len(hc), FIRST_CARDS)}
+        at = 4 if companion else 2
+        for row in rows:
+            if not test(row[0], row[1]):
+                continue
+            if len(h) < first and row[at]:
+                h.update(row[at].split(","))
+            if not companion and len(hc) < first and row[3]:
+                hc.update(row[3].split(","))
+            if len(h) >= first and (companion or len(hc) >= first):
+                break
+        out[key] = {"h": min(len(h), first), "hc": min(len(hc), first)}
     return out
