@@ -35,7 +35,7 @@ those months' `CardMonthUse` rows, which carry the days of each card's timeline 
 card's unit and municipality (see `selectors.used_in`), and so is a period inside one
 month (only its cards used before and after it are looked up in the uses). The holders
 behind each use figure, which the privacy rule needs, are counted only up to five (see
-`holders.py`).
+`holders.py`); a unit's from its first five cards per day and category (`UnitDayCards`).
 
 The dimension columns are plain integers (0 = none; a municipality's code, "" = none)
 rather than foreign keys: the tables are a cache that `rollup_rebuild()` can always

@@ -7,9 +7,10 @@ offer `UseMunicipalityPlaceMonth`). Cards used at least once in whole months com
 month histograms (`used_in_months`), the edge days of other periods from the card-month
 rows of their edge months (`used_in`); the holders behind each use figure, which the
 privacy rule needs, are counted from the uses, limited to one target and period (only for
-figures too small to settle it). Card figures (registered, valid, inactivated) and the
-national admin's exact holder tables of the whole network and of an area are sums over the
-card spans (`stats.cardspan`), never the cards.
+figures too small to settle it), but a unit's and a distributor's, which are the union of
+their units' first five cards by day and category (`unitcards`). Card figures
+(registered, valid, inactivated) and the national admin's exact holder tables of the whole
+network and of an area are sums over the card spans (`stats.cardspan`), never the cards.
 """
 
 from __future__ import annotations
