@@ -47,9 +47,19 @@ def merge_sql(old: str, new: str) -> str:
             f"ORDER BY x LIMIT {FIRST_CARDS})), '')")
 
 
+_made: dict[str, str] = {}  # the upsert, by database vendor (made once: every use runs it)
+
+
 def upsert_sql() -> str:
     """One row (unit, day, category, the three lists): a new cell takes them, an existing
     one merges them into its own."""
+    got = _made.get(connection.vendor)
+    if got is None:
+        got = _made[connection.vendor] = _upsert_sql()
+    return got
+
+
+def _upsert_sql() -> str:
     columns = _KEY + UNIT_CARDS
     return (f"INSERT INTO {TABLE} ({', '.join(columns)}) "  # noqa: S608
             f"VALUES ({', '.join(['%s'] * len(columns))}) "
