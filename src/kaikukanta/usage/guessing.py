@@ -28,6 +28,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
+from kaikukanta.lib import readahead
 from kaikukanta.lib.beside import beside
 from kaikukanta.lib.bulk import insert_tuples
 from kaikukanta.lib.prepared import PreparedInsert
@@ -123,7 +124,7 @@ def check(scope: Scope, numbers: Iterable[str] = ()) -> None:
     if scope.is_system:  # the registry itself (loaders, commands) is not guessing
         return
     most, minutes = limit()
-    counts = cache.get_many(_counter_keys(scope))
+    counts = readahead.get_many(cache, _counter_keys(scope))  # read with the session
     if any(n >= most for n in counts.values()):
         _log(scope, [(n, False, True) for n in list(numbers)[:FEW_IN_FILE]] or
              [("", False, True)])
@@ -140,7 +141,9 @@ def note(scope: Scope, results: Iterable[tuple[str, bool]]) -> int:
     unknown = sum(1 for _number, found in results if not found)
     if unknown:
         _n, minutes = limit()
-        for key in _counter_keys(scope):
+        keys = _counter_keys(scope)
+        readahead.forget(*keys)
+        for key in keys:
             cache.add(key, 0, timeout=minutes * 60 + 60)
             try:
                 cache.incr(key, unknown)
