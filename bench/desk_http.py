@@ -6,7 +6,7 @@ replaying the same SQL (after `stats_data.py`).
 The venue staff user of `stats_data.py` (venue@bench.test) works at the benchmark venue's
 first site; a new offer is made for each run and valid cards of the area are picked, each
 used once. First it records `--capture` pairs in process (Django's test client, the same
-views, middleware and templates, the production session engine `cached_db` and the
+views, middleware and templates, the production session engine (`accounts.sessions`) and the
 person's cache, after one warm-up pair as a desk in steady state) and captures every SQL
 statement they send, with its values. Then it starts gunicorn with `deploy/gunicorn.conf.py`
 and production settings (Redis for the cache and sessions; `--workers`, default 4) and
@@ -42,7 +42,7 @@ USER = "venue@bench.test"
 PASSWORD = "bench-password-1"  # noqa: S105 - the benchmark data's own account
 # a Redis database of the desk benchmark's own (sessions and the person's cache)
 REDIS_URL = os.environ.get("DESK_BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
-CACHED_DB = "django.contrib.sessions.backends.cached_db"
+CACHED_DB = "kaikukanta.accounts.sessions"  # settings.SESSION_ENGINE with Redis
 DESK, RECORD = "/venue/desk/", "/venue/desk/record/"
 
 
@@ -210,16 +210,21 @@ async def _drive(port: int, setup: dict, clients: int, seconds: float,
             records.append(record)
 
     cpu = _cpu_seconds(server_pid) if server_pid else 0.0
+    own = time.process_time()
     started = time.monotonic()
     await asyncio.gather(*(client(n) for n in range(clients)))
     elapsed = time.monotonic() - started
+    own = time.process_time() - own
     cpu = (_cpu_seconds(server_pid) - cpu) if server_pid else 0.0
+    done = max(1, len(latencies) + sum(failures.values()))
     p50, p95, p99 = _percentiles(latencies)
     return {"pairs": len(latencies), "rate": len(latencies) / elapsed, "p50": p50,
             "p95": p95, "p99": p99, "failures": failures,
             "request": _percentiles(lookups + records), "lookup": _percentiles(lookups),
             "record": _percentiles(records),
-            "cpu_ms_pair": cpu * 1000 / max(1, len(latencies) + sum(failures.values()))}
+            "cpu_ms_pair": cpu * 1000 / done,
+            # the clients' own CPU (this process: the load generator shares the cores)
+            "client_cpu_ms_pair": own * 1000 / done}
 
 
 def _serve(workers: int):
@@ -252,7 +257,7 @@ def run(clients: int = 8, seconds: int = 30, workers: int = 4,
           f"p99 {load['p99']:.0f} ms; failed pairs {load['failures'] or 'none'}; "
           f"{statements:.0f} SQL statements per pair; worker RSS after the run: "
           f"{', '.join(f'{m:.0f}' for m in rss)} MB; worker CPU {load['cpu_ms_pair']:.1f} ms a "
-          f"pair)", flush=True)
+          f"pair; the clients' own CPU {load['client_cpu_ms_pair']:.1f} ms a pair)", flush=True)
     req, look, rec = load["request"], load["lookup"], load["record"]
     print(f"(desk requests: p50 {req[0]:.0f} ms, p95 {req[1]:.0f} ms, p99 {req[2]:.0f} ms; "
           f"look-up p95 {look[1]:.0f} ms, record p95 {rec[1]:.0f} ms)", flush=True)
