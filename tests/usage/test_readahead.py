@@ -91,7 +91,7 @@ def test_counting_an_unknown_number_drops_the_counters_read_ahead(cast, settings
 
     settings.KAIKUKANTA_LOOKUP_UNKNOWN_LIMIT = 1
     scope = scope_for_user(cast.a.venue)
-    readahead._HINTS["owner"] = tuple(guessing._counter_keys(scope))
+    readahead._HINTS["owner"] = tuple(guessing.counter_keys(scope))
     cache.set("owner", {})
     readahead.start("owner", cache)
     guessing.note(scope, [(numbers.generate(), False)])  # the limit is used up now
