@@ -6,18 +6,18 @@ replaying the same SQL (after `stats_data.py`).
 The venue staff user of `stats_data.py` (venue@bench.test) works at the benchmark venue's
 first site; a new offer is made for each run and valid cards of the area are picked, each
 used once. First it records `--capture` pairs in process (Django's test client, the same
-views, middleware and templates, the production session engine (`accounts.sessions`) and the
-person's cache, after one warm-up pair as a desk in steady state) and captures every SQL
-statement they send, with its values. Then it starts gunicorn with `deploy/gunicorn.conf.py`
-and production settings (Redis for the cache and sessions; `--workers`, default 4) and
-runs `--clients` clients (default 8; threads with blocking sockets) for `--seconds`
-(default 30), each signed in through the sign-in page with its own session: GET the desk's look-up page for a card, read the
-record form's one-time token and CSRF token, POST the record form (answered 302; the
-redirect is not followed: the next look-up shows its message). Then pgbench runs the
-captured pairs' SQL (each pair one transaction, rolled back at its end) with as many
-clients for as long. Prints pairs per second, p95 of a request (the issue's target is
-judged on it) and of the look-up and the record, p50/p95/p99 of the pair, pgbench's rate,
-their ratio and the statements per pair.
+views, middleware and templates, the production session engine (`accounts.sessions`) and
+the person's cache, after one warm-up pair as a desk in steady state) and captures every
+SQL statement they send, with its values. Then it starts gunicorn with
+`deploy/gunicorn.conf.py` and production settings (Redis for the cache and sessions;
+`--workers`, default 4) and runs `--clients` clients (default 8; threads with blocking
+sockets) for `--seconds` (default 30), each signed in through the sign-in page with its
+own session: GET the desk's look-up page for a card, read the record form's one-time token
+and CSRF token, POST the record form (answered 302; the redirect is not followed: the next
+look-up shows its message). Then pgbench runs the captured pairs' SQL (each pair one
+transaction, rolled back at its end) with as many clients for as long. Prints pairs per
+second, p95 of a request (the issue's target is judged on it) and of the look-up and the
+record, p50/p95/p99 of the pair, pgbench's rate, their ratio and the statements per pair.
 
 `run(clients, seconds, workers) -> list[tuple[str, str, str, str]]` gives the comparison
 table's rows (for `python -m bench all`). Only 127.0.0.1 is contacted; the run is bounded
