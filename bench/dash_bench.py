@@ -15,14 +15,15 @@ periods), a distributor's unit (the custom period and the one inside a month; Du
 groups the uses of the unit's cards) and that area's most populous municipality (its
 residents' uses) for the year and the custom period; all in last year.
 
-Options: `--only municipality` (the rows whose label has the word; repeatable),
-`--repeat N`, `--read-only` (measure a database that must not change: no VACUUM, sessions
-in signed cookies, second-factor devices in memory, read-only transactions; the periods'
-holder tables must have been published by an earlier run).
+Options: `--only unit` (the rows whose label has the text; repeatable), `--repeat N` (the
+median of N renders), `--read-only` (measure a database that must not change: no VACUUM,
+sessions in signed cookies, second-factor devices in memory, read-only transactions; the
+periods' holder tables must have been published by an earlier run).
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime
 import statistics
 import time
@@ -115,9 +116,12 @@ def _read_only(connection) -> None:
         cur.execute("SET default_transaction_read_only = on")
 
 
-def run(repeat: int = 3, only: list[str] | None = None,
+def run(repeat: int = 3, only: str | list[str] | None = None,
         read_only: bool = False) -> list[tuple[str, str, str, str, str]]:
-    """`only`: the dashboards whose label contains one of these words (all by default)."""
+    """`only`: the dashboards whose label contains this text or one of these (all by
+    default)."""
+    if isinstance(only, str):
+        only = [only]
     from django.conf import settings
     from django.db import OperationalError, connection
     from django.test import Client
@@ -224,8 +228,6 @@ def run(repeat: int = 3, only: list[str] | None = None,
 
 
 def main() -> None:
-    import argparse
-
     from bench.import_bench import setup
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -23,7 +23,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('stats', '0021_card_month_municipality'),
+        ('stats', '0023_unit_day_cards'),
     ]
 
     operations = [
