@@ -86,15 +86,32 @@ def _vacuum_rollups(connection) -> None:
           f"{time.perf_counter() - t:.0f} s)", flush=True)
 
 
-def run(repeat: int = 3) -> list[tuple[str, str, str, str, str]]:
-    from django.conf import settings
-    from django.db import OperationalError, connection
+def client_for(email: str):
+    """A test client signed in as the generator's user, past the second factor."""
     from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from kaikukanta.accounts.models import User
+
+    user = User.objects.get(email=email)
+    client = Client()
+    client.force_login(user, backend="kaikukanta.accounts.backends.EmailBackend")
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="Bench",
+                                                 defaults={"confirmed": True})
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def run(repeat: int = 3, only: str = "") -> list[tuple[str, str, str, str, str]]:
+    """Every dashboard next to DuckDB; `only`: the rows whose label contains it."""
+    from django.conf import settings
+    from django.db import OperationalError, connection
+
     from bench import targets
-    from kaikukanta.accounts.models import Membership, User
+    from kaikukanta.accounts.models import Membership
     from kaikukanta.network.models import Area, Unit
 
     settings.STATS_CACHE_SECONDS = 0  # every render computes
@@ -107,17 +124,6 @@ def run(repeat: int = 3) -> list[tuple[str, str, str, str, str]]:
     muni = area.municipalities.order_by("-population").first()
     y = datetime.date.today().year - 1
     day = datetime.date
-
-    def client_for(email: str) -> Client:
-        user = User.objects.get(email=email)
-        client = Client()
-        client.force_login(user, backend="kaikukanta.accounts.backends.EmailBackend")
-        device, _ = TOTPDevice.objects.get_or_create(user=user, name="Bench",
-                                                     defaults={"confirmed": True})
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-        return client
 
     periods = [("1 Mar–30 Jun", day(y, 3, 1), day(y, 6, 30)),
                ("year", day(y, 1, 1), day(y, 12, 31)),
@@ -144,6 +150,7 @@ def run(repeat: int = 3) -> list[tuple[str, str, str, str, str]]:
                "culture@bench.test", f"/stats/municipality/{muni.pk}/", start, end,
                f"AND municipality = '{muni.pk}'")
               for label, start, end in periods if label in ("year", "custom, 12 Feb–19 May")]
+    cases = [c for c in cases if only in c[0]]
     lines = []
     # A page that needs longer than the production server's worker timeout (30 s) would
     # never be answered there: its statements are cancelled and the page named.
@@ -180,10 +187,16 @@ def run(repeat: int = 3) -> list[tuple[str, str, str, str, str]]:
 
 
 def main() -> None:
+    import argparse
+
     from bench.import_bench import setup
 
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeat", type=int, default=3, help="renders per page (median)")
+    ap.add_argument("--only", default="", help="only the rows whose label contains this")
+    args = ap.parse_args()
     setup()
-    for line in run():
+    for line in run(repeat=args.repeat, only=args.only):
         print(" | ".join(line))
 
 
