@@ -132,13 +132,14 @@ def main() -> None:
         assert client.get(url).status_code == 200  # warm up
         if duck is not None:
             duck.execute(DUCK_SQL.format(extra=extra), [args.start, args.end]).fetchall()
-        pages, sqls, ducks = [], [], []
+        pages, sqls, ducks, cpus = [], [], [], []
         for _ in range(args.repeat):
             log.clear()
             with connection.execute_wrapper(timed):
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 r = client.get(url)
                 pages.append(time.perf_counter() - t)
+                cpus.append(time.process_time() - c)
             assert r.status_code == 200, r.status_code
             sqls.append(sum(e[0] for e in log))
             if duck is not None:
@@ -147,7 +148,8 @@ def main() -> None:
                 ducks.append(time.perf_counter() - t)
         page, sql = statistics.median(pages) * 1000, statistics.median(sqls) * 1000
         print(f"{url}: page {page:.1f} ms (median of {args.repeat}; min {min(pages) * 1000:.1f}),"
-              f" SQL {sql:.1f} ms in {len(log)} statements, the rest {page - sql:.1f} ms")
+              f" SQL {sql:.1f} ms in {len(log)} statements, the rest {page - sql:.1f} ms; "
+              f"this process's CPU {statistics.median(cpus) * 1000:.1f} ms")
         if ducks:
             print(f"DuckDB, same run: {statistics.median(ducks) * 1000:.1f} ms "
                   f"(min {min(ducks) * 1000:.1f}); page / DuckDB "
@@ -167,7 +169,9 @@ def main() -> None:
             prof.enable()
             client.get(url)
             prof.disable()
-            pstats.Stats(prof).sort_stats("tottime").print_stats(30)
+            if os.environ.get("PROFILE_OUT"):
+                prof.dump_stats(os.environ["PROFILE_OUT"])
+            pstats.Stats(prof).sort_stats(os.environ.get("SORT", "tottime")).print_stats(int(os.environ.get("TOP", "30")))
         transaction.set_rollback(True)
 
 
