@@ -45,8 +45,8 @@ def _caller() -> str:
 
 def _client(email: str):
     from django.conf import settings
-    from django.contrib.auth.signals import user_logged_in
     from django.contrib.auth.models import update_last_login
+    from django.contrib.auth.signals import user_logged_in
     from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -171,7 +171,8 @@ def main() -> None:
             prof.disable()
             if os.environ.get("PROFILE_OUT"):
                 prof.dump_stats(os.environ["PROFILE_OUT"])
-            pstats.Stats(prof).sort_stats(os.environ.get("SORT", "tottime")).print_stats(int(os.environ.get("TOP", "30")))
+            stats = pstats.Stats(prof).sort_stats(os.environ.get("SORT", "tottime"))
+            stats.print_stats(int(os.environ.get("TOP", "30")))
         transaction.set_rollback(True)
 
 
