@@ -13,11 +13,14 @@ The dashboards: national (1 March–30 June, the year, a quarter, a custom perio
 and a period inside one month), the first area as its culture coordinator (the same five
 periods), a distributor's unit (the custom period and the one inside a month; DuckDB
 groups the uses of the unit's cards) and that area's most populous municipality (its
-residents' uses) for the year and the custom period; all in last year.
+residents' uses) for the year and the custom period; all in last year. `--only unit`
+runs only the rows whose label has that text (here a distributor's unit dashboards),
+`--repeat N` takes the median of N renders.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime
 import statistics
 import time
@@ -86,32 +89,15 @@ def _vacuum_rollups(connection) -> None:
           f"{time.perf_counter() - t:.0f} s)", flush=True)
 
 
-def client_for(email: str):
-    """A test client signed in as the generator's user, past the second factor."""
+def run(repeat: int = 3, only: str = "") -> list[tuple[str, str, str, str, str]]:
+    from django.conf import settings
+    from django.db import OperationalError, connection
     from django.test import Client
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from kaikukanta.accounts.models import User
-
-    user = User.objects.get(email=email)
-    client = Client()
-    client.force_login(user, backend="kaikukanta.accounts.backends.EmailBackend")
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="Bench",
-                                                 defaults={"confirmed": True})
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
-
-
-def run(repeat: int = 3, only: str = "") -> list[tuple[str, str, str, str, str]]:
-    """Every dashboard next to DuckDB; `only`: the rows whose label contains it."""
-    from django.conf import settings
-    from django.db import OperationalError, connection
-
     from bench import targets
-    from kaikukanta.accounts.models import Membership
+    from kaikukanta.accounts.models import Membership, User
     from kaikukanta.network.models import Area, Unit
 
     settings.STATS_CACHE_SECONDS = 0  # every render computes
@@ -124,6 +110,17 @@ def run(repeat: int = 3, only: str = "") -> list[tuple[str, str, str, str, str]]
     muni = area.municipalities.order_by("-population").first()
     y = datetime.date.today().year - 1
     day = datetime.date
+
+    def client_for(email: str) -> Client:
+        user = User.objects.get(email=email)
+        client = Client()
+        client.force_login(user, backend="kaikukanta.accounts.backends.EmailBackend")
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="Bench",
+                                                     defaults={"confirmed": True})
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
 
     periods = [("1 Mar–30 Jun", day(y, 3, 1), day(y, 6, 30)),
                ("year", day(y, 1, 1), day(y, 12, 31)),
@@ -150,7 +147,7 @@ def run(repeat: int = 3, only: str = "") -> list[tuple[str, str, str, str, str]]
                "culture@bench.test", f"/stats/municipality/{muni.pk}/", start, end,
                f"AND municipality = '{muni.pk}'")
               for label, start, end in periods if label in ("year", "custom, 12 Feb–19 May")]
-    cases = [c for c in cases if only in c[0]]
+    cases = [case for case in cases if only in case[0]]
     lines = []
     # A page that needs longer than the production server's worker timeout (30 s) would
     # never be answered there: its statements are cancelled and the page named.
@@ -187,13 +184,11 @@ def run(repeat: int = 3, only: str = "") -> list[tuple[str, str, str, str, str]]
 
 
 def main() -> None:
-    import argparse
-
     from bench.import_bench import setup
 
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--repeat", type=int, default=3, help="renders per page (median)")
-    ap.add_argument("--only", default="", help="only the rows whose label contains this")
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--only", default="", help="only the rows whose label has this text")
+    ap.add_argument("--repeat", type=int, default=3, help="renders per row (the median)")
     args = ap.parse_args()
     setup()
     for line in run(repeat=args.repeat, only=args.only):

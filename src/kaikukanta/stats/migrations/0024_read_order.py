@@ -20,7 +20,7 @@ def in_read_order(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("stats", "0021_card_month_municipality"),
+        ("stats", "0023_unit_day_cards"),
     ]
 
     operations = [
