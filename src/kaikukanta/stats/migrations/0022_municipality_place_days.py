@@ -23,7 +23,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('stats', '0023_unit_day_cards'),
+        ('stats', '0024_read_order'),
     ]
 
     operations = [
