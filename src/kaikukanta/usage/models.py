@@ -168,9 +168,12 @@ class Use(models.Model):
                               default=UseSource.DESK)
     backfilled = models.BooleanField(_("entered afterwards"), default=False)
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    # No index: nothing reads the uses by who recorded them, and people are never deleted
+    # (deactivated instead; the admin cannot delete them), so the index only cost every
+    # write (usage 0007).
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
                                     on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
+                                    related_name="+", db_index=False)
     # A form's one-time token or an API Idempotency-Key: the same submission never
     # creates a second use (`use_request_token_once`; a use without a token, as a file's,
     # is not in that index at all).
