@@ -482,7 +482,7 @@ def rollup_add(*, use, sign: int) -> None:
             for sql, params in upserts[:-1]:
                 cur.execute(sql, params)
             year_uses = cur.fetchone()[0]
-            if sign > 0:
+            if sign > 0 and year_uses > 1:  # (a first use: the card count's upsert below)
                 cur.execute(_MOST_USES_GROWS, [year_uses, year, card_area, year_uses])
             cur.execute(months_sql, [use.card_id, card_area])
             earlier = {r[0] for r in cur.fetchall()}
