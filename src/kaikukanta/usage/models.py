@@ -145,10 +145,14 @@ class Use(models.Model):
                              related_name="uses", db_index=False)
     offer = models.ForeignKey(Offer, verbose_name=_("offer"), on_delete=models.PROTECT,
                               null=True, blank=True, related_name="uses", db_index=False)
+    # The site is one of the venue's units: on PostgreSQL one foreign key holds both, the
+    # pair (site, venue) referring to the unit's (id, organisation) (usage 0008), so each
+    # written use is checked once for the two, not once each.
     venue = models.ForeignKey("network.Organisation", verbose_name=_("venue"),
-                              on_delete=models.PROTECT, related_name="uses", db_index=False)
+                              on_delete=models.PROTECT, related_name="uses", db_index=False,
+                              db_constraint=False)
     site = models.ForeignKey("network.Unit", verbose_name=_("site"), on_delete=models.PROTECT,
-                             related_name="uses", db_index=False)
+                             related_name="uses", db_index=False, db_constraint=False)
     seller = models.ForeignKey("network.Organisation", verbose_name=_("ticket seller"),
                                on_delete=models.PROTECT, null=True, blank=True,
                                related_name="sold_uses", db_index=False)
