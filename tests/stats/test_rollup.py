@@ -189,7 +189,7 @@ def test_the_most_uses_of_one_card_follows_records_and_cancellations(cast):
 
 @pytest.mark.postgres
 def test_a_cards_next_use_in_a_year_updates_its_year_row_heap_only(cast):
-    """No index holds the card-year row's use count (stats 0024): the update each
+    """No index holds the card-year row's use count (stats 0025): the update each
     recorded use makes to it writes no index entry (a heap-only update), and the most uses
     of one card comes from `CardsUsedYear`."""
     card = make_card(cast.a.unit)

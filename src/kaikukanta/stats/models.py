@@ -298,7 +298,7 @@ class CardYearUse(models.Model):
 
     Every recorded use adds one to its card's row here, so no index may hold `uses`: then
     the update is heap-only (no index entry written; the table keeps free room in each
-    page for it, fillfactor 70, stats 0024). The most uses of one card in a year is kept
+    page for it, fillfactor 70, stats 0025). The most uses of one card in a year is kept
     in `CardsUsedYear.most_uses` instead of being read from an index."""
 
     card_id = models.IntegerField(_("card"))
