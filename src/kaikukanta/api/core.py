@@ -41,7 +41,9 @@ from kaikukanta.api.errors import (
 from kaikukanta.api.models import ApiKey, IdempotentResponse
 from kaikukanta.api.schemas import Error
 from kaikukanta.lib.errors import DomainError, InvalidInput, NotInScope
+from kaikukanta.lib.scope import Scope
 from kaikukanta.lib.unavailable import DATABASE_ERRORS, DatabaseUnavailable
+from kaikukanta.usage import guessing
 
 logger = logging.getLogger(__name__)
 
@@ -160,30 +162,59 @@ class KeyAuth(HttpBearer):
 
     Also counts the request against the key's limit, notes the key's use, and refuses a
     write with a read-only key (`write=True`) or a key of another kind of organisation
-    than the endpoint serves (`kinds`), before any input is read.
+    than the endpoint serves (`kinds`), before any input is read. With the key kept by
+    the process, its versions, its count, the look-up limit's counters and the cache
+    versions the endpoint names (`versions`; into `request.versions_read`, else None) are
+    one cache round trip (`services.api_key_request`).
     """
 
-    def __init__(self, *, write: bool = False, kinds: tuple[str, ...] = ()) -> None:
+    def __init__(self, *, write: bool = False, kinds: tuple[str, ...] = (),
+                 versions: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.write = write
         self.kinds = kinds
+        # `lib.versioned_cache` versions the endpoint reads, read with the key (one round
+        # trip) into `request.versions_read` when the process keeps the key
+        self.versions = versions
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiKey | None:
-        key = services.api_key_for_secret(token)
+        limit, window = services.rate_limit()
+        built: list[tuple[ApiKey, Scope, list[str]]] = []
+
+        def counters(key: ApiKey) -> list[str]:
+            # the look-up limit's counters of the key's scope, read with the key's versions
+            # and its count in one round trip (`api_key_request`), for `guessing.check`
+            scope = _scope_of(key)
+            built.append((key, scope, guessing.counter_keys(scope)))
+            return [*built[-1][2], *self.versions]
+
+        found = services.api_key_request(token, window_seconds=window, also=counters)
+        key = found.key
         if key is None:
             return None
-        limit, window = services.rate_limit()
-        used, retry_after = services.rate_limit_hit(api_key=key, window_seconds=window)
-        if used > limit:
-            raise RateLimited(seconds=retry_after)
-        services.api_key_touch(api_key=key, first_in_window=used == 1)
+        if found.used > limit:
+            raise RateLimited(seconds=found.retry_after)
+        services.api_key_touch(api_key=key, first_in_window=found.used == 1)
         if self.write and not key.can_write:
             raise ReadOnlyKey()
         if self.kinds and key.organisation.kind not in self.kinds:
             raise WrongKeyKind()
+        request.versions_read = None
+        if found.read is not None and built and built[0][0] is key:
+            _key, scope, keys = built[0]
+            read = found.read
+            guessing.counts_read(scope, keys, {k: read[k] for k in keys if k in read})
+            if self.versions:
+                request.versions_read = {k: read[k] for k in self.versions if k in read}
+        else:
+            scope = _scope_of(key)
         request.api_key = key
-        request.scope = scope_for_organisation(key.organisation, label=key.actor_label)
+        request.scope = scope
         return key
+
+
+def _scope_of(key: ApiKey) -> Scope:
+    return scope_for_organisation(key.organisation, label=key.actor_label)
 
 
 # What each error status means, for the document (the `Error` body's `code` says more).

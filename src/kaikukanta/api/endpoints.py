@@ -34,12 +34,14 @@ from kaikukanta.network.models import Unit
 from kaikukanta.usage import guessing
 from kaikukanta.usage import services as usage_services
 from kaikukanta.usage.models import Offer, OfferStatus, Use, UseSource, UseStatus
-from kaikukanta.usage.selectors import answer_for_card, offer_for_recording
+from kaikukanta.usage.selectors import OFFER_VERSIONS, answer_for_card, offer_for_recording
 
 router = Router()
 
 READ = KeyAuth()
 WRITE = KeyAuth(write=True)
+# recording a use: the offer's cache versions are read with the key
+RECORD = KeyAuth(write=True, versions=tuple(OFFER_VERSIONS))
 MAX_ID = 2**31 - 1
 IDEMPOTENCY = ("A unique value per intended write (for example a UUID). A retry with the "
                "same key returns the first response and never writes twice.")
@@ -217,7 +219,7 @@ def _card_answer(card) -> dict:
                                                       on=timezone.localdate()))
 
 
-@router.post("/uses", auth=WRITE, response=responses(201, schemas.Use, 403, 404, 409, 413),
+@router.post("/uses", auth=RECORD, response=responses(201, schemas.Use, 403, 404, 409, 413),
              operation_id="use_record", summary="Record a use",
              description="Records one use of a card at an offer (or a site's admission) with "
                          "the same rules as the ticket desk. A ticket-seller key records for "
@@ -236,7 +238,7 @@ def use_record(request, payload: schemas.UseCreate,
         offer = site = None
         if payload.offer is not None:
             # from the shared cache: an offer at a site where the key records
-            offer = offer_for_recording(payload.offer)
+            offer = offer_for_recording(payload.offer, versions=request.versions_read)
             if offer is None or not scope.may_record_at(offer.site):
                 raise NotInScope(field="offer")
             site = offer.site

@@ -8,6 +8,8 @@ import hmac
 import math
 import secrets
 import time
+from collections.abc import Callable
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
@@ -101,11 +103,61 @@ def rate_limit_hit(*, api_key: ApiKey, window_seconds: int) -> tuple[int, int]:
     one round trip; per process with the local-memory cache). Returns (requests in this
     window including this one, seconds until the window ends).
     """
+    counter, retry_after = _rate_counter(api_key.prefix, window_seconds)
+    used = counters.count(counter, timeout=window_seconds + 1)
+    return used, retry_after
+
+
+def _rate_counter(prefix: str, window_seconds: int) -> tuple[str, int]:
+    """The key's counter for the current window, and the seconds until the window ends."""
     now = time.time()
     start = int(now // window_seconds) * window_seconds
-    retry_after = max(1, math.ceil(start + window_seconds - now))
-    used = counters.count(f"api-rate:{api_key.prefix}:{start}", timeout=window_seconds + 1)
-    return used, retry_after
+    return f"api-rate:{prefix}:{start}", max(1, math.ceil(start + window_seconds - now))
+
+
+class KeyRequest(NamedTuple):
+    """What `api_key_request` found: the key (None: refused), the requests in its window
+    including this one, the seconds until the window ends, and the values of the caller's
+    other cache keys when they were read in the same round trip (else None)."""
+
+    key: ApiKey | None
+    used: int
+    retry_after: int
+    read: dict | None = None
+
+
+def api_key_request(raw: str, *, window_seconds: int,
+                    also: Callable[[ApiKey], list[str]] | None = None) -> KeyRequest:
+    """The active key with this secret (`api_key_for_secret`) with the request counted
+    against its limit (`rate_limit_hit`); a secret that finds no usable key counts nothing.
+
+    When the process keeps the key (the key cache, `versioned_cache.kept`) and the secret
+    is that key's, this is one cache round trip: the count, the key's versions (the kept
+    key is used only while they are the ones it was kept under: a revocation, or a change
+    of its organisation or area, is seen on this request as before) and the keys
+    `also(key)` names, whose values come back in `read`. Only a caller holding the key's
+    secret is counted before the versions are read, so a wrong secret never counts against
+    a key. Otherwise the key is found as `api_key_for_secret` finds it, then counted."""
+    raw = (raw or "").strip()
+    prefix = _prefix_of(raw)
+    copy = (versioned_cache.kept(_entry_key(prefix))
+            if prefix is not None and key_cache_seconds() else None)
+    if copy is not None and _secret_matches(copy[1], raw):
+        counter, retry_after = _rate_counter(prefix, window_seconds)
+        versions = _versions(prefix)
+        extra = also(copy[1]) if also is not None else []
+        used, found = counters.count_and_get(counter, [*versions, *extra],
+                                             timeout=window_seconds + 1)
+        key = versioned_cache.current_kept(copy, versions, found)
+        if key is None:  # changed since it was kept: found again (the request is counted)
+            return KeyRequest(api_key_for_secret(raw), used, retry_after)
+        return KeyRequest(_usable(key), used, retry_after,
+                          {k: found[k] for k in extra if k in found})
+    key = api_key_for_secret(raw)
+    if key is None:
+        return KeyRequest(None, 0, 0)
+    used, retry_after = rate_limit_hit(api_key=key, window_seconds=window_seconds)
+    return KeyRequest(key, used, retry_after)
 
 
 def api_key_for_secret(raw: str) -> ApiKey | None:
@@ -117,12 +169,27 @@ def api_key_for_secret(raw: str) -> ApiKey | None:
     saved) forgets it at once and again when its transaction commits (`forget_keys`), so
     a revocation takes effect on the next request."""
     raw = (raw or "").strip()
+    prefix = _prefix_of(raw)
+    if prefix is None:
+        return None
+    key = _cached_key(prefix)
+    if key is None or not _secret_matches(key, raw):
+        return None
+    return _usable(key)
+
+
+def _prefix_of(raw: str) -> str | None:
     if not raw.startswith(KEY_START) or len(raw) > 200:
         return None
-    prefix = raw[len(KEY_START):len(KEY_START) + PREFIX_LENGTH]
-    key = _cached_key(prefix)
-    if key is None or not hmac.compare_digest(key.secret_hash, hash_secret(raw)):
-        return None
+    return raw[len(KEY_START):len(KEY_START) + PREFIX_LENGTH]
+
+
+def _secret_matches(key: ApiKey, raw: str) -> bool:
+    return hmac.compare_digest(key.secret_hash, hash_secret(raw))
+
+
+def _usable(key: ApiKey) -> ApiKey | None:
+    """The key, unless it is revoked or its organisation inactive."""
     if key.is_revoked or not key.organisation.is_active:
         return None
     return key
@@ -149,9 +216,17 @@ def _cached_key(prefix: str) -> ApiKey | None:
         return read()
     # `local`: the process keeps its copy under the same versions, so a request reads
     # only the versions and unpickles no key, organisation and area
-    return versioned_cache.cached(f"api-key:{prefix}",
-                                  [versioned_cache.REGISTRY, _key_version(prefix)], read,
+    return versioned_cache.cached(_entry_key(prefix), _versions(prefix), read,
                                   on=True, ttl=seconds, local=True)
+
+
+def _entry_key(prefix: str) -> str:
+    return f"api-key:{prefix}"
+
+
+def _versions(prefix: str) -> list[str]:
+    """The versions a cached key is kept under: the registry's and the key's own."""
+    return [versioned_cache.REGISTRY, _key_version(prefix)]
 
 
 def forget_keys(prefixes) -> None:

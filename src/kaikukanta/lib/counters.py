@@ -18,3 +18,13 @@ def count(key: str, *, timeout: int, delta: int = 1) -> int:
     except ValueError:  # expired between add and incr
         cache.set(key, delta, timeout=timeout)
         return delta
+
+
+def count_and_get(key: str, keys: list[str], *, timeout: int, delta: int = 1,
+                  ) -> tuple[int, dict]:
+    """`count`, and the cache's values at `keys` (as `cache.get_many`): one round trip and
+    one command with Redis (`lib.cache.RedisCache.count_and_get`), two calls otherwise."""
+    both = getattr(cache, "count_and_get", None)
+    if both is not None:
+        return both(key, keys, delta=delta, timeout=timeout)
+    return count(key, timeout=timeout, delta=delta), cache.get_many(keys)

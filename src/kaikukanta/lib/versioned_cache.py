@@ -96,17 +96,41 @@ def current(entry, stamps: tuple):
     return None
 
 
+def kept(key: str):
+    """The process's copy of `key` (kept by `cached(..., local=True)`) as (versions it
+    was stored under, value), or None: for a caller that reads the versions itself, in a
+    round trip of its own that reads other things too (`current_kept`)."""
+    copy = _LOCAL.get(key)
+    if copy is None or copy[1] <= time.monotonic() or None in copy[0]:
+        return None
+    return copy[0], copy[2]
+
+
+def current_kept(copy, version_keys: list[str], found: dict):
+    """The value of `copy` (from `kept`) when the versions at `version_keys`, as the
+    caller read them into `found` (a `get_many` answer), are still the ones it was
+    stored under; else None (then ask `cached`, which reads them again)."""
+    if copy is not None and tuple(found.get(k) for k in version_keys) == copy[0]:
+        return copy[1]
+    return None
+
+
 def cached(key: str, version_keys: list[str], compute, *, on: bool | None = None,
-           ttl: int = TTL, local: bool = False):
+           ttl: int = TTL, local: bool = False, versions: dict | None = None):
     """`compute()`, kept under `key` while the versions at `version_keys` stay (`on`:
     whether to cache at all; default the setting PERSON_CACHE). With `local`, the value
     is also kept in the process under the same versions (see the module's docstring):
-    only for values no caller changes."""
+    only for values no caller changes. `versions`: the versions as the caller has just
+    read them in a round trip of its own in this request (a `get_many` answer), used
+    instead of reading them again when it has them all."""
     if not (enabled() if on is None else on):
         return compute()
     kept = _LOCAL.get(key) if local else None
     if kept is not None and kept[1] > time.monotonic():
-        found = read(version_keys)
+        if versions is not None and all(k in versions for k in version_keys):
+            found = versions
+        else:
+            found = read(version_keys)
         if found is None:
             return compute()
         if tuple(found.get(k) for k in version_keys) == kept[0] and None not in kept[0]:

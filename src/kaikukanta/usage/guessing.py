@@ -23,6 +23,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -44,7 +45,8 @@ def limit() -> tuple[int, int]:
             getattr(settings, "KAIKUKANTA_LOOKUP_WINDOW_MINUTES", 15))
 
 
-def _counter_keys(scope: Scope) -> list[str]:
+def counter_keys(scope: Scope) -> list[str]:
+    """The cache keys of the scope's counters in the current window."""
     _n, minutes = limit()
     window = int(time.time() // (minutes * 60))
     keys = [f"guess:org:{org}:{window}" for org in sorted(scope.staff_org_ids)]
@@ -123,11 +125,34 @@ def check(scope: Scope, numbers: Iterable[str] = ()) -> None:
     if scope.is_system:  # the registry itself (loaders, commands) is not guessing
         return
     most, minutes = limit()
-    counts = cache.get_many(_counter_keys(scope))
+    counts = _counts(scope, counter_keys(scope))
     if any(n >= most for n in counts.values()):
         _log(scope, [(n, False, True) for n in list(numbers)[:FEW_IN_FILE]] or
              [("", False, True)])
         raise errors.LookupThrottled(minutes=minutes)
+
+
+# The counters a caller has just read for one scope in a round trip of its own (the
+# partner API reads them with its key, `api.core.KeyAuth`): (scope, keys, values), used by
+# the next `check` of that very scope object in this thread, once.
+_READ: ContextVar[tuple[Scope, tuple[str, ...], dict] | None] = ContextVar(
+    "guessing_counts_read", default=None)
+
+
+def counts_read(scope: Scope, keys: list[str], found: dict) -> None:
+    """The counters at `keys` (`counter_keys(scope)`) as the caller has just read them (a
+    `get_many` answer): the next `check` of this same scope object in this thread takes
+    them instead of reading them again, if its keys are still these (same window)."""
+    _READ.set((scope, tuple(keys), found))
+
+
+def _counts(scope: Scope, keys: list[str]) -> dict:
+    read = _READ.get()
+    if read is not None:
+        _READ.set(None)
+        if read[0] is scope and read[1] == tuple(keys):
+            return read[2]
+    return cache.get_many(keys)
 
 
 def note(scope: Scope, results: Iterable[tuple[str, bool]]) -> int:
@@ -140,7 +165,7 @@ def note(scope: Scope, results: Iterable[tuple[str, bool]]) -> int:
     unknown = sum(1 for _number, found in results if not found)
     if unknown:
         _n, minutes = limit()
-        for key in _counter_keys(scope):
+        for key in counter_keys(scope):
             cache.add(key, 0, timeout=minutes * 60 + 60)
             try:
                 cache.incr(key, unknown)

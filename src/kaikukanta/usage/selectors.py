@@ -228,6 +228,8 @@ _RECENT_USES: dict[int, Prepared] = {}
 
 
 _OFFERS_VERSION = "desk:offers:ver"
+# the versions `offer_for_recording` keeps an offer under
+OFFER_VERSIONS = [versioned_cache.REGISTRY, _OFFERS_VERSION]
 
 
 class DeskOffers(tuple):
@@ -266,20 +268,21 @@ def desk_offers(site: Unit) -> DeskOffers:
                                   lambda: DeskOffers(offers_for_site(site)), local=True)
 
 
-def offer_for_recording(pk: int) -> Offer | None:
+def offer_for_recording(pk: int, *, versions: dict | None = None) -> Offer | None:
     """The offer with its site, the site's organisation and area (what recording a use at
     it reads), or None. Kept in the shared cache under the offers' version and the
     registry's (any offer, organisation, site, seller link or area saved or deleted bumps
     one of them; `lib.versioned_cache`), so the API's record reads no offer row: the caller
     still asks `Scope.may_record_at(offer.site)` and `offer_is_available` of it. The
-    process keeps its own copy under the same versions (`local`): callers only read it."""
+    process keeps its own copy under the same versions (`local`): callers only read it.
+    `versions`: OFFER_VERSIONS as the caller read them in this request (the partner API
+    reads them with its key), else they are read here."""
     def read():
         return Offer.objects.select_related("site__organisation__home_area").filter(
             pk=pk).first()
 
-    return versioned_cache.cached(f"offer:{pk}",
-                                  [versioned_cache.REGISTRY, _OFFERS_VERSION], read,
-                                  local=True)
+    return versioned_cache.cached(f"offer:{pk}", OFFER_VERSIONS, read, local=True,
+                                  versions=versions)
 
 
 def offers_changed() -> None:
