@@ -13,11 +13,14 @@ The dashboards: national (1 March–30 June, the year, a quarter, a custom perio
 and a period inside one month), the first area as its culture coordinator (the same five
 periods), a distributor's unit (the custom period and the one inside a month; DuckDB
 groups the uses of the unit's cards) and that area's most populous municipality (its
-residents' uses) for the year and the custom period; all in last year.
+residents' uses) for the year and the custom period; all in last year. `--only unit`
+runs only the rows whose label has that text (here a distributor's unit dashboards),
+`--repeat N` takes the median of N renders.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime
 import statistics
 import time
@@ -86,7 +89,7 @@ def _vacuum_rollups(connection) -> None:
           f"{time.perf_counter() - t:.0f} s)", flush=True)
 
 
-def run(repeat: int = 3) -> list[tuple[str, str, str, str, str]]:
+def run(repeat: int = 3, only: str = "") -> list[tuple[str, str, str, str, str]]:
     from django.conf import settings
     from django.db import OperationalError, connection
     from django.test import Client
@@ -144,6 +147,7 @@ def run(repeat: int = 3) -> list[tuple[str, str, str, str, str]]:
                "culture@bench.test", f"/stats/municipality/{muni.pk}/", start, end,
                f"AND municipality = '{muni.pk}'")
               for label, start, end in periods if label in ("year", "custom, 12 Feb–19 May")]
+    cases = [case for case in cases if only in case[0]]
     lines = []
     # A page that needs longer than the production server's worker timeout (30 s) would
     # never be answered there: its statements are cancelled and the page named.
@@ -182,8 +186,12 @@ def run(repeat: int = 3) -> list[tuple[str, str, str, str, str]]:
 def main() -> None:
     from bench.import_bench import setup
 
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--only", default="", help="only the rows whose label has this text")
+    ap.add_argument("--repeat", type=int, default=3, help="renders per row (the median)")
+    args = ap.parse_args()
     setup()
-    for line in run():
+    for line in run(repeat=args.repeat, only=args.only):
         print(" | ".join(line))
 
 

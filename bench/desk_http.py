@@ -6,18 +6,18 @@ replaying the same SQL (after `stats_data.py`).
 The venue staff user of `stats_data.py` (venue@bench.test) works at the benchmark venue's
 first site; a new offer is made for each run and valid cards of the area are picked, each
 used once. First it records `--capture` pairs in process (Django's test client, the same
-views, middleware and templates, the production session engine `cached_db` and the
-person's cache, after one warm-up pair as a desk in steady state) and captures every SQL
-statement they send, with its values. Then it starts gunicorn with `deploy/gunicorn.conf.py`
-and production settings (Redis for the cache and sessions; `--workers`, default 4) and
-runs `--clients` clients (default 8) for `--seconds` (default 30), each signed in through
-the sign-in page with its own session: GET the desk's look-up page for a card, read the
-record form's one-time token and CSRF token, POST the record form (answered 302; the
-redirect is not followed: the next look-up shows its message). Then pgbench runs the
-captured pairs' SQL (each pair one transaction, rolled back at its end) with as many
-clients for as long. Prints pairs per second, p95 of a request (the issue's target is
-judged on it) and of the look-up and the record, p50/p95/p99 of the pair, pgbench's rate,
-their ratio and the statements per pair.
+views, middleware and templates, the production session engine (`accounts.sessions`) and
+the person's cache, after one warm-up pair as a desk in steady state) and captures every
+SQL statement they send, with its values. Then it starts gunicorn with
+`deploy/gunicorn.conf.py` and production settings (Redis for the cache and sessions;
+`--workers`, default 4) and runs `--clients` clients (default 8; threads with blocking
+sockets) for `--seconds` (default 30), each signed in through the sign-in page with its
+own session: GET the desk's look-up page for a card, read the record form's one-time token
+and CSRF token, POST the record form (answered 302; the redirect is not followed: the next
+look-up shows its message). Then pgbench runs the captured pairs' SQL (each pair one
+transaction, rolled back at its end) with as many clients for as long. Prints pairs per
+second, p95 of a request (the issue's target is judged on it) and of the look-up and the
+record, p50/p95/p99 of the pair, pgbench's rate, their ratio and the statements per pair.
 
 `run(clients, seconds, workers) -> list[tuple[str, str, str, str]]` gives the comparison
 table's rows (for `python -m bench all`). Only 127.0.0.1 is contacted; the run is bounded
@@ -27,12 +27,13 @@ by --seconds (at most 600).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime
 import os
 import re
+import socket
 import statistics
 import sys
+import threading
 import time
 import urllib.parse
 
@@ -42,7 +43,7 @@ USER = "venue@bench.test"
 PASSWORD = "bench-password-1"  # noqa: S105 - the benchmark data's own account
 # a Redis database of the desk benchmark's own (sessions and the person's cache)
 REDIS_URL = os.environ.get("DESK_BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
-CACHED_DB = "django.contrib.sessions.backends.cached_db"
+CACHED_DB = "kaikukanta.accounts.sessions"  # settings.SESSION_ENGINE with Redis
 DESK, RECORD = "/venue/desk/", "/venue/desk/record/"
 
 
@@ -133,47 +134,62 @@ def capture(setup: dict, count: int) -> list[list[str]]:
     return pairs
 
 
-async def _sign_in(port: int) -> str:
-    from bench.serve_load import _cookies, _request
+def _http(port: int, method: str, path: str, jar: dict, headers: dict | None = None,
+          body: bytes = b"") -> tuple[int, bytes]:
+    """One request on a new connection (the sync workers close it after each answer) with
+    a blocking socket, sending the client's cookies and keeping the ones the answer sets:
+    (status, body). The clients share the machine's two cores with the server, so they
+    should cost little (threads with blocking sockets, as `api_load`: asyncio streams cost
+    about twice the CPU)."""
+    head = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "X-Forwarded-Proto: https",
+            "Connection: close", "Cookie: " + "; ".join(f"{k}={v}" for k, v in jar.items()),
+            *(f"{k}: {v}" for k, v in (headers or {}).items())]
+    if body:
+        head.append(f"Content-Length: {len(body)}")
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as conn:
+        conn.connect(("127.0.0.1", port))
+        conn.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+        chunks = []
+        while chunk := conn.recv(65536):
+            chunks.append(chunk)
+    raw = b"".join(chunks)
+    answer_head, _, content = raw.partition(b"\r\n\r\n")
+    for line in answer_head.split(b"\r\n")[1:]:
+        if line[:11].lower() == b"set-cookie:":
+            name, _, value = line[11:].split(b";", 1)[0].strip().decode().partition("=")
+            jar[name] = value
+    return int(raw[9:12]), content
 
-    status, headers, page = await _request(port, "GET", "/accounts/login/")
-    jar = _cookies(headers)
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded", "Origin": "https://127.0.0.1"}
+
+
+def _sign_in(port: int) -> dict:
+    jar: dict = {}
+    status, page = _http(port, "GET", "/accounts/login/", jar)
     token = _token(page.decode(), "csrfmiddlewaretoken")
     body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": USER,
                                    "password": PASSWORD}).encode()
-    status, headers, answer = await _request(
-        port, "POST", "/accounts/login/", cookie=_cookie(jar), body=body,
-        headers={"Content-Type": "application/x-www-form-urlencoded",
-                 "Referer": "https://127.0.0.1/accounts/login/", "Origin": "https://127.0.0.1"})
-    jar.update(_cookies(headers))
+    status, answer = _http(port, "POST", "/accounts/login/", jar,
+                           {**FORM, "Referer": "https://127.0.0.1/accounts/login/"}, body)
     if status != 302 or "sessionid" not in jar:
         errors = re.findall(r'class="errorlist[^>]*>\s*<li>([^<]*)', answer.decode())
         sys.exit(f"signing in failed ({status}: {errors})")
     return jar
 
 
-def _cookie(jar: dict) -> str:
-    return "; ".join(f"{k}={v}" for k, v in jar.items())
-
-
-async def _pair(port: int, jar: dict, setup: dict, number: str
-                ) -> tuple[tuple[int, int], tuple[float, float]]:
+def _pair(port: int, jar: dict, setup: dict, number: str
+          ) -> tuple[tuple[int, int], tuple[float, float]]:
     """One look-up + record: the two answers' statuses and the two requests' times."""
-    from bench.serve_load import _cookies, _request
-
     query = urllib.parse.urlencode({"site": setup["site"], "number": number})
     t0 = time.monotonic()
-    status, headers, body = await _request(port, "GET", f"{DESK}?{query}", cookie=_cookie(jar))
+    status, body = _http(port, "GET", f"{DESK}?{query}", jar)
     t1 = time.monotonic()
-    jar.update(_cookies(headers))
     payload = urllib.parse.urlencode(_record_data(setup, number, body.decode())).encode()
     t2 = time.monotonic()
-    status2, headers, _ = await _request(
-        port, "POST", RECORD, cookie=_cookie(jar), body=payload,
-        headers={"Content-Type": "application/x-www-form-urlencoded",
-                 "Referer": f"https://127.0.0.1{DESK}", "Origin": "https://127.0.0.1"})
+    status2, _ = _http(port, "POST", RECORD, jar,
+                       {**FORM, "Referer": f"https://127.0.0.1{DESK}"}, payload)
     t3 = time.monotonic()
-    jar.update(_cookies(headers))
     return (status, status2), (t1 - t0, t3 - t2)
 
 
@@ -183,25 +199,33 @@ def _percentiles(values: list[float]) -> tuple[float, float, float]:
     return q[49] * 1000, q[94] * 1000, q[98] * 1000
 
 
-async def _drive(port: int, setup: dict, clients: int, seconds: float,
-                 server_pid: int | None = None) -> dict:
+def _threads(clients: int, target, deadline: float) -> None:
+    threads = [threading.Thread(target=target, args=(n, deadline)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def _drive(port: int, setup: dict, clients: int, seconds: float,
+           server_pid: int | None = None) -> dict:
+    """`clients` threads, each a signed-in desk looking a card up and recording its use in
+    turn until `seconds` have passed."""
     latencies: list[float] = []
     lookups: list[float] = []
     records: list[float] = []
     failures: dict = {}
-    jars = [await _sign_in(port) for _ in range(clients)]
-    # warm-up: every worker answers a few pairs first (imports, caches), not counted
-    warm_until = time.monotonic() + min(10.0, seconds / 3)
-    while time.monotonic() < warm_until and len(setup["numbers"]) > clients:
-        await asyncio.gather(*(_pair(port, jars[n], setup, setup["numbers"].pop())
-                               for n in range(clients)))
-    deadline = time.monotonic() + seconds
+    jars = [_sign_in(port) for _ in range(clients)]
 
-    async def client(n: int) -> None:
+    def warm(n: int, deadline: float) -> None:
+        while time.monotonic() < deadline and setup["numbers"]:
+            _pair(port, jars[n], setup, setup["numbers"].pop())
+
+    def client(n: int, deadline: float) -> None:
         while time.monotonic() < deadline and setup["numbers"]:
             number = setup["numbers"].pop()
             started = time.monotonic()
-            statuses, (lookup, record) = await _pair(port, jars[n], setup, number)
+            statuses, (lookup, record) = _pair(port, jars[n], setup, number)
             if statuses != (200, 302):
                 failures[statuses] = failures.get(statuses, 0) + 1
                 continue
@@ -209,17 +233,24 @@ async def _drive(port: int, setup: dict, clients: int, seconds: float,
             lookups.append(lookup)
             records.append(record)
 
+    # warm-up: every worker answers a few pairs first (imports, caches), not counted
+    _threads(clients, warm, time.monotonic() + min(10.0, seconds / 3))
     cpu = _cpu_seconds(server_pid) if server_pid else 0.0
+    own = time.process_time()
     started = time.monotonic()
-    await asyncio.gather(*(client(n) for n in range(clients)))
+    _threads(clients, client, started + seconds)
     elapsed = time.monotonic() - started
+    own = time.process_time() - own
     cpu = (_cpu_seconds(server_pid) - cpu) if server_pid else 0.0
+    done = max(1, len(latencies) + sum(failures.values()))
     p50, p95, p99 = _percentiles(latencies)
     return {"pairs": len(latencies), "rate": len(latencies) / elapsed, "p50": p50,
             "p95": p95, "p99": p99, "failures": failures,
             "request": _percentiles(lookups + records), "lookup": _percentiles(lookups),
             "record": _percentiles(records),
-            "cpu_ms_pair": cpu * 1000 / max(1, len(latencies) + sum(failures.values()))}
+            "cpu_ms_pair": cpu * 1000 / done,
+            # the clients' own CPU (this process: the load generator shares the cores)
+            "client_cpu_ms_pair": own * 1000 / done}
 
 
 def _serve(workers: int):
@@ -241,7 +272,7 @@ def run(clients: int = 8, seconds: int = 30, workers: int = 4,
     statements = statistics.median(len(p) for p in pairs)
     server, port = _serve(workers)
     try:
-        load = asyncio.run(_drive(port, setup, clients, seconds, server.pid))
+        load = _drive(port, setup, clients, seconds, server.pid)
         rss = _rss_mb(server.pid)
     finally:
         stop(server)
@@ -252,7 +283,7 @@ def run(clients: int = 8, seconds: int = 30, workers: int = 4,
           f"p99 {load['p99']:.0f} ms; failed pairs {load['failures'] or 'none'}; "
           f"{statements:.0f} SQL statements per pair; worker RSS after the run: "
           f"{', '.join(f'{m:.0f}' for m in rss)} MB; worker CPU {load['cpu_ms_pair']:.1f} ms a "
-          f"pair)", flush=True)
+          f"pair; the clients' own CPU {load['client_cpu_ms_pair']:.1f} ms a pair)", flush=True)
     req, look, rec = load["request"], load["lookup"], load["record"]
     print(f"(desk requests: p50 {req[0]:.0f} ms, p95 {req[1]:.0f} ms, p99 {req[2]:.0f} ms; "
           f"look-up p95 {look[1]:.0f} ms, record p95 {rec[1]:.0f} ms)", flush=True)

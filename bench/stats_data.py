@@ -247,7 +247,7 @@ def municipalities() -> int:
 # What the statistics rollups were last built against: the statistics app's applied
 # migrations and the rollup code. `python -m bench all` rebuilds them when this changes
 # (bench/data.py).
-ROLLUP_CODE = ["services.py", "hooks.py", "models.py", "cardspan.py", "*roll*.py"]
+ROLLUP_CODE = ["services.py", "hooks.py", "models.py", "cardspan.py", "unitcards.py", "*roll*.py"]
 
 
 def stamp_now() -> str:

@@ -260,7 +260,9 @@ PERSON_CACHE = env_bool("PERSON_CACHE", _SHARED_CACHE or TESTING)
 # revoked; signed-cookie sessions could not be); with Redis they are read through it
 # (`cached_db`: a sign-out deletes both copies), which saves a query on every request. A
 # deactivated person's session stops working through the user row (accounts/backends.py).
-SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db" if _SHARED_CACHE
+# `accounts.sessions` is `cached_db` that also reads, in the same round trip, what the
+# session's requests read next (`lib.readahead`).
+SESSION_ENGINE = ("kaikukanta.accounts.sessions" if _SHARED_CACHE
                   else "django.contrib.sessions.backends.db")
 
 # Partner API requests allowed per key in each window (api/services.rate_limit).

@@ -8,6 +8,8 @@ from kaikukanta.oma import wellknown as oma_wellknown
 from kaikukanta.public import views as public_views
 
 urlpatterns = [
+    # first: partner systems call it most, and each include tried before it costs a resolve
+    path("api/v1/", include("kaikukanta.api.urls")),
     path("", account_views.root, name="root"),
     path("accounts/", include("kaikukanta.accounts.urls")),
     path("network/", include("kaikukanta.network.urls")),
@@ -16,7 +18,6 @@ urlpatterns = [
     path("coordination/", include("kaikukanta.coordination.urls")),
     path("stats/", include("kaikukanta.stats.urls")),
     path("wellbeing/", include("kaikukanta.wellbeing.urls")),
-    path("api/v1/", include("kaikukanta.api.urls")),
     path("oma/", include("kaikukanta.oma.urls")),
     path(".well-known/kaikukanta-card-keys.json", second_factor_exempt(oma_wellknown.card_keys),
          name="card_keys"),

@@ -21,6 +21,15 @@ from tests.conftest import sign_in
 DESK = reverse("usage:desk")
 
 
+@pytest.fixture(autouse=True, params=["django.contrib.sessions.backends.db",
+                                      "kaikukanta.accounts.sessions"])
+def session_engine(request, settings):
+    """Every test here with database sessions and with the engine a server with Redis
+    uses (`cached_db` reading the person's entry ahead with the session, lib/readahead.py)."""
+    settings.SESSION_ENGINE = request.param
+    return request.param
+
+
 def _tables(queries) -> str:
     return " ".join(q["sql"] for q in queries.captured_queries)
 
@@ -127,7 +136,8 @@ def test_changed_version_from_another_process_is_seen(cast, client):
 
 
 @pytest.mark.parametrize("engine", ["django.contrib.sessions.backends.cached_db",
-                                    "django.contrib.sessions.backends.db"])
+                                    "django.contrib.sessions.backends.db",
+                                    "kaikukanta.accounts.sessions"])
 def test_signed_out_session_is_revoked(cast, client, settings, engine):
     """Sessions stay revocable with the production session engine: after signing out,
     the old session cookie opens nothing."""

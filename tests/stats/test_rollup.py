@@ -15,6 +15,7 @@ from kaikukanta.stats.models import (
     CardsUsedYear,
     CardYearUse,
     MunicipalityPlaceHolders,
+    UnitDayCards,
     UseAreaDay,
     UseCrossDay,
     UsedMonthArea,
@@ -59,6 +60,8 @@ def snapshot():
         rows(UsedMonthMunicipality, ["municipality_id", "month", "prev", "cards", "key_sum"]),
         rows(MunicipalityPlaceHolders, ["year", "municipality_id", "site_id", "offer_id",
                                         "holders", "holders_children"]),
+        rows(UnitDayCards, ["unit_id", "day", "category", "cards", "cards_children",
+                            "cards_companion"]),
     )
 
 

@@ -32,12 +32,32 @@ _ITEMS: dict[str, NavItem] = {}
 
 def register_nav(item: NavItem) -> None:
     _ITEMS[item.key] = item
+    _MENUS.clear()
+
+
+# Each scope's menu, made once per process (and URL configuration and language): every
+# signed-in page shows it, and choosing its entries and their addresses took longer than
+# the rest of the frame. An entry's `visible` is a function of the scope alone, and a
+# scope is a frozen value (a changed membership makes another scope), so the menu made
+# for an equal scope is the same menu.
+_MENUS: dict[tuple, tuple[dict, ...]] = {}
+_MENUS_MOST = 5_000  # scopes × languages, then they are all forgotten
 
 
 def navigation_for(scope: Scope) -> list[dict]:
     """The entries this scope sees, in menu order (none for an anonymous visitor)."""
     if scope.user_id is None:
         return []
+    key = (scope, settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(), get_language())
+    menu = _MENUS.get(key)
+    if menu is None:
+        if len(_MENUS) >= _MENUS_MOST:
+            _MENUS.clear()
+        menu = _MENUS[key] = tuple(_menu(scope))
+    return [dict(entry) for entry in menu]  # the caller's own copies
+
+
+def _menu(scope: Scope) -> list[dict]:
     out = []
     for item in sorted(_ITEMS.values(), key=lambda i: (i.order, i.key)):
         if not item.visible(scope):

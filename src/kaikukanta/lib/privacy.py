@@ -80,6 +80,8 @@ NO_PERSONAL_DATA: dict[str, str] = {
                           "no other holder field",
     "stats.usedmontharea": "counts of cards used per month and area (and their key sums)",
     "stats.usedmonthunit": "counts of cards used per month and unit (and their key sums)",
+    "stats.unitdaycards": "the ids of up to five cards of a distributor unit used per day and "
+                          "category; no holder field",
     "stats.usemunicipalityday": "counts of uses per day, card's municipality and category; "
                                 "no card or holder",
     "stats.usemunicipalityplacemonth": "counts of uses per month, card's municipality, site "

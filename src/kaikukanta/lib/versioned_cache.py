@@ -25,6 +25,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from kaikukanta.lib import readahead
+
 logger = logging.getLogger(__name__)
 
 TTL = 15 * 60
@@ -39,6 +41,7 @@ def enabled() -> bool:
 
 
 def _set_version(key: str) -> None:
+    readahead.forget(key)
     try:
         cache.set(key, uuid.uuid4().hex, None)
     except Exception:  # noqa: BLE001 - a cache that is down serves nothing stale either
@@ -59,9 +62,10 @@ def bump(key: str) -> None:
 
 
 def read(keys: list[str]) -> dict | None:
-    """One round trip for several keys (None when the cache is down)."""
+    """One round trip for several keys (None when the cache is down); keys the request
+    read ahead with its session come from there (`lib.readahead`)."""
     try:
-        return cache.get_many(keys)
+        return readahead.get_many(cache, keys)
     except Exception:  # noqa: BLE001
         logger.warning("shared cache unavailable", exc_info=True)
         return None
@@ -83,6 +87,7 @@ def write(key: str, value, stamps: tuple, ttl: int = TTL) -> None:
     """Keep `value` under the versions read before it was computed."""
     if None in stamps:
         return
+    readahead.forget(key)
     try:
         cache.set(key, {"stamps": stamps, "value": value}, ttl)
     except Exception:  # noqa: BLE001

@@ -35,7 +35,7 @@ those months' `CardMonthUse` rows, which carry the days of each card's timeline 
 card's unit and municipality (see `selectors.used_in`), and so is a period inside one
 month (only its cards used before and after it are looked up in the uses). The holders
 behind each use figure, which the privacy rule needs, are counted only up to five (see
-`holders.py`).
+`holders.py`); a unit's from its first five cards per day and category (`UnitDayCards`).
 
 The dimension columns are plain integers (0 = none; a municipality's code, "" = none)
 rather than foreign keys: the tables are a cache that `rollup_rebuild()` can always
@@ -289,6 +289,44 @@ class UseUnitDay(DailyUseFigures):
 
     def __str__(self) -> str:
         return f"{self.day} {self.unit_id} {self.category}: {self.uses}"
+
+
+UNIT_CARDS = ("cards", "cards_children", "cards_companion")
+FIRST_CARDS = 5  # the privacy rule's threshold (`privacy.THRESHOLD`)
+
+
+class UnitDayCards(models.Model):
+    """The first five cards (by id, comma-separated) of a distributor unit's cards used per
+    (date, category): among all the uses, the uses with children's tickets and the
+    companion uses. The holders behind any of a unit's use figures, which the privacy rule
+    counts only up to five (`holders.py`), are the union of these lists over the figure's
+    days and categories, capped at five: a list holds the five smallest ids of its cell,
+    so a union of at least five ids means five holders or more, and a smaller one holds
+    every card of it. The unit's dashboard reads a few hundred of these rows instead of
+    looking up its cards' uses (the uses have no card's-unit column). Like `UseUnitDay`,
+    the unit is the card's as it is now (`services.rollup_rebuild_card`). Card keys only,
+    no holder field."""
+
+    day = models.DateField(_("date"))
+    unit_id = models.IntegerField(_("card's issuing unit"), default=0)
+    category = models.CharField(_("category"), max_length=16)
+    cards = models.CharField(_("first cards"), max_length=120, blank=True, default="")
+    cards_children = models.CharField(_("first cards with children's tickets"),
+                                      max_length=120, blank=True, default="")
+    cards_companion = models.CharField(_("first cards with companion tickets"),
+                                       max_length=120, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("first cards by day and distributor unit")
+        verbose_name_plural = _("first cards by day and distributor unit")
+        constraints = [
+            # the unit's days first: its dashboard reads a range of them
+            models.UniqueConstraint(fields=["unit_id", "day", "category"],
+                                    name="stats_unitdaycards_cell"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.unit_id} {self.category}: {self.cards}"
 
 
 class CardYearUse(models.Model):

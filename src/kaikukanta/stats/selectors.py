@@ -7,9 +7,10 @@ offer `UseMunicipalityPlaceMonth`). Cards used at least once in whole months com
 month histograms (`used_in_months`), the edge days of other periods from the card-month
 rows of their edge months (`used_in`); the holders behind each use figure, which the
 privacy rule needs, are counted from the uses, limited to one target and period (only for
-figures too small to settle it). Card figures (registered, valid, inactivated) and the
-national admin's exact holder tables of the whole network and of an area are sums over the
-card spans (`stats.cardspan`), never the cards.
+figures too small to settle it), but a unit's and a distributor's, which are the union of
+their units' first five cards by day and category (`unitcards`). Card figures
+(registered, valid, inactivated) and the national admin's exact holder tables of the whole
+network and of an area are sums over the card spans (`stats.cardspan`), never the cards.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from kaikukanta.cards.models import (
 from kaikukanta.lib.cellkey import perturb
 from kaikukanta.lib.formatting import day as day_text
 from kaikukanta.lib.targets import TargetKind
-from kaikukanta.stats import cardspan, publication
+from kaikukanta.stats import cardspan, publication, unitcards
 from kaikukanta.stats.counting import AGE_BANDS, holder_column, valid_in
 from kaikukanta.stats.counting import registered as _registered
 from kaikukanta.stats.holders import capped_holders, capped_holders_by, capped_total
@@ -206,6 +207,15 @@ def _per_1000(value: Cell, pop: int) -> Cell:
     if not value.visible or not pop:
         return Cell(0, value.state if not value.visible else "ok")
     return Cell(round(1000 * value.value / pop, 2), decimals=2)
+
+
+def _unit_ids(target: Target) -> list[int]:
+    """The distributor units of a unit's or a distributor's dashboard."""
+    from kaikukanta.network.models import Unit
+
+    if target.kind == TargetKind.UNIT:
+        return [target.pk]
+    return list(Unit.objects.filter(organisation=target.obj).values_list("pk", flat=True))
 
 
 def _card_years(target: Target):
@@ -579,15 +589,23 @@ def summary_table(target: Target, p: Period, q: Period, exact: bool,
         ]
     sums = _period_sums(target, p, q)
     h = dict.fromkeys(("p", "q", "cp", "cq", "kp", "kq"))
-    if not exact:  # the holders behind each figure, up to five (the privacy rule's need)
+    if not exact and target.kind in UNIT_KINDS:  # from the units' first cards by day
+        def within(per: Period):
+            return lambda day, _category: per.start <= day <= per.end
+
+        got = unitcards.cells_capped(_unit_ids(target), [(p.start, p.end), (q.start, q.end)], [
+            ("p", within(p), False), ("q", within(q), False),
+            ("kp", within(p), True), ("kq", within(q), True)])
+        h = {"p": got["p"]["h"], "q": got["q"]["h"], "cp": got["p"]["hc"],
+             "cq": got["q"]["hc"], "kp": got["kp"]["h"], "kq": got["kq"]["h"]}
+    elif not exact:  # the holders behind each figure, up to five (the privacy rule's need)
         e_p, e_q = _in(p, "event_date"), _in(q, "event_date")
-        once = target.kind in UNIT_KINDS  # read the two periods' uses once (`capped_holders`)
-        got = capped_holders(_uses().filter(target.use_q(), *([e_p | e_q] if once else [])), [
+        got = capped_holders(_uses().filter(target.use_q()), [
             ("p", e_p, sums["u_p"] or 0, sums["w_p"] or 0),
             ("q", e_q, sums["u_q"] or 0, sums["w_q"] or 0),
             ("kp", e_p & Q(companion=True), sums["k_p"] or 0, 0),
             ("kq", e_q & Q(companion=True), sums["k_q"] or 0, 0),
-        ], bound=max_uses_per_card(p, q), read_once=once)
+        ], bound=max_uses_per_card(p, q))
         h = {"p": got["p"]["h"], "q": got["q"]["h"], "cp": got["p"]["hc"],
              "cq": got["q"]["hc"], "kp": got["kp"]["h"], "kq": got["kq"]["h"]}
     uses_p, uses_q = one(sums["u_p"], h["p"]), one(sums["u_q"], h["q"])
@@ -641,7 +659,19 @@ def use_tables(target: Target, p: Period, exact: bool) -> list[Table]:
         m = (m + datetime.timedelta(days=32)).replace(day=1)
     hold: dict = {"cat": {}, "month": {}, "wd": {}}
     th = thc = None
-    if not exact:
+    if not exact and target.kind in UNIT_KINDS:  # from the units' first cards by day
+        got = unitcards.cells_capped(_unit_ids(target), [(p.start, p.end)], [
+            *[(("cat", c), lambda _d, cat, c=c: cat == c, False) for c in cats],
+            *[(("month", m), lambda d, _c, m=m: (d.year, d.month) == (m.year, m.month), False)
+              for m in months],
+            *[(("wd", w), lambda d, _c, w=w: d.isoweekday() == w, False) for w in range(1, 8)],
+            (("total", None), lambda _d, _c: True, False)])
+        for (group, k), v in got.items():
+            if group == "total":
+                th, thc = v["h"], v["hc"]
+            else:
+                hold[group][k] = v
+    elif not exact:
         def month_q(m: datetime.date) -> Q:
             last = (m + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
             return Q(event_date__gte=max(m, p.start), event_date__lte=min(last, p.end))
@@ -654,7 +684,7 @@ def use_tables(target: Target, p: Period, exact: bool) -> list[Table]:
                   for w in range(1, 8)]
         cells.append((("total", None), Q(), total_u, total_w))
         got = capped_holders(_uses().filter(target.use_q(), _in(p, "event_date")), cells,
-                             bound=max_uses_per_card(p), read_once=target.kind in UNIT_KINDS)
+                             bound=max_uses_per_card(p))
         for (group, k), v in got.items():
             if group == "total":
                 th, thc = v["h"], v["hc"]

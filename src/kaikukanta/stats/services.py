@@ -14,6 +14,7 @@ from kaikukanta.lib.beside import beside
 from kaikukanta.lib.bulk import copy_text, rows_where_any
 from kaikukanta.lib.permissions import Perm, require
 from kaikukanta.lib.scope import Scope
+from kaikukanta.stats import unitcards
 from kaikukanta.stats.models import (
     AREA_DIMENSIONS,
     CROSS_DIMENSIONS,
@@ -23,12 +24,14 @@ from kaikukanta.stats.models import (
     MUNI_PLACE_DIMENSIONS,
     SITE_DIMENSIONS,
     SITE_MONTH_DIMENSIONS,
+    UNIT_CARDS,
     UNIT_DIMENSIONS,
     CardMonthUse,
     CardsUsedYear,
     CardYearUse,
     CostShare,
     MunicipalityPlaceHolders,
+    UnitDayCards,
     UseAreaDay,
     UseCrossDay,
     UsedMonthArea,
@@ -82,7 +85,7 @@ def _upsert_many(cur, table: str, dims: tuple[str, ...], measures: tuple[str, ..
     """Add many rows (unique by `dims`; values in the order dims, extra, measures) at once:
     a new row takes them all, an existing one adds the measures (and keeps its `extra`,
     except those of `merge`, {column: "LEAST" or "GREATEST"}, which take the lesser or
-    greater of its value and the new one).
+    greater of its value and the new one, or SQL of "{old}" and "{new}").
     On PostgreSQL with many rows: COPY into a temporary table and one INSERT … SELECT …
     ON CONFLICT; returns the temporary table's name (dropped at commit). Otherwise `sql`
     (the one-row upsert) for each row."""
@@ -104,8 +107,13 @@ def _upsert_many(cur, table: str, dims: tuple[str, ...], measures: tuple[str, ..
         f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {tmp} "  # noqa: S608
         f"ON CONFLICT ({', '.join(dims)}) DO UPDATE SET "
         + ", ".join([f"{m} = {table}.{m} + excluded.{m}" for m in measures]
-                    + [f"{c} = {f}({table}.{c}, excluded.{c})" for c, f in (merge or {}).items()]))
+                    + [f"{c} = {_merged(f, f'{table}.{c}', f'excluded.{c}')}"
+                       for c, f in (merge or {}).items()]))
     return tmp
+
+
+def _merged(how: str, old: str, new: str) -> str:
+    return how.format(old=old, new=new) if "{old}" in how else f"{how}({old}, {new})"
 
 
 _UPSERTS = [(model, dims, _upsert(model._meta.db_table, dims, MEASURES))
@@ -470,7 +478,8 @@ def rollup_add(*, use, sign: int) -> None:
             last = (f"SELECT (SELECT uses FROM s{n}), (SELECT uses FROM s{n + 1}), "  # noqa: S608
                     f"ARRAY({months_sql})")
             # a recording's holder count rides along (its use is saved: a statement before)
-            both = upserts + around + ([_holders_recorded(use, key["municipality_id"])]
+            both = upserts + around + ([_holders_recorded(use, key["municipality_id"]),
+                                        unitcards.recorded(use, key["unit_id"])]
                                        if sign > 0 else [])
             if sign > 0:  # the most uses of one card grows to this card's, when more
                 both.append((_MOST_USES_GROWS_WITH.format(year=f"s{n}"), [year, card_area]))
@@ -490,6 +499,8 @@ def rollup_add(*, use, sign: int) -> None:
             month_uses = cur.fetchone()[0]
             for sql, params in around:
                 cur.execute(sql, params)
+            if sign > 0:
+                cur.execute(*unitcards.recorded(use, key["unit_id"]))
         follow = []
         if sign > 0 and year_uses == 1:  # the card's first use in the year
             follow.append((_upsert_used_sql(), [year, card_area, 1, 1]))
@@ -522,6 +533,8 @@ def rollup_add(*, use, sign: int) -> None:
                                         month=month, uses=0).delete()
         if sign < 0:
             _days_refresh(cur, [(use.card_id, card_area, month)])
+            # (after the card-month rows: they find the cell's cards)
+            unitcards.cancelled(cur, use, key["unit_id"])
         if sign < 0:
             for model, dims, _sql in _UPSERTS:
                 model.objects.filter(**{d: key[d] for d in dims}, uses=0, children=0,
@@ -614,6 +627,9 @@ def _rollups_add(uses: list, month_of: dict, place_groups) -> None:
             for model, dims, sql in _UPSERTS:
                 _upsert_many(cur, model._meta.db_table, dims, MEASURES,
                              [[*k, *v] for k, v in sorted(groups[model].items())], sql)
+            _upsert_many(cur, unitcards.TABLE, ("unit_id", "day", "category"), (),
+                         unitcards.rows_of(uses, lambda u: about[u.card_id][0]),
+                         unitcards.upsert_sql(), extra=UNIT_CARDS, merge=unitcards.merges())
             if before is not None:
                 existing, fresh_months, (made, changed), counted = before()
             # each card-month row's first and last day: the file's, or the row's own when
@@ -982,6 +998,8 @@ def rollup_rebuild(*, start: datetime.date | None = None, end: datetime.date | N
                 f"WHERE u.status = 'recorded' {where} GROUP BY {exprs}", params)
             if model is UseAreaDay:
                 n = cur.rowcount
+        UnitDayCards.objects.filter(**lookup).delete()
+        unitcards.rebuild(cur, where, params)
         if card_years:
             _rebuild_card_years(cur, where, params, whole=not lookup)
             _rebuild_card_months(cur)

@@ -29,6 +29,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
+from kaikukanta.lib import readahead
 from kaikukanta.lib.beside import beside
 from kaikukanta.lib.bulk import insert_tuples
 from kaikukanta.lib.prepared import PreparedInsert
@@ -152,7 +153,7 @@ def _counts(scope: Scope, keys: list[str]) -> dict:
         _READ.set(None)
         if read[0] is scope and read[1] == tuple(keys):
             return read[2]
-    return cache.get_many(keys)
+    return readahead.get_many(cache, keys)  # a page's: read with its session
 
 
 def note(scope: Scope, results: Iterable[tuple[str, bool]]) -> int:
@@ -165,7 +166,9 @@ def note(scope: Scope, results: Iterable[tuple[str, bool]]) -> int:
     unknown = sum(1 for _number, found in results if not found)
     if unknown:
         _n, minutes = limit()
-        for key in counter_keys(scope):
+        keys = counter_keys(scope)
+        readahead.forget(*keys)
+        for key in keys:
             cache.add(key, 0, timeout=minutes * 60 + 60)
             try:
                 cache.incr(key, unknown)
