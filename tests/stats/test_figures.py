@@ -255,3 +255,42 @@ def test_grouped_holder_count_equals_the_sub_query_per_cell(cast):
         assert grouped == by_cell
     assert grouped[(a.site.pk, None)] == {"h": 5, "hc": 3}
     assert grouped[(a.site2.pk, None)] == {"h": 3, "hc": 1}
+
+
+def test_holders_read_once_equal_a_sub_query_per_cell(cast, django_assert_num_queries):
+    """The capped holders of an area's category, weekday and month cells (`use_tables`)
+    are the same whether each cell reads the area's uses itself or they are read once for
+    all (`read_once`; None: once when two cells or more are counted), with and without
+    children's tickets, for bounds that settle some cells without counting; each way is
+    one statement."""
+    from django.db.models import Count, Q
+
+    from kaikukanta.stats.holders import capped_holders
+    from kaikukanta.usage.models import Use, UseStatus
+
+    a, b = cast.a, cast.b
+    day = datetime.date(Y, 3, 2)
+    cards = [make_card(a.unit, issued_on=datetime.date(Y, 1, 1)) for _ in range(8)]
+    for i, c in enumerate(cards):
+        for j in range(i % 3 + 1):  # one to three uses each, on different weekdays
+            make_use(c, a.site if j % 2 else a.site2, day + datetime.timedelta(days=i + 5 * j),
+                     children=(i + j) % 3)
+    make_use(cards[0], b.site, day)  # another area's use: not the area's
+    uses = Use.objects.filter(status=UseStatus.RECORDED, area_id=a.area.pk)
+    p = Period(day, day + datetime.timedelta(days=40))
+    cells = []
+    for key, q in ([(("cat", c), Q(category=c)) for c in ("culture", "sports")]
+                   + [(("wd", w), Q(event_date__iso_week_day=w)) for w in range(1, 8)]
+                   + [(("month", m), Q(event_date__month=m)) for m in (3, 4)]):
+        got = uses.filter(q).aggregate(u=Count("pk"), w=Count("pk", filter=Q(children__gt=0)))
+        cells.append((key, q, got["u"], got["w"]))
+    assert sum(u for _k, _q, u, _w in cells if _k[0] == "wd") == 15
+    period_uses = uses.filter(event_date__gte=p.start, event_date__lte=p.end)
+    for bound in (1, 2, 3):
+        answers = []
+        for once in (False, True, None):
+            with django_assert_num_queries(1):
+                answers.append(capped_holders(period_uses, cells, bound, read_once=once))
+        assert answers[0] == answers[1] == answers[2], bound
+    assert answers[0][("wd", day.isoweekday())]["h"] >= 1
+    assert any(0 < v["h"] < 5 for v in answers[0].values())

@@ -25,7 +25,7 @@ BASE_COLUMNS = ("card_id", "event_date", "category", "children", "companion")
 
 
 def capped_holders(uses: QuerySet, cells: Sequence[Cell], bound: int, *,
-                   read_once: bool = False) -> dict:
+                   read_once: bool | None = False) -> dict:
     """`uses`: the recorded uses of one target and period; each cell gives its uses and its
     uses with children's tickets. Returns {key: {"h": holders (max 5), "hc": holders with
     children's tickets (max 5)}}. `bound` is the most uses one card can have in the
@@ -33,10 +33,13 @@ def capped_holders(uses: QuerySet, cells: Sequence[Cell], bound: int, *,
     With `read_once` (a target whose uses are found through their cards: a unit's, a
     distributor's) the target's uses are read once (`BASE_COLUMNS`) and every cell counted
     from those rows: each cell's own sub-query looked up all the unit's cards' uses again
-    (10,663 cards, about 20 cells, 3.5 s at 1,000,000 cards for 10–20 March)."""
+    (10,663 cards, about 20 cells, 3.5 s at 1,000,000 cards for 10–20 March). With
+    `read_once` None, the uses are read once when two cells or more are counted (each
+    cell's sub-query reads all of `uses` through its index and filters them: an area's
+    weekday and category cells read the same uses 14 times); the cells' filters must then
+    name only `BASE_COLUMNS`."""
     out = {key: {"h": 0, "hc": 0} for key, _q, _u, _c in cells}
-    parts, params, slots = [], [], []
-    table = connection.ops.quote_name(uses.model._meta.db_table)
+    small = []
     for key, q, n_uses, n_children in cells:
         for measure, count, extra in (("h", n_uses, Q()), ("hc", n_children,
                                                            Q(children__gt=0))):
@@ -45,19 +48,25 @@ def capped_holders(uses: QuerySet, cells: Sequence[Cell], bound: int, *,
             if count >= THRESHOLD * bound:
                 out[key][measure] = THRESHOLD
                 continue
-            # a small cell by construction: counted whole (no LIMIT, which would tempt the
-            # planner to walk a big index looking for five matches)
-            # with `read_once`, the cell's filter over the rows read once (named as the table)
-            sub = (uses.model._base_manager if read_once else uses).filter(q, extra)
-            sql, p = sub.values("card_id").distinct().order_by().query.sql_with_params()
-            if read_once:
-                sql = sql.replace(f" FROM {table} ", f" FROM b {table} ", 1)
-            # the sub-query is Django's own SQL with its values as parameters
-            parts.append(f"SELECT {len(slots)}, (SELECT COUNT(*) FROM ({sql}) s)")  # noqa: S608
-            params += list(p)
-            slots.append((key, measure))
-    if not parts:
+            small.append((key, measure, Q(q, extra)))
+    if not small:
         return out
+    if read_once is None:
+        read_once = len(small) > 1
+    parts, params, slots = [], [], []
+    table = connection.ops.quote_name(uses.model._meta.db_table)
+    for key, measure, q in small:
+        # a small cell by construction: counted whole (no LIMIT, which would tempt the
+        # planner to walk a big index looking for five matches)
+        # with `read_once`, the cell's filter over the rows read once (named as the table)
+        sub = (uses.model._base_manager if read_once else uses).filter(q)
+        sql, p = sub.values("card_id").distinct().order_by().query.sql_with_params()
+        if read_once:
+            sql = sql.replace(f" FROM {table} ", f" FROM b {table} ", 1)
+        # the sub-query is Django's own SQL with its values as parameters
+        parts.append(f"SELECT {len(slots)}, (SELECT COUNT(*) FROM ({sql}) s)")  # noqa: S608
+        params += list(p)
+        slots.append((key, measure))
     sql = " UNION ALL ".join(parts)
     if read_once:
         base, base_params = uses.values(*BASE_COLUMNS).order_by().query.sql_with_params()

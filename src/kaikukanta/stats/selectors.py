@@ -600,12 +600,13 @@ def summary_table(target: Target, p: Period, q: Period, exact: bool,
              "cq": got["q"]["hc"], "kp": got["kp"]["h"], "kq": got["kq"]["h"]}
     elif not exact:  # the holders behind each figure, up to five (the privacy rule's need)
         e_p, e_q = _in(p, "event_date"), _in(q, "event_date")
-        got = capped_holders(_uses().filter(target.use_q()), [
+        # the two periods' uses, read once when two cells or more are counted
+        got = capped_holders(_uses().filter(target.use_q(), e_p | e_q), [
             ("p", e_p, sums["u_p"] or 0, sums["w_p"] or 0),
             ("q", e_q, sums["u_q"] or 0, sums["w_q"] or 0),
             ("kp", e_p & Q(companion=True), sums["k_p"] or 0, 0),
             ("kq", e_q & Q(companion=True), sums["k_q"] or 0, 0),
-        ], bound=max_uses_per_card(p, q))
+        ], bound=max_uses_per_card(p, q), read_once=None)
         h = {"p": got["p"]["h"], "q": got["q"]["h"], "cp": got["p"]["hc"],
              "cq": got["q"]["hc"], "kp": got["kp"]["h"], "kq": got["kq"]["h"]}
     uses_p, uses_q = one(sums["u_p"], h["p"]), one(sums["u_q"], h["q"])
@@ -684,7 +685,7 @@ def use_tables(target: Target, p: Period, exact: bool) -> list[Table]:
                   for w in range(1, 8)]
         cells.append((("total", None), Q(), total_u, total_w))
         got = capped_holders(_uses().filter(target.use_q(), _in(p, "event_date")), cells,
-                             bound=max_uses_per_card(p))
+                             bound=max_uses_per_card(p), read_once=None)
         for (group, k), v in got.items():
             if group == "total":
                 th, thc = v["h"], v["hc"]

@@ -1011,10 +1011,37 @@ def rollup_rebuild(*, start: datetime.date | None = None, end: datetime.date | N
             from kaikukanta.stats import cardspan
 
             cardspan.rebuild()
+        if not lookup:
+            rollups_in_read_order(cur)
     from kaikukanta.stats.cache import on_rebuild
 
     transaction.on_commit(on_rebuild)  # cached dashboards are stale now
     return n
+
+
+# The rollups that the national and area dashboards read by ranges of days (or of grains
+# and days), each with the index in whose order they read: the daily area and cross-area
+# rows by day, the card and holder spans by their cell (an area's rows, and the rows of
+# the whole network, together). A rebuild inserts rows in the order its GROUP BY makes
+# them, which spreads a day's rows over the whole table: at national scale a custom
+# period's sums read every page of `stats_useareaday` (1,799 pages for 16,431 rows) and
+# 695 pages for 1,554 card span rows. Live writes append each new day's rows at the end,
+# in day order, as this puts them.
+READ_ORDER = (("stats_useareaday", "stats_useareaday_cell"),
+              ("stats_usecrossday", "stats_usecrossday_cell"),
+              ("stats_cardspan", "stats_cardspan_cell"),
+              ("stats_holderspan", "stats_holderspan_cell"))
+
+
+def rollups_in_read_order(cur) -> None:
+    """Rewrite the READ_ORDER tables in the order of their reading index (PostgreSQL's
+    `CLUSTER`; it holds the table's lock until the transaction ends, so a rebuild does it
+    last) and refresh their statistics. Elsewhere nothing."""
+    if connection.vendor != "postgresql":
+        return
+    for table, index in READ_ORDER:
+        cur.execute(f"CLUSTER {table} USING {index}")
+        cur.execute(f"ANALYZE {table}")
 
 
 def _card_join(dims: tuple[str, ...]) -> str:

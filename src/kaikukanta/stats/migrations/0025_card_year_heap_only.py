@@ -26,7 +26,7 @@ def no_room(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("stats", "0023_unit_day_cards")]
+    dependencies = [("stats", "0024_read_order")]
 
     operations = [
         migrations.AddField(
