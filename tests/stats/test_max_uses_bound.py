@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from kaikukanta.stats.models import CardYearUse
+from kaikukanta.stats.models import CardsUsedYear
 from kaikukanta.stats.scopes import Period
 from kaikukanta.stats.selectors import max_uses_per_card
 
@@ -16,12 +16,13 @@ day = datetime.date
 
 
 def test_the_bound_is_the_top_of_the_periods_years_only():
-    CardYearUse.objects.bulk_create([
-        CardYearUse(card_id=1, year=2023, card_area_id=1, uses=50),  # outside the periods
-        CardYearUse(card_id=1, year=2024, card_area_id=1, uses=7),
-        CardYearUse(card_id=2, year=2024, card_area_id=2, uses=4),
-        CardYearUse(card_id=2, year=2025, card_area_id=2, uses=3),
-        CardYearUse(card_id=3, year=2026, card_area_id=1, uses=9),  # outside the periods
+    """From the most uses of one card per year and card's area (`CardsUsedYear`)."""
+    CardsUsedYear.objects.bulk_create([
+        CardsUsedYear(year=2023, card_area_id=1, cards=1, most_uses=50),  # outside
+        CardsUsedYear(year=2024, card_area_id=1, cards=3, most_uses=7),
+        CardsUsedYear(year=2024, card_area_id=2, cards=2, most_uses=4),
+        CardsUsedYear(year=2025, card_area_id=2, cards=1, most_uses=3),
+        CardsUsedYear(year=2026, card_area_id=1, cards=4, most_uses=9),  # outside
     ])
     # years 2024 and 2025: top 7, times two years, times two (a card moved mid-year)
     assert max_uses_per_card(Period(day(2024, 3, 1), day(2025, 2, 1))) == 7 * 2 * 2

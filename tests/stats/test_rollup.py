@@ -43,7 +43,7 @@ def snapshot():
                           "with_children"]),
         rows(UseCrossDay, ["day", "area_id", "card_area_id", "uses", "children", "companions"]),
         rows(CardYearUse, ["card_id", "year", "card_area_id", "unit_id", "uses"]),
-        rows(CardsUsedYear, ["year", "card_area_id", "cards"]),
+        rows(CardsUsedYear, ["year", "card_area_id", "cards", "most_uses"]),
         rows(UseSiteDay, ["day", "area_id", "venue_id", "site_id", "offer_id", "seller_id",
                           "category", "uses", "children", "companions"]),
         rows(UseUnitDay, ["day", "unit_id", "category", "uses", "children", "companions"]),
@@ -80,11 +80,11 @@ def test_hooks_equal_rebuild(cast):
     cancel_use(u4)  # the card's only use of the year: no longer "used"
     incremental = snapshot()
     assert incremental[0], "the hooks wrote rows"
-    assert (2025, a.area.pk, 2) not in incremental[3]
+    assert (2025, a.area.pk, 2) not in [r[:3] for r in incremental[3]]
     services.rollup_rebuild()
     assert snapshot() == incremental
     assert sum(r[3] for r in incremental[0]) == 3  # three recorded uses left
-    assert {(y, ar): n for y, ar, n in incremental[3]} == {
+    assert {(y, ar): n for y, ar, n, _most in incremental[3]} == {
         (2025, a.area.pk): 1, (2024, a.area.pk): 1, (2025, b.area.pk): 1}
 
 
@@ -155,6 +155,66 @@ def test_card_move_moves_its_uses_to_the_new_unit(cast):
     before = snapshot()
     services.rollup_rebuild()
     assert snapshot() == before
+
+
+def test_the_most_uses_of_one_card_follows_records_and_cancellations(cast):
+    """`CardsUsedYear.most_uses` (the privacy rule's bound) grows with a card's uses and,
+    when the card that had the most loses one, is read again from the other cards: equal
+    to a rebuild at every step."""
+    from kaikukanta.stats.scopes import Period
+    from kaikukanta.stats.selectors import max_uses_per_card
+
+    a = cast.a
+    top, other = make_card(a.unit), make_card(a.unit)
+    top_uses = [make_use(top, a.site, D + datetime.timedelta(days=i)) for i in range(3)]
+    other_uses = [make_use(other, a.site, D + datetime.timedelta(days=i)) for i in range(2)]
+    year = Period(datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+
+    def most() -> int:
+        return CardsUsedYear.objects.get(year=2025, card_area_id=a.area.pk).most_uses
+
+    def equal_to_rebuild() -> None:
+        incremental = snapshot()
+        services.rollup_rebuild()
+        assert snapshot() == incremental
+
+    assert most() == 3 and max_uses_per_card(year) == 3 * 2
+    equal_to_rebuild()
+    cancel_use(other_uses[0])  # not the top card: unchanged
+    assert most() == 3
+    equal_to_rebuild()
+    cancel_use(top_uses[0])  # the top card: read again, 2 (either card)
+    assert most() == 2
+    equal_to_rebuild()
+    cancel_use(top_uses[1])
+    cancel_use(other_uses[1])  # the other card's last use: one card fewer
+    assert most() == 1
+    assert CardsUsedYear.objects.get(year=2025, card_area_id=a.area.pk).cards == 1
+    equal_to_rebuild()
+
+
+@pytest.mark.postgres
+def test_a_cards_next_use_in_a_year_updates_its_year_row_heap_only(cast):
+    """No index holds the card-year row's use count (stats 0025): the update each
+    recorded use makes to it writes no index entry (a heap-only update), and the most uses
+    of one card comes from `CardsUsedYear`."""
+    card = make_card(cast.a.unit)
+    make_use(card, cast.a.site, D)
+
+    def updates() -> tuple[int, int]:
+        with connection.cursor() as cur:
+            cur.execute("SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables "
+                        "WHERE relname = %s", [CardYearUse._meta.db_table])
+            return cur.fetchone()
+
+    before = updates()
+    for i in range(1, 4):
+        make_use(card, cast.a.site, D + datetime.timedelta(days=i))
+    after = updates()
+    assert after[0] - before[0] == 3
+    assert after[1] - before[1] == 3  # all heap-only
+    assert CardYearUse.objects.get().uses == 4
+    assert CardsUsedYear.objects.get().most_uses == 4
 
 
 def test_rebuild_leaves_the_day_rollups_in_the_order_they_are_read(cast):

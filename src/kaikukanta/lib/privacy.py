@@ -73,7 +73,8 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "stats.usesitemonth": "counts of uses per month, site and offer; no card or holder",
     "stats.useunitday": "counts of uses per day and distributor unit; no card or holder",
     "stats.cardyearuse": "a card's id and its number of uses in a year; no holder fields",
-    "stats.cardsusedyear": "counts of cards used per year and area",
+    "stats.cardsusedyear": "counts of cards used per year and area, and the most uses of "
+                           "one card there",
     "stats.cardmonthuse": "a card's id, its number of uses in a month and the days of them, "
                           "with the card's unit and municipality code as the card has them; "
                           "no other holder field",

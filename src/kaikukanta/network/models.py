@@ -190,6 +190,8 @@ class Unit(models.Model):
         verbose_name_plural = _("units")
         constraints = [
             models.UniqueConstraint(fields=["organisation", "name"], name="unit_unique_name"),
+            # what a use's one foreign key for its site and venue refers to (usage 0008)
+            models.UniqueConstraint(fields=["id", "organisation"], name="unit_of_organisation"),
         ]
 
     def __str__(self) -> str:

@@ -22,7 +22,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.dates import WEEKDAYS
@@ -48,6 +48,7 @@ from kaikukanta.stats.holders import capped_holders, capped_holders_by, capped_t
 from kaikukanta.stats.models import (
     CardMonthUse,
     CardSpan,
+    CardsUsedYear,
     CardYearUse,
     HolderPlaceSpan,
     HolderSpan,
@@ -176,16 +177,11 @@ def max_uses_per_card(*periods: Period) -> int:
         tops = {}
     missing = [y for y in years if y not in tops]
     if missing:
-        # one MAX per year, each answered from the (year, uses) index's last entry; a
-        # single MAX over `year IN (…)` read every card's yearly row (134 ms at 1,000,000
-        # cards, on each coordinator's dashboard up to four times)
-        table = connection.ops.quote_name(CardYearUse._meta.db_table)
-        each = " UNION ALL ".join(
-            f"SELECT %s AS y, (SELECT MAX(uses) FROM {table} WHERE year = %s) AS m"  # noqa: S608
-            for _y in missing)
-        with connection.cursor() as cur:
-            cur.execute(each, [v for y in missing for v in (y, y)])  # values as parameters
-            tops.update({y: m or 0 for y, m in cur.fetchall()})
+        # the most uses of one card per year and card's area is kept with the yearly card
+        # counts (`CardsUsedYear.most_uses`): a few rows a year
+        tops.update(dict.fromkeys(missing, 0))
+        tops.update(CardsUsedYear.objects.filter(year__in=missing).values("year").annotate(
+            m=Max("most_uses")).order_by().values_list("year", "m"))
     return max(1, max(tops[y] for y in years) * len(years) * 2)
 
 

@@ -128,7 +128,32 @@ _UPSERT_CARDYEAR = (
     "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (card_id, year, card_area_id) "
     f"DO UPDATE SET uses = {_CARDYEAR}.uses + excluded.uses RETURNING uses"
 )
-_UPSERT_USED = _upsert(_USED, ("year", "card_area_id"), ("cards",))
+
+
+def _upsert_used_sql() -> str:
+    """A year and card's area: (year, area, cards to add, most uses of one card now): the
+    card count adds, the most uses takes the greater."""
+    greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+    return (f"INSERT INTO {_USED} (year, card_area_id, cards, most_uses) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s) ON CONFLICT (year, card_area_id) DO UPDATE SET "
+            f"cards = {_USED}.cards + excluded.cards, "
+            f"most_uses = {greatest}({_USED}.most_uses, excluded.most_uses)")
+
+
+# A recorded use's card now has %s uses in the year (year, area): the most uses grows to it.
+_MOST_USES_GROWS = (f"UPDATE {_USED} SET most_uses = %s "  # noqa: S608
+                    "WHERE year = %s AND card_area_id = %s AND most_uses < %s")
+# The same in the recording's one statement, from its card-year upsert's answer ({year}).
+_MOST_USES_GROWS_WITH = (f"UPDATE {_USED} t SET most_uses = y.uses FROM {{year}} y "  # noqa: S608
+                         "WHERE t.year = %s AND t.card_area_id = %s AND t.most_uses < y.uses")
+# A cancelled use: (cards to add, the card's uses before, year, area, year, area, cards to
+# add, uses before): the card count changes, and when the card had the most uses, the
+# most is read again from the year's card rows (the row is not touched otherwise).
+_USED_CANCELLED = (
+    f"UPDATE {_USED} SET cards = cards + %s, most_uses = CASE WHEN most_uses = %s "  # noqa: S608
+    f"THEN COALESCE((SELECT MAX(c.uses) FROM {_CARDYEAR} c WHERE c.year = %s "
+    "AND c.card_area_id = %s), 0) ELSE most_uses END "
+    "WHERE year = %s AND card_area_id = %s AND (%s <> 0 OR most_uses = %s)")
 
 
 _CARDMONTH = CardMonthUse._meta.db_table
@@ -459,6 +484,8 @@ def rollup_add(*, use, sign: int) -> None:
             both = upserts + around + ([_holders_recorded(use, key["municipality_id"]),
                                         unitcards.recorded(use, key["unit_id"])]
                                        if sign > 0 else [])
+            if sign > 0:  # the most uses of one card grows to this card's, when more
+                both.append((_MOST_USES_GROWS_WITH.format(year=f"s{n}"), [year, card_area]))
             cur.execute(_together(both, last),
                         [p for _sql, ps in both for p in ps] + [use.card_id, card_area])
             year_uses, month_uses, earlier = cur.fetchone()
@@ -467,6 +494,8 @@ def rollup_add(*, use, sign: int) -> None:
             for sql, params in upserts[:-1]:
                 cur.execute(sql, params)
             year_uses = cur.fetchone()[0]
+            if sign > 0 and year_uses > 1:  # (a first use: the card count's upsert below)
+                cur.execute(_MOST_USES_GROWS, [year_uses, year, card_area, year_uses])
             cur.execute(months_sql, [use.card_id, card_area])
             earlier = {r[0] for r in cur.fetchall()}
             cur.execute(*upserts[-1])
@@ -476,8 +505,12 @@ def rollup_add(*, use, sign: int) -> None:
             if sign > 0:
                 cur.execute(*unitcards.recorded(use, key["unit_id"]))
         follow = []
-        if (sign > 0 and year_uses == 1) or (sign < 0 and year_uses == 0):
-            follow.append((_UPSERT_USED, [year, card_area, sign]))
+        if sign > 0 and year_uses == 1:  # the card's first use in the year
+            follow.append((_upsert_used_sql(), [year, card_area, 1, 1]))
+        elif sign < 0:  # its last (one card fewer), or it had the most uses (read again)
+            fewer = -1 if year_uses == 0 else 0
+            follow.append((_USED_CANCELLED, [fewer, year_uses + 1, year, card_area, year,
+                                             card_area, fewer, year_uses + 1]))
         changes = {}
         if month_uses == (1 if sign > 0 else 0):  # the card's first / last use in the month
             before, now = earlier, (earlier | {month} if sign > 0 else earlier - {month})
@@ -620,8 +653,17 @@ def _rollups_add(uses: list, month_of: dict, place_groups) -> None:
                 merge=_CARDMONTH_MERGE)
             newly_used = Counter([(year, area) for card, year, area in card_years
                                   if (card, year, area) not in existing])
-            cur.executemany(_UPSERT_USED, [[year, area, n]
-                                           for (year, area), n in sorted(newly_used.items())])
+            # the most uses of one card in each year and area the file touched: its cards'
+            # rows as they are now (another card's cannot have grown)
+            most: dict = {}
+            for year, area, n in rows_where_any(
+                    cur, f"SELECT year, card_area_id, MAX(uses) FROM {_CARDYEAR} "  # noqa: S608
+                    f"WHERE year IN ({', '.join(['%s'] * len(years))}) AND {{where}} "
+                    "GROUP BY year, card_area_id", "card_id", card_ids, years):
+                most[(year, area)] = max(n, most.get((year, area), 0))
+            cur.executemany(_upsert_used_sql(), [
+                [year, area, newly_used.get((year, area), 0), n]
+                for (year, area), n in sorted(most.items())])
             changes: dict = {}
             for (card, area), fresh in fresh_months.items():
                 unit, stats_key, muni = about[card]
@@ -1061,8 +1103,8 @@ def _rebuild_card_years(cur, where: str, params: list, whole: bool) -> None:
         f"GROUP BY u.card_id, {_year_sql()}, COALESCE(u.card_area_id, 0)", yparams)
     yw = f"WHERE year IN ({', '.join(['%s'] * len(years))})" if years else ""
     cur.execute(
-        f"INSERT INTO {_USED} (year, card_area_id, cards) "  # noqa: S608
-        f"SELECT year, card_area_id, COUNT(*) FROM {_CARDYEAR} {yw} "
+        f"INSERT INTO {_USED} (year, card_area_id, cards, most_uses) "  # noqa: S608
+        f"SELECT year, card_area_id, COUNT(*), MAX(uses) FROM {_CARDYEAR} {yw} "
         "GROUP BY year, card_area_id", years or [])
 
 

@@ -146,10 +146,14 @@ class Use(models.Model):
                              related_name="uses", db_index=False)
     offer = models.ForeignKey(Offer, verbose_name=_("offer"), on_delete=models.PROTECT,
                               null=True, blank=True, related_name="uses", db_index=False)
+    # The site is one of the venue's units: on PostgreSQL one foreign key holds both, the
+    # pair (site, venue) referring to the unit's (id, organisation) (usage 0008), so each
+    # written use is checked once for the two, not once each.
     venue = models.ForeignKey("network.Organisation", verbose_name=_("venue"),
-                              on_delete=models.PROTECT, related_name="uses", db_index=False)
+                              on_delete=models.PROTECT, related_name="uses", db_index=False,
+                              db_constraint=False)
     site = models.ForeignKey("network.Unit", verbose_name=_("site"), on_delete=models.PROTECT,
-                             related_name="uses", db_index=False)
+                             related_name="uses", db_index=False, db_constraint=False)
     seller = models.ForeignKey("network.Organisation", verbose_name=_("ticket seller"),
                                on_delete=models.PROTECT, null=True, blank=True,
                                related_name="sold_uses", db_index=False)
@@ -169,9 +173,12 @@ class Use(models.Model):
                               default=UseSource.DESK)
     backfilled = models.BooleanField(_("entered afterwards"), default=False)
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    # No index: nothing reads the uses by who recorded them, and people are never deleted
+    # (deactivated instead; the admin cannot delete them), so the index only cost every
+    # write (usage 0007).
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
                                     on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
+                                    related_name="+", db_index=False)
     # A form's one-time token or an API Idempotency-Key: the same submission never
     # creates a second use (`use_request_token_once`; a use without a token, as a file's,
     # is not in that index at all).
