@@ -23,7 +23,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('stats', '0024_read_order'),
+        ('stats', '0025_card_year_heap_only'),
     ]
 
     operations = [
