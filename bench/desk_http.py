@@ -30,14 +30,13 @@ import argparse
 import datetime
 import os
 import re
-import socket
 import statistics
 import sys
 import threading
 import time
 import urllib.parse
 
-from bench.api_load import _cpu_seconds, _rss_mb, _setup_django, pgbench, stop
+from bench.api_load import _cpu_seconds, _rss_mb, _setup_django, http_request, pgbench, stop
 
 USER = "venue@bench.test"
 PASSWORD = "bench-password-1"  # noqa: S105 - the benchmark data's own account
@@ -136,29 +135,16 @@ def capture(setup: dict, count: int) -> list[list[str]]:
 
 def _http(port: int, method: str, path: str, jar: dict, headers: dict | None = None,
           body: bytes = b"") -> tuple[int, bytes]:
-    """One request on a new connection (the sync workers close it after each answer) with
-    a blocking socket, sending the client's cookies and keeping the ones the answer sets:
-    (status, body). The clients share the machine's two cores with the server, so they
-    should cost little (threads with blocking sockets, as `api_load`: asyncio streams cost
-    about twice the CPU)."""
-    head = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "X-Forwarded-Proto: https",
-            "Connection: close", "Cookie: " + "; ".join(f"{k}={v}" for k, v in jar.items()),
-            *(f"{k}: {v}" for k, v in (headers or {}).items())]
-    if body:
-        head.append(f"Content-Length: {len(body)}")
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as conn:
-        conn.connect(("127.0.0.1", port))
-        conn.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + body)
-        chunks = []
-        while chunk := conn.recv(65536):
-            chunks.append(chunk)
-    raw = b"".join(chunks)
-    answer_head, _, content = raw.partition(b"\r\n\r\n")
+    """`api_load.http_request` sending the client's cookies and keeping the ones the
+    answer sets: (status, body)."""
+    cookie = {"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())}
+    status, answer_head, content = http_request(port, method, path,
+                                                {**cookie, **(headers or {})}, body)
     for line in answer_head.split(b"\r\n")[1:]:
         if line[:11].lower() == b"set-cookie:":
             name, _, value = line[11:].split(b";", 1)[0].strip().decode().partition("=")
             jar[name] = value
-    return int(raw[9:12]), content
+    return status, content
 
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded", "Origin": "https://127.0.0.1"}
