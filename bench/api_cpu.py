@@ -17,11 +17,9 @@ figure is the Python side only (PostgreSQL's and Redis's CPU are theirs).
 from __future__ import annotations
 
 import argparse
-import base64
 import io
 import json
 import os
-import secrets
 import sys
 import time
 import uuid
@@ -31,18 +29,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _setup(redis_url: str) -> None:
-    for name in ("KAIKUKANTA_TESTING", "KAIKUKANTA_DEMO", "DEBUG"):
-        os.environ.pop(name, None)
-    os.environ.update(
-        SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="127.0.0.1",
-        KAIKUKANTA_CARD_SIGNING_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
-        REDIS_URL=redis_url, API_RATE_LIMIT="1000000",
-        KAIKUKANTA_VAR_DIR=str(ROOT / "bench" / "out" / "api_cpu"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaikukanta.settings")
-    sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
-    import django
+    from bench.api_load import production_environ
 
-    django.setup()
+    production_environ(redis_url, "api_cpu", ALLOWED_HOSTS="127.0.0.1",
+                       API_RATE_LIMIT="1000000")
 
 
 def _environ(method: str, path: str, headers: dict[str, str], body: bytes = b"") -> dict:

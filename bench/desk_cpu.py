@@ -18,31 +18,21 @@ pairs, best of `--rounds` rounds) and, with `--profile`, cProfile's 30 costliest
 from __future__ import annotations
 
 import argparse
-import base64
 import os
 import re
-import secrets
 import sys
 import time
 from urllib.parse import urlencode
 
 
 def _settings() -> None:
-    from bench.api_load import ROOT
+    from bench.api_load import production_environ
     from bench.desk_http import REDIS_URL
 
-    for name in ("KAIKUKANTA_TESTING", "KAIKUKANTA_DEMO", "DEBUG"):
-        os.environ.pop(name, None)
-    os.environ.update(
-        SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="127.0.0.1,testserver",
-        KAIKUKANTA_CARD_SIGNING_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
-        REDIS_URL=REDIS_URL, DJANGO_SETTINGS_MODULE="kaikukanta.settings",
-        # the server's static files with their hashed names (`api_load.serve`)
-        KAIKUKANTA_VAR_DIR=str(ROOT / "bench" / "out" / "api_load"))
-    import django
+    # the server's static files with their hashed names (`api_load.serve`)
+    production_environ(REDIS_URL, "api_load", ALLOWED_HOSTS="127.0.0.1,testserver")
     from django.core.management import call_command
 
-    django.setup()
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
