@@ -22,7 +22,6 @@ samples, each worker's growth, the highest RSS and the answers by status.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime
 import http.client
 import itertools
@@ -176,7 +175,7 @@ def _desk_pairs(port: int, clients: int, pairs_needed: int):
     except ImportError:
         return None
     state = desk_http.prepare(cards_needed=pairs_needed)
-    jars = [asyncio.run(desk_http._sign_in(port)) for _ in range(clients)]
+    jars = [desk_http._sign_in(port) for _ in range(clients)]
     lock = threading.Lock()
 
     def pair(conn, n: int, count) -> bool:
@@ -185,8 +184,7 @@ def _desk_pairs(port: int, clients: int, pairs_needed: int):
         if number is None:
             return count("out of cards for the desk")
         try:
-            (looked, recorded), _times = asyncio.run(desk_http._pair(port, jars[n], state,
-                                                                     number))
+            (looked, recorded), _times = desk_http._pair(port, jars[n], state, number)
         except (OSError, ValueError) as exc:
             looked = recorded = type(exc).__name__
         first = count(f"desk {looked}")
