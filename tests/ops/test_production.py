@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -30,6 +31,19 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
                     check=False)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_loading_the_wsgi_application_imports_the_views(tmp_path):
+    """gunicorn's master loads the app (`preload_app`); the URLconf and every view must be
+    imported then, not by each worker's first request (2-3 s a worker's life)."""
+    script = ("import sys, kaikukanta.wsgi; "
+              "print(all(m in sys.modules for m in ('kaikukanta.urls', 'kaikukanta.api.urls',"
+              " 'kaikukanta.stats.views', 'kaikukanta.usage.views')))")
+    result = subprocess.run([sys.executable, "-c", script],  # noqa: S603
+                            env=production_env(tmp_path), cwd=ROOT, capture_output=True,
+                            text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
 
 
 def test_check_deploy_warns_when_https_is_turned_off(tmp_path):
