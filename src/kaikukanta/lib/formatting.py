@@ -68,13 +68,18 @@ def _separator() -> str | None:
         return sep
 
 
+def _grouped(value: int, sep: str | None) -> str | None:
+    """A count grouped by threes with `sep` (None: the language groups otherwise)."""
+    return None if sep is None else f"{value:,}".replace(",", sep)
+
+
 def number(value: Any, decimals: int | None = None) -> str:
     """A number in the active language: grouped thousands and its decimal separator.
     Text (a suppressed "<5" or "–") passes as it is."""
     if type(value) is int and not decimals:  # a count: Python groups it the same way
-        sep = _separator()
-        if sep is not None:
-            return f"{value:,}".replace(",", sep)
+        text = _grouped(value, _separator())
+        if text is not None:
+            return text
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return "" if value is None else str(value)
     places = decimals_of(value, decimals)
@@ -102,8 +107,10 @@ def cell_writer() -> Callable[[Any], str]:
 
     def write(c: Any) -> str:
         value = c.shown
-        if sep is not None and type(value) is int and not getattr(c, "decimals", None):
-            return f"{value:,}".replace(",", sep)
+        if type(value) is int and not getattr(c, "decimals", None):
+            text = _grouped(value, sep)
+            if text is not None:
+                return text
         return cell(c)
 
     return write
